@@ -1,0 +1,118 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "eaglehurst",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "eaglehurst", targets: ["eaglehurst"]),
+        .executable(name: "eaglehurst-server", targets: ["eaglehurst-server"]),
+        .library(name: "EaglehurstAPI", targets: ["EaglehurstAPI"]),
+        .library(name: "EaglehurstClient", targets: ["EaglehurstClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-openapi-generator", exact: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/jwt", from: "5.2.0"),
+        .package(url: "https://github.com/vapor/swift-openapi-vapor", from: "1.2.0"),
+    ],
+    targets: [
+        // The wire contract: generated types plus shared validation rules.
+        .target(
+            name: "EaglehurstAPI",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(name: "CNcurses"),
+        .target(
+            name: "EaglehurstServer",
+            dependencies: [
+                "EaglehurstAPI",
+                "CCurl",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "JWT", package: "jwt"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        .executableTarget(
+            name: "eaglehurst-server",
+            dependencies: [
+                "EaglehurstServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "EaglehurstClient",
+            dependencies: [
+                "EaglehurstAPI",
+                "CCurl",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        .target(
+            name: "EaglehurstTUI",
+            dependencies: [
+                "EaglehurstAPI",
+                "EaglehurstClient",
+                "CNcurses",
+            ]
+        ),
+        .executableTarget(
+            name: "eaglehurst",
+            dependencies: [
+                "EaglehurstTUI",
+                "EaglehurstServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "EaglehurstTestSupport",
+            dependencies: [
+                "EaglehurstServer",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/EaglehurstTestSupport"
+        ),
+        .testTarget(
+            name: "EaglehurstServerTests",
+            dependencies: ["EaglehurstServer", "EaglehurstTestSupport", .product(name: "XCTVapor", package: "vapor")]
+        ),
+        .testTarget(
+            name: "EaglehurstClientTests",
+            dependencies: ["EaglehurstClient", "EaglehurstServer", "EaglehurstTestSupport"]
+        ),
+        .testTarget(
+            name: "EaglehurstTUITests",
+            dependencies: ["EaglehurstTUI"]
+        ),
+        .testTarget(
+            name: "EaglehurstEndToEndTests",
+            dependencies: []
+        ),
+    ]
+)

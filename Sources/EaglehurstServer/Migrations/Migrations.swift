@@ -1,0 +1,13 @@
+import Fluent
+import Vapor
+
+/// The append-only list of migrations, in the order they run.
+enum Migrations {
+    static let all: [any AsyncMigration] = [
+        CreateUsers(),
+    ]
+
+    static func register(on app: Application) {
+        app.migrations.add(all)
+    }
+}

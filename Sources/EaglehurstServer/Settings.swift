@@ -1,0 +1,133 @@
+import Foundation
+
+/// Everything the server reads from its environment, read once at start-up.
+///
+/// Names follow the seed's settings (`DATABASE_URL`, `JWT_SECRET_KEY`, ...). A malformed value
+/// stops start-up with one line that names the variable and says what to write instead.
+public struct Settings: Sendable {
+    public enum Database: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+
+        public var engineName: String {
+            switch self {
+            case .sqlite: "sqlite"
+            case .postgres: "postgresql"
+            }
+        }
+    }
+
+    public var dataDirectory: URL
+    public var database: Database
+    /// `nil` means: use the secret stored in the data directory, creating it on first start.
+    public var jwtSecret: String?
+    public var smtpURL: URL?
+    public var rateLimitEnabled: Bool
+    public var emailVerificationRequired: Bool
+    public var corsAllowedOrigin: String
+
+    public init(
+        dataDirectory: URL,
+        database: Database? = nil,
+        jwtSecret: String? = nil,
+        smtpURL: URL? = nil,
+        rateLimitEnabled: Bool = true,
+        emailVerificationRequired: Bool = true,
+        corsAllowedOrigin: String = "*"
+    ) {
+        self.dataDirectory = dataDirectory
+        self.database = database ?? .sqlite(path: dataDirectory.appendingPathComponent("eaglehurst.sqlite").path)
+        self.jwtSecret = jwtSecret
+        self.smtpURL = smtpURL
+        self.rateLimitEnabled = rateLimitEnabled
+        self.emailVerificationRequired = emailVerificationRequired
+        self.corsAllowedOrigin = corsAllowedOrigin
+    }
+
+    /// Reads the settings from environment variables.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        let dataDirectory = try dataDirectory(env)
+        var database: Database?
+        if let url = nonEmpty(env["DATABASE_URL"]) {
+            database = try parseDatabaseURL(url)
+        }
+        var jwtSecret: String?
+        if let secret = env["JWT_SECRET_KEY"] {
+            guard secret.utf8.count >= 32 else {
+                throw SettingsError(variable: "JWT_SECRET_KEY", problem: "is \(secret.utf8.count) bytes long; it must be at least 32 bytes (or unset it to use a generated key)")
+            }
+            jwtSecret = secret
+        }
+        var smtpURL: URL?
+        if let raw = nonEmpty(env["SMTP_URL"]) {
+            guard let url = URL(string: raw), ["smtp", "smtps"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw SettingsError(variable: "SMTP_URL", problem: "is not a mail server URL; write smtp://user:password@host:port or smtps://…")
+            }
+            smtpURL = url
+        }
+        return Settings(
+            dataDirectory: dataDirectory,
+            database: database,
+            jwtSecret: jwtSecret,
+            smtpURL: smtpURL,
+            rateLimitEnabled: try bool(env, "RATE_LIMIT_ENABLED", default: true),
+            emailVerificationRequired: try bool(env, "EMAIL_VERIFICATION_REQUIRED", default: true),
+            corsAllowedOrigin: nonEmpty(env["CORS_ALLOWED_ORIGIN"]) ?? "*"
+        )
+    }
+
+    static func dataDirectory(_ env: [String: String]) throws -> URL {
+        if let dir = nonEmpty(env["EAGLEHURST_DATA_DIR"]) {
+            return URL(fileURLWithPath: dir, isDirectory: true)
+        }
+        if let xdg = nonEmpty(env["XDG_DATA_HOME"]) {
+            return URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("eaglehurst", isDirectory: true)
+        }
+        guard let home = nonEmpty(env["HOME"]) else {
+            throw SettingsError(variable: "EAGLEHURST_DATA_DIR", problem: "is unset and so are XDG_DATA_HOME and HOME; set it to a directory for the database and files")
+        }
+        return URL(fileURLWithPath: home, isDirectory: true)
+            .appendingPathComponent(".local/share/eaglehurst", isDirectory: true)
+    }
+
+    static func parseDatabaseURL(_ raw: String) throws -> Database {
+        guard let url = URL(string: raw), let scheme = url.scheme?.lowercased() else {
+            throw SettingsError(variable: "DATABASE_URL", problem: "is not a URL; write postgres://user:password@host:5432/name or sqlite:///path/to/file.sqlite")
+        }
+        switch scheme {
+        case "postgres", "postgresql":
+            guard url.host != nil, !url.path.isEmpty, url.path != "/" else {
+                throw SettingsError(variable: "DATABASE_URL", problem: "needs a host and a database name, as in postgres://user:password@localhost:5432/eaglehurst")
+            }
+            return .postgres(url: raw)
+        case "sqlite":
+            guard !url.path.isEmpty else {
+                throw SettingsError(variable: "DATABASE_URL", problem: "needs a file path, as in sqlite:///var/lib/eaglehurst/db.sqlite")
+            }
+            return .sqlite(path: url.path)
+        default:
+            throw SettingsError(variable: "DATABASE_URL", problem: "uses the scheme '\(scheme)'; only postgres:// and sqlite:// are supported")
+        }
+    }
+
+    static func bool(_ env: [String: String], _ name: String, default value: Bool) throws -> Bool {
+        guard let raw = nonEmpty(env[name]) else { return value }
+        switch raw.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw SettingsError(variable: name, problem: "is '\(raw)'; write true or false")
+        }
+    }
+
+    private static func nonEmpty(_ value: String?) -> String? {
+        guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return value
+    }
+}
+
+/// A setting that cannot be used. Its description is the one line printed before start-up stops.
+public struct SettingsError: Error, CustomStringConvertible, Equatable {
+    public let variable: String
+    public let problem: String
+    public var description: String { "\(variable) \(problem)." }
+}

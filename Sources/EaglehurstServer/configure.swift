@@ -1,0 +1,109 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import JWT
+import NIOCore
+import Vapor
+
+/// The one set-up that production, the embedded server and the tests all call.
+public func configure(_ app: Application, settings: Settings, environment: ServerEnvironment = .live()) async throws {
+    try FileManager.default.createDirectory(at: settings.dataDirectory, withIntermediateDirectories: true)
+    app.storage[SettingsKey.self] = settings
+    app.storage[ServerEnvironmentKey.self] = environment
+
+    try configureDatabase(app, settings: settings)
+    let secret = try settings.jwtSecret ?? JWTSecretStore.loadOrCreate(in: settings.dataDirectory)
+    await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+
+    app.middleware = Middlewares()
+    app.middleware.use(ProblemMiddleware(), at: .beginning)
+    app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(CORSMiddleware(configuration: .init(
+        allowedOrigin: settings.corsAllowedOrigin == "*" ? .all : .custom(settings.corsAllowedOrigin),
+        allowedMethods: [.GET, .POST, .PUT, .DELETE, .OPTIONS],
+        allowedHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch, "X-Request-ID"],
+        exposedHeaders: [.eTag, "X-Request-ID", .retryAfter]
+    )))
+    app.middleware.use(RequestContextMiddleware())
+    app.middleware.use(BodyLimitMiddleware(jsonLimit: 1 << 20, uploadLimit: 10 << 20))
+
+    Migrations.register(on: app)
+    try routes(app)
+}
+
+/// Opens the configured database. SQLite gets WAL, foreign keys and a busy timeout.
+func configureDatabase(_ app: Application, settings: Settings) throws {
+    switch settings.database {
+    case .sqlite(let path):
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+    case .postgres(let url):
+        var configuration = try SQLPostgresConfiguration(url: url)
+        configuration.searchPath = nil
+        app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .psql)
+    }
+}
+
+/// Runs pending migrations and prepares every pooled SQLite connection.
+///
+/// fluent-sqlite-driver keeps exactly one connection per event loop and offers no hook when it
+/// opens one, so the per-connection pragmas are applied here, once per event loop, right after start.
+public func prepareDatabase(_ app: Application) async throws {
+    let settings = app.settings
+    if case .sqlite = settings.database {
+        try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            let db = app.databases.database(logger: app.logger, on: eventLoop)! as! any SQLDatabase
+            try await db.raw("PRAGMA busy_timeout=5000").run()
+            try await db.raw("PRAGMA foreign_keys=ON").run()
+            try await db.raw("PRAGMA synchronous=NORMAL").run()
+        }
+    }
+    try await app.autoMigrate()
+}
+
+struct SettingsKey: StorageKey { typealias Value = Settings }
+struct ServerEnvironmentKey: StorageKey { typealias Value = ServerEnvironment }
+
+extension Application {
+    public var settings: Settings {
+        guard let settings = storage[SettingsKey.self] else { fatalError("configure(_:settings:) was not called") }
+        return settings
+    }
+
+    var serverEnvironment: ServerEnvironment {
+        storage[ServerEnvironmentKey.self] ?? .live()
+    }
+}
+
+/// What the server takes from outside that tests replace: the clock, for now.
+public struct ServerEnvironment: Sendable {
+    public var now: @Sendable () -> Date
+
+    public init(now: @escaping @Sendable () -> Date) {
+        self.now = now
+    }
+
+    public static func live() -> ServerEnvironment {
+        ServerEnvironment(now: { Date() })
+    }
+}
+
+/// The development signing key: generated once, 64 random bytes, kept in the data directory (0600).
+enum JWTSecretStore {
+    static func loadOrCreate(in directory: URL) throws -> String {
+        let file = directory.appendingPathComponent("jwt-secret")
+        if let existing = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+           existing.utf8.count >= 32 {
+            return existing
+        }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<64).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let secret = Data(bytes).base64EncodedString()
+        FileManager.default.createFile(atPath: file.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        return secret
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import EaglehurstServer
+import Foundation
+import Logging
+
+@main
+struct EaglehurstServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eaglehurst-server",
+        abstract: "The Eaglehurst marketplace API server.",
+        discussion: """
+        Settings come from the environment: DATABASE_URL (unset: SQLite in the data directory; \
+        postgres://…: PostgreSQL), JWT_SECRET_KEY, SMTP_URL, RATE_LIMIT_ENABLED, \
+        EMAIL_VERIFICATION_REQUIRED, EAGLEHURST_DATA_DIR (default $XDG_DATA_HOME/eaglehurst).
+        """,
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, SeedDemo.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Reads the settings, or stops with the one line that says what to fix.
+func loadSettings() throws -> Settings {
+    do {
+        return try Settings.fromEnvironment()
+    } catch let error as SettingsError {
+        FileHandle.standardError.write(Data("eaglehurst-server: \(error)\n".utf8))
+        throw ExitCode(78)
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate the database and serve the API until interrupted.")
+
+    @Option(help: "The address to listen on.") var hostname = "127.0.0.1"
+    @Option(help: "The port to listen on (0 picks a free one).") var port = 8000
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func run() async throws {
+        let settings = try loadSettings()
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let server = try await RunningServer.start(settings: settings, hostname: hostname, port: port, logLevel: level)
+        server.app.logger.notice("Eaglehurst \(EaglehurstVersion.current) serving \(server.baseURL) on \(settings.database.engineName)")
+        await waitForTerminationSignal()
+        server.app.logger.notice("shutting down")
+        try await server.shutdown()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run pending database migrations and exit.")
+
+    func run() async throws {
+        let settings = try loadSettings()
+        try await withMigratedApplication(settings: settings) { _ in }
+        print("Database migrated (\(settings.database.engineName)).")
+    }
+}
+
+struct CreateAdmin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create an administrator account (admins are never created through the API).")
+
+    @Option(help: "The admin's email address.") var email: String
+    @Option(help: "The admin's password: at least 8 characters with lower case, upper case and a digit.") var password: String
+    @Option(help: "First name.") var firstName = "Admin"
+    @Option(help: "Last name.") var lastName = "User"
+
+    func run() async throws {
+        let settings = try loadSettings()
+        do {
+            let outcome = try await withMigratedApplication(settings: settings) { app in
+                try await AccountBootstrap.createAdmin(on: app, email: email, password: password, firstName: firstName, lastName: lastName)
+            }
+            switch outcome {
+            case .created: print("Admin \(email.lowercased()) created.")
+            case .alreadyExists:
+                FileHandle.standardError.write(Data("eaglehurst-server: an account with the email \(email.lowercased()) already exists.\n".utf8))
+                throw ExitCode(1)
+            }
+        } catch let error as BootstrapError {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
+struct SeedDemo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Fill the database with demo accounts and data (idempotent).")
+
+    func run() async throws {
+        let settings = try loadSettings()
+        let accounts = try await withMigratedApplication(settings: settings) { app in
+            try await AccountBootstrap.seedDemo(on: app)
+        }
+        print("Demo data ready. Accounts:")
+        for account in accounts {
+            print("  \(account.role.padding(toLength: 7, withPad: " ", startingAt: 0)) \(account.email)  password \(account.password)")
+        }
+    }
+}
+
+/// Suspends until SIGINT or SIGTERM arrives.
+func waitForTerminationSignal() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let once = SignalOnce(continuation)
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: SignalOnce.queue)
+            source.setEventHandler { once.fire() }
+            source.resume()
+            SignalOnce.keep(source)
+        }
+    }
+}
+
+/// Resumes the waiting continuation once, whichever signal comes first.
+final class SignalOnce: @unchecked Sendable {
+    /// Every signal source delivers on this serial queue, which is what makes the mutable state safe.
+    static let queue = DispatchQueue(label: "eaglehurst.signals")
+    private var continuation: CheckedContinuation<Void, Never>?
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+
+    func fire() {
+        continuation?.resume()
+        continuation = nil
+    }
+
+    static func keep(_ source: any DispatchSourceSignal) { queue.sync { sources.append(source) } }
+}

@@ -1,0 +1,2 @@
+import EaglehurstTUI
+import EaglehurstServer

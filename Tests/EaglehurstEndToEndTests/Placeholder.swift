@@ -1,0 +1,2 @@
+import XCTest
+final class EaglehurstEndToEndTestsPlaceholder: XCTestCase { func testNothing() {} }

@@ -1,0 +1,60 @@
+@testable import EaglehurstServer
+import XCTest
+
+final class SettingsTests: XCTestCase {
+    func testDefaultsToSQLiteInTheXDGDataDirectory() throws {
+        let settings = try Settings.fromEnvironment(["XDG_DATA_HOME": "/tmp/xdg", "HOME": "/home/x"])
+        XCTAssertEqual(settings.dataDirectory.path, "/tmp/xdg/eaglehurst")
+        XCTAssertEqual(settings.database, .sqlite(path: "/tmp/xdg/eaglehurst/eaglehurst.sqlite"))
+        XCTAssertNil(settings.jwtSecret)
+        XCTAssertTrue(settings.rateLimitEnabled)
+        XCTAssertTrue(settings.emailVerificationRequired)
+    }
+
+    func testExplicitDataDirectoryWinsAndHomeIsTheLastResort() throws {
+        XCTAssertEqual(try Settings.fromEnvironment(["EAGLEHURST_DATA_DIR": "/srv/eh", "XDG_DATA_HOME": "/x"]).dataDirectory.path, "/srv/eh")
+        XCTAssertEqual(try Settings.fromEnvironment(["HOME": "/home/ann"]).dataDirectory.path, "/home/ann/.local/share/eaglehurst")
+    }
+
+    func testPostgresURLSelectsPostgreSQL() throws {
+        let url = "postgres://eh:pw@db.internal:5432/eaglehurst"
+        let settings = try Settings.fromEnvironment(["HOME": "/h", "DATABASE_URL": url])
+        XCTAssertEqual(settings.database, .postgres(url: url))
+        XCTAssertEqual(settings.database.engineName, "postgresql")
+    }
+
+    func testMalformedSettingsNameTheVariableAndTheFix() {
+        let cases: [([String: String], String)] = [
+            (["DATABASE_URL": "mysql://x/y"], "DATABASE_URL uses the scheme 'mysql'"),
+            (["DATABASE_URL": "postgres://host"], "DATABASE_URL needs a host and a database name"),
+            (["JWT_SECRET_KEY": "short"], "JWT_SECRET_KEY is 5 bytes long"),
+            (["SMTP_URL": "http://mail"], "SMTP_URL is not a mail server URL"),
+            (["RATE_LIMIT_ENABLED": "maybe"], "RATE_LIMIT_ENABLED is 'maybe'; write true or false"),
+            (["EMAIL_VERIFICATION_REQUIRED": "2"], "EMAIL_VERIFICATION_REQUIRED is '2'"),
+        ]
+        for (env, expected) in cases {
+            XCTAssertThrowsError(try Settings.fromEnvironment(env.merging(["HOME": "/h"]) { a, _ in a })) { error in
+                let line = "\(error)"
+                XCTAssertTrue(line.hasPrefix(expected), "\(env): got '\(line)'")
+                XCTAssertFalse(line.contains("\n"), "one line only: \(line)")
+            }
+        }
+    }
+
+    func testBooleanSpellings() throws {
+        XCTAssertFalse(try Settings.fromEnvironment(["HOME": "/h", "RATE_LIMIT_ENABLED": "off"]).rateLimitEnabled)
+        XCTAssertFalse(try Settings.fromEnvironment(["HOME": "/h", "EMAIL_VERIFICATION_REQUIRED": "false"]).emailVerificationRequired)
+        XCTAssertTrue(try Settings.fromEnvironment(["HOME": "/h", "RATE_LIMIT_ENABLED": "YES"]).rateLimitEnabled)
+    }
+
+    func testGeneratedSigningKeyIsStoredPrivatelyAndReused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eh-secret-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try JWTSecretStore.loadOrCreate(in: dir)
+        XCTAssertGreaterThanOrEqual(first.utf8.count, 32)
+        XCTAssertEqual(try JWTSecretStore.loadOrCreate(in: dir), first)
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("jwt-secret").path)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600)
+    }
+}
