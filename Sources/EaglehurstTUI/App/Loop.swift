@@ -1,0 +1,68 @@
+import Foundation
+import Synchronization
+
+/// Messages from effect tasks, waiting for the UI thread to pick them up.
+final class Inbox: Sendable {
+    private let messages = Mutex<[Message]>([])
+
+    func post(_ message: Message) {
+        messages.withLock { $0.append(message) }
+    }
+
+    func drain() -> [Message] {
+        messages.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+    }
+}
+
+/// The UI loop: poll the terminal briefly, take effect results from the inbox, update, and draw only
+/// when the state changed. Runs on the one thread that owns the terminal.
+enum UILoop {
+    static let pollMilliseconds = 40
+    static let spinnerInterval = Duration.milliseconds(100)
+
+    static func run(terminal: some Terminal, state: inout AppState, theme: Theme, inbox: Inbox, start: (Effect) -> Void) {
+        state.size = terminal.size
+        App.start(&state).forEach(start)
+        let clock = ContinuousClock()
+        var lastTick = clock.now
+        var needsDraw = true
+        while !state.isQuitting {
+            if needsDraw {
+                terminal.draw(App.view(state, theme: theme, size: state.size))
+                needsDraw = false
+            }
+            var messages = events(from: terminal).map(message(for:))
+            messages += inbox.drain()
+            if state.isWaiting, clock.now - lastTick >= spinnerInterval {
+                messages.append(.tick)
+                lastTick = clock.now
+            }
+            for message in messages where !state.isQuitting {
+                let before = state
+                App.update(&state, message).forEach(start)
+                if state != before { needsDraw = true }
+            }
+        }
+    }
+
+    /// One wait for the first event, then whatever else is already there (a paste, fast typing).
+    private static func events(from terminal: some Terminal) -> [TerminalEvent] {
+        guard let first = terminal.nextEvent(timeoutMilliseconds: pollMilliseconds) else { return [] }
+        var events = [first]
+        while events.count < 256, events.last != .inputClosed, let next = terminal.nextEvent(timeoutMilliseconds: 0) {
+            events.append(next)
+        }
+        return events
+    }
+
+    private static func message(for event: TerminalEvent) -> Message {
+        switch event {
+        case .key(let key): .key(key)
+        case .resized(let size): .resized(size)
+        case .inputClosed: .inputClosed
+        }
+    }
+}

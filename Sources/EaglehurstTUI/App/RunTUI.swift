@@ -1,0 +1,80 @@
+import EaglehurstClient
+import Foundation
+
+/// How the `eaglehurst` executable starts the terminal client.
+public struct TUIOptions: Sendable {
+    /// The server's base URL as the client uses it (shown in the status bar and on the status screen).
+    public var serverURL: URL
+    /// True when the server runs inside this process.
+    public var isEmbedded: Bool
+    public var themeName: String
+    public var keymapName: String
+    /// Lines for the first screen, e.g. the demo accounts.
+    public var welcomeLines: [String]
+    /// Where the user's `themes/` and `keymaps/` are looked for first; nil for the shipped ones only.
+    public var configDirectory: String?
+    /// Read for `NO_COLOR`, `TERM` and `COLORTERM`.
+    public var environment: [String: String]
+
+    public init(
+        serverURL: URL,
+        isEmbedded: Bool,
+        themeName: String = ConfigFiles.defaultThemeName,
+        keymapName: String = ConfigFiles.defaultKeymapName,
+        welcomeLines: [String] = [],
+        configDirectory: String? = ConfigFiles.defaultConfigDirectory(environment: ProcessInfo.processInfo.environment),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.serverURL = serverURL
+        self.isEmbedded = isEmbedded
+        self.themeName = themeName
+        self.keymapName = keymapName
+        self.welcomeLines = welcomeLines
+        self.configDirectory = configDirectory
+        self.environment = environment
+    }
+
+    /// The first state, with the theme and binding table loaded and any problem with them on the error line.
+    func initialState(size: Size) -> (state: AppState, theme: Theme) {
+        let files = ConfigFiles(configDirectory: configDirectory)
+        let (theme, themeProblem) = files.loadTheme(named: themeName)
+        let (bindings, keymapProblem) = files.loadBindings(keymapNamed: keymapName)
+        let problems = [themeProblem, keymapProblem].compactMap { $0 }
+        let state = AppState(
+            size: size, bindings: bindings, server: ServerInfo(url: serverURL, isEmbedded: isEmbedded),
+            welcomeLines: welcomeLines, message: problems.isEmpty ? nil : .error(problems.joined(separator: "  ·  "))
+        )
+        return (state, theme)
+    }
+}
+
+/// Runs the terminal client until the user quits. The UI runs on a thread of its own that owns every
+/// ncurses call; requests to the server run as tasks and report back through the inbox. Returns the
+/// process exit status; throws when there is no usable terminal. The terminal is restored on return,
+/// on a thrown error, and on SIGINT, SIGTERM, SIGHUP or a crash.
+public func runTUI(client: Client, options: TUIOptions) async throws -> Int32 {
+    let runner = EffectRunner(client: client)
+    return try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do {
+                let terminal = try NcursesTerminal(environment: options.environment)
+                defer { terminal.restore() }
+                var (state, theme) = options.initialState(size: terminal.size)
+                let inbox = Inbox()
+                UILoop.run(terminal: terminal, state: &state, theme: theme, inbox: inbox) { effect in
+                    Task { inbox.post(await runner.perform(effect)) }
+                }
+                continuation.resume(returning: 0)
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        thread.name = "eaglehurst-ui"
+        thread.start()
+    }
+}
+
+/// The key bindings of a keymap as Markdown, for the README and `eaglehurst --keys`.
+public func keyBindingsMarkdown(keymapName: String = ConfigFiles.defaultKeymapName, configDirectory: String? = nil) -> String {
+    ConfigFiles(configDirectory: configDirectory).loadBindings(keymapNamed: keymapName).bindings.markdown()
+}

@@ -1,0 +1,225 @@
+import Foundation
+
+/// The pure heart of the client: a message changes the state and may ask for effects.
+public enum App {
+    /// What the app does when it opens: ask the server how it is.
+    public static func start(_ state: inout AppState) -> [Effect] {
+        startHealthCheck(&state)
+    }
+
+    public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+        switch message {
+        case .key(let key):
+            return handle(key, in: &state)
+        case .resized(let size):
+            state.size = size
+            if case .help(var help) = state.overlay {
+                help.cursor.setViewportHeight(Layout.helpViewportHeight(for: size))
+                state.overlay = .help(help)
+            }
+        case .tick:
+            if state.isWaiting { state.spinnerFrame += 1 }
+        case .healthChecked(.success(let report)):
+            state.status.report = report
+            state.status.failure = nil
+            state.status.isChecking = false
+            state.connection = .connected
+            if state.message?.kind == .error, state.message?.text.hasPrefix(healthFailurePrefix) == true { state.message = nil }
+        case .healthChecked(.failure(let failure)):
+            state.status.failure = failure
+            state.status.isChecking = false
+            if case .unreachable = failure { state.connection = .unreachable } else { state.connection = .connected }
+            state.message = .error(healthFailurePrefix + failure.summary)
+        case .signInFinished(.success(let session)):
+            state.signIn.isSubmitting = false
+            state.signIn.password = TextField()
+            state.session = session
+            state.screen = .status
+            state.message = .ok("Signed in as \(session.displayName).")
+        case .signInFinished(.failure(let failure)):
+            state.signIn.isSubmitting = false
+            if case .unreachable = failure { state.connection = .unreachable }
+            state.message = .error(signInFailureText(failure))
+        case .inputClosed:
+            state.isQuitting = true
+        }
+        return []
+    }
+
+    static let healthFailurePrefix = "Health check failed: "
+
+    private static func signInFailureText(_ failure: RequestFailure) -> String {
+        switch failure {
+        case .problem(status: 401, _, _): "Email or password is wrong."
+        case .notAvailable: "Sign-in is not available on this server yet."
+        default: "Sign-in failed: \(failure.summary)"
+        }
+    }
+
+    // MARK: keys
+
+    /// Typing goes to the focused field; other keys go through the binding table of the live context.
+    private static func handle(_ key: Key, in state: inout AppState) -> [Effect] {
+        if state.pendingKeys.isEmpty, edit(key, in: &state) { return [] }
+        let sequence = KeySequence(state.pendingKeys + [key])
+        switch state.bindings.resolve(sequence, in: state.context, allowPrintable: !isTyping(state)) {
+        case .action(let binding):
+            state.pendingKeys = []
+            return trigger(binding, in: &state)
+        case .pending:
+            state.pendingKeys = sequence.keys
+            return []
+        case .unbound:
+            guard !state.pendingKeys.isEmpty else { return [] }
+            state.pendingKeys = []
+            return handle(key, in: &state)
+        }
+    }
+
+    static func isTyping(_ state: AppState) -> Bool {
+        switch state.overlay {
+        case .commandLine: true
+        case .some: false
+        case nil: state.screen == .signin
+        }
+    }
+
+    private static func edit(_ key: Key, in state: inout AppState) -> Bool {
+        switch state.overlay {
+        case .commandLine(var line):
+            if key == .backspace && line.field.text.isEmpty {
+                state.overlay = nil
+                return true
+            }
+            guard line.edit(key) else { return false }
+            state.overlay = .commandLine(line)
+            return true
+        case .some:
+            return false
+        case nil:
+            guard state.screen == .signin, !state.signIn.isSubmitting else { return false }
+            return state.signIn.edit(key)
+        }
+    }
+
+    /// Dangerous actions ask first; the rest happen at once.
+    private static func trigger(_ binding: Binding, in state: inout AppState) -> [Effect] {
+        if binding.dangerous {
+            state.overlay = .confirm(ConfirmDialog(question: "Really \(binding.description)?", action: binding.action, context: binding.context))
+            return []
+        }
+        return perform(binding.action, in: binding.context, state: &state)
+    }
+
+    private static func perform(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
+        switch (context, action) {
+        case (.global, .help):
+            state.overlay = .help(HelpOverlay(bindings: state.bindings, current: state.context, viewportHeight: Layout.helpViewportHeight(for: state.size)))
+        case (.global, .commandLine):
+            state.overlay = .commandLine(CommandLine())
+        case (.global, .quit):
+            state.isQuitting = true
+        case (.status, .refresh):
+            return startHealthCheck(&state)
+        case (.status, .signIn):
+            state.screen = .signin
+        case (.signin, .nextField):
+            state.signIn.moveFocus(by: 1)
+        case (.signin, .previousField):
+            state.signIn.moveFocus(by: -1)
+        case (.signin, .submit):
+            return submitSignIn(&state)
+        case (.signin, .back):
+            state.screen = .status
+        case (.help, let movement):
+            moveHelp(movement, state: &state)
+        case (.command, .complete):
+            guard case .commandLine(var line) = state.overlay else { return [] }
+            line.complete()
+            state.overlay = .commandLine(line)
+        case (.command, .run):
+            guard case .commandLine(let line) = state.overlay else { return [] }
+            state.overlay = nil
+            return run(command: line.field.text, state: &state)
+        case (.command, .cancel), (.confirm, .cancel):
+            state.overlay = nil
+        case (.confirm, .confirm):
+            return confirm(&state)
+        case (.confirm, .toggleChoice):
+            guard case .confirm(var dialog) = state.overlay else { return [] }
+            dialog.yesHighlighted.toggle()
+            state.overlay = .confirm(dialog)
+        case (.confirm, .choose):
+            guard case .confirm(let dialog) = state.overlay else { return [] }
+            if dialog.yesHighlighted { return confirm(&state) }
+            state.overlay = nil
+        default:
+            break
+        }
+        return []
+    }
+
+    private static func confirm(_ state: inout AppState) -> [Effect] {
+        guard case .confirm(let dialog) = state.overlay else { return [] }
+        state.overlay = nil
+        return perform(dialog.action, in: dialog.context, state: &state)
+    }
+
+    private static func moveHelp(_ action: Action, state: inout AppState) {
+        guard case .help(var help) = state.overlay else { return }
+        switch action {
+        case .close: state.overlay = nil; return
+        case .down: help.cursor.moveDown()
+        case .up: help.cursor.moveUp()
+        case .pageDown: help.cursor.pageDown()
+        case .pageUp: help.cursor.pageUp()
+        case .top: help.cursor.moveToTop()
+        case .bottom: help.cursor.moveToBottom()
+        default: return
+        }
+        state.overlay = .help(help)
+    }
+
+    private static func run(command text: String, state: inout AppState) -> [Effect] {
+        let command = text.trimmingCharacters(in: .whitespaces).lowercased()
+        switch command {
+        case "": return []
+        case "q", "quit":
+            state.isQuitting = true
+        case "help":
+            return perform(.help, in: .global, state: &state)
+        default:
+            guard let screen = ScreenID(rawValue: command) else {
+                state.message = .error("Unknown command ':\(command)'. Tab completes the screen names.")
+                return []
+            }
+            guard screen.isAvailable else {
+                state.message = .info("\(screen.title) (:\(screen.rawValue)) is not available yet.")
+                return []
+            }
+            state.message = nil
+            state.screen = screen
+        }
+        return []
+    }
+
+    private static func startHealthCheck(_ state: inout AppState) -> [Effect] {
+        guard !state.status.isChecking else { return [] }
+        state.status.isChecking = true
+        if state.connection != .connected { state.connection = .connecting }
+        return [.checkHealth]
+    }
+
+    private static func submitSignIn(_ state: inout AppState) -> [Effect] {
+        guard !state.signIn.isSubmitting else { return [] }
+        state.signIn.checked = Set(SignInForm.Field.allCases)
+        guard state.signIn.isValid else {
+            state.message = .error("Please fix the marked fields.")
+            state.signIn.focus = state.signIn.problem(for: .email) != nil ? .email : .password
+            return []
+        }
+        state.message = nil
+        state.signIn.isSubmitting = true
+        return [.signIn(email: state.signIn.email.text.trimmingCharacters(in: .whitespaces), password: state.signIn.password.text)]
+    }
+}

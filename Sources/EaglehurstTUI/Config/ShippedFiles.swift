@@ -1,0 +1,479 @@
+// Generated: do not edit. ShippedFilesTests fails when this differs from themes/ and keymaps/;
+// regenerate with `EAGLEHURST_REGENERATE=1 swift test --filter ShippedFilesTests`.
+enum ShippedFiles {
+    static let themes: [String: String] = [
+        "dark": #"""
+# Eaglehurst dark theme (the default).
+# Each [section] is a semantic style; unset fields come from its parent style, and every style
+# starts from [app.background]. Colours: default, a name (black, red, ..., bright-white, gray) or #rrggbb.
+name = "dark"
+
+[app.background]
+fg = "#d0d0d0"
+bg = "#1c1c1c"
+
+[title]
+fg = "#87afff"
+bold = true
+
+[text]
+
+[text.dim]
+fg = "#808080"
+
+[label]
+fg = "#afafaf"
+
+[border]
+fg = "#4e4e4e"
+
+[list.header]
+fg = "#87afd7"
+bold = true
+underline = true
+
+[list.row]
+
+[list.selected]
+fg = "#ffffff"
+bg = "#005f87"
+bold = true
+
+[status.bar]
+fg = "#d0d0d0"
+bg = "#303030"
+
+[status.screen]
+fg = "#1c1c1c"
+bg = "#87afff"
+bold = true
+
+[status.key]
+fg = "#ffd75f"
+bold = true
+
+[status.connected]
+fg = "#87d787"
+
+[status.connecting]
+fg = "#ffd75f"
+
+[status.unreachable]
+fg = "#ff5f5f"
+bold = true
+
+[status.error]
+fg = "#ff5f5f"
+bold = true
+
+[status.ok]
+fg = "#87d787"
+
+[status.info]
+fg = "#87afd7"
+
+[stale]
+fg = "#af8700"
+
+[spinner]
+fg = "#ffd75f"
+
+[badge.unread]
+fg = "#1c1c1c"
+bg = "#ff8700"
+bold = true
+
+[overlay]
+fg = "#e4e4e4"
+bg = "#262626"
+
+[overlay.border]
+fg = "#87afff"
+
+[help.title]
+fg = "#87afff"
+bold = true
+
+[help.section]
+fg = "#87afd7"
+bold = true
+
+[help.key]
+fg = "#ffd75f"
+bold = true
+
+[input]
+fg = "#d0d0d0"
+bg = "#303030"
+
+[input.focused]
+fg = "#ffffff"
+bg = "#005f87"
+
+[input.error]
+fg = "#ff5f5f"
+
+[command.line]
+fg = "#e4e4e4"
+bg = "#262626"
+
+[command.completion]
+fg = "#808080"
+
+[dialog.danger]
+fg = "#ff5f5f"
+bold = true
+
+[button]
+fg = "#d0d0d0"
+bg = "#3a3a3a"
+
+[button.focused]
+fg = "#ffffff"
+bg = "#af0000"
+bold = true
+
+"""#,
+        "high-contrast": #"""
+# Eaglehurst high-contrast theme: black and white with the 16 ANSI colours only, bold where it helps,
+# so it reads the same on every terminal and under every colour profile.
+name = "high-contrast"
+
+[app.background]
+fg = "bright-white"
+bg = "black"
+
+[title]
+fg = "bright-yellow"
+bold = true
+underline = true
+
+[text]
+
+[text.dim]
+fg = "white"
+
+[label]
+fg = "bright-white"
+bold = true
+
+[border]
+fg = "bright-white"
+
+[list.header]
+fg = "bright-cyan"
+bold = true
+underline = true
+
+[list.row]
+
+[list.selected]
+fg = "black"
+bg = "bright-yellow"
+bold = true
+
+[status.bar]
+fg = "black"
+bg = "bright-white"
+
+[status.screen]
+fg = "bright-white"
+bg = "blue"
+bold = true
+
+[status.key]
+fg = "blue"
+bold = true
+
+[status.connected]
+fg = "green"
+bold = true
+
+[status.connecting]
+fg = "blue"
+bold = true
+
+[status.unreachable]
+fg = "red"
+bold = true
+
+[status.error]
+fg = "bright-red"
+bold = true
+underline = true
+
+[status.ok]
+fg = "bright-green"
+bold = true
+
+[status.info]
+fg = "bright-cyan"
+bold = true
+
+[stale]
+fg = "bright-yellow"
+bold = true
+
+[spinner]
+fg = "bright-yellow"
+bold = true
+
+[badge.unread]
+fg = "black"
+bg = "bright-magenta"
+bold = true
+
+[overlay]
+fg = "bright-white"
+bg = "black"
+
+[overlay.border]
+fg = "bright-yellow"
+bold = true
+
+[help.title]
+fg = "bright-yellow"
+bold = true
+
+[help.section]
+fg = "bright-cyan"
+bold = true
+underline = true
+
+[help.key]
+fg = "bright-yellow"
+bold = true
+
+[input]
+fg = "bright-white"
+bg = "black"
+underline = true
+
+[input.focused]
+fg = "black"
+bg = "bright-white"
+
+[input.error]
+fg = "bright-red"
+bold = true
+
+[command.line]
+fg = "bright-white"
+bg = "black"
+
+[command.completion]
+fg = "bright-cyan"
+
+[dialog.danger]
+fg = "bright-red"
+bold = true
+
+[button]
+fg = "bright-white"
+bg = "black"
+underline = true
+
+[button.focused]
+fg = "black"
+bg = "bright-red"
+bold = true
+
+"""#,
+        "light": #"""
+# Eaglehurst light theme, for light terminal backgrounds.
+name = "light"
+
+[app.background]
+fg = "#262626"
+bg = "#fafafa"
+
+[title]
+fg = "#005faf"
+bold = true
+
+[text]
+
+[text.dim]
+fg = "#6c6c6c"
+
+[label]
+fg = "#4e4e4e"
+
+[border]
+fg = "#b2b2b2"
+
+[list.header]
+fg = "#005f87"
+bold = true
+underline = true
+
+[list.row]
+
+[list.selected]
+fg = "#000000"
+bg = "#afd7ff"
+bold = true
+
+[status.bar]
+fg = "#262626"
+bg = "#e4e4e4"
+
+[status.screen]
+fg = "#ffffff"
+bg = "#005faf"
+bold = true
+
+[status.key]
+fg = "#875f00"
+bold = true
+
+[status.connected]
+fg = "#008700"
+
+[status.connecting]
+fg = "#875f00"
+
+[status.unreachable]
+fg = "#d70000"
+bold = true
+
+[status.error]
+fg = "#d70000"
+bold = true
+
+[status.ok]
+fg = "#008700"
+
+[status.info]
+fg = "#005f87"
+
+[stale]
+fg = "#875f00"
+
+[spinner]
+fg = "#875f00"
+
+[badge.unread]
+fg = "#ffffff"
+bg = "#d75f00"
+bold = true
+
+[overlay]
+fg = "#1c1c1c"
+bg = "#eeeeee"
+
+[overlay.border]
+fg = "#005faf"
+
+[help.title]
+fg = "#005faf"
+bold = true
+
+[help.section]
+fg = "#005f87"
+bold = true
+
+[help.key]
+fg = "#875f00"
+bold = true
+
+[input]
+fg = "#262626"
+bg = "#e4e4e4"
+
+[input.focused]
+fg = "#000000"
+bg = "#afd7ff"
+
+[input.error]
+fg = "#d70000"
+
+[command.line]
+fg = "#1c1c1c"
+bg = "#eeeeee"
+
+[command.completion]
+fg = "#6c6c6c"
+
+[dialog.danger]
+fg = "#d70000"
+bold = true
+
+[button]
+fg = "#262626"
+bg = "#d0d0d0"
+
+[button.focused]
+fg = "#ffffff"
+bg = "#d70000"
+bold = true
+
+"""#,
+    ]
+    static let keymaps: [String: String] = [
+        "default": #"""
+# Eaglehurst default keymap.
+# Each [section] is a context; each line gives an action one key or a list of keys.
+# Keys: a character (q, G, ?), a sequence (gg), or a named key: <enter> <esc> <tab> <s-tab> <bs>
+# <del> <up> <down> <left> <right> <home> <end> <pgup> <pgdown> <space> <lt> <c-r> <f1>...<f12>.
+# A keymap of your own in $XDG_CONFIG_HOME/eaglehurst/keymaps/NAME.toml overrides only the actions it names.
+
+[global]
+help = ["?", "<f1>"]
+command_line = ":"
+quit = ["q", "<c-c>"]
+
+[status]
+refresh = ["r", "<c-r>", "<f5>"]
+sign_in = ["s", "<enter>"]
+
+[signin]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+submit = "<enter>"
+back = "<esc>"
+
+[help]
+close = ["<esc>", "q", "?"]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = "<home>"
+bottom = "<end>"
+
+[command]
+complete = "<tab>"
+run = "<enter>"
+cancel = ["<esc>", "<c-c>"]
+
+[confirm]
+confirm = "y"
+cancel = ["n", "<esc>"]
+toggle_choice = ["<tab>", "<left>", "<right>"]
+choose = "<enter>"
+
+"""#,
+        "vim": #"""
+# Eaglehurst vim keymap: the default keymap with vim's movement keys.
+# Actions not named here keep their default keys.
+
+[signin]
+next_field = ["<tab>", "<down>", "<c-n>"]
+previous_field = ["<s-tab>", "<up>", "<c-p>"]
+
+[help]
+close = ["<esc>", "q", "?"]
+down = ["j", "<down>", "<c-e>"]
+up = ["k", "<up>", "<c-y>"]
+page_down = ["<c-f>", "<c-d>", "<pgdown>"]
+page_up = ["<c-b>", "<c-u>", "<pgup>"]
+top = ["gg", "<home>"]
+bottom = ["G", "<end>"]
+
+[confirm]
+toggle_choice = ["<tab>", "h", "l"]
+
+"""#,
+    ]
+}

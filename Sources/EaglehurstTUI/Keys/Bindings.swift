@@ -1,0 +1,125 @@
+/// Where a binding applies. A screen's context is active together with `global`; an overlay's
+/// context is active alone, so its keys do not leak to the screen beneath.
+public enum Context: String, Hashable, Sendable, CaseIterable {
+    case global, status, signin, help, command, confirm
+
+    var title: String {
+        switch self {
+        case .global: "Everywhere"
+        case .status: "Server status"
+        case .signin: "Sign in"
+        case .help: "Help"
+        case .command: "Command line"
+        case .confirm: "Confirm dialog"
+        }
+    }
+
+    var isModal: Bool { self == .help || self == .command || self == .confirm }
+}
+
+/// What a key asks for. The raw value is the name keymap files use.
+public enum Action: String, Hashable, Sendable, CaseIterable {
+    case quit, help, commandLine = "command_line"
+    case refresh, signIn = "sign_in"
+    case nextField = "next_field", previousField = "previous_field", submit, back
+    case close, up, down, pageUp = "page_up", pageDown = "page_down", top, bottom
+    case complete, run, cancel
+    case confirm, toggleChoice = "toggle_choice", choose
+}
+
+public struct Binding: Equatable, Sendable {
+    public var keys: [KeySequence]
+    public var action: Action
+    public var description: String
+    public var context: Context
+    public var dangerous: Bool
+    /// Shown in the footer of its context.
+    public var hint: Bool
+}
+
+/// The one table of what every key does, in which context. Dispatch, the footer hints, the `?` overlay
+/// and the Markdown docs all read it.
+public struct BindingTable: Equatable, Sendable {
+    public private(set) var bindings: [Binding]
+
+    public init(bindings: [Binding]) { self.bindings = bindings }
+
+    /// Actions that exist, with their descriptions; their keys come from the keymap.
+    static let specs: [Binding] = {
+        func spec(_ context: Context, _ action: Action, _ description: String, dangerous: Bool = false, hint: Bool = true) -> Binding {
+            Binding(keys: [], action: action, description: description, context: context, dangerous: dangerous, hint: hint)
+        }
+        return [
+            spec(.global, .help, "show all keys"),
+            spec(.global, .commandLine, "command line (go to a screen)"),
+            spec(.global, .quit, "quit"),
+            spec(.status, .refresh, "check the server again"),
+            spec(.status, .signIn, "sign in"),
+            spec(.signin, .nextField, "next field"),
+            spec(.signin, .previousField, "previous field", hint: false),
+            spec(.signin, .submit, "sign in"),
+            spec(.signin, .back, "back to server status"),
+            spec(.help, .close, "close help"),
+            spec(.help, .down, "scroll down", hint: false),
+            spec(.help, .up, "scroll up", hint: false),
+            spec(.help, .pageDown, "page down", hint: false),
+            spec(.help, .pageUp, "page up", hint: false),
+            spec(.help, .top, "go to top", hint: false),
+            spec(.help, .bottom, "go to bottom", hint: false),
+            spec(.command, .complete, "complete the screen name"),
+            spec(.command, .run, "run"),
+            spec(.command, .cancel, "cancel"),
+            spec(.confirm, .confirm, "yes, do it"),
+            spec(.confirm, .cancel, "no, keep things as they are"),
+            spec(.confirm, .toggleChoice, "switch between yes and no", hint: false),
+            spec(.confirm, .choose, "choose the highlighted answer"),
+        ]
+    }()
+
+    public func binding(for action: Action, in context: Context) -> Binding? {
+        bindings.first { $0.action == action && $0.context == context }
+    }
+
+    public func bindings(in context: Context) -> [Binding] {
+        bindings.filter { $0.context == context }
+    }
+
+    /// The contexts whose keys are live, most specific first.
+    static func activeContexts(for context: Context) -> [Context] {
+        context.isModal || context == .global ? [context] : [context, .global]
+    }
+
+    public enum Resolution: Equatable, Sendable {
+        case action(Binding)
+        /// The keys so far start a longer binding (`g` of `gg`): wait for the next.
+        case pending
+        case unbound
+    }
+
+    /// While a text field has focus, `allowPrintable` is false: printable keys type, they do not command.
+    public func resolve(_ sequence: KeySequence, in context: Context, allowPrintable: Bool = true) -> Resolution {
+        let live = Self.activeContexts(for: context).flatMap { bindings(in: $0) }.flatMap { binding in
+            binding.keys.filter { allowPrintable || !($0.keys.first?.isPrintable ?? false) }.map { (keys: $0, binding: binding) }
+        }
+        if let exact = live.first(where: { $0.keys == sequence }) { return .action(exact.binding) }
+        let startsLonger = live.contains { $0.keys.keys.count > sequence.keys.count && $0.keys.hasPrefix(sequence) }
+        return startsLonger ? .pending : .unbound
+    }
+
+    /// Markdown listing of every binding, grouped by context, for the README and `eaglehurst --keys`.
+    public func markdown() -> String {
+        var lines = ["# Eaglehurst keys", ""]
+        for context in Context.allCases {
+            let rows = bindings(in: context)
+            guard !rows.isEmpty else { continue }
+            lines += ["## \(context.title)", "", "| keys | action | what it does |", "|---|---|---|"]
+            for row in rows {
+                let keys = row.keys.map { "`\($0)`" }.joined(separator: ", ")
+                let danger = row.dangerous ? " (asks to confirm)" : ""
+                lines.append("| \(keys.isEmpty ? "—" : keys) | `\(row.action.rawValue)` | \(row.description)\(danger) |")
+            }
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,17 @@
+public enum TerminalEvent: Equatable, Sendable {
+    case key(Key)
+    case resized(Size)
+    /// Input has ended (the terminal hung up, or a test script ran out): the app quits.
+    case inputClosed
+}
+
+/// What the UI loop needs from a screen. A driver is owned by the one thread that runs the loop.
+public protocol Terminal: AnyObject {
+    var size: Size { get }
+    var colorProfile: ColorProfile { get }
+    /// Waits at most `timeoutMilliseconds` for a key or a resize.
+    func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent?
+    func draw(_ frame: Frame)
+    /// Gives the terminal back as it was. Safe to call more than once.
+    func restore()
+}

@@ -1,0 +1,72 @@
+/// The selection and scroll position of a list of `count` rows shown `viewportHeight` at a time.
+/// Pure: every list screen and the help overlay move through it, and tests drive it directly.
+public struct ListCursor: Equatable, Sendable {
+    public private(set) var count: Int
+    public private(set) var viewportHeight: Int
+    /// The selected row; 0 when the list is empty.
+    public private(set) var selected = 0
+    /// The first visible row.
+    public private(set) var offset = 0
+
+    public init(count: Int = 0, viewportHeight: Int = 1) {
+        self.count = max(0, count)
+        self.viewportHeight = max(1, viewportHeight)
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    public var visibleRows: Range<Int> { offset..<min(count, offset + viewportHeight) }
+
+    /// The rows a screen should have loaded: what is visible and the page after it, never everything.
+    public var wantedRows: Range<Int> { offset..<min(count, offset + 2 * viewportHeight) }
+
+    public mutating func moveDown(by rows: Int = 1) { select(selected + rows) }
+    public mutating func moveUp(by rows: Int = 1) { select(selected - rows) }
+
+    /// A page moves the selection and the view together, so the selected row keeps its place on screen;
+    /// on the last page it goes to the last row, on the first page to the first.
+    public mutating func pageDown() {
+        let before = selected
+        let row = selected - offset
+        offset = min(offset + viewportHeight, maxOffset)
+        select(offset + row)
+        if selected == before { select(count - 1) }
+    }
+
+    public mutating func pageUp() {
+        let before = selected
+        let row = selected - offset
+        offset = max(0, offset - viewportHeight)
+        select(offset + row)
+        if selected == before { select(0) }
+    }
+
+    public mutating func moveToTop() { select(0) }
+    public mutating func moveToBottom() { select(count - 1) }
+
+    public mutating func select(_ row: Int) {
+        selected = count == 0 ? 0 : min(max(0, row), count - 1)
+        scrollToSelection()
+    }
+
+    /// The list grew or shrank (a page arrived, a filter changed): keep the selection where it can be.
+    public mutating func setCount(_ newCount: Int) {
+        count = max(0, newCount)
+        offset = min(offset, maxOffset)
+        select(selected)
+    }
+
+    public mutating func setViewportHeight(_ height: Int) {
+        viewportHeight = max(1, height)
+        offset = min(offset, maxOffset)
+        scrollToSelection()
+    }
+
+    private var maxOffset: Int { max(0, count - viewportHeight) }
+
+    private mutating func scrollToSelection() {
+        if selected < offset { offset = selected }
+        if selected >= offset + viewportHeight { offset = selected - viewportHeight + 1 }
+        offset = min(max(0, offset), maxOffset)
+    }
+}
