@@ -16,8 +16,9 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     let secret = try settings.jwtSecret ?? JWTSecretStore.loadOrCreate(in: settings.dataDirectory)
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
 
+    // Outermost first. Everything inside ProblemMiddleware may throw; everything outside it sees
+    // the final answer, problems included, so headers and the log line cover every response.
     app.middleware = Middlewares()
-    app.middleware.use(ProblemMiddleware(), at: .beginning)
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(CORSMiddleware(configuration: .init(
@@ -26,6 +27,7 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
         allowedHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch, "X-Request-ID"],
         exposedHeaders: [.eTag, "X-Request-ID", .retryAfter]
     )))
+    app.middleware.use(ProblemMiddleware())
     app.middleware.use(RequestContextMiddleware())
     app.middleware.use(BodyLimitMiddleware(jsonLimit: 1 << 20, uploadLimit: 10 << 20))
 
@@ -103,7 +105,7 @@ enum JWTSecretStore {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<64).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let secret = Data(bytes).base64EncodedString()
-        FileManager.default.createFile(atPath: file.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: file.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
         return secret
     }
 }

@@ -13,5 +13,7 @@ func routes(_ app: Application) throws {
         return Response(status: .ok, headers: ["Content-Type": "application/yaml; charset=utf-8"], body: .init(data: document))
     }
     let transport = VaporTransport(routesBuilder: app)
-    try APIHandler(app: app).registerHandlers(on: transport, serverURL: URL(string: "/api/v1")!)
+    try APIHandler(app: app).registerHandlers(
+        on: transport, serverURL: URL(string: "/api/v1")!,
+        configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
 }

@@ -73,10 +73,31 @@ final class ServerCoreTests: XCTestCase {
         }
     }
 
+    func testMalformedJSONIs400AndWrongTypesAre422NamingTheField() async throws {
+        try await forEachDatabase { server in
+            let malformed = try await server.request(.POST, "/auth/login", body: "{bad")
+            try assertProblem(malformed, status: 400, detailContains: "JSON")
+            let wrongType = try await server.request(.POST, "/auth/login", body: #"{"email": 5, "password": "x"}"#)
+            try assertProblem(wrongType, status: 422)
+            let errors = try wrongType.json()["errors"] as? [String: [String]]
+            XCTAssertEqual(errors?["email"], ["must be a string"])
+            let missing = try await server.request(.POST, "/auth/login", body: #"{"email": "a@b.co"}"#)
+            XCTAssertEqual((try missing.json()["errors"] as? [String: [String]])?["password"], ["is required"])
+        }
+    }
+
+    func testMalformedUUIDInPathIsAValidationProblem() async throws {
+        try await forEachDatabase { server in
+            let response = try await server.request(.GET, "/listings/not-a-uuid")
+            try assertProblem(response, status: 422)
+            XCTAssertEqual((try response.json()["errors"] as? [String: [String]])?["listing_id"], ["must be a UUID"])
+        }
+    }
+
     func testOversizeBodyIs413BeforeAnythingReadsIt() async throws {
         try await forEachDatabase { server in
             let big = "{\"pad\":\"" + String(repeating: "x", count: 2 << 20) + "\"}"
-            let response = try await server.request(.POST, "/health", body: big)
+            let response = try await server.request(.POST, "/auth/login", body: big)
             try assertProblem(response, status: 413, detailContains: "up to 1048576 bytes")
         }
     }

@@ -66,7 +66,8 @@ struct ProblemMiddleware: AsyncMiddleware {
         case .typeMismatch(let type, let context):
             (path, message) = (context.codingPath, "must be \(describe(type))")
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty, context.underlyingError != nil {
+            if context.codingPath.isEmpty,
+               context.underlyingError != nil || context.debugDescription.localizedCaseInsensitiveContains("not valid JSON") {
                 return Problem(
                     .badRequest, slug: "malformed-body", title: "The body is not valid JSON",
                     detail: "Send a JSON object with Content-Type: application/json.")
@@ -151,8 +152,6 @@ enum RouteMatcher {
                 guard index < parts.count else { return false }
             case .constant(let value):
                 guard index < parts.count, parts[index] == value else { return false }
-            case .partialParameter:
-                guard index < parts.count else { return false }
             }
             index += 1
         }

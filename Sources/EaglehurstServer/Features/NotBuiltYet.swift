@@ -4,8 +4,336 @@ import EaglehurstAPI
 // Each answers 501 problem+json; building an operation means writing its handler elsewhere and
 // running the script again, which removes the stub.
 extension APIHandler {
+    // PUT /api/v1/admin/listings/{id}/approve
+    func adminApproveListing(_ input: Operations.AdminApproveListing.Input) async throws -> Operations.AdminApproveListing.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/admin/listings/{id}/approve")
+    }
+    // GET /api/v1/admin/dashboard
+    func adminDashboard(_ input: Operations.AdminDashboard.Input) async throws -> Operations.AdminDashboard.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/admin/dashboard")
+    }
+    // GET /api/v1/admin/listings
+    func adminListListings(_ input: Operations.AdminListListings.Input) async throws -> Operations.AdminListListings.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/admin/listings")
+    }
+    // GET /api/v1/admin/service-requests
+    func adminListServiceRequests(_ input: Operations.AdminListServiceRequests.Input) async throws -> Operations.AdminListServiceRequests.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/admin/service-requests")
+    }
+    // GET /api/v1/admin/users
+    func adminListUsers(_ input: Operations.AdminListUsers.Input) async throws -> Operations.AdminListUsers.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/admin/users")
+    }
+    // GET /api/v1/admin/analytics/platform
+    func adminPlatformAnalytics(_ input: Operations.AdminPlatformAnalytics.Input) async throws -> Operations.AdminPlatformAnalytics.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/admin/analytics/platform")
+    }
+    // PUT /api/v1/admin/listings/{id}/reject
+    func adminRejectListing(_ input: Operations.AdminRejectListing.Input) async throws -> Operations.AdminRejectListing.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/admin/listings/{id}/reject")
+    }
+    // GET /api/v1/admin/analytics/revenue
+    func adminRevenueAnalytics(_ input: Operations.AdminRevenueAnalytics.Input) async throws -> Operations.AdminRevenueAnalytics.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/admin/analytics/revenue")
+    }
+    // PUT /api/v1/admin/users/{user_id}/suspend
+    func adminSuspendUser(_ input: Operations.AdminSuspendUser.Input) async throws -> Operations.AdminSuspendUser.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/admin/users/{user_id}/suspend")
+    }
     // GET /api/v1/admin/system/health
     func adminSystemHealth(_ input: Operations.AdminSystemHealth.Input) async throws -> Operations.AdminSystemHealth.Output {
         throw Problem.notImplemented(operation: "GET /api/v1/admin/system/health")
+    }
+    // GET /api/v1/admin/analytics/users
+    func adminUserAnalytics(_ input: Operations.AdminUserAnalytics.Input) async throws -> Operations.AdminUserAnalytics.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/admin/analytics/users")
+    }
+    // PUT /api/v1/admin/users/{user_id}/verify
+    func adminVerifyUser(_ input: Operations.AdminVerifyUser.Input) async throws -> Operations.AdminVerifyUser.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/admin/users/{user_id}/verify")
+    }
+    // GET /api/v1/analytics/buyer/activity
+    func analyticsBuyerActivity(_ input: Operations.AnalyticsBuyerActivity.Input) async throws -> Operations.AnalyticsBuyerActivity.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/analytics/buyer/activity")
+    }
+    // GET /api/v1/analytics/connections
+    func analyticsConnections(_ input: Operations.AnalyticsConnections.Input) async throws -> Operations.AnalyticsConnections.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/analytics/connections")
+    }
+    // GET /api/v1/analytics/dashboard
+    func analyticsDashboard(_ input: Operations.AnalyticsDashboard.Input) async throws -> Operations.AnalyticsDashboard.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/analytics/dashboard")
+    }
+    // GET /api/v1/analytics/revenue
+    func analyticsRevenue(_ input: Operations.AnalyticsRevenue.Input) async throws -> Operations.AnalyticsRevenue.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/analytics/revenue")
+    }
+    // GET /api/v1/analytics/seller/listings
+    func analyticsSellerListings(_ input: Operations.AnalyticsSellerListings.Input) async throws -> Operations.AnalyticsSellerListings.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/analytics/seller/listings")
+    }
+    // POST /api/v1/auth/forgot-password
+    func authForgotPassword(_ input: Operations.AuthForgotPassword.Input) async throws -> Operations.AuthForgotPassword.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/auth/forgot-password")
+    }
+    // POST /api/v1/auth/login
+    func authLogin(_ input: Operations.AuthLogin.Input) async throws -> Operations.AuthLogin.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/auth/login")
+    }
+    // POST /api/v1/auth/logout
+    func authLogout(_ input: Operations.AuthLogout.Input) async throws -> Operations.AuthLogout.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/auth/logout")
+    }
+    // GET /api/v1/auth/me
+    func authMe(_ input: Operations.AuthMe.Input) async throws -> Operations.AuthMe.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/auth/me")
+    }
+    // POST /api/v1/auth/refresh
+    func authRefresh(_ input: Operations.AuthRefresh.Input) async throws -> Operations.AuthRefresh.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/auth/refresh")
+    }
+    // POST /api/v1/auth/register
+    func authRegister(_ input: Operations.AuthRegister.Input) async throws -> Operations.AuthRegister.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/auth/register")
+    }
+    // POST /api/v1/auth/resend-otp
+    func authResendOtp(_ input: Operations.AuthResendOtp.Input) async throws -> Operations.AuthResendOtp.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/auth/resend-otp")
+    }
+    // POST /api/v1/auth/reset-password
+    func authResetPassword(_ input: Operations.AuthResetPassword.Input) async throws -> Operations.AuthResetPassword.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/auth/reset-password")
+    }
+    // POST /api/v1/auth/verify-email
+    func authVerifyEmail(_ input: Operations.AuthVerifyEmail.Input) async throws -> Operations.AuthVerifyEmail.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/auth/verify-email")
+    }
+    // PUT /api/v1/connections/{connection_id}/block
+    func connectionsBlock(_ input: Operations.ConnectionsBlock.Input) async throws -> Operations.ConnectionsBlock.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/connections/{connection_id}/block")
+    }
+    // GET /api/v1/connections/buyer/requests
+    func connectionsBuyerRequests(_ input: Operations.ConnectionsBuyerRequests.Input) async throws -> Operations.ConnectionsBuyerRequests.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/connections/buyer/requests")
+    }
+    // POST /api/v1/connections
+    func connectionsCreate(_ input: Operations.ConnectionsCreate.Input) async throws -> Operations.ConnectionsCreate.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/connections")
+    }
+    // GET /api/v1/connections/{connection_id}
+    func connectionsGet(_ input: Operations.ConnectionsGet.Input) async throws -> Operations.ConnectionsGet.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/connections/{connection_id}")
+    }
+    // GET /api/v1/connections/{connection_id}/messages
+    func connectionsGetMessages(_ input: Operations.ConnectionsGetMessages.Input) async throws -> Operations.ConnectionsGetMessages.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/connections/{connection_id}/messages")
+    }
+    // GET /api/v1/connections
+    func connectionsList(_ input: Operations.ConnectionsList.Input) async throws -> Operations.ConnectionsList.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/connections")
+    }
+    // PUT /api/v1/connections/{connection_id}/messages/{message_id}/read
+    func connectionsMarkMessageRead(_ input: Operations.ConnectionsMarkMessageRead.Input) async throws -> Operations.ConnectionsMarkMessageRead.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/connections/{connection_id}/messages/{message_id}/read")
+    }
+    // PUT /api/v1/connections/{connection_id}/respond
+    func connectionsRespond(_ input: Operations.ConnectionsRespond.Input) async throws -> Operations.ConnectionsRespond.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/connections/{connection_id}/respond")
+    }
+    // GET /api/v1/connections/seller/requests
+    func connectionsSellerRequests(_ input: Operations.ConnectionsSellerRequests.Input) async throws -> Operations.ConnectionsSellerRequests.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/connections/seller/requests")
+    }
+    // POST /api/v1/connections/{connection_id}/messages
+    func connectionsSendMessage(_ input: Operations.ConnectionsSendMessage.Input) async throws -> Operations.ConnectionsSendMessage.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/connections/{connection_id}/messages")
+    }
+    // GET /api/v1/listings/{listing_id}/analytics
+    func listingsAnalytics(_ input: Operations.ListingsAnalytics.Input) async throws -> Operations.ListingsAnalytics.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/listings/{listing_id}/analytics")
+    }
+    // GET /api/v1/listings
+    func listingsBrowse(_ input: Operations.ListingsBrowse.Input) async throws -> Operations.ListingsBrowse.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/listings")
+    }
+    // POST /api/v1/listings
+    func listingsCreate(_ input: Operations.ListingsCreate.Input) async throws -> Operations.ListingsCreate.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/listings")
+    }
+    // DELETE /api/v1/listings/{listing_id}
+    func listingsDelete(_ input: Operations.ListingsDelete.Input) async throws -> Operations.ListingsDelete.Output {
+        throw Problem.notImplemented(operation: "DELETE /api/v1/listings/{listing_id}")
+    }
+    // DELETE /api/v1/listings/{listing_id}/media/{media_id}
+    func listingsDeleteMedia(_ input: Operations.ListingsDeleteMedia.Input) async throws -> Operations.ListingsDeleteMedia.Output {
+        throw Problem.notImplemented(operation: "DELETE /api/v1/listings/{listing_id}/media/{media_id}")
+    }
+    // GET /api/v1/listings/{listing_id}
+    func listingsGet(_ input: Operations.ListingsGet.Input) async throws -> Operations.ListingsGet.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/listings/{listing_id}")
+    }
+    // GET /api/v1/listings/seller/my-listings
+    func listingsMyListings(_ input: Operations.ListingsMyListings.Input) async throws -> Operations.ListingsMyListings.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/listings/seller/my-listings")
+    }
+    // POST /api/v1/listings/{listing_id}/save
+    func listingsSave(_ input: Operations.ListingsSave.Input) async throws -> Operations.ListingsSave.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/listings/{listing_id}/save")
+    }
+    // GET /api/v1/listings/saved
+    func listingsSaved(_ input: Operations.ListingsSaved.Input) async throws -> Operations.ListingsSaved.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/listings/saved")
+    }
+    // DELETE /api/v1/listings/{listing_id}/save
+    func listingsUnsave(_ input: Operations.ListingsUnsave.Input) async throws -> Operations.ListingsUnsave.Output {
+        throw Problem.notImplemented(operation: "DELETE /api/v1/listings/{listing_id}/save")
+    }
+    // PUT /api/v1/listings/{listing_id}
+    func listingsUpdate(_ input: Operations.ListingsUpdate.Input) async throws -> Operations.ListingsUpdate.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/listings/{listing_id}")
+    }
+    // POST /api/v1/listings/{listing_id}/media
+    func listingsUploadMedia(_ input: Operations.ListingsUploadMedia.Input) async throws -> Operations.ListingsUploadMedia.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/listings/{listing_id}/media")
+    }
+    // GET /api/v1/notifications/preferences
+    func notificationsGetPreferences(_ input: Operations.NotificationsGetPreferences.Input) async throws -> Operations.NotificationsGetPreferences.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/notifications/preferences")
+    }
+    // GET /api/v1/notifications
+    func notificationsList(_ input: Operations.NotificationsList.Input) async throws -> Operations.NotificationsList.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/notifications")
+    }
+    // PUT /api/v1/notifications/mark-all-read
+    func notificationsMarkAllRead(_ input: Operations.NotificationsMarkAllRead.Input) async throws -> Operations.NotificationsMarkAllRead.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/notifications/mark-all-read")
+    }
+    // PUT /api/v1/notifications/{notification_id}/read
+    func notificationsMarkRead(_ input: Operations.NotificationsMarkRead.Input) async throws -> Operations.NotificationsMarkRead.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/notifications/{notification_id}/read")
+    }
+    // POST /api/v1/notifications/devices
+    func notificationsRegisterDevice(_ input: Operations.NotificationsRegisterDevice.Input) async throws -> Operations.NotificationsRegisterDevice.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/notifications/devices")
+    }
+    // DELETE /api/v1/notifications/devices/{device_id}
+    func notificationsUnregisterDevice(_ input: Operations.NotificationsUnregisterDevice.Input) async throws -> Operations.NotificationsUnregisterDevice.Output {
+        throw Problem.notImplemented(operation: "DELETE /api/v1/notifications/devices/{device_id}")
+    }
+    // PUT /api/v1/notifications/preferences
+    func notificationsUpdatePreferences(_ input: Operations.NotificationsUpdatePreferences.Input) async throws -> Operations.NotificationsUpdatePreferences.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/notifications/preferences")
+    }
+    // POST /api/v1/services/{request_id}/communications
+    func servicesAddCommunication(_ input: Operations.ServicesAddCommunication.Input) async throws -> Operations.ServicesAddCommunication.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/services/{request_id}/communications")
+    }
+    // GET /api/v1/services/{request_id}/communications
+    func servicesCommunications(_ input: Operations.ServicesCommunications.Input) async throws -> Operations.ServicesCommunications.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/services/{request_id}/communications")
+    }
+    // POST /api/v1/services
+    func servicesCreate(_ input: Operations.ServicesCreate.Input) async throws -> Operations.ServicesCreate.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/services")
+    }
+    // GET /api/v1/services/{request_id}/documents
+    func servicesDocuments(_ input: Operations.ServicesDocuments.Input) async throws -> Operations.ServicesDocuments.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/services/{request_id}/documents")
+    }
+    // GET /api/v1/services/{request_id}
+    func servicesGet(_ input: Operations.ServicesGet.Input) async throws -> Operations.ServicesGet.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/services/{request_id}")
+    }
+    // GET /api/v1/services
+    func servicesList(_ input: Operations.ServicesList.Input) async throws -> Operations.ServicesList.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/services")
+    }
+    // GET /api/v1/services/providers
+    func servicesProviders(_ input: Operations.ServicesProviders.Input) async throws -> Operations.ServicesProviders.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/services/providers")
+    }
+    // GET /api/v1/services/templates
+    func servicesTemplates(_ input: Operations.ServicesTemplates.Input) async throws -> Operations.ServicesTemplates.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/services/templates")
+    }
+    // PUT /api/v1/services/{request_id}
+    func servicesUpdate(_ input: Operations.ServicesUpdate.Input) async throws -> Operations.ServicesUpdate.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/services/{request_id}")
+    }
+    // POST /api/v1/services/{request_id}/documents
+    func servicesUploadDocument(_ input: Operations.ServicesUploadDocument.Input) async throws -> Operations.ServicesUploadDocument.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/services/{request_id}/documents")
+    }
+    // POST /api/v1/subscriptions/payment-methods
+    func subscriptionsAddPaymentMethod(_ input: Operations.SubscriptionsAddPaymentMethod.Input) async throws -> Operations.SubscriptionsAddPaymentMethod.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/subscriptions/payment-methods")
+    }
+    // PUT /api/v1/subscriptions/cancel
+    func subscriptionsCancel(_ input: Operations.SubscriptionsCancel.Input) async throws -> Operations.SubscriptionsCancel.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/subscriptions/cancel")
+    }
+    // GET /api/v1/subscriptions/current
+    func subscriptionsCurrent(_ input: Operations.SubscriptionsCurrent.Input) async throws -> Operations.SubscriptionsCurrent.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/subscriptions/current")
+    }
+    // DELETE /api/v1/subscriptions/payment-methods/{id}
+    func subscriptionsDeletePaymentMethod(_ input: Operations.SubscriptionsDeletePaymentMethod.Input) async throws -> Operations.SubscriptionsDeletePaymentMethod.Output {
+        throw Problem.notImplemented(operation: "DELETE /api/v1/subscriptions/payment-methods/{id}")
+    }
+    // GET /api/v1/subscriptions/invoices
+    func subscriptionsInvoices(_ input: Operations.SubscriptionsInvoices.Input) async throws -> Operations.SubscriptionsInvoices.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/subscriptions/invoices")
+    }
+    // GET /api/v1/subscriptions/payment-methods
+    func subscriptionsListPaymentMethods(_ input: Operations.SubscriptionsListPaymentMethods.Input) async throws -> Operations.SubscriptionsListPaymentMethods.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/subscriptions/payment-methods")
+    }
+    // GET /api/v1/subscriptions/plans
+    func subscriptionsPlans(_ input: Operations.SubscriptionsPlans.Input) async throws -> Operations.SubscriptionsPlans.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/subscriptions/plans")
+    }
+    // POST /api/v1/subscriptions/purchase
+    func subscriptionsPurchase(_ input: Operations.SubscriptionsPurchase.Input) async throws -> Operations.SubscriptionsPurchase.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/subscriptions/purchase")
+    }
+    // GET /api/v1/subscriptions/usage
+    func subscriptionsUsage(_ input: Operations.SubscriptionsUsage.Input) async throws -> Operations.SubscriptionsUsage.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/subscriptions/usage")
+    }
+    // GET /api/v1/users/buyer/profile
+    func usersGetBuyerProfile(_ input: Operations.UsersGetBuyerProfile.Input) async throws -> Operations.UsersGetBuyerProfile.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/users/buyer/profile")
+    }
+    // GET /api/v1/users/profile
+    func usersGetProfile(_ input: Operations.UsersGetProfile.Input) async throws -> Operations.UsersGetProfile.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/users/profile")
+    }
+    // GET /api/v1/users/seller/profile
+    func usersGetSellerProfile(_ input: Operations.UsersGetSellerProfile.Input) async throws -> Operations.UsersGetSellerProfile.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/users/seller/profile")
+    }
+    // POST /api/v1/users/kyc-upload
+    func usersKycUpload(_ input: Operations.UsersKycUpload.Input) async throws -> Operations.UsersKycUpload.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/users/kyc-upload")
+    }
+    // PUT /api/v1/users/buyer/profile
+    func usersUpdateBuyerProfile(_ input: Operations.UsersUpdateBuyerProfile.Input) async throws -> Operations.UsersUpdateBuyerProfile.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/users/buyer/profile")
+    }
+    // PUT /api/v1/users/profile
+    func usersUpdateProfile(_ input: Operations.UsersUpdateProfile.Input) async throws -> Operations.UsersUpdateProfile.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/users/profile")
+    }
+    // PUT /api/v1/users/seller/profile
+    func usersUpdateSellerProfile(_ input: Operations.UsersUpdateSellerProfile.Input) async throws -> Operations.UsersUpdateSellerProfile.Output {
+        throw Problem.notImplemented(operation: "PUT /api/v1/users/seller/profile")
+    }
+    // POST /api/v1/users/upload-avatar
+    func usersUploadAvatar(_ input: Operations.UsersUploadAvatar.Input) async throws -> Operations.UsersUploadAvatar.Output {
+        throw Problem.notImplemented(operation: "POST /api/v1/users/upload-avatar")
+    }
+    // GET /api/v1/users/verification-status
+    func usersVerificationStatus(_ input: Operations.UsersVerificationStatus.Input) async throws -> Operations.UsersVerificationStatus.Output {
+        throw Problem.notImplemented(operation: "GET /api/v1/users/verification-status")
     }
 }
