@@ -1,6 +1,11 @@
 /// Sizes shared by `update` (viewport heights for paging) and `view` (where things are drawn).
 enum Layout {
-    /// The help box leaves two rows above and the error and status lines below.
+    /// The bottom three rows: the error line (or the command line), the status bar, the key hints.
+    static func messageRow(_ size: Size) -> Int { size.height - 3 }
+    static func statusBarRow(_ size: Size) -> Int { size.height - 2 }
+    static func hintsRow(_ size: Size) -> Int { size.height - 1 }
+
+    /// The help box sits between the header and the error line.
     static func helpBox(for size: Size) -> (x: Int, y: Int, width: Int, height: Int) {
         let width = min(76, max(20, size.width - 4))
         let height = max(5, size.height - 4)

@@ -34,8 +34,8 @@ enum UILoop {
                 terminal.draw(App.view(state, theme: theme, size: state.size))
                 needsDraw = false
             }
-            var messages = events(from: terminal).map(message(for:))
-            messages += inbox.drain()
+            var messages = inbox.drain()
+            messages += events(from: terminal).map(message(for:))
             if state.isWaiting, clock.now - lastTick >= spinnerInterval {
                 messages.append(.tick)
                 lastTick = clock.now

@@ -123,6 +123,7 @@ public enum App {
             return startHealthCheck(&state)
         case (.status, .signIn):
             state.screen = .signin
+            state.message = nil
         case (.signin, .nextField):
             state.signIn.moveFocus(by: 1)
         case (.signin, .previousField):
@@ -131,6 +132,7 @@ public enum App {
             return submitSignIn(&state)
         case (.signin, .back):
             state.screen = .status
+            state.message = nil
         case (.help, let movement):
             moveHelp(movement, state: &state)
         case (.command, .complete):
@@ -167,12 +169,13 @@ public enum App {
 
     private static func moveHelp(_ action: Action, state: inout AppState) {
         guard case .help(var help) = state.overlay else { return }
+        let page = help.cursor.viewportHeight
         switch action {
         case .close: state.overlay = nil; return
-        case .down: help.cursor.moveDown()
-        case .up: help.cursor.moveUp()
-        case .pageDown: help.cursor.pageDown()
-        case .pageUp: help.cursor.pageUp()
+        case .down: help.cursor.scroll(by: 1)
+        case .up: help.cursor.scroll(by: -1)
+        case .pageDown: help.cursor.scroll(by: page)
+        case .pageUp: help.cursor.scroll(by: -page)
         case .top: help.cursor.moveToTop()
         case .bottom: help.cursor.moveToBottom()
         default: return

@@ -10,13 +10,14 @@ extension App {
             return frame
         }
         drawHeader(state, theme: theme, into: &frame)
-        let body = (top: 2, bottom: size.height - 3)
+        let body = (top: 2, bottom: size.height - 4)
         switch state.screen {
         case .signin: drawSignIn(state, theme: theme, body: body, into: &frame)
         default: drawStatus(state, theme: theme, body: body, into: &frame)
         }
         drawMessageLine(state, theme: theme, into: &frame)
         drawStatusBar(state, theme: theme, into: &frame)
+        drawHints(state, theme: theme, into: &frame)
         switch state.overlay {
         case .help(let help): drawHelp(help, theme: theme, into: &frame)
         case .commandLine(let line): drawCommandLine(line, theme: theme, into: &frame)
@@ -70,7 +71,7 @@ extension App {
         row("Server time", report.map { $0.serverTime.formatted(.iso8601) } ?? "—", valueStyle)
         row("Round trip", report.map { "\(milliseconds($0.roundTrip)) ms" } ?? "—", valueStyle)
         if status.isStale {
-            row("", "stale: the latest check failed; these values are from the one before", theme[.stale])
+            row("", "stale: from an earlier check; the latest one failed", theme[.stale])
         }
         y += 1
         if state.session == nil, let signIn = state.bindings.binding(for: .signIn, in: .status)?.keys.first {
@@ -126,7 +127,7 @@ extension App {
         case .info: style = theme[.statusInfo]
         case .ok: style = theme[.statusOK]
         }
-        frame.write(" " + message.text, x: 0, y: frame.size.height - 2, style: style, maxWidth: frame.size.width)
+        frame.write(" " + message.text, x: 0, y: Layout.messageRow(frame.size), style: style, maxWidth: frame.size.width)
     }
 
     /// The footer's hints: the live context's bindings marked as hints, with the first key that works
@@ -134,16 +135,16 @@ extension App {
     static func hints(_ state: AppState) -> [(key: String, text: String)] {
         let typing = isTyping(state)
         return BindingTable.activeContexts(for: state.context).flatMap { state.bindings.bindings(in: $0) }
-            .filter(\.hint)
             .compactMap { binding in
+                guard let hint = binding.hint else { return nil }
                 let usable = binding.keys.first { !typing || !($0.keys.first?.isPrintable ?? false) }
-                return usable.map { ($0.description, binding.description) }
+                return usable.map { ($0.description, hint) }
             }
     }
 
+    /// The screen's name on the left; the unread count and the connection on the right.
     private static func drawStatusBar(_ state: AppState, theme: Theme, into frame: inout Frame) {
-        let y = frame.size.height - 1
-        let width = frame.size.width
+        let y = Layout.statusBarRow(frame.size)
         frame.fill(y: y, style: theme[.statusBar])
         var right: [(String, Style)] = []
         if let unread = state.unreadCount, unread > 0 { right.append((" \(unread) unread ", theme[.badgeUnread])) }
@@ -154,17 +155,23 @@ extension App {
         case .unreachable: right.append((" ✕ unreachable \(host) ", theme[.statusUnreachable]))
         }
         let rightWidth = right.reduce(0) { $0 + TextWidth.of($1.0) }
-        var x = max(0, width - rightWidth)
+        var x = max(0, frame.size.width - rightWidth)
         let rightStart = x
         for (text, style) in right { x += frame.write(text, x: x, y: y, style: style) }
+        frame.write(" \(state.screen.title) ", x: 0, y: y, style: theme[.statusScreen], maxWidth: max(0, rightStart - 1))
+    }
 
-        x = frame.write(" \(state.screen.title) ", x: 0, y: y, style: theme[.statusScreen], maxWidth: rightStart)
+    /// The keys of the live context, as many as fit.
+    private static func drawHints(_ state: AppState, theme: Theme, into frame: inout Frame) {
+        let y = Layout.hintsRow(frame.size)
+        frame.fill(y: y, style: theme[.statusBar])
+        var x = 0
         for hint in hints(state) {
-            let needed = 2 + TextWidth.of(hint.key) + 1 + TextWidth.of(hint.text)
-            guard x + needed < rightStart else { break }
-            x += 2
+            let needed = 1 + TextWidth.of(hint.key) + 1 + TextWidth.of(hint.text) + 1
+            guard x + needed <= frame.size.width else { break }
+            x += 1
             x += frame.write(hint.key, x: x, y: y, style: theme[.statusKey])
-            x += frame.write(" " + hint.text, x: x, y: y, style: theme[.statusBar])
+            x += frame.write(" " + hint.text + " ", x: x, y: y, style: theme[.statusBar])
         }
     }
 
@@ -189,30 +196,29 @@ extension App {
         var y = box.y + 1
         for index in help.cursor.visibleRows {
             let row = help.rows[index]
-            let selected = index == help.cursor.selected
             switch row.kind {
             case .blank: break
             case .section:
                 frame.write(row.text, x: box.x + 2, y: y, style: theme[.helpSection], maxWidth: box.width - 4)
             case .binding:
-                if selected { frame.fill(x: box.x + 1, y: y, width: box.width - 2, style: theme[.listSelected]) }
-                frame.write(TextWidth.pad(row.keys, to: keysWidth), x: box.x + 3, y: y, style: selected ? theme[.listSelected] : theme[.helpKey])
-                frame.write(row.text, x: box.x + 4 + keysWidth, y: y, style: selected ? theme[.listSelected] : theme[.overlay], maxWidth: box.width - keysWidth - 6)
+                frame.write(TextWidth.pad(row.keys, to: keysWidth), x: box.x + 3, y: y, style: theme[.helpKey])
+                frame.write(row.text, x: box.x + 4 + keysWidth, y: y, style: theme[.overlay], maxWidth: box.width - keysWidth - 6)
             }
             y += 1
         }
-        let position = " \(help.cursor.selected + 1)/\(help.rows.count) "
+        let shown = help.cursor.visibleRows
+        let position = " \(shown.lowerBound + 1)–\(shown.upperBound) of \(help.rows.count) "
         frame.write(position, x: box.x + box.width - 2 - TextWidth.of(position), y: box.y + box.height - 1, style: theme[.overlayBorder])
     }
 
     private static func drawCommandLine(_ line: CommandLine, theme: Theme, into frame: inout Frame) {
-        let y = frame.size.height - 2
+        let y = Layout.messageRow(frame.size)
         frame.fill(y: y, style: theme[.commandLine])
         frame.write(":", x: 0, y: y, style: theme[.commandLine])
         let visible = line.field.visible(width: frame.size.width - 2)
         frame.write(visible.text, x: 1, y: y, style: theme[.commandLine])
         frame.cursor = (1 + visible.cursorColumn, y)
-        guard !line.candidates.isEmpty else { return }
+        guard line.candidates.count > 1 else { return }
         frame.fill(y: y - 1, style: theme[.commandLine])
         var x = 1
         for (index, candidate) in line.candidates.enumerated() {

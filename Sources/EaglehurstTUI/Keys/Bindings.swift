@@ -33,8 +33,8 @@ public struct Binding: Equatable, Sendable {
     public var description: String
     public var context: Context
     public var dangerous: Bool
-    /// Shown in the footer of its context.
-    public var hint: Bool
+    /// The footer's short label, or nil to leave it to the `?` overlay.
+    public var hint: String?
 }
 
 /// The one table of what every key does, in which context. Dispatch, the footer hints, the `?` overlay
@@ -46,33 +46,33 @@ public struct BindingTable: Equatable, Sendable {
 
     /// Actions that exist, with their descriptions; their keys come from the keymap.
     static let specs: [Binding] = {
-        func spec(_ context: Context, _ action: Action, _ description: String, dangerous: Bool = false, hint: Bool = true) -> Binding {
+        func spec(_ context: Context, _ action: Action, _ description: String, hint: String? = nil, dangerous: Bool = false) -> Binding {
             Binding(keys: [], action: action, description: description, context: context, dangerous: dangerous, hint: hint)
         }
         return [
-            spec(.global, .help, "show all keys"),
-            spec(.global, .commandLine, "command line (go to a screen)"),
-            spec(.global, .quit, "quit"),
-            spec(.status, .refresh, "check the server again"),
-            spec(.status, .signIn, "sign in"),
-            spec(.signin, .nextField, "next field"),
-            spec(.signin, .previousField, "previous field", hint: false),
-            spec(.signin, .submit, "sign in"),
-            spec(.signin, .back, "back to server status"),
-            spec(.help, .close, "close help"),
-            spec(.help, .down, "scroll down", hint: false),
-            spec(.help, .up, "scroll up", hint: false),
-            spec(.help, .pageDown, "page down", hint: false),
-            spec(.help, .pageUp, "page up", hint: false),
-            spec(.help, .top, "go to top", hint: false),
-            spec(.help, .bottom, "go to bottom", hint: false),
-            spec(.command, .complete, "complete the screen name"),
-            spec(.command, .run, "run"),
-            spec(.command, .cancel, "cancel"),
-            spec(.confirm, .confirm, "yes, do it"),
-            spec(.confirm, .cancel, "no, keep things as they are"),
-            spec(.confirm, .toggleChoice, "switch between yes and no", hint: false),
-            spec(.confirm, .choose, "choose the highlighted answer"),
+            spec(.global, .help, "show all keys", hint: "help"),
+            spec(.global, .commandLine, "command line (go to a screen)", hint: "command"),
+            spec(.global, .quit, "quit", hint: "quit"),
+            spec(.status, .refresh, "check the server again", hint: "refresh"),
+            spec(.status, .signIn, "sign in", hint: "sign in"),
+            spec(.signin, .nextField, "next field", hint: "next field"),
+            spec(.signin, .previousField, "previous field"),
+            spec(.signin, .submit, "sign in", hint: "sign in"),
+            spec(.signin, .back, "back to server status", hint: "back"),
+            spec(.help, .close, "close help", hint: "close"),
+            spec(.help, .down, "scroll down", hint: "scroll"),
+            spec(.help, .up, "scroll up"),
+            spec(.help, .pageDown, "page down"),
+            spec(.help, .pageUp, "page up"),
+            spec(.help, .top, "go to top"),
+            spec(.help, .bottom, "go to bottom"),
+            spec(.command, .complete, "complete the screen name", hint: "complete"),
+            spec(.command, .run, "run", hint: "run"),
+            spec(.command, .cancel, "cancel", hint: "cancel"),
+            spec(.confirm, .confirm, "yes, do it", hint: "yes"),
+            spec(.confirm, .cancel, "no, keep things as they are", hint: "no"),
+            spec(.confirm, .toggleChoice, "switch between yes and no"),
+            spec(.confirm, .choose, "choose the highlighted answer", hint: "choose"),
         ]
     }()
 

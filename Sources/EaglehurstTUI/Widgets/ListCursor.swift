@@ -41,6 +41,12 @@ public struct ListCursor: Equatable, Sendable {
         if selected == before { select(0) }
     }
 
+    /// Moves the view without choosing a row (a text pager); the selection stays inside the view.
+    public mutating func scroll(by rows: Int) {
+        offset = min(max(0, offset + rows), maxOffset)
+        if count > 0 { selected = min(max(selected, offset), offset + viewportHeight - 1, count - 1) }
+    }
+
     public mutating func moveToTop() { select(0) }
     public mutating func moveToBottom() { select(count - 1) }
 
