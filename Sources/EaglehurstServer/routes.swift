@@ -1,3 +1,4 @@
+import EaglehurstAPI
 import Foundation
 import OpenAPIRuntime
 import OpenAPIVapor
@@ -6,8 +7,7 @@ import Vapor
 func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1")
     api.get("openapi.yaml") { _ in
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
-              let document = try? Data(contentsOf: url) else {
+        guard let document = APIDocument.yaml() else {
             throw Problem(.internalServerError, slug: "internal", title: "The API document is missing from this build")
         }
         return Response(status: .ok, headers: ["Content-Type": "application/yaml; charset=utf-8"], body: .init(data: document))

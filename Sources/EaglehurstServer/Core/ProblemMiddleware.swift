@@ -12,7 +12,7 @@ struct ProblemMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let problem = Self.problem(for: error, request: request)
-            if problem.status.code >= 500 {
+            if problem.status.code >= 500, problem.status != .notImplemented {
                 request.logger.error("request failed", metadata: [
                     "error": "\(String(reflecting: error))",
                     "method": "\(request.method)", "path": "\(request.url.path)",
