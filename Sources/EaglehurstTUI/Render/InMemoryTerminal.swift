@@ -5,7 +5,6 @@ public final class InMemoryTerminal: Terminal {
     public let colorProfile: ColorProfile
     public private(set) var lastFrame: Frame?
     public private(set) var drawCount = 0
-    public private(set) var isRestored = false
     private var script: [TerminalEvent]
 
     public init(size: Size = Size(width: 80, height: 24), colorProfile: ColorProfile = .ansi256, script: [TerminalEvent] = []) {
@@ -35,7 +34,7 @@ public final class InMemoryTerminal: Terminal {
         drawCount += 1
     }
 
-    public func restore() { isRestored = true }
+    public func restore() {}
 
     /// The last frame's rows, trailing spaces kept so columns line up.
     public var lines: [String] { lastFrame?.lines ?? [] }

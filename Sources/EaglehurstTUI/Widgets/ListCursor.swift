@@ -13,8 +13,6 @@ public struct ListCursor: Equatable, Sendable {
         self.viewportHeight = max(1, viewportHeight)
     }
 
-    public var isEmpty: Bool { count == 0 }
-
     public var visibleRows: Range<Int> { offset..<min(count, offset + viewportHeight) }
 
     /// The rows a screen should have loaded: what is visible and the page after it, never everything.
