@@ -202,8 +202,7 @@ final class CurlTransportTests: XCTestCase {
     }
 
     func testSelfSignedCertificateIsRefused() async throws {
-        let certificate = try SelfSignedCertificate.make()
-        let tlsServer = try PythonHTTPServer.start(tls: certificate)
+        let tlsServer = try PythonHTTPServer.start(tls: true)
         defer { tlsServer.stop() }
 
         let error = await sendExpectingError(to: tlsServer.baseURL)
@@ -217,11 +216,10 @@ final class CurlTransportTests: XCTestCase {
     func testCertificateSignedByTheConfiguredAuthorityIsAccepted() async throws {
         // The same server succeeds once its certificate is trusted: TLS works, verification
         // is what refuses it above.
-        let certificate = try SelfSignedCertificate.make()
-        let tlsServer = try PythonHTTPServer.start(tls: certificate)
+        let tlsServer = try PythonHTTPServer.start(tls: true)
         defer { tlsServer.stop() }
 
-        let transport = CurlTransport(configuration: .init(certificateAuthorityFile: certificate.certificatePath))
+        let transport = CurlTransport(configuration: .init(certificateAuthorityFile: tlsServer.certificatePath))
         let (response, body) = try await transport.send(
             HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/echo"),
             body: nil, baseURL: tlsServer.baseURL, operationID: "echo"
@@ -359,15 +357,28 @@ private final class PythonHTTPServer {
     server.serve_forever()
     """#
 
-    static func start(tls: SelfSignedCertificate? = nil) throws -> PythonHTTPServer {
+    /// - Parameter tls: serve HTTPS with a self-signed certificate for 127.0.0.1, made with `openssl`.
+    static func start(tls: Bool = false) throws -> PythonHTTPServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curl-transport-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let scriptURL = directory.appendingPathComponent("server.py")
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
+        let certificatePath = directory.appendingPathComponent("cert.pem").path
         var arguments = ["python3", scriptURL.path]
-        if let tls { arguments += [tls.certificatePath, tls.keyPath] }
+        if tls {
+            let keyPath = directory.appendingPathComponent("key.pem").path
+            try runToCompletion([
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout", keyPath, "-out", certificatePath,
+            ])
+            arguments += [certificatePath, keyPath]
+        }
         let (process, input, firstLine) = try launch(arguments)
-        let server = PythonHTTPServer(process: process, input: input, port: Int(firstLine) ?? 0, scheme: tls == nil ? "http" : "https")
+        let server = PythonHTTPServer(
+            process: process, input: input, port: Int(firstLine) ?? 0, scheme: tls ? "https" : "http",
+            directory: directory, certificatePath: certificatePath
+        )
         guard server.port > 0 else {
             server.stop()
             throw TestProcessError("the test HTTP server did not print its port: \(firstLine)")
@@ -375,40 +386,25 @@ private final class PythonHTTPServer {
         return server
     }
 
+    /// The server's certificate (PEM) when it serves HTTPS.
+    let certificatePath: String
     private let input: Pipe
+    private let directory: URL
 
-    private init(process: Process, input: Pipe, port: Int, scheme: String) {
+    private init(process: Process, input: Pipe, port: Int, scheme: String, directory: URL, certificatePath: String) {
         self.process = process
         self.input = input
         self.port = port
         self.scheme = scheme
+        self.directory = directory
+        self.certificatePath = certificatePath
     }
 
-    /// Closing its stdin makes the server exit.
+    /// Closing its stdin makes the server exit; then its temporary directory goes.
     func stop() {
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
-    }
-}
-
-/// A self-signed certificate for 127.0.0.1, made with `openssl` in a temporary directory.
-private struct SelfSignedCertificate {
-    let certificatePath: String
-    let keyPath: String
-
-    static func make() throws -> SelfSignedCertificate {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curl-tls-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let certificate = SelfSignedCertificate(
-            certificatePath: directory.appendingPathComponent("cert.pem").path,
-            keyPath: directory.appendingPathComponent("key.pem").path
-        )
-        try runToCompletion([
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-            "-keyout", certificate.keyPath, "-out", certificate.certificatePath,
-        ])
-        return certificate
+        try? FileManager.default.removeItem(at: directory)
     }
 }
 
