@@ -10,7 +10,8 @@ import Foundation
 ///
 /// User name and password are percent-decoded (write `@` as `%40`). A path, if any, is the
 /// domain libcurl names in `EHLO`. TLS always verifies the server's certificate and host name.
-/// Sending blocks on a thread of its own, never on Swift's cooperative pool.
+/// Sending blocks on a thread of its own, never on Swift's cooperative pool. A send that has
+/// started runs to its end even if the calling task is cancelled; `timeout` bounds it.
 public struct SMTPSender: Sendable {
     public enum Security: String, Sendable {
         /// No TLS.
