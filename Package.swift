@@ -78,6 +78,7 @@ let package = Package(
                 "EaglehurstAPI",
                 "EaglehurstClient",
                 "CNcurses",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]
         ),
         .executableTarget(
@@ -108,7 +109,13 @@ let package = Package(
         ),
         .testTarget(
             name: "EaglehurstTUITests",
-            dependencies: ["EaglehurstTUI"]
+            dependencies: [
+                "EaglehurstTUI",
+                "EaglehurstClient",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "EaglehurstEndToEndTests",

@@ -1,0 +1,123 @@
+import ArgumentParser
+import EaglehurstClient
+import EaglehurstServer
+import EaglehurstTUI
+import Foundation
+import Logging
+
+@main
+struct EaglehurstCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eaglehurst",
+        abstract: "The Eaglehurst marketplace in your terminal.",
+        discussion: """
+        With no server configured, eaglehurst runs the Eaglehurst server inside this process on a \
+        loopback port (SQLite in $XDG_DATA_HOME/eaglehurst, logs in its logs/ folder) and talks to it \
+        over HTTP. --server, EAGLEHURST_SERVER or `server` in $XDG_CONFIG_HOME/eaglehurst/config.toml \
+        use a remote server instead.
+        """
+    )
+
+    @Option(help: "The server's base URL, e.g. https://eaglehurst.example.com (default: run the embedded server).")
+    var server: String?
+
+    @Flag(help: "Fill the embedded server's database with demo accounts and data, and show them on the first screen.")
+    var demo = false
+
+    @Option(help: "Theme name: a file in $XDG_CONFIG_HOME/eaglehurst/themes/ or a shipped one (dark, light, high-contrast).")
+    var theme: String?
+
+    @Option(help: "Keymap name: a file in $XDG_CONFIG_HOME/eaglehurst/keymaps/ or a shipped one (default, vim).")
+    var keymap: String?
+
+    @Flag(help: "Print the key bindings of the chosen keymap as Markdown and exit.")
+    var keys = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configDirectory = ConfigFiles.defaultConfigDirectory(environment: environment)
+        let config: ClientConfig
+        do {
+            config = try ClientConfig.load(configDirectory: configDirectory)
+        } catch {
+            throw fail("\(error)")
+        }
+        let themeName = theme ?? config.theme ?? ConfigFiles.defaultThemeName
+        let keymapName = keymap ?? config.keymap ?? ConfigFiles.defaultKeymapName
+        if keys {
+            print(keyBindingsMarkdown(keymapName: keymapName, configDirectory: configDirectory), terminator: "")
+            return
+        }
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw fail("eaglehurst needs a terminal; run it in one (for scripts, use the HTTP API or eaglehurst-server)")
+        }
+
+        let remote = server ?? environment["EAGLEHURST_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? config.server
+        if remote != nil, demo {
+            throw fail("--demo fills the embedded server; for a remote server run `eaglehurst-server seed-demo` there")
+        }
+
+        let embedded: RunningServer?
+        let serverURL: URL
+        var welcome: [String] = []
+        if let remote {
+            serverURL = try apiBaseURL(remote)
+            embedded = nil
+        } else {
+            let settings: Settings
+            do {
+                settings = try Settings.fromEnvironment(environment)
+            } catch {
+                throw fail("\(error)")
+            }
+            let logPath = settings.dataDirectory.appendingPathComponent("logs/eaglehurst.log").path
+            let factory = try FileLogHandler.factory(path: logPath, level: .info)
+            LoggingSystem.bootstrap(factory)
+            let running: RunningServer
+            do {
+                running = try await RunningServer.start(settings: settings, hostname: "127.0.0.1", port: 0)
+            } catch {
+                throw fail("the embedded server did not start: \(error) (details in \(logPath))")
+            }
+            if demo {
+                let accounts = try await AccountBootstrap.seedDemo(on: running.app)
+                welcome = ["Demo data is loaded. Sign in with one of these accounts:"]
+                    + accounts.map { "  \($0.role.padding(toLength: 7, withPad: " ", startingAt: 0)) \($0.email)   password \($0.password)" }
+            }
+            embedded = running
+            serverURL = running.baseURL
+        }
+
+        let client = Client(serverURL: serverURL, transport: CurlTransport())
+        let options = TUIOptions(
+            serverURL: serverURL, isEmbedded: embedded != nil, themeName: themeName, keymapName: keymapName,
+            welcomeLines: welcome, configDirectory: configDirectory, environment: environment)
+        let status: Int32
+        do {
+            status = try await runTUI(client: client, options: options)
+        } catch {
+            try? await embedded?.shutdown()
+            throw fail("\(error)")
+        }
+        try? await embedded?.shutdown()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Accepts `https://host` or `https://host/api/v1` and answers the API base URL.
+    func apiBaseURL(_ raw: String) throws -> URL {
+        guard var components = URLComponents(string: raw), let scheme = components.scheme?.lowercased(),
+              ["http", "https"].contains(scheme), components.host?.isEmpty == false else {
+            throw fail("'\(raw)' is not a server URL; write it like https://eaglehurst.example.com")
+        }
+        var path = components.path
+        while path.hasSuffix("/") { path.removeLast() }
+        if !path.hasSuffix("/api/v1") { path += "/api/v1" }
+        components.path = path
+        return components.url!
+    }
+
+    func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("eaglehurst: \(message)\n".utf8))
+        return ExitCode(1)
+    }
+}

@@ -1,2 +1,0 @@
-import EaglehurstTUI
-import EaglehurstServer

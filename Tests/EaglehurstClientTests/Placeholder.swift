@@ -1,0 +1,2 @@
+import XCTest
+final class EaglehurstClientTestsPlaceholder: XCTestCase { func testNothing() {} }

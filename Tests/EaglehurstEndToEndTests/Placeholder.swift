@@ -1,2 +1,0 @@
-import XCTest
-final class EaglehurstEndToEndTestsPlaceholder: XCTestCase { func testNothing() {} }
