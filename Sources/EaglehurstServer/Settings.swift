@@ -25,6 +25,10 @@ public struct Settings: Sendable {
     public var rateLimitEnabled: Bool
     public var emailVerificationRequired: Bool
     public var corsAllowedOrigin: String
+    /// The sender of the server's mail (`MAIL_FROM`).
+    public var mailFrom: String
+    /// bcrypt work factor for passwords (`BCRYPT_COST`, 4–16).
+    public var bcryptCost: Int
 
     public init(
         dataDirectory: URL,
@@ -33,7 +37,9 @@ public struct Settings: Sendable {
         smtpURL: URL? = nil,
         rateLimitEnabled: Bool = true,
         emailVerificationRequired: Bool = true,
-        corsAllowedOrigin: String = "*"
+        corsAllowedOrigin: String = "*",
+        mailFrom: String = "no-reply@eaglehurst.local",
+        bcryptCost: Int = 12
     ) {
         self.dataDirectory = dataDirectory
         self.database = database ?? .sqlite(path: dataDirectory.appendingPathComponent("eaglehurst.sqlite").path)
@@ -42,6 +48,8 @@ public struct Settings: Sendable {
         self.rateLimitEnabled = rateLimitEnabled
         self.emailVerificationRequired = emailVerificationRequired
         self.corsAllowedOrigin = corsAllowedOrigin
+        self.mailFrom = mailFrom
+        self.bcryptCost = bcryptCost
     }
 
     /// Reads the settings from environment variables.
@@ -72,7 +80,9 @@ public struct Settings: Sendable {
             smtpURL: smtpURL,
             rateLimitEnabled: try bool(env, "RATE_LIMIT_ENABLED", default: true),
             emailVerificationRequired: try bool(env, "EMAIL_VERIFICATION_REQUIRED", default: true),
-            corsAllowedOrigin: nonEmpty(env["CORS_ALLOWED_ORIGIN"]) ?? "*"
+            corsAllowedOrigin: nonEmpty(env["CORS_ALLOWED_ORIGIN"]) ?? "*",
+            mailFrom: try mailFrom(env),
+            bcryptCost: try bcryptCost(env)
         )
     }
 
@@ -108,6 +118,23 @@ public struct Settings: Sendable {
         default:
             throw SettingsError(variable: "DATABASE_URL", problem: "uses the scheme '\(scheme)'; only postgres:// and sqlite:// are supported")
         }
+    }
+
+    static func mailFrom(_ env: [String: String]) throws -> String {
+        guard let raw = nonEmpty(env["MAIL_FROM"]) else { return "no-reply@eaglehurst.local" }
+        let parts = raw.split(separator: "@")
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !raw.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else {
+            throw SettingsError(variable: "MAIL_FROM", problem: "is not an email address; write it like no-reply@example.com")
+        }
+        return raw
+    }
+
+    static func bcryptCost(_ env: [String: String]) throws -> Int {
+        guard let raw = nonEmpty(env["BCRYPT_COST"]) else { return 12 }
+        guard let cost = Int(raw), (4...16).contains(cost) else {
+            throw SettingsError(variable: "BCRYPT_COST", problem: "is '\(raw)'; write a whole number from 4 to 16 (12 is a good default)")
+        }
+        return cost
     }
 
     static func bool(_ env: [String: String], _ name: String, default value: Bool) throws -> Bool {

@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
@@ -13,8 +14,11 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.storage[ServerEnvironmentKey.self] = environment
 
     try configureDatabase(app, settings: settings)
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     let secret = try settings.jwtSecret ?? JWTSecretStore.loadOrCreate(in: settings.dataDirectory)
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+    app.storage[TokenKeyKey.self] = SymmetricKey(data: SHA256.hash(data: Data("eaglehurst-codes:\(secret)".utf8)))
+    app.storage[MailerKey.self] = try environment.mailer ?? makeMailer(settings)
 
     // Outermost first. Everything inside ProblemMiddleware may throw; everything outside it sees
     // the final answer, problems included, so headers and the log line cover every response.
@@ -33,6 +37,13 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
 
     Migrations.register(on: app)
     try routes(app)
+}
+
+func makeMailer(_ settings: Settings) throws -> any Mailer {
+    if let url = settings.smtpURL {
+        return SMTPMailer(sender: try SMTPSender(url: url))
+    }
+    return OutboxMailer(directory: settings.dataDirectory.appendingPathComponent("outbox", isDirectory: true))
 }
 
 /// Opens the configured database. SQLite gets WAL, foreign keys and a busy timeout.
@@ -81,16 +92,35 @@ extension Application {
     }
 }
 
-/// What the server takes from outside that tests replace: the clock, for now.
+/// What the server takes from outside that tests replace: the clock and the mailer.
 public struct ServerEnvironment: Sendable {
     public var now: @Sendable () -> Date
+    /// nil: chosen from the settings (SMTP with `SMTP_URL`, else the outbox folder).
+    public var mailer: (any Mailer)?
 
-    public init(now: @escaping @Sendable () -> Date) {
+    public init(now: @escaping @Sendable () -> Date, mailer: (any Mailer)? = nil) {
         self.now = now
+        self.mailer = mailer
     }
 
     public static func live() -> ServerEnvironment {
         ServerEnvironment(now: { Date() })
+    }
+}
+
+struct MailerKey: StorageKey { typealias Value = any Mailer }
+struct TokenKeyKey: StorageKey { typealias Value = SymmetricKey }
+
+extension Application {
+    var mailer: any Mailer {
+        guard let mailer = storage[MailerKey.self] else { fatalError("configure(_:settings:) was not called") }
+        return mailer
+    }
+
+    /// The key that codes such as email OTPs are stored under (derived from the signing secret).
+    var codeKey: SymmetricKey {
+        guard let key = storage[TokenKeyKey.self] else { fatalError("configure(_:settings:) was not called") }
+        return key
     }
 }
 

@@ -37,7 +37,8 @@ public final class TestSandbox: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.database = database
-        var settings = Settings(dataDirectory: directory, jwtSecret: String(repeating: "test-secret-", count: 4))
+        // bcrypt cost 4 keeps the many sign-ups of the suite quick; the production default is 12.
+        var settings = Settings(dataDirectory: directory, jwtSecret: String(repeating: "test-secret-", count: 4), bcryptCost: 4)
         switch database {
         case .sqlite:
             postgresName = nil

@@ -68,6 +68,10 @@ extension Problem {
         Problem(.forbidden, slug: "forbidden", title: "Not allowed", detail: detail)
     }
 
+    static let unsupportedBody = Problem(
+        .unsupportedMediaType, slug: "unsupported-body", title: "Unsupported body",
+        detail: "Send the body as application/json.")
+
     public static func conflict(_ detail: String) -> Problem {
         Problem(.conflict, slug: "conflict", title: "Conflict", detail: detail)
     }

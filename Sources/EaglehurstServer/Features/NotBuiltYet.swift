@@ -72,42 +72,6 @@ extension APIHandler {
     func analyticsSellerListings(_ input: Operations.AnalyticsSellerListings.Input) async throws -> Operations.AnalyticsSellerListings.Output {
         throw Problem.notImplemented(operation: "GET /api/v1/analytics/seller/listings")
     }
-    // POST /api/v1/auth/forgot-password
-    func authForgotPassword(_ input: Operations.AuthForgotPassword.Input) async throws -> Operations.AuthForgotPassword.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/auth/forgot-password")
-    }
-    // POST /api/v1/auth/login
-    func authLogin(_ input: Operations.AuthLogin.Input) async throws -> Operations.AuthLogin.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/auth/login")
-    }
-    // POST /api/v1/auth/logout
-    func authLogout(_ input: Operations.AuthLogout.Input) async throws -> Operations.AuthLogout.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/auth/logout")
-    }
-    // GET /api/v1/auth/me
-    func authMe(_ input: Operations.AuthMe.Input) async throws -> Operations.AuthMe.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/auth/me")
-    }
-    // POST /api/v1/auth/refresh
-    func authRefresh(_ input: Operations.AuthRefresh.Input) async throws -> Operations.AuthRefresh.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/auth/refresh")
-    }
-    // POST /api/v1/auth/register
-    func authRegister(_ input: Operations.AuthRegister.Input) async throws -> Operations.AuthRegister.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/auth/register")
-    }
-    // POST /api/v1/auth/resend-otp
-    func authResendOtp(_ input: Operations.AuthResendOtp.Input) async throws -> Operations.AuthResendOtp.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/auth/resend-otp")
-    }
-    // POST /api/v1/auth/reset-password
-    func authResetPassword(_ input: Operations.AuthResetPassword.Input) async throws -> Operations.AuthResetPassword.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/auth/reset-password")
-    }
-    // POST /api/v1/auth/verify-email
-    func authVerifyEmail(_ input: Operations.AuthVerifyEmail.Input) async throws -> Operations.AuthVerifyEmail.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/auth/verify-email")
-    }
     // PUT /api/v1/connections/{connection_id}/block
     func connectionsBlock(_ input: Operations.ConnectionsBlock.Input) async throws -> Operations.ConnectionsBlock.Output {
         throw Problem.notImplemented(operation: "PUT /api/v1/connections/{connection_id}/block")

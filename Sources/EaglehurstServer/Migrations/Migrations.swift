@@ -5,6 +5,14 @@ import Vapor
 enum Migrations {
     static let all: [any AsyncMigration] = [
         CreateUsers(),
+        AddUserVerification(),
+        CreateSellers(),
+        CreateBuyers(),
+        CreateEmailVerifications(),
+        CreatePasswordResets(),
+        CreateAuthSessions(),
+        CreateRateLimitEvents(),
+        CreateUserDocuments(),
     ]
 
     static func register(on app: Application) {

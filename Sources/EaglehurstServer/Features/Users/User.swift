@@ -9,6 +9,11 @@ final class User: Model, @unchecked Sendable {
         case buyer, seller, admin
     }
 
+    /// Identity (KYC) verification, set by admins after reviewing documents.
+    enum VerificationState: String, Codable, CaseIterable, Sendable {
+        case unverified, pending, verified, rejected
+    }
+
     // managed
     @ID(key: .id) var id: UUID?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -26,6 +31,13 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "suspended_reason") var suspendedReason: String?
     @OptionalField(key: "avatar_path") var avatarPath: String?
     @OptionalField(key: "last_login_at") var lastLoginAt: Date?
+    @OptionalField(key: "email_verified_at") var emailVerifiedAt: Date?
+    @Field(key: "verification_status") var verificationStatus: VerificationState
+    @OptionalField(key: "verification_notes") var verificationNotes: String?
+    @OptionalField(key: "verified_at") var verifiedAt: Date?
+
+    // relationships
+    @Children(for: \.$user) var documents: [UserDocument]
 
     init() {}
 
@@ -42,5 +54,6 @@ final class User: Model, @unchecked Sendable {
         self.phone = phone
         self.emailVerified = emailVerified
         self.isSuspended = false
+        self.verificationStatus = .unverified
     }
 }

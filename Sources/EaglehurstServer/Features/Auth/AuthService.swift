@@ -1,0 +1,305 @@
+import EaglehurstAPI
+import Fluent
+import Foundation
+import JWT
+import SQLKit
+import Vapor
+
+/// The account rules: registration, email verification, sign-in with rotating refresh tokens,
+/// sign-out and password reset.
+struct AuthService {
+    let app: Application
+    let request: Request
+
+    static let otpLifetime: TimeInterval = 10 * 60
+    static let otpMaxFailures = 5
+    static let resetLifetime: TimeInterval = 60 * 60
+    static let refreshLifetime: TimeInterval = 30 * 24 * 60 * 60
+
+    var db: any Database { request.db }
+    var now: Date { app.serverEnvironment.now() }
+    var limiter: RateLimiter { RateLimiter(db: db, enabled: app.settings.rateLimitEnabled, now: now) }
+    var clientIP: String { request.remoteAddress?.ipAddress ?? "unknown" }
+
+    static func normalize(_ email: String) -> String {
+        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    // MARK: registration and verification
+
+    func register(_ body: Components.Schemas.RegisterRequest) async throws -> User {
+        var checks: [(field: String, problems: [String])] = [
+            ("email", Validation.email(body.email)),
+            ("password", Validation.password(body.password)),
+            ("first_name", Validation.name(body.firstName)),
+            ("last_name", Validation.name(body.lastName)),
+        ]
+        if let phone = body.phone, !phone.isEmpty { checks.append(("phone", Validation.phone(phone))) }
+        let errors = Validation.collect(checks)
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+
+        let email = Self.normalize(body.email)
+        if try await User.query(on: db).filter(\.$email == email).count() > 0 {
+            throw Self.emailTaken(email)
+        }
+        let hash = try await request.password.async.hash(body.password)
+        let kind: User.Kind = body.userType == .seller ? .seller : .buyer
+        let user = User(
+            email: email, passwordHash: hash, userType: kind,
+            firstName: body.firstName.trimmingCharacters(in: .whitespaces),
+            lastName: body.lastName.trimmingCharacters(in: .whitespaces),
+            phone: body.phone.flatMap { $0.isEmpty ? nil : $0 })
+        let code = Secrets.otp()
+        do {
+            try await db.transaction { db in
+                try await user.create(on: db)
+                let userID = try user.requireID()
+                switch kind {
+                case .seller: try await Seller(userID: userID).create(on: db)
+                case .buyer: try await Buyer(userID: userID).create(on: db)
+                case .admin: break
+                }
+                try await EmailVerification(
+                    userID: userID, otpHash: Secrets.hmac(code, key: app.codeKey),
+                    expiresAt: now.addingTimeInterval(Self.otpLifetime)
+                ).create(on: db)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw Self.emailTaken(email)
+        }
+        await deliver(AuthMail.verification(to: user, code: code, from: app.settings.mailFrom), kind: "verification")
+        return user
+    }
+
+    static func emailTaken(_ email: String) -> Problem {
+        Problem(
+            .conflict, slug: "email-taken", title: "This email is already registered",
+            detail: "An account with \(email) exists. Sign in, or reset its password with POST /api/v1/auth/forgot-password.",
+            errors: ["email": ["is already registered"]])
+    }
+
+    func verifyEmail(_ body: Components.Schemas.VerifyEmailRequest) async throws -> User {
+        let code = body.otpCode.trimmingCharacters(in: .whitespaces)
+        guard code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw Problem.validation(["otp_code": ["must be the 6-digit code from the email"]])
+        }
+        let invalid = Problem(
+            .badRequest, slug: "invalid-code", title: "The code is not valid",
+            detail: "The code is wrong or has expired. Ask for a new one with POST /api/v1/auth/resend-otp.",
+            errors: ["otp_code": ["is wrong or has expired"]])
+        guard let user = try await User.query(on: db).filter(\.$email == Self.normalize(body.email)).first() else {
+            throw invalid
+        }
+        if user.emailVerified {
+            throw Problem(.conflict, slug: "already-verified", title: "This email is already verified", detail: "Sign in with your password.")
+        }
+        guard let pending = try await EmailVerification.query(on: db)
+            .filter(\.$user.$id == user.requireID()).filter(\.$isUsed == false)
+            .sort(\.$createdAt, .descending).first(),
+            pending.expiresAt > now else {
+            throw invalid
+        }
+        guard pending.failedAttempts < Self.otpMaxFailures else {
+            throw Problem(
+                .badRequest, slug: "code-locked", title: "Too many wrong codes",
+                detail: "This code was entered wrongly \(Self.otpMaxFailures) times and no longer works. Ask for a new one with POST /api/v1/auth/resend-otp.",
+                errors: ["otp_code": ["was entered wrongly too many times"]])
+        }
+        guard Secrets.constantTimeEquals(pending.otpHash, Secrets.hmac(code, key: app.codeKey)) else {
+            pending.failedAttempts += 1
+            try await pending.save(on: db)
+            let left = Self.otpMaxFailures - pending.failedAttempts
+            throw Problem(
+                .badRequest, slug: "invalid-code", title: "The code is not valid",
+                detail: left > 0 ? "That code is wrong; \(left) \(left == 1 ? "try" : "tries") left." : "That code is wrong and no tries are left. Ask for a new one with POST /api/v1/auth/resend-otp.",
+                errors: ["otp_code": ["is wrong"]])
+        }
+        try await db.transaction { db in
+            pending.isUsed = true
+            try await pending.save(on: db)
+            user.emailVerified = true
+            user.emailVerifiedAt = now
+            try await user.save(on: db)
+        }
+        return user
+    }
+
+    func resendOTP(_ body: Components.Schemas.EmailRequest) async throws -> String {
+        let email = Self.normalize(body.email)
+        try await limiter.check(.otpPerIP, key: clientIP)
+        try await limiter.consume(.otpPerEmail, key: email)
+        try await limiter.record(.otpPerIP, key: clientIP)
+        let answer = "If \(email) has an account that is not verified yet, a new code is on its way. It is valid for 10 minutes."
+        guard let user = try await User.query(on: db).filter(\.$email == email).first(), !user.emailVerified else {
+            return answer
+        }
+        let code = Secrets.otp()
+        let userID = try user.requireID()
+        try await db.transaction { db in
+            try await EmailVerification.query(on: db).filter(\.$user.$id == userID).filter(\.$isUsed == false)
+                .set(\.$isUsed, to: true).update()
+            try await EmailVerification(
+                userID: userID, otpHash: Secrets.hmac(code, key: app.codeKey),
+                expiresAt: now.addingTimeInterval(Self.otpLifetime)
+            ).create(on: db)
+        }
+        await deliver(AuthMail.verification(to: user, code: code, from: app.settings.mailFrom), kind: "verification")
+        return answer
+    }
+
+    // MARK: sign-in and tokens
+
+    func login(_ body: Components.Schemas.LoginRequest) async throws -> Components.Schemas.TokenResponse {
+        let email = Self.normalize(body.email)
+        try await limiter.check(.failedLoginPerEmail, key: email)
+        try await limiter.check(.failedLoginPerIP, key: clientIP)
+        let user = try await User.query(on: db).filter(\.$email == email).first()
+        let matches: Bool
+        if let user {
+            matches = try await request.password.async.verify(body.password, created: user.passwordHash)
+        } else {
+            // Same work whether or not the account exists, so timing does not reveal accounts.
+            _ = try? await request.password.async.verify(body.password, created: Self.dummyHash)
+            matches = false
+        }
+        guard let user, matches else {
+            try await limiter.record(.failedLoginPerEmail, key: email)
+            try await limiter.record(.failedLoginPerIP, key: clientIP)
+            throw Problem(
+                .unauthorized, slug: "invalid-credentials", title: "Email or password is wrong",
+                detail: "Check both and try again, or reset your password with POST /api/v1/auth/forgot-password.")
+        }
+        try Authenticator.ensureNotSuspended(user)
+        let session = AuthSession(
+            userID: try user.requireID(), userAgent: request.headers.first(name: .userAgent), ipAddress: clientIP)
+        session.lastUsedAt = now
+        user.lastLoginAt = now
+        let refresh = Secrets.randomToken()
+        try await db.transaction { db in
+            try await session.create(on: db)
+            try await user.save(on: db)
+            try await RefreshToken(
+                sessionID: session.requireID(), tokenHash: Secrets.sha256(refresh),
+                expiresAt: now.addingTimeInterval(Self.refreshLifetime)
+            ).create(on: db)
+        }
+        return try await tokens(for: user, session: session, refresh: refresh)
+    }
+
+    /// A bcrypt hash of a random password, to spend the same time on unknown emails.
+    static let dummyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5BWs4i5d3zTtTg3r2lOvv8i4ZB0R2Ta"
+
+    func refresh(_ body: Components.Schemas.RefreshTokenRequest) async throws -> Components.Schemas.TokenResponse {
+        let invalid = Problem(
+            .unauthorized, slug: "invalid-refresh-token", title: "Sign in again",
+            detail: "The refresh token is not valid or has expired. Sign in with POST /api/v1/auth/login.")
+        guard let stored = try await RefreshToken.query(on: db)
+            .filter(\.$tokenHash == Secrets.sha256(body.refreshToken)).with(\.$session).first() else {
+            throw invalid
+        }
+        let session = stored.session
+        guard session.revokedAt == nil, stored.expiresAt > now else { throw invalid }
+        let rotated = try await (db as! any SQLDatabase)
+            .update(RefreshToken.schema).set("rotated_at", to: now)
+            .where("id", .equal, try stored.requireID()).where("rotated_at", .is, SQLLiteral.null)
+            .returning("id").all()
+        guard !rotated.isEmpty else {
+            // A token that was already exchanged came back: someone else may hold this family.
+            session.revokedAt = now
+            session.revokedReason = "refresh token reuse"
+            try await session.save(on: db)
+            app.logger.warning("refresh token reuse; session revoked", metadata: ["session": "\(session.id?.uuidString ?? "")"])
+            throw Problem(
+                .unauthorized, slug: "refresh-token-reused", title: "Sign in again",
+                detail: "This refresh token was already used, so the sign-in was ended to keep the account safe. Sign in with POST /api/v1/auth/login.")
+        }
+        guard let user = try await User.find(session.$user.id, on: db) else { throw invalid }
+        try Authenticator.ensureNotSuspended(user)
+        let next = Secrets.randomToken()
+        session.lastUsedAt = now
+        try await db.transaction { db in
+            try await session.save(on: db)
+            try await RefreshToken(
+                sessionID: session.requireID(), tokenHash: Secrets.sha256(next),
+                expiresAt: now.addingTimeInterval(Self.refreshLifetime)
+            ).create(on: db)
+        }
+        return try await tokens(for: user, session: session, refresh: next)
+    }
+
+    func logout(_ body: Components.Schemas.RefreshTokenRequest) async throws {
+        guard let stored = try await RefreshToken.query(on: db)
+            .filter(\.$tokenHash == Secrets.sha256(body.refreshToken)).with(\.$session).first() else { return }
+        let session = stored.session
+        guard session.revokedAt == nil else { return }
+        session.revokedAt = now
+        session.revokedReason = "signed out"
+        try await session.save(on: db)
+    }
+
+    func tokens(for user: User, session: AuthSession, refresh: String) async throws -> Components.Schemas.TokenResponse {
+        let claims = AccessClaims(
+            sub: .init(value: try user.requireID().uuidString),
+            sid: try session.requireID().uuidString,
+            iat: .init(value: now),
+            exp: .init(value: now.addingTimeInterval(Authenticator.accessTokenLifetime)),
+            typ: "access")
+        let access = try await request.jwt.sign(claims)
+        return .init(
+            accessToken: access, refreshToken: refresh, tokenType: .bearer,
+            expiresIn: Int(Authenticator.accessTokenLifetime), user: try user.toDTO())
+    }
+
+    // MARK: password reset
+
+    func forgotPassword(_ body: Components.Schemas.EmailRequest) async throws -> String {
+        let email = Self.normalize(body.email)
+        try await limiter.check(.resetPerIP, key: clientIP)
+        try await limiter.consume(.resetPerEmail, key: email)
+        try await limiter.record(.resetPerIP, key: clientIP)
+        let answer = "If \(email) has an account, a reset token is on its way. It is valid for 1 hour."
+        guard let user = try await User.query(on: db).filter(\.$email == email).first(), !user.isSuspended else {
+            return answer
+        }
+        let token = Secrets.randomToken()
+        try await PasswordReset(
+            userID: try user.requireID(), tokenHash: Secrets.sha256(token),
+            expiresAt: now.addingTimeInterval(Self.resetLifetime)
+        ).create(on: db)
+        await deliver(AuthMail.passwordReset(to: user, token: token, from: app.settings.mailFrom), kind: "password reset")
+        return answer
+    }
+
+    func resetPassword(_ body: Components.Schemas.ResetPasswordRequest) async throws {
+        let problems = Validation.password(body.newPassword)
+        guard problems.isEmpty else { throw Problem.validation(["new_password": problems]) }
+        guard let reset = try await PasswordReset.query(on: db)
+            .filter(\.$tokenHash == Secrets.sha256(body.token.trimmingCharacters(in: .whitespacesAndNewlines))).first(),
+            !reset.isUsed, reset.expiresAt > now,
+            let user = try await User.find(reset.$user.id, on: db) else {
+            throw Problem(
+                .badRequest, slug: "invalid-reset-token", title: "The reset token is not valid",
+                detail: "The token is wrong, was already used, or has expired. Ask for a new one with POST /api/v1/auth/forgot-password.",
+                errors: ["token": ["is wrong, used or expired"]])
+        }
+        let hash = try await request.password.async.hash(body.newPassword)
+        let userID = try user.requireID()
+        try await db.transaction { db in
+            reset.isUsed = true
+            try await reset.save(on: db)
+            user.passwordHash = hash
+            try await user.save(on: db)
+            try await AuthSession.query(on: db).filter(\.$user.$id == userID).filter(\.$revokedAt == nil)
+                .set(\.$revokedAt, to: now).set(\.$revokedReason, to: "password reset").update()
+        }
+    }
+
+    /// Sends a mail; a failure is logged and does not undo the action (the user can ask again).
+    func deliver(_ message: MailMessage, kind: String) async {
+        do {
+            try await app.mailer.send(message)
+        } catch {
+            app.logger.error("could not send \(kind) mail", metadata: ["to": "\(message.to.map(\.address))", "error": "\(error)"])
+        }
+    }
+}
