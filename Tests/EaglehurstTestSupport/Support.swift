@@ -175,3 +175,40 @@ extension TestServer {
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: data)
     }
 }
+
+/// A clock the tests move by hand, to reach expiry times without waiting.
+public final class TestClock: @unchecked Sendable {
+    // `lock` guards `current`.
+    private let lock = NSLock()
+    private var current: Date
+
+    public init(_ start: Date = Date()) {
+        current = start
+    }
+
+    public var now: Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    public func advance(by seconds: TimeInterval) {
+        lock.lock()
+        defer { lock.unlock() }
+        current = current.addingTimeInterval(seconds)
+    }
+
+    public var environment: ServerEnvironment {
+        ServerEnvironment(now: { [self] in now })
+    }
+}
+
+extension TestServer {
+    /// The mails written to the outbox (the default mailer when SMTP_URL is unset), oldest first.
+    public func outbox() throws -> [String] {
+        let dir = sandbox.directory.appendingPathComponent("outbox")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
+        return try names.filter { $0.hasSuffix(".eml") }.sorted()
+            .map { try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }
+    }
+}
