@@ -60,14 +60,14 @@ final class AppTests: XCTestCase {
     }
 
     func testStatusWithTheStubTransport() async throws {
-        let healthy = EffectRunner(client: makeClient(["healthGet": .json(status: 200, body: StubTransport.healthyJSON)]))
+        let healthy = try await makeRunner(["healthGet": .json(status: 200, body: StubTransport.healthyJSON)])
         guard case .healthChecked(.success(let report)) = await healthy.perform(.checkHealth) else { return XCTFail("expected a report") }
         XCTAssertEqual(report.version, "1.2.3")
         XCTAssertEqual(report.database, "sqlite")
         XCTAssertEqual(report.status, "ok")
         XCTAssertEqual(report.serverTime, Date(timeIntervalSince1970: 1_764_149_400))
 
-        let down = EffectRunner(client: makeClient(["healthGet": .unreachable]))
+        let down = try await makeRunner(["healthGet": .unreachable])
         var app = Harness()
         app.send(await healthy.perform(.checkHealth))
         app.press("r")
@@ -76,7 +76,7 @@ final class AppTests: XCTestCase {
         XCTAssertEqual(app.line(containing: "Database"), "  Database      sqlite")
         XCTAssertNotNil(app.line(containing: "stale"))
 
-        let broken = EffectRunner(client: makeClient(["healthGet": .json(status: 503, body: #"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"database is down"}"#)]))
+        let broken = try await makeRunner(["healthGet": .json(status: 503, body: #"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"database is down"}"#)])
         app.press("r")
         app.send(await broken.perform(.checkHealth))
         XCTAssertEqual(app.errorLine, " Health check failed: Service Unavailable: database is down (HTTP 503)")
@@ -125,7 +125,8 @@ final class AppTests: XCTestCase {
         let firstRow = app.lines[2]
         app.press("<c-f>")
         XCTAssertNotEqual(app.lines[2], firstRow, "a page down scrolls")
-        XCTAssertNotNil(app.line(containing: "gg <home>"))
+        for _ in 0..<5 where app.line(containing: "gg <home>") == nil { app.press("<c-f>") }
+        XCTAssertNotNil(app.line(containing: "gg <home>"), "paging reaches the help section")
         app.press("gg")
         XCTAssertEqual(app.lines[2], firstRow, "gg goes back to the top")
         bindings = app.state.bindings
@@ -140,7 +141,7 @@ final class AppTests: XCTestCase {
         XCTAssertEqual(app.errorLine, ":my-listings")
         app.press("<c-u>s<tab>")
         XCTAssertEqual(app.errorLine, ":status")
-        XCTAssertEqual(app.trimmed(app.lines[20]), " status  signin  saved  subscriptions  services")
+        XCTAssertEqual(app.trimmed(app.lines[20]), " status  signin  saved  subscriptions  services  signout")
         app.press("<tab>")
         XCTAssertEqual(app.errorLine, ":signin", "a second Tab cycles the candidates")
         app.press("<enter>")
@@ -179,7 +180,7 @@ final class AppTests: XCTestCase {
 
     func testTheLoopRunsScriptedKeysAndStopsOnQuit() throws {
         let terminal = InMemoryTerminal(size: Size(width: 80, height: 24), colorProfile: .ansi16)
-        try terminal.type("?", "<esc>", ":sig<tab><enter>", "a@b.co", "<tab>", "pw", "<esc>", "q")
+        try terminal.type("?", "<esc>", ":signi<tab><enter>", "a@b.co", "<tab>", "pw", "<esc>", "q")
         terminal.enqueue(.key(.character("x")))
         let options = TUIOptions(serverURL: URL(string: "http://127.0.0.1:8080/api/v1")!, isEmbedded: false, configDirectory: nil, environment: [:])
         var (state, theme) = options.initialState(size: terminal.size)
@@ -187,7 +188,7 @@ final class AppTests: XCTestCase {
         UILoop.run(terminal: terminal, state: &state, theme: theme, inbox: Inbox(), start: { started.append($0) })
         XCTAssertTrue(state.isQuitting)
         XCTAssertEqual(state.screen, .status)
-        XCTAssertEqual(state.signIn.email.text, "a@b.co")
+        XCTAssertEqual(state.signIn["email"].value, "a@b.co")
         XCTAssertEqual(started, [.checkHealth])
         XCTAssertTrue(terminal.lines[2].contains("(remote)"))
         XCTAssertLessThan(terminal.drawCount, 40, "frames are drawn when something changed, not on every poll")
@@ -217,7 +218,7 @@ final class AppTests: XCTestCase {
         app.press("<enter>")
         XCTAssertEqual(app.line(containing: "password is"), "              password is required")
         XCTAssertEqual(app.errorLine, " Please fix the marked fields.")
-        XCTAssertEqual(app.state.signIn.focus, .email, "the first bad field gets the focus")
+        XCTAssertEqual(app.state.signIn.focus, 0, "the first bad field gets the focus")
         XCTAssertEqual(app.effects, [.checkHealth])
 
         app.press("example.com<tab>Secret-1q?")
@@ -236,33 +237,35 @@ final class AppTests: XCTestCase {
         var app = Harness()
         app.press("s")
         app.press("bob@example.com<tab>pw<enter>")
-        app.send(.signInFinished(.failure(.problem(status: 401, title: "Unauthorized", detail: nil))))
+        app.send(.signedIn(.failure(.problem(ProblemReport(status: 401, title: "Unauthorized")))))
         XCTAssertEqual(app.errorLine, " Email or password is wrong.")
         app.press("<enter>")
-        app.send(.signInFinished(.failure(.notAvailable("sign-in"))))
+        app.send(.signedIn(.failure(.notAvailable("sign-in"))))
         XCTAssertEqual(app.errorLine, " Sign-in is not available on this server yet.")
         app.press("<enter>")
-        app.send(.signInFinished(.success(Session(email: "bob@example.com", displayName: "Bob Smith", accessToken: "a", refreshToken: "r"))))
-        XCTAssertEqual(app.state.screen, .status)
+        app.send(.signedIn(.failure(.problem(ProblemReport(status: 429, title: "Too Many Requests", detail: "Slow down.", retryAfter: 300)))))
+        XCTAssertEqual(app.errorLine, " Sign-in failed: Too Many Requests: Slow down. (HTTP 429); try again in 5 min")
+        app.press("<enter>")
+        app.effects = []
+        app.send(.signedIn(.success(SignedIn(account: Fixture.account()))))
+        XCTAssertEqual(app.state.screen, .profile, "the signed-in home is the profile")
+        XCTAssertEqual(app.effects, [.loadProfile])
         XCTAssertEqual(app.errorLine, " Signed in as Bob Smith.")
-        XCTAssertTrue(app.lines[0].hasSuffix("signed in as Bob Smith "))
-        XCTAssertEqual(app.state.signIn.password.text, "", "the password is not kept")
+        XCTAssertTrue(app.statusBar.contains("bob@example.com (buyer)"), "the status bar says who is signed in: \(app.statusBar)")
+        XCTAssertEqual(app.state.signIn["password"].value, "", "the password is not kept")
     }
 
-    func testSignInThroughTheStubTransport() async {
-        let tokens = #"""
-        {"access_token":"acc","refresh_token":"ref","token_type":"bearer","expires_in":900,
-         "user":{"id":"6f1c3f0e-8c1b-4a57-9d38-2b1e6f0b7a11","email":"bob@example.com","user_type":"buyer",
-         "first_name":"Bob","last_name":"Smith","email_verified":true,"verification_status":"verified","status":"active",
-         "created_at":"2025-11-01T10:00:00Z","updated_at":"2025-11-01T10:00:00Z"}}
-        """#
-        let ok = EffectRunner(client: makeClient(["authLogin": .json(status: 200, body: tokens)]))
+    func testSignInThroughTheStubTransport() async throws {
+        let (ok, keeper) = try await makeRunner(StubTransport(answers: ["authLogin": .json(status: 200, body: Fixture.tokensJSON())]))
         let message = await ok.perform(.signIn(email: "bob@example.com", password: "pw"))
-        XCTAssertEqual(message, .signInFinished(.success(Session(email: "bob@example.com", displayName: "Bob Smith", accessToken: "acc", refreshToken: "ref"))))
+        XCTAssertEqual(message, .signedIn(.success(SignedIn(account: Fixture.account()))))
+        let session = await keeper.session
+        XCTAssertEqual(session, StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"), "the keeper holds the tokens")
+        XCTAssertEqual(session?.description, "session of bob@example.com (tokens hidden)")
 
-        let unbuilt = EffectRunner(client: makeClient(["authLogin": .json(status: 501, body: #"{"type":"about:blank","title":"Not Implemented","status":501}"#)]))
+        let unbuilt = try await makeRunner(["authLogin": .json(status: 501, body: #"{"type":"about:blank","title":"Not Implemented","status":501}"#)])
         let notYet = await unbuilt.perform(.signIn(email: "bob@example.com", password: "pw"))
-        XCTAssertEqual(notYet, .signInFinished(.failure(.notAvailable("sign-in"))))
+        XCTAssertEqual(notYet, .signedIn(.failure(.notAvailable("sign-in"))))
     }
 
     // MARK: confirm dialog

@@ -3,36 +3,127 @@ import EaglehurstClient
 import Foundation
 import HTTPTypes
 import OpenAPIRuntime
+import Synchronization
 import XCTest
 
-/// Answers each operation with canned JSON, or throws as if the server could not be reached.
-struct StubTransport: ClientTransport {
+/// A server stand-in: each request is recorded and answered by `route`, or by a canned answer per
+/// operation; an operation with no answer is unreachable.
+final class StubTransport: ClientTransport, Sendable {
     enum Answer: Sendable {
-        case json(status: Int, body: String)
+        case json(status: Int, body: String, headers: [String: String] = [:])
+        case empty(status: Int)
         case unreachable
+    }
+
+    struct Request: Sendable {
+        var operationID: String
+        var authorization: String?
+        var contentType: String?
+        var body: Data
+
+        var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+        /// A JSON body's string field.
+        func field(_ name: String) -> String? {
+            (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?[name] as? String
+        }
     }
 
     struct ConnectionRefused: Error, CustomStringConvertible {
         var description: String { "connection refused" }
     }
 
-    var answers: [String: Answer]
+    private let route: @Sendable (Request) async -> Answer
+    private let log = Mutex<[Request]>([])
+
+    init(route: @escaping @Sendable (Request) async -> Answer) {
+        self.route = route
+    }
+
+    convenience init(answers: [String: Answer]) {
+        self.init { answers[$0.operationID] ?? .unreachable }
+    }
+
+    var requests: [Request] { log.withLock { $0 } }
+
+    func requests(_ operationID: String) -> [Request] { requests.filter { $0.operationID == operationID } }
 
     func send(_ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String) async throws -> (HTTPResponse, HTTPBody?) {
-        switch answers[operationID] {
-        case .json(let status, let json):
-            let type = status < 400 ? "application/json" : "application/problem+json"
-            return (HTTPResponse(status: .init(code: status), headerFields: [.contentType: type]), HTTPBody(json))
-        case .unreachable, nil:
+        var data = Data()
+        if let body { data = try await Data(collecting: body, upTo: .max) }
+        let recorded = Request(operationID: operationID, authorization: request.headerFields[.authorization], contentType: request.headerFields[.contentType], body: data)
+        log.withLock { $0.append(recorded) }
+        switch await route(recorded) {
+        case .json(let status, let json, let headers):
+            var fields: HTTPFields = [.contentType: status < 400 ? "application/json" : "application/problem+json"]
+            for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
+            return (HTTPResponse(status: .init(code: status), headerFields: fields), HTTPBody(json))
+        case .empty(let status):
+            return (HTTPResponse(status: .init(code: status)), nil)
+        case .unreachable:
             throw ConnectionRefused()
         }
     }
 
     static let healthyJSON = #"{"status":"ok","version":"1.2.3","database":"sqlite","time":"2025-11-26T09:30:00Z"}"#
+
+    static func problem(_ status: Int, _ title: String, detail: String? = nil, errors: [String: [String]]? = nil) -> String {
+        var object: [String: Any] = ["type": "about:blank", "title": title, "status": status]
+        if let detail { object["detail"] = detail }
+        if let errors { object["errors"] = errors }
+        return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
 }
 
-func makeClient(_ answers: [String: StubTransport.Answer]) -> Client {
-    Client(serverURL: URL(string: "http://127.0.0.1:8080/api/v1")!, transport: StubTransport(answers: answers))
+let testServerURL = URL(string: "http://127.0.0.1:8080/api/v1")!
+
+/// A runner over the stub, with a keeper that refreshes through the same stub (memory only unless a store is given).
+func makeRunner(_ transport: StubTransport, store: SessionStore? = nil, session: StoredSession? = nil) async throws -> (EffectRunner, SessionKeeper) {
+    let keeper = SessionKeeper(server: testServerURL.absoluteString, store: store, refresh: SessionKeeper.refresher(client: Client(serverURL: testServerURL, transport: transport)))
+    if let session { try await keeper.begin(session) }
+    return (EffectRunner(serverURL: testServerURL, transport: transport, session: keeper), keeper)
+}
+
+func makeRunner(_ answers: [String: StubTransport.Answer]) async throws -> EffectRunner {
+    try await makeRunner(StubTransport(answers: answers)).0
+}
+
+/// Users and profiles as the server sends them.
+enum Fixture {
+    static let userID = "6f1c3f0e-8c1b-4a57-9d38-2b1e6f0b7a11"
+
+    static func userJSON(email: String = "bob@example.com", type: String = "buyer", verified: Bool = true, first: String = "Bob", last: String = "Smith", phone: String? = nil) -> String {
+        let phoneField = phone.map { #","phone":"\#($0)""# } ?? ""
+        return #"{"id":"\#(userID)","email":"\#(email)","user_type":"\#(type)","first_name":"\#(first)","last_name":"\#(last)"\#(phoneField),"email_verified":\#(verified),"verification_status":"unverified","status":"active","created_at":"2025-11-01T10:00:00Z","updated_at":"2025-11-01T10:00:00Z"}"#
+    }
+
+    static func tokensJSON(access: String = "acc", refresh: String = "ref", user: String = userJSON()) -> String {
+        #"{"access_token":"\#(access)","refresh_token":"\#(refresh)","token_type":"bearer","expires_in":900,"user":\#(user)}"#
+    }
+
+    static func account(_ json: String = userJSON()) -> Account {
+        try! decoder.decode(Account.self, from: Data(json.utf8))
+    }
+
+    static let buyerProfileJSON = #"{"id":"0b7d8e52-51a3-4c0e-9d0f-000000000001","user_id":"\#(userID)","preferences":{"business_types":["pharmacy","dental_practice"],"regions":["Leeds"],"min_price":100000,"max_price":750000,"notes":"NHS contract preferred"},"verification_status":"unverified","created_at":"2025-11-01T10:00:00Z","updated_at":"2025-11-01T10:00:00Z"}"#
+    static let sellerProfileJSON = #"{"id":"0b7d8e52-51a3-4c0e-9d0f-000000000002","user_id":"\#(userID)","business_name":"Harbour Dental","company_number":"01234567","years_in_business":12,"verification_status":"pending","created_at":"2025-11-01T10:00:00Z","updated_at":"2025-11-01T10:00:00Z"}"#
+    static let verificationJSON = #"{"user_id":"\#(userID)","email_verified":true,"verification_status":"pending","documents":[{"id":"0b7d8e52-51a3-4c0e-9d0f-000000000003","document_type":"passport","file_name":"passport.pdf","content_type":"application/pdf","size_bytes":20480,"status":"pending","uploaded_at":"2025-11-20T10:00:00Z"}]}"#
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    /// The answers of a signed-in buyer's profile screen.
+    static func profileAnswers(type: String = "buyer") -> [String: StubTransport.Answer] {
+        [
+            "usersGetProfile": .json(status: 200, body: userJSON(type: type)),
+            "usersGetBuyerProfile": .json(status: 200, body: buyerProfileJSON),
+            "usersGetSellerProfile": .json(status: 200, body: sellerProfileJSON),
+            "usersVerificationStatus": .json(status: 200, body: verificationJSON),
+        ]
+    }
 }
 
 /// A test harness: the app's state, the shipped default theme and keys, an 80×24 in-memory terminal.
@@ -42,13 +133,13 @@ struct Harness {
     let terminal: InMemoryTerminal
     var effects: [Effect] = []
 
-    init(size: Size = Size(width: 80, height: 24), profile: ColorProfile = .ansi256, keymap: String = "default", bindings: BindingTable? = nil, welcome: [String] = []) {
+    init(size: Size = Size(width: 80, height: 24), profile: ColorProfile = .ansi256, keymap: String = "default", bindings: BindingTable? = nil, welcome: [String] = [], hasStoredSession: Bool = false) {
         let files = ConfigFiles(configDirectory: nil)
         theme = files.loadTheme(named: "dark").theme
         state = AppState(
             size: size, bindings: bindings ?? files.loadBindings(keymapNamed: keymap).bindings,
             server: ServerInfo(url: URL(string: "http://127.0.0.1:8080/api/v1")!, isEmbedded: true),
-            welcomeLines: welcome
+            welcomeLines: welcome, hasStoredSession: hasStoredSession
         )
         terminal = InMemoryTerminal(size: size, colorProfile: profile)
         effects = App.start(&state)
@@ -64,6 +155,18 @@ struct Harness {
     mutating func press(_ notation: String) {
         for key in try! KeySequence(notation: notation).keys { send(.key(key)) }
     }
+
+    /// Sends each effect of the last step through `runner` and feeds the answers back, as the loop does.
+    mutating func run(_ runner: EffectRunner) async {
+        while !effects.isEmpty {
+            let pending = effects
+            effects = []
+            for effect in pending { send(await runner.perform(effect)) }
+        }
+    }
+
+    /// The frame's text below the header and above the error line.
+    var body: String { lines[1..<(lines.count - 3)].map(trimmed).joined(separator: "\n") }
 
     func render() {
         terminal.draw(App.view(state, theme: theme, size: state.size))

@@ -1,5 +1,6 @@
 import EaglehurstClient
 import Foundation
+import OpenAPIRuntime
 
 /// How the `eaglehurst` executable starts the terminal client.
 public struct TUIOptions: Sendable {
@@ -15,6 +16,11 @@ public struct TUIOptions: Sendable {
     public var configDirectory: String?
     /// Read for `NO_COLOR`, `TERM` and `COLORTERM`.
     public var environment: [String: String]
+    /// Where `session.json` lives; nil keeps the session in memory only.
+    public var stateDirectory: URL?
+    /// What the session is filed under: by default the server URL. An embedded server's URL has a new
+    /// port on every run, so its caller passes a name that stays the same (e.g. its data directory).
+    public var sessionKey: String
 
     public init(
         serverURL: URL,
@@ -23,7 +29,9 @@ public struct TUIOptions: Sendable {
         keymapName: String = ConfigFiles.defaultKeymapName,
         welcomeLines: [String] = [],
         configDirectory: String? = ConfigFiles.defaultConfigDirectory(environment: ProcessInfo.processInfo.environment),
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        stateDirectory: URL? = SessionStore.defaultDirectory(environment: ProcessInfo.processInfo.environment),
+        sessionKey: String? = nil
     ) {
         self.serverURL = serverURL
         self.isEmbedded = isEmbedded
@@ -32,34 +40,43 @@ public struct TUIOptions: Sendable {
         self.welcomeLines = welcomeLines
         self.configDirectory = configDirectory
         self.environment = environment
+        self.stateDirectory = stateDirectory
+        self.sessionKey = sessionKey ?? serverURL.absoluteString
     }
 
     /// The first state, with the theme and binding table loaded and any problem with them on the error line.
-    func initialState(size: Size) -> (state: AppState, theme: Theme) {
+    func initialState(size: Size, hasStoredSession: Bool = false) -> (state: AppState, theme: Theme) {
         let files = ConfigFiles(configDirectory: configDirectory)
         let (theme, themeProblem) = files.loadTheme(named: themeName)
         let (bindings, keymapProblem) = files.loadBindings(keymapNamed: keymapName)
         let problems = [themeProblem, keymapProblem].compactMap { $0 }
         let state = AppState(
             size: size, bindings: bindings, server: ServerInfo(url: serverURL, isEmbedded: isEmbedded),
-            welcomeLines: welcomeLines, message: problems.isEmpty ? nil : .error(problems.joined(separator: "  ·  "))
+            welcomeLines: welcomeLines, message: problems.isEmpty ? nil : .error(problems.joined(separator: "  ·  ")),
+            hasStoredSession: hasStoredSession
         )
         return (state, theme)
     }
 }
 
-/// Runs the terminal client until the user quits. The UI runs on a thread of its own that owns every
-/// ncurses call; requests to the server run as tasks and report back through the inbox. Returns the
-/// process exit status; throws when there is no usable terminal. The terminal is restored on return,
-/// on a thrown error, and on SIGINT, SIGTERM, SIGHUP or a crash.
-public func runTUI(client: Client, options: TUIOptions) async throws -> Int32 {
-    let runner = EffectRunner(client: client)
+/// Runs the terminal client against the server at `options.serverURL` until the user quits. Requests
+/// go through `transport` (`CurlTransport()` in the app) with the session's token attached and renewed;
+/// the session is kept in `options.stateDirectory` and resumed on the next start. The UI runs on a
+/// thread of its own that owns every ncurses call; requests run as tasks and report back through the
+/// inbox. Returns the process exit status; throws when there is no usable terminal. The terminal is
+/// restored on return, on a thrown error, and on SIGINT, SIGTERM, SIGHUP or a crash.
+public func runTUI(transport: any ClientTransport, options: TUIOptions) async throws -> Int32 {
+    let store = options.stateDirectory.map(SessionStore.init(directory:))
+    let refresher = SessionKeeper.refresher(client: Client(serverURL: options.serverURL, transport: transport))
+    let keeper = SessionKeeper(server: options.sessionKey, store: store, refresh: refresher)
+    let hasStoredSession = await keeper.session != nil
+    let runner = EffectRunner(serverURL: options.serverURL, transport: transport, session: keeper)
     return try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
             do {
                 let terminal = try NcursesTerminal(environment: options.environment)
                 defer { terminal.restore() }
-                var (state, theme) = options.initialState(size: terminal.size)
+                var (state, theme) = options.initialState(size: terminal.size, hasStoredSession: hasStoredSession)
                 let inbox = Inbox()
                 UILoop.run(terminal: terminal, state: &state, theme: theme, inbox: inbox) { effect in
                     Task { inbox.post(await runner.perform(effect)) }
@@ -72,6 +89,13 @@ public func runTUI(client: Client, options: TUIOptions) async throws -> Int32 {
         thread.name = "eaglehurst-ui"
         thread.start()
     }
+}
+
+/// The first form of `runTUI`, kept so the executable builds until it passes its transport: `client`
+/// is not used; the terminal client makes its own over `CurlTransport` with the session middleware.
+@available(*, deprecated, message: "use runTUI(transport:options:) so requests carry the session")
+public func runTUI(client: Client, options: TUIOptions) async throws -> Int32 {
+    try await runTUI(transport: CurlTransport(), options: options)
 }
 
 /// The key bindings of a keymap as Markdown, for the README and `eaglehurst --keys`.

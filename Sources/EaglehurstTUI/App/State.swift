@@ -1,14 +1,21 @@
+import EaglehurstAPI
 import Foundation
 
 /// Every screen the client will have. Those not built yet say so when asked for, rather than pretend.
 public enum ScreenID: String, CaseIterable, Sendable {
-    case status, signin, listings, saved, myListings = "my-listings", threads, notifications
+    case status, signin, register, verify, forgotPassword = "forgot-password", resetPassword = "reset-password", profile
+    case listings, saved, myListings = "my-listings", threads, notifications
     case subscriptions, services, analytics, admin
 
     public var title: String {
         switch self {
         case .status: "Server status"
         case .signin: "Sign in"
+        case .register: "Create an account"
+        case .verify: "Verify email"
+        case .forgotPassword: "Forgot password"
+        case .resetPassword: "Reset password"
+        case .profile: "Profile"
         case .listings: "Listings"
         case .saved: "Saved listings"
         case .myListings: "My listings"
@@ -27,6 +34,11 @@ public enum ScreenID: String, CaseIterable, Sendable {
         switch self {
         case .status: .status
         case .signin: .signin
+        case .register: .register
+        case .verify: .verify
+        case .forgotPassword: .forgotPassword
+        case .resetPassword: .resetPassword
+        case .profile: .profile
         default: nil
         }
     }
@@ -63,24 +75,60 @@ public struct HealthReport: Equatable, Sendable {
     }
 }
 
+/// A problem+json answer, with what the user needs from it.
+public struct ProblemReport: Equatable, Sendable {
+    public var status: Int
+    public var title: String
+    public var detail: String?
+    /// A 422's `errors`: field name → messages.
+    public var fieldErrors: [String: [String]]
+    /// `Retry-After` in seconds, sent with a 429.
+    public var retryAfter: Int?
+
+    public init(status: Int, title: String, detail: String? = nil, fieldErrors: [String: [String]] = [:], retryAfter: Int? = nil) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.fieldErrors = fieldErrors
+        self.retryAfter = retryAfter
+    }
+}
+
 /// Why a request gave no answer to show.
 public enum RequestFailure: Error, Equatable, Sendable {
     /// No HTTP answer at all: refused, timed out, DNS, TLS.
     case unreachable(String)
     /// The server answered with a problem.
-    case problem(status: Int, title: String, detail: String?)
+    case problem(ProblemReport)
     /// The server answered something the client cannot read.
     case unexpected(String)
     /// This server's API has no such operation yet.
     case notAvailable(String)
+    /// The server refused to renew the session.
+    case sessionExpired
+    /// A file to upload could not be read; the text completes "… cannot be read: ".
+    case file(String)
 
     public var summary: String {
         switch self {
         case .unreachable(let reason): "server unreachable: \(reason)"
-        case .problem(let status, let title, let detail): "\(title)\(detail.map { ": \($0)" } ?? "") (HTTP \(status))"
+        case .problem(let problem):
+            "\(problem.title)\(problem.detail.map { ": \($0)" } ?? "") (HTTP \(problem.status))"
+                + (problem.retryAfter.map { "; try again in \(RequestFailure.waitText(seconds: $0))" } ?? "")
         case .unexpected(let reason): "unexpected answer: \(reason)"
         case .notAvailable(let what): "\(what) is not available on this server yet"
+        case .sessionExpired: "your session expired"
+        case .file(let reason): "the file cannot be read: \(reason)"
         }
+    }
+
+    public var status: Int? {
+        if case .problem(let problem) = self { return problem.status }
+        return nil
+    }
+
+    static func waitText(seconds: Int) -> String {
+        seconds < 120 ? "\(seconds) s" : "\((seconds + 59) / 60) min"
     }
 }
 
@@ -93,12 +141,26 @@ public struct StatusScreenState: Equatable, Sendable {
     public var isStale: Bool { report != nil && failure != nil }
 }
 
-/// The signed-in user, kept for the session.
-public struct Session: Equatable, Sendable {
-    public var email: String
-    public var displayName: String
-    public var accessToken: String
-    public var refreshToken: String
+/// The signed-in user as the server describes it.
+public typealias Account = Components.Schemas.User
+
+extension Account {
+    public var displayName: String {
+        let name = "\(firstName) \(lastName)".trimmingCharacters(in: .whitespaces)
+        return name.isEmpty ? email : name
+    }
+}
+
+/// A successful sign-in. The tokens stay with the session keeper; the UI state never holds them.
+public struct SignedIn: Equatable, Sendable {
+    public var account: Account
+    /// Why the session could not be saved for the next start, when it could not.
+    public var storageProblem: String?
+
+    public init(account: Account, storageProblem: String? = nil) {
+        self.account = account
+        self.storageProblem = storageProblem
+    }
 }
 
 public struct ServerInfo: Equatable, Sendable {
@@ -140,22 +202,117 @@ public struct AppState: Equatable, Sendable {
     public var welcomeLines: [String]
     public var pendingKeys: [Key] = []
     public var status = StatusScreenState()
-    public var signIn = SignInForm()
-    public var session: Session?
+    public var signIn = Form.signIn()
+    public var registration = Form.registration()
+    public var verification = Form.verification(email: "")
+    public var forgotPassword = Form.forgotPassword(email: "")
+    public var resetPassword = Form.resetPassword()
+    public var profile = ProfileScreenState()
+    /// Who is signed in, once the server has said so.
+    public var account: Account?
+    /// A session was found on disk and `/auth/me` is being asked about it.
+    public var isRestoringSession = false
+    public var isResendingCode = false
+    public var isSigningOut = false
     public var spinnerFrame = 0
     public var isQuitting = false
 
-    public init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil) {
+    public init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil, hasStoredSession: Bool = false) {
         self.size = size
         self.bindings = bindings
         self.server = server
         self.welcomeLines = welcomeLines
         self.message = message
+        self.isRestoringSession = hasStoredSession
     }
 
     /// The context whose keys are live now.
-    public var context: Context { overlay?.context ?? screen.context ?? .status }
+    public var context: Context {
+        if let overlay { return overlay.context }
+        if screen == .profile, profile.editor != nil { return .profileEdit }
+        return screen.context ?? .status
+    }
+
+    /// The form that has the keyboard on this screen, if any.
+    var formPath: WritableKeyPath<AppState, Form>? {
+        switch screen {
+        case .signin: \.signIn
+        case .register: \.registration
+        case .verify: \.verification
+        case .forgotPassword: \.forgotPassword
+        case .resetPassword: \.resetPassword
+        case .profile: profile.editor == nil ? nil : \.profile.editor!.form
+        default: nil
+        }
+    }
 
     /// Something is in flight, so the spinner turns.
-    public var isWaiting: Bool { status.isChecking || signIn.isSubmitting }
+    public var isWaiting: Bool {
+        status.isChecking || isRestoringSession || isResendingCode || isSigningOut || profile.isLoading
+            || [signIn, registration, verification, forgotPassword, resetPassword].contains { $0.isSubmitting }
+            || profile.editor?.form.isSubmitting == true
+    }
+}
+
+/// What the profile screen shows: the user, the seller or buyer profile, and identity verification.
+public struct ProfileData: Equatable, Sendable {
+    public var account: Account
+    public var seller: Components.Schemas.SellerProfile?
+    public var buyer: Components.Schemas.BuyerProfile?
+    public var verification: Components.Schemas.VerificationStatusResponse?
+
+    public init(account: Account, seller: Components.Schemas.SellerProfile? = nil, buyer: Components.Schemas.BuyerProfile? = nil, verification: Components.Schemas.VerificationStatusResponse? = nil) {
+        self.account = account
+        self.seller = seller
+        self.buyer = buyer
+        self.verification = verification
+    }
+}
+
+public struct ProfileScreenState: Equatable, Sendable {
+    public var data: ProfileData?
+    public var isLoading = false
+    public var failure: RequestFailure?
+    /// The form open over the profile, if one is.
+    public var editor: ProfileEditor?
+
+    /// The data on screen is from an earlier load that has since failed.
+    public var isStale: Bool { data != nil && failure != nil }
+}
+
+/// A form over the profile screen: what it edits and its fields.
+public struct ProfileEditor: Equatable, Sendable {
+    public enum Kind: String, Equatable, Sendable {
+        case details, business, preferences, avatar, document
+
+        var title: String {
+            switch self {
+            case .details: "Edit your name and phone"
+            case .business: "Edit your business profile"
+            case .preferences: "Edit what you are looking for"
+            case .avatar: "Upload a profile picture"
+            case .document: "Upload an identity or business document"
+            }
+        }
+
+        var submitting: String {
+            switch self {
+            case .avatar, .document: "Uploading…"
+            default: "Saving…"
+            }
+        }
+
+        var done: String {
+            switch self {
+            case .details: "Profile saved."
+            case .business: "Business profile saved."
+            case .preferences: "Preferences saved."
+            case .avatar: "Profile picture uploaded."
+            case .document: "Document uploaded; it waits for review."
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var form: Form
 }

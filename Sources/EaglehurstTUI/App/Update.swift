@@ -2,12 +2,16 @@ import Foundation
 
 /// The pure heart of the client: a message changes the state and may ask for effects.
 public enum App {
-    /// What the app does when it opens: ask the server how it is.
+    /// What the app does when it opens: ask the server how it is, and who a stored session belongs to.
     public static func start(_ state: inout AppState) -> [Effect] {
-        startHealthCheck(&state)
+        startHealthCheck(&state) + (state.isRestoringSession ? [.restoreSession] : [])
     }
 
     public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+        if let failure = message.failure {
+            if failure == .sessionExpired { return expireSession(&state) }
+            if case .unreachable = failure { state.connection = .unreachable }
+        }
         switch message {
         case .key(let key):
             return handle(key, in: &state)
@@ -28,33 +32,17 @@ public enum App {
         case .healthChecked(.failure(let failure)):
             state.status.failure = failure
             state.status.isChecking = false
-            if case .unreachable = failure { state.connection = .unreachable } else { state.connection = .connected }
+            if case .unreachable = failure {} else { state.connection = .connected }
             state.message = .error(healthFailurePrefix + failure.summary)
-        case .signInFinished(.success(let session)):
-            state.signIn.isSubmitting = false
-            state.signIn.password = TextField()
-            state.session = session
-            state.screen = .status
-            state.message = .ok("Signed in as \(session.displayName).")
-        case .signInFinished(.failure(let failure)):
-            state.signIn.isSubmitting = false
-            if case .unreachable = failure { state.connection = .unreachable }
-            state.message = .error(signInFailureText(failure))
         case .inputClosed:
             state.isQuitting = true
+        default:
+            return accountAnswer(message, state: &state)
         }
         return []
     }
 
     static let healthFailurePrefix = "Health check failed: "
-
-    private static func signInFailureText(_ failure: RequestFailure) -> String {
-        switch failure {
-        case .problem(status: 401, _, _): "Email or password is wrong."
-        case .notAvailable: "Sign-in is not available on this server yet."
-        default: "Sign-in failed: \(failure.summary)"
-        }
-    }
 
     // MARK: keys
 
@@ -80,7 +68,7 @@ public enum App {
         switch state.overlay {
         case .commandLine: true
         case .some: false
-        case nil: state.screen == .signin
+        case nil: state.formPath != nil
         }
     }
 
@@ -97,8 +85,8 @@ public enum App {
         case .some:
             return false
         case nil:
-            guard state.screen == .signin, !state.signIn.isSubmitting else { return false }
-            return state.signIn.edit(key)
+            guard let path = state.formPath, !state[keyPath: path].isSubmitting else { return false }
+            return state[keyPath: path].edit(key)
         }
     }
 
@@ -122,17 +110,28 @@ public enum App {
         case (.status, .refresh):
             return startHealthCheck(&state)
         case (.status, .signIn):
-            state.screen = .signin
-            state.message = nil
-        case (.signin, .nextField):
-            state.signIn.moveFocus(by: 1)
-        case (.signin, .previousField):
-            state.signIn.moveFocus(by: -1)
-        case (.signin, .submit):
-            return submitSignIn(&state)
-        case (.signin, .back):
-            state.screen = .status
-            state.message = nil
+            return show(state.account == nil ? .signin : .profile, state: &state)
+        case (_, .nextField):
+            guard let path = state.formPath else { return [] }
+            state[keyPath: path].moveFocus(by: 1)
+        case (_, .previousField):
+            guard let path = state.formPath else { return [] }
+            state[keyPath: path].moveFocus(by: -1)
+        case (_, .submit):
+            return submit(&state)
+        case (_, .back):
+            return goBack(&state)
+        case (.signin, .createAccount):
+            return show(.register, state: &state)
+        case (.signin, .forgotPassword):
+            if state.forgotPassword["email"].value.isEmpty { state.forgotPassword["email"].input.setText(state.signIn["email"].value) }
+            return show(.forgotPassword, state: &state)
+        case (.verify, .resendCode):
+            return resendCode(&state)
+        case (.forgotPassword, .haveToken):
+            return show(.resetPassword, state: &state)
+        case (.profile, _), (.profileEdit, .cancel):
+            return profileAction(action, state: &state)
         case (.help, let movement):
             moveHelp(movement, state: &state)
         case (.command, .complete):
@@ -191,6 +190,8 @@ public enum App {
             state.isQuitting = true
         case "help":
             return perform(.help, in: .global, state: &state)
+        case "signout":
+            return signOut(&state)
         default:
             guard let screen = ScreenID(rawValue: command) else {
                 state.message = .error("Unknown command ':\(command)'. Tab completes the screen names.")
@@ -200,8 +201,7 @@ public enum App {
                 state.message = .info("\(screen.title) (:\(screen.rawValue)) is not available yet.")
                 return []
             }
-            state.message = nil
-            state.screen = screen
+            return show(screen, state: &state)
         }
         return []
     }
@@ -211,18 +211,5 @@ public enum App {
         state.status.isChecking = true
         if state.connection != .connected { state.connection = .connecting }
         return [.checkHealth]
-    }
-
-    private static func submitSignIn(_ state: inout AppState) -> [Effect] {
-        guard !state.signIn.isSubmitting else { return [] }
-        state.signIn.checked = Set(SignInForm.Field.allCases)
-        guard state.signIn.isValid else {
-            state.message = .error("Please fix the marked fields.")
-            state.signIn.focus = state.signIn.problem(for: .email) != nil ? .email : .password
-            return []
-        }
-        state.message = nil
-        state.signIn.isSubmitting = true
-        return [.signIn(email: state.signIn.email.text.trimmingCharacters(in: .whitespaces), password: state.signIn.password.text)]
     }
 }

@@ -12,7 +12,8 @@ extension App {
         drawHeader(state, theme: theme, into: &frame)
         let body = (top: 2, bottom: size.height - 4)
         switch state.screen {
-        case .signin: drawSignIn(state, theme: theme, body: body, into: &frame)
+        case .signin, .register, .verify, .forgotPassword, .resetPassword: drawFormScreen(state, theme: theme, body: body, into: &frame)
+        case .profile: drawProfile(state, theme: theme, body: body, into: &frame)
         default: drawStatus(state, theme: theme, body: body, into: &frame)
         }
         drawMessageLine(state, theme: theme, into: &frame)
@@ -34,11 +35,6 @@ extension App {
     private static func drawHeader(_ state: AppState, theme: Theme, into frame: inout Frame) {
         let used = frame.write(" Eaglehurst", x: 0, y: 0, style: theme[.title])
         frame.write("  ·  \(state.screen.title)", x: used, y: 0, style: theme[.textDim])
-        if let session = state.session {
-            let text = "signed in as \(session.displayName) "
-            let width = TextWidth.of(text)
-            frame.write(text, x: max(0, frame.size.width - width), y: 0, style: theme[.textDim])
-        }
     }
 
     // MARK: status screen
@@ -74,7 +70,9 @@ extension App {
             row("", "stale: from an earlier check; the latest one failed", theme[.stale])
         }
         y += 1
-        if state.session == nil, let signIn = state.bindings.binding(for: .signIn, in: .status)?.keys.first {
+        if state.isRestoringSession {
+            row("", "\(spinner(state)) resuming your session…", theme[.spinner])
+        } else if state.account == nil, let signIn = state.bindings.binding(for: .signIn, in: .status)?.keys.first {
             row("", "Press \(signIn) to sign in.", theme[.textDim])
         }
         if !state.welcomeLines.isEmpty { y += 1 }
@@ -87,34 +85,6 @@ extension App {
     static func milliseconds(_ duration: Duration) -> Int {
         let parts = duration.components
         return Int(parts.seconds) * 1000 + Int(parts.attoseconds / 1_000_000_000_000_000)
-    }
-
-    // MARK: sign-in screen
-
-    private static func drawSignIn(_ state: AppState, theme: Theme, body: (top: Int, bottom: Int), into frame: inout Frame) {
-        let form = state.signIn
-        var y = body.top
-        frame.write("Sign in to \(state.server.hostLabel)", x: 2, y: y, style: theme[.title])
-        y += 2
-        let fieldWidth = max(8, min(40, frame.size.width - 18))
-        for field in SignInForm.Field.allCases {
-            let (label, text, mask): (String, TextField, Character?) = field == .email
-                ? ("Email", form.email, nil) : ("Password", form.password, "•")
-            let focused = form.focus == field && state.overlay == nil
-            frame.write(label, x: 2, y: y, style: theme[.label])
-            let style = focused ? theme[.inputFocused] : theme[.input]
-            frame.fill(x: 14, y: y, width: fieldWidth, style: style)
-            let visible = text.visible(width: fieldWidth - 1, mask: mask)
-            frame.write(visible.text, x: 14, y: y, style: style, maxWidth: fieldWidth)
-            if focused && !form.isSubmitting { frame.cursor = (14 + visible.cursorColumn, y) }
-            if let problem = form.problem(for: field) {
-                frame.write(problem, x: 14, y: y + 1, style: theme[.inputError], maxWidth: frame.size.width - 16)
-            }
-            y += 3
-        }
-        if form.isSubmitting {
-            frame.write("\(spinner(state)) Signing in…", x: 14, y: y, style: theme[.spinner])
-        }
     }
 
     // MARK: error line and status bar
@@ -147,6 +117,7 @@ extension App {
         let y = Layout.statusBarRow(frame.size)
         frame.fill(y: y, style: theme[.statusBar])
         var right: [(String, Style)] = []
+        if let account = state.account { right.append((" \(account.email) (\(account.userType.rawValue)) ", theme[.statusUser])) }
         if let unread = state.unreadCount, unread > 0 { right.append((" \(unread) unread ", theme[.badgeUnread])) }
         let host = state.server.hostLabel
         switch state.connection {

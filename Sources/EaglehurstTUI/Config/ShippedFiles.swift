@@ -52,6 +52,10 @@ bold = true
 fg = "#ffd75f"
 bold = true
 
+[status.user]
+fg = "#afd7ff"
+bold = true
+
 [status.connected]
 fg = "#87d787"
 
@@ -183,6 +187,10 @@ bold = true
 
 [status.key]
 fg = "blue"
+bold = true
+
+[status.user]
+fg = "black"
 bold = true
 
 [status.connected]
@@ -327,6 +335,10 @@ bold = true
 fg = "#875f00"
 bold = true
 
+[status.user]
+fg = "#005f87"
+bold = true
+
 [status.connected]
 fg = "#008700"
 
@@ -417,6 +429,7 @@ bold = true
 # Keys: a character (q, G, ?), a sequence (gg), or a named key: <enter> <esc> <tab> <s-tab> <bs>
 # <del> <up> <down> <left> <right> <home> <end> <pgup> <pgdown> <space> <lt> <c-r> <f1>...<f12>.
 # A keymap of your own in $XDG_CONFIG_HOME/eaglehurst/keymaps/NAME.toml overrides only the actions it names.
+# In forms, printable keys type into the field, so form actions use named keys.
 
 [global]
 help = ["?", "<f1>"]
@@ -431,7 +444,48 @@ sign_in = ["s", "<enter>"]
 next_field = ["<tab>", "<down>"]
 previous_field = ["<s-tab>", "<up>"]
 submit = "<enter>"
+create_account = "<f2>"
+forgot_password = "<f3>"
 back = "<esc>"
+
+[register]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+submit = "<enter>"
+back = "<esc>"
+
+[verify]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+submit = "<enter>"
+resend_code = "<c-r>"
+back = "<esc>"
+
+[forgot_password]
+submit = "<enter>"
+have_token = "<f2>"
+back = "<esc>"
+
+[reset_password]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+submit = "<enter>"
+back = "<esc>"
+
+[profile]
+edit_details = "e"
+edit_profile = "b"
+upload_avatar = "a"
+upload_document = "k"
+verify_email = "v"
+refresh = ["r", "<c-r>", "<f5>"]
+sign_out = "o"
+
+[profile_edit]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+submit = "<enter>"
+cancel = "<esc>"
 
 [help]
 close = ["<esc>", "q", "?"]
@@ -459,6 +513,22 @@ choose = "<enter>"
 # Actions not named here keep their default keys.
 
 [signin]
+next_field = ["<tab>", "<down>", "<c-n>"]
+previous_field = ["<s-tab>", "<up>", "<c-p>"]
+
+[register]
+next_field = ["<tab>", "<down>", "<c-n>"]
+previous_field = ["<s-tab>", "<up>", "<c-p>"]
+
+[verify]
+next_field = ["<tab>", "<down>", "<c-n>"]
+previous_field = ["<s-tab>", "<up>", "<c-p>"]
+
+[reset_password]
+next_field = ["<tab>", "<down>", "<c-n>"]
+previous_field = ["<s-tab>", "<up>", "<c-p>"]
+
+[profile_edit]
 next_field = ["<tab>", "<down>", "<c-n>"]
 previous_field = ["<s-tab>", "<up>", "<c-p>"]
 

@@ -1,13 +1,20 @@
 /// Where a binding applies. A screen's context is active together with `global`; an overlay's
 /// context is active alone, so its keys do not leak to the screen beneath.
 public enum Context: String, Hashable, Sendable, CaseIterable {
-    case global, status, signin, help, command, confirm
+    case global, status, signin, register, verify, forgotPassword = "forgot_password", resetPassword = "reset_password"
+    case profile, profileEdit = "profile_edit", help, command, confirm
 
     var title: String {
         switch self {
         case .global: "Everywhere"
         case .status: "Server status"
         case .signin: "Sign in"
+        case .register: "Create an account"
+        case .verify: "Verify email"
+        case .forgotPassword: "Forgot password"
+        case .resetPassword: "Reset password"
+        case .profile: "Profile"
+        case .profileEdit: "Profile form"
         case .help: "Help"
         case .command: "Command line"
         case .confirm: "Confirm dialog"
@@ -22,6 +29,9 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case quit, help, commandLine = "command_line"
     case refresh, signIn = "sign_in"
     case nextField = "next_field", previousField = "previous_field", submit, back
+    case createAccount = "create_account", forgotPassword = "forgot_password", resendCode = "resend_code", haveToken = "have_token"
+    case editDetails = "edit_details", editProfile = "edit_profile", uploadAvatar = "upload_avatar"
+    case uploadDocument = "upload_document", verifyEmail = "verify_email", signOut = "sign_out"
     case close, up, down, pageUp = "page_up", pageDown = "page_down", top, bottom
     case complete, run, cancel
     case confirm, toggleChoice = "toggle_choice", choose
@@ -54,11 +64,40 @@ public struct BindingTable: Equatable, Sendable {
             spec(.global, .commandLine, "command line (go to a screen)", hint: "command"),
             spec(.global, .quit, "quit", hint: "quit"),
             spec(.status, .refresh, "check the server again", hint: "refresh"),
-            spec(.status, .signIn, "sign in", hint: "sign in"),
+            spec(.status, .signIn, "sign in (or your profile when signed in)", hint: "sign in"),
             spec(.signin, .nextField, "next field", hint: "next field"),
             spec(.signin, .previousField, "previous field"),
             spec(.signin, .submit, "sign in", hint: "sign in"),
+            spec(.signin, .createAccount, "create an account"),
+            spec(.signin, .forgotPassword, "forgot password: get a reset token by mail"),
             spec(.signin, .back, "back to server status", hint: "back"),
+            spec(.register, .nextField, "next field", hint: "next field"),
+            spec(.register, .previousField, "previous field"),
+            spec(.register, .submit, "create the account", hint: "create"),
+            spec(.register, .back, "back to sign in", hint: "back"),
+            spec(.verify, .nextField, "next field", hint: "next field"),
+            spec(.verify, .previousField, "previous field"),
+            spec(.verify, .submit, "verify the code", hint: "verify"),
+            spec(.verify, .resendCode, "mail a new code", hint: "new code"),
+            spec(.verify, .back, "back", hint: "back"),
+            spec(.forgotPassword, .submit, "mail me a reset token", hint: "send"),
+            spec(.forgotPassword, .haveToken, "I have a token: set a new password", hint: "have a token"),
+            spec(.forgotPassword, .back, "back to sign in", hint: "back"),
+            spec(.resetPassword, .nextField, "next field", hint: "next field"),
+            spec(.resetPassword, .previousField, "previous field"),
+            spec(.resetPassword, .submit, "set the new password", hint: "set password"),
+            spec(.resetPassword, .back, "back to sign in", hint: "back"),
+            spec(.profile, .editDetails, "edit name and phone", hint: "edit"),
+            spec(.profile, .editProfile, "edit the business profile (seller) or preferences (buyer)", hint: "business/prefs"),
+            spec(.profile, .uploadAvatar, "upload a profile picture", hint: "picture"),
+            spec(.profile, .uploadDocument, "upload an identity (KYC) document", hint: "document"),
+            spec(.profile, .verifyEmail, "verify the email address"),
+            spec(.profile, .refresh, "reload the profile"),
+            spec(.profile, .signOut, "sign out", hint: "sign out"),
+            spec(.profileEdit, .nextField, "next field", hint: "next field"),
+            spec(.profileEdit, .previousField, "previous field"),
+            spec(.profileEdit, .submit, "save or upload", hint: "save"),
+            spec(.profileEdit, .cancel, "close the form without saving", hint: "cancel"),
             spec(.help, .close, "close help", hint: "close"),
             spec(.help, .down, "scroll down", hint: "scroll"),
             spec(.help, .up, "scroll up"),

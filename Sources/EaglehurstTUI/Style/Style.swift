@@ -74,6 +74,8 @@ public struct StyleName: Hashable, Sendable, CustomStringConvertible {
     public static let statusBar = StyleName(rawValue: "status.bar", parent: "app.background")
     public static let statusScreen = StyleName(rawValue: "status.screen", parent: "status.bar")
     public static let statusKey = StyleName(rawValue: "status.key", parent: "status.bar")
+    /// Who is signed in, in the status bar.
+    public static let statusUser = StyleName(rawValue: "status.user", parent: "status.bar")
     public static let statusConnected = StyleName(rawValue: "status.connected", parent: "status.bar")
     public static let statusConnecting = StyleName(rawValue: "status.connecting", parent: "status.bar")
     public static let statusUnreachable = StyleName(rawValue: "status.unreachable", parent: "status.bar")
@@ -99,7 +101,7 @@ public struct StyleName: Hashable, Sendable, CustomStringConvertible {
 
     public static let all: [StyleName] = [
         .appBackground, .title, .text, .textDim, .label, .border, .listHeader, .listRow, .listSelected,
-        .statusBar, .statusScreen, .statusKey, .statusConnected, .statusConnecting, .statusUnreachable,
+        .statusBar, .statusScreen, .statusKey, .statusUser, .statusConnected, .statusConnecting, .statusUnreachable,
         .statusError, .statusOK, .statusInfo, .stale, .spinner, .badgeUnread,
         .overlay, .overlayBorder, .helpTitle, .helpKey, .helpSection,
         .input, .inputFocused, .inputError, .commandLine, .commandCompletion,

@@ -40,7 +40,7 @@ public struct CommandLine: Equatable, Sendable {
     /// While Tab cycles through candidates: the typed prefix and the position in `candidates`.
     var cycle: (prefix: String, index: Int)?
 
-    public static let commands: [String] = ScreenID.allCases.map(\.rawValue) + ["help", "quit"]
+    public static let commands: [String] = ScreenID.allCases.map(\.rawValue) + ["signout", "help", "quit"]
 
     public static func == (lhs: CommandLine, rhs: CommandLine) -> Bool {
         lhs.field == rhs.field && lhs.candidates == rhs.candidates

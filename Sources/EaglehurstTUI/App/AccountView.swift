@@ -1,0 +1,174 @@
+import EaglehurstAPI
+import Foundation
+
+/// The account screens: the forms (sign in, register, verify, forgot and reset password) and the profile.
+extension App {
+    typealias Body = (top: Int, bottom: Int)
+
+    static func drawFormScreen(_ state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
+        guard let path = state.formPath else { return }
+        let form = state[keyPath: path]
+        func key(_ action: Action) -> String? {
+            state.bindings.binding(for: action, in: state.context)?.keys.first?.description
+        }
+        let host = state.server.hostLabel
+        let (title, intro, waiting): (String, String?, String)
+        var footnotes: [String] = []
+        switch state.screen {
+        case .register:
+            (title, intro, waiting) = ("Create an account on \(host)", "We will mail you a 6-digit code to confirm the address.", "Creating your account…")
+        case .verify:
+            (title, intro, waiting) = ("Verify your email address", "Enter the 6-digit code from the mail we sent.", "Checking the code…")
+            if state.isResendingCode { footnotes.append("\(spinner(state)) Asking for a new code…") }
+            else if let resend = key(.resendCode) { footnotes.append("No mail? \(resend) sends a new code.") }
+        case .forgotPassword:
+            (title, intro, waiting) = ("Forgot your password?", "We will mail a reset token to this address.", "Sending…")
+            if let token = key(.haveToken) { footnotes.append("Already have a token? \(token)") }
+        case .resetPassword:
+            (title, intro, waiting) = ("Set a new password", "Paste the reset token from the mail and choose a new password.", "Setting the password…")
+        default:
+            (title, intro, waiting) = ("Sign in to \(host)", nil, "Signing in…")
+            if let create = key(.createAccount) { footnotes.append("No account yet? \(create) creates one.") }
+            if let forgot = key(.forgotPassword) { footnotes.append("Forgot your password? \(forgot)") }
+        }
+        var y = body.top
+        frame.write(title, x: 2, y: y, style: theme[.title], maxWidth: frame.size.width - 4)
+        y += 1
+        if let intro { frame.write(intro, x: 2, y: y, style: theme[.textDim], maxWidth: frame.size.width - 4) }
+        y += 1
+        y = drawForm(form, focused: state.overlay == nil, top: y, bottom: body.bottom, theme: theme, into: &frame)
+        if form.isSubmitting {
+            frame.write("\(spinner(state)) \(waiting)", x: 2, y: y, style: theme[.spinner])
+        } else {
+            frame.write(footnotes.joined(separator: "   "), x: 2, y: y, style: theme[.textDim], maxWidth: frame.size.width - 4)
+        }
+    }
+
+    /// Each field takes two rows: the input, then its problem (or its hint). Returns the row after the form.
+    @discardableResult
+    static func drawForm(_ form: Form, focused: Bool, top: Int, bottom: Int, theme: Theme, into frame: inout Frame) -> Int {
+        let labelWidth = max(12, (form.fields.map { TextWidth.of($0.label) }.max() ?? 0) + 2)
+        let x = 2 + labelWidth
+        let width = max(8, min(48, frame.size.width - x - 2))
+        var y = top
+        for (index, field) in form.fields.enumerated() where y <= bottom {
+            let hasFocus = focused && form.focus == index
+            let style = hasFocus ? theme[.inputFocused] : theme[.input]
+            frame.write(field.label, x: 2, y: y, style: theme[.label], maxWidth: labelWidth - 1)
+            frame.fill(x: x, y: y, width: width, style: style)
+            if case .choice(let options) = field.rule {
+                frame.write(choiceText(options, chosen: field.choice, width: width), x: x, y: y, style: style, maxWidth: width)
+            } else {
+                let visible = field.input.visible(width: width - 1, mask: field.isMasked ? "•" : nil)
+                frame.write(visible.text, x: x, y: y, style: style, maxWidth: width)
+                if hasFocus && !form.isSubmitting { frame.cursor = (x + visible.cursorColumn, y) }
+            }
+            if let problem = form.problem(at: index) {
+                frame.write(problem, x: x, y: y + 1, style: theme[.inputError], maxWidth: frame.size.width - x - 1)
+            } else if let hint = field.hint {
+                frame.write(hint, x: x, y: y + 1, style: theme[.textDim], maxWidth: frame.size.width - x - 1)
+            }
+            y += 2
+        }
+        return y
+    }
+
+    /// All options with the chosen one marked when they fit, else the chosen one between arrows.
+    static func choiceText(_ options: [String], chosen: Int, width: Int) -> String {
+        let all = options.enumerated().map { ($0.offset == chosen ? "(•) " : "( ) ") + $0.element }.joined(separator: "  ")
+        return TextWidth.of(all) <= width ? all : "‹ \(options[chosen]) ›"
+    }
+
+    // MARK: profile
+
+    static func drawProfile(_ state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
+        if let editor = state.profile.editor {
+            frame.write(editor.kind.title, x: 2, y: body.top, style: theme[.title], maxWidth: frame.size.width - 4)
+            let y = drawForm(editor.form, focused: state.overlay == nil, top: body.top + 2, bottom: body.bottom, theme: theme, into: &frame)
+            if editor.form.isSubmitting { frame.write("\(spinner(state)) \(editor.kind.submitting)", x: 2, y: y, style: theme[.spinner]) }
+            return
+        }
+        guard let account = state.profile.data?.account ?? state.account else { return }
+        let profile = state.profile
+        let valueStyle = profile.isStale ? theme[.stale] : theme[.text]
+        var y = body.top
+        let name = account.displayName
+        let used = frame.write(name, x: 2, y: y, style: theme[.title], maxWidth: frame.size.width - 4)
+        if profile.isLoading {
+            frame.write("  \(spinner(state)) loading…", x: 2 + used, y: y, style: theme[.spinner])
+        } else if profile.isStale {
+            frame.write("  stale: the latest load failed", x: 2 + used, y: y, style: theme[.stale])
+        }
+        y += 2
+        func row(_ label: String, _ value: String, _ style: Style? = nil) {
+            guard y <= body.bottom else { return }
+            frame.write(TextWidth.pad(label, to: 15), x: 2, y: y, style: theme[.label])
+            frame.write(value, x: 17, y: y, style: style ?? valueStyle, maxWidth: frame.size.width - 19)
+            y += 1
+        }
+        func key(_ action: Action) -> String {
+            state.bindings.binding(for: action, in: .profile)?.keys.first.map { " (\($0))" } ?? ""
+        }
+        if account.emailVerified {
+            row("Email", "\(account.email)  ✓ verified")
+        } else {
+            row("Email", "\(account.email)  ✕ not verified: verify it\(key(.verifyEmail))", theme[.statusError])
+        }
+        row("Phone", account.phone ?? "—")
+        row("Account", "\(account.userType.rawValue) · \(account.status.rawValue)\(account.suspensionReason.map { ": \($0)" } ?? "")")
+        row("Picture", account.avatarUrl ?? "none")
+        row("Member since", account.createdAt.formatted(date: .abbreviated, time: .omitted))
+        y += 1
+        if let seller = profile.data?.seller {
+            row("Business", seller.businessName ?? "— (set it\(key(.editProfile)))")
+            if let description = seller.businessDescription, !description.isEmpty { row("Description", description) }
+            if let address = seller.businessAddress, !address.isEmpty { row("Address", address) }
+            row("Company no.", [seller.companyNumber, seller.vatNumber.map { "VAT \($0)" }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "   "))
+            if let website = seller.website, !website.isEmpty { row("Website", website) }
+            if let years = seller.yearsInBusiness { row("Years trading", "\(years)") }
+            y += 1
+        } else if let preferences = profile.data?.buyer?.preferences {
+            let types = (preferences.businessTypes ?? []).map(\.rawValue).joined(separator: ", ")
+            row("Looking for", types.isEmpty ? "any business (set it\(key(.editProfile)))" : types)
+            let regions = (preferences.regions ?? []).joined(separator: ", ")
+            row("Regions", regions.isEmpty ? "anywhere" : regions)
+            row("Price", priceRange(preferences.minPrice, preferences.maxPrice))
+            if let revenue = preferences.minRevenue { row("Min revenue", "\(pounds(revenue)) a year") }
+            if let notes = preferences.notes, !notes.isEmpty { row("Notes", notes) }
+            y += 1
+        }
+        let verification = profile.data?.verification
+        let status = verification?.verificationStatus ?? account.verificationStatus
+        row("Identity", status.rawValue + (verification?.notes.map { ": \($0)" } ?? ""),
+            status == .verified ? theme[.statusOK] : status == .rejected ? theme[.statusError] : valueStyle)
+        let documents = verification?.documents ?? []
+        if documents.isEmpty {
+            row("Documents", "none yet: upload one\(key(.uploadDocument))")
+        }
+        for (index, document) in documents.enumerated() {
+            let size = ByteCountFormatter.string(fromByteCount: document.sizeBytes, countStyle: .file)
+            let note = document.reviewNotes.map { ": \($0)" } ?? ""
+            row(index == 0 ? "Documents" : "", "\(document.documentType.rawValue)  \(document.fileName)  \(size)  \(document.status.rawValue)\(note)")
+        }
+    }
+
+    static func priceRange(_ low: Int64?, _ high: Int64?) -> String {
+        switch (low, high) {
+        case (nil, nil): "any"
+        case (let low?, nil): "from \(pounds(low))"
+        case (nil, let high?): "up to \(pounds(high))"
+        case (let low?, let high?): "\(pounds(low)) – \(pounds(high))"
+        }
+    }
+
+    /// Whole pounds with thousands separators, the same on every machine.
+    static func pounds(_ amount: Int64) -> String {
+        let digits = String(amount.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return (amount < 0 ? "-£" : "£") + grouped
+    }
+}

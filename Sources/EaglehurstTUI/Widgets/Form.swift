@@ -1,0 +1,185 @@
+import EaglehurstAPI
+
+/// One field of a form: its wire name (so a server's 422 `errors` land beside it), its label, and
+/// the rule that checks it inline.
+public struct FormField: Equatable, Sendable {
+    public enum Rule: Equatable, Sendable {
+        case email
+        /// A password being typed to sign in: only required (the server judges it).
+        case currentPassword
+        /// A password being chosen: the shared password rule.
+        case newPassword
+        case name
+        /// Optional; the shared phone rule when given.
+        case phone
+        /// The 6-digit code from the verification mail.
+        case otp
+        case text(required: Bool, maxLength: Int)
+        /// An optional whole number in a range.
+        case number(maximum: Int64)
+        /// Comma-separated values, each one of `allowed` when that is not empty.
+        case list(allowed: [String], maxLength: Int)
+        case filePath
+        /// One of `options`, chosen with ←/→ or space.
+        case choice(options: [String])
+    }
+
+    public let name: String
+    public let label: String
+    public let rule: Rule
+    /// Shown dimmed under an empty field: what goes in it.
+    public let hint: String?
+    public var input: TextField
+    public var choice: Int
+    /// What the server said about this field; cleared as soon as the user edits it.
+    public var serverProblems: [String] = []
+
+    public init(_ name: String, _ label: String, _ rule: Rule, text: String = "", choice: Int = 0, hint: String? = nil) {
+        self.name = name
+        self.label = label
+        self.rule = rule
+        self.input = TextField(text)
+        self.choice = choice
+        self.hint = hint
+    }
+
+    public var isMasked: Bool { rule == .currentPassword || rule == .newPassword }
+
+    /// The value to send: the text without surrounding spaces (a password exactly as typed), or the choice.
+    public var value: String {
+        switch rule {
+        case .choice(let options): options[choice]
+        case .currentPassword, .newPassword: input.text
+        default: input.text.trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// The items of a list field.
+    public var items: [String] {
+        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// What is wrong with the value by the shared rules, empty when nothing is.
+    public var localProblems: [String] {
+        let value = value
+        switch rule {
+        case .email: return Validation.email(value)
+        case .currentPassword: return value.isEmpty ? ["is required"] : []
+        case .newPassword: return Validation.password(value)
+        case .name: return Validation.name(value)
+        case .phone: return value.isEmpty ? [] : Validation.phone(value)
+        case .otp: return value.count == 6 && value.allSatisfy({ $0.isASCII && $0.isNumber }) ? [] : ["must be the 6-digit code from the mail"]
+        case .text(let required, let maxLength):
+            if required && value.isEmpty { return ["is required"] }
+            return value.count > maxLength ? ["must be at most \(maxLength) characters"] : []
+        case .number(let maximum):
+            guard !value.isEmpty else { return [] }
+            guard let number = Int64(value), number >= 0, number <= maximum else { return ["must be a whole number from 0 to \(maximum)"] }
+            return []
+        case .list(let allowed, let maxLength):
+            if let unknown = items.first(where: { !allowed.isEmpty && !allowed.contains($0) }) {
+                return ["has '\(unknown)', which is not one of \(allowed.joined(separator: ", "))"]
+            }
+            return items.contains { $0.count > maxLength } ? ["items must be at most \(maxLength) characters"] : []
+        case .filePath: return value.isEmpty ? ["is required: type the path of a file"] : []
+        case .choice: return []
+        }
+    }
+
+    /// Typing edits the text; a choice field moves with ←/→ or space and takes a letter as the first
+    /// option starting with it.
+    mutating func edit(_ key: Key) -> Bool {
+        guard case .choice(let options) = rule else { return input.handle(key) }
+        switch key {
+        case .left: choice = (choice + options.count - 1) % options.count
+        case .right, .character(" "): choice = (choice + 1) % options.count
+        case .character(let c):
+            guard let match = options.firstIndex(where: { $0.first?.lowercased() == c.lowercased() }) else { return true }
+            choice = match
+        default: return false
+        }
+        return true
+    }
+}
+
+/// Fields, the focus, and which problems to show. A field's problems show once the user has left it or
+/// tried to submit, so nobody is scolded while still typing; the server's show until the field is edited.
+public struct Form: Equatable, Sendable {
+    public var fields: [FormField]
+    public var focus = 0
+    var checked: Set<Int> = []
+    public var isSubmitting = false
+
+    public init(_ fields: [FormField]) {
+        self.fields = fields
+    }
+
+    public subscript(name: String) -> FormField {
+        get { fields[index(of: name)] }
+        set { fields[index(of: name)] = newValue }
+    }
+
+    private func index(of name: String) -> Int {
+        guard let index = fields.firstIndex(where: { $0.name == name }) else { preconditionFailure("no field \(name)") }
+        return index
+    }
+
+    public var focusedField: FormField { fields[focus] }
+
+    /// The line under field `index`: the server's problems, else the rules' once checked.
+    public func problem(at index: Int) -> String? {
+        let field = fields[index]
+        let problems = !field.serverProblems.isEmpty ? field.serverProblems
+            : checked.contains(index) ? field.localProblems : []
+        guard !problems.isEmpty else { return nil }
+        return "\(field.label.lowercased()) \(problems.joined(separator: "; "))"
+    }
+
+    public var isValid: Bool { fields.allSatisfy { $0.localProblems.isEmpty } }
+
+    mutating func moveFocus(by step: Int) {
+        checked.insert(focus)
+        focus = (focus + step + fields.count) % fields.count
+    }
+
+    mutating func edit(_ key: Key) -> Bool {
+        let before = fields[focus]
+        guard fields[focus].edit(key) else { return false }
+        if fields[focus].input != before.input || fields[focus].choice != before.choice {
+            fields[focus].serverProblems = []
+        }
+        return true
+    }
+
+    /// Marks every field checked; when one breaks a rule, focuses the first such and answers false.
+    /// The server's earlier complaints do not block a new try: it judges again.
+    mutating func validateForSubmit() -> Bool {
+        checked = Set(fields.indices)
+        if let bad = fields.indices.first(where: { !fields[$0].localProblems.isEmpty }) {
+            focus = bad
+            return false
+        }
+        return true
+    }
+
+    /// Puts a 422's `errors` beside their fields (`preferences.min_price` finds `min_price`) and focuses
+    /// the first; answers the messages no field here owns.
+    mutating func applyServerErrors(_ errors: [String: [String]]) -> [String] {
+        var unplaced: [String] = []
+        for key in errors.keys.sorted() {
+            let messages = errors[key] ?? []
+            if let index = fields.firstIndex(where: { $0.name == key || key.hasSuffix(".\($0.name)") }) {
+                fields[index].serverProblems += messages
+            } else {
+                unplaced += messages.map { "\(key) \($0)" }
+            }
+        }
+        if let first = fields.indices.first(where: { !fields[$0].serverProblems.isEmpty }) { focus = first }
+        return unplaced
+    }
+
+    /// Empties the password fields, which are never kept after a submission ends.
+    mutating func clearPasswords() {
+        for index in fields.indices where fields[index].isMasked { fields[index].input = TextField() }
+    }
+}
