@@ -259,7 +259,7 @@ extension App {
             let email = state.account?.email ?? ""
             endSession(&state)
             state.signIn = .signIn(email: email)
-            state.message = failure.map { .error("Signed out here, but the server was not told: \($0.summary)") } ?? .ok("Signed out.")
+            state.message = failure.map { .error("Signed out (server not told: \($0.summary)).") } ?? .ok("Signed out.")
         case .sessionRestored(let result):
             state.isRestoringSession = false
             switch result {

@@ -32,6 +32,9 @@ public actor SessionKeeper {
     private let refresh: Refresh
     public private(set) var session: StoredSession?
     private var renewal: Task<Renewal, Never>?
+    /// The access token of the last session the server refused to renew, so a request that was out
+    /// with it learns the session expired rather than that there is none.
+    private var refusedAccessToken: String?
 
     /// Starts with the session stored for `server`, if any. A nil store keeps the session in memory only.
     public init(server: String, store: SessionStore?, refresh: @escaping Refresh) {
@@ -45,6 +48,7 @@ public actor SessionKeeper {
     /// it will not survive a restart.
     public func begin(_ session: StoredSession) throws {
         self.session = session
+        refusedAccessToken = nil
         try store?.save(session, server: server)
     }
 
@@ -52,15 +56,19 @@ public actor SessionKeeper {
     public func end() -> StoredSession? {
         let ended = session
         session = nil
+        refusedAccessToken = nil
         try? store?.save(nil, server: server)
         return ended
     }
+
+    /// The server refused to renew the last session, and no one has signed in since.
+    public var hasExpired: Bool { session == nil && refusedAccessToken != nil }
 
     /// Called after the server rejected `accessToken`. Refreshes once for every caller that saw the
     /// same token rejected; one that comes after the refresh gets the new token at once.
     public func renew(rejected accessToken: String) async -> Renewal {
         if let renewal { return await renewal.value }
-        guard let session else { return .noSession }
+        guard let session else { return accessToken == refusedAccessToken ? .expired : .noSession }
         guard session.accessToken == accessToken else { return .renewed(accessToken: session.accessToken) }
         let task = Task { await self.performRenewal(of: session) }
         renewal = task
@@ -81,6 +89,7 @@ public actor SessionKeeper {
             return .renewed(accessToken: accessToken)
         case .rejected:
             session = nil
+            refusedAccessToken = old.accessToken
             try? store?.save(nil, server: server)
             return .expired
         case .failed(let error):

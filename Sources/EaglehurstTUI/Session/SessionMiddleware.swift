@@ -24,8 +24,12 @@ public struct SessionMiddleware: ClientMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        guard !Self.credentialOperations.contains(operationID), let token = await keeper.session?.accessToken else {
-            return try await next(request, body, baseURL)
+        if Self.credentialOperations.contains(operationID) { return try await next(request, body, baseURL) }
+        guard let token = await keeper.session?.accessToken else {
+            let answer = try await next(request, body, baseURL)
+            // Sent just after the session expired (a sibling request's refresh was refused).
+            if answer.0.status == .unauthorized, await keeper.hasExpired { throw SessionExpiredError() }
+            return answer
         }
         let body = try await Self.replayable(body)
         var request = request

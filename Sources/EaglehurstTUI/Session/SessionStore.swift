@@ -66,7 +66,7 @@ public struct SessionStore: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         guard chmod(directory.path, 0o700) == 0 else { throw SessionStoreError(path: directory.path, errno: errno) }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(contents)
         let temporary = directory.appendingPathComponent(".session.json.\(getpid()).tmp").path
         unlink(temporary)
