@@ -259,6 +259,7 @@ extension App {
             let email = state.account?.email ?? ""
             endSession(&state)
             state.signIn = .signIn(email: email)
+            if !email.isEmpty { state.signIn.focus = 1 }
             state.message = failure.map { .error("Signed out (server not told: \($0.summary)).") } ?? .ok("Signed out.")
         case .sessionRestored(let result):
             state.isRestoringSession = false
