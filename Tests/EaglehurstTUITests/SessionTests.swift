@@ -77,7 +77,7 @@ final class SessionTests: XCTestCase {
         let (nextRunner, keeper) = try await makeRunner(stub, store: store)
         let resumed = await keeper.session
         XCTAssertEqual(resumed?.refreshToken, "ref")
-        var app = Harness(hasStoredSession: true)
+        var app = Harness(storedSessionEmail: "bob@example.com")
         XCTAssertEqual(app.effects, [.checkHealth, .restoreSession])
         XCTAssertNotNil(app.line(containing: "resuming your session…"))
         app.effects = [.restoreSession]
@@ -205,6 +205,21 @@ final class SessionTests: XCTestCase {
         let (other, _) = try await makeRunner(forbidden, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
         let message = await other.perform(.restoreSession)
         XCTAssertEqual(message, .sessionRestored(.failure(.sessionExpired)))
+    }
+
+    func testAStoredSessionThatExpiredLeadsToSignInWithItsAddress() async throws {
+        let stub = StubTransport { _ in .json(status: 401, body: StubTransport.problem(401, "Unauthorized")) }
+        try store.save(StoredSession(email: "bob@example.com", accessToken: "old", refreshToken: "revoked"), server: testServerURL.absoluteString)
+        let (runner, _) = try await makeRunner(stub, store: store)
+        var app = Harness(storedSessionEmail: "bob@example.com")
+        app.effects = [.restoreSession]
+        await app.run(runner)
+        XCTAssertEqual(app.state.screen, .signin)
+        XCTAssertEqual(app.errorLine, " Your session expired; sign in again.")
+        XCTAssertEqual(app.state.signIn["email"].value, "bob@example.com")
+        XCTAssertEqual(app.state.signIn.focusedField.name, "password")
+        XCTAssertNil(store.load(server: testServerURL.absoluteString))
+        XCTAssertEqual(stub.requests.map(\.operationID), ["authMe", "authRefresh"])
     }
 
     func testARefreshThatCannotReachTheServerKeepsTheSession() async throws {

@@ -133,13 +133,13 @@ struct Harness {
     let terminal: InMemoryTerminal
     var effects: [Effect] = []
 
-    init(size: Size = Size(width: 80, height: 24), profile: ColorProfile = .ansi256, keymap: String = "default", bindings: BindingTable? = nil, welcome: [String] = [], hasStoredSession: Bool = false) {
+    init(size: Size = Size(width: 80, height: 24), profile: ColorProfile = .ansi256, keymap: String = "default", bindings: BindingTable? = nil, welcome: [String] = [], storedSessionEmail: String? = nil) {
         let files = ConfigFiles(configDirectory: nil)
         theme = files.loadTheme(named: "dark").theme
         state = AppState(
             size: size, bindings: bindings ?? files.loadBindings(keymapNamed: keymap).bindings,
             server: ServerInfo(url: URL(string: "http://127.0.0.1:8080/api/v1")!, isEmbedded: true),
-            welcomeLines: welcome, hasStoredSession: hasStoredSession
+            welcomeLines: welcome, storedSessionEmail: storedSessionEmail
         )
         terminal = InMemoryTerminal(size: size, colorProfile: profile)
         effects = App.start(&state)

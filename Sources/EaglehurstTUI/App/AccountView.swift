@@ -123,7 +123,8 @@ extension App {
             row("Business", seller.businessName ?? "— (set it\(key(.editProfile)))")
             if let description = seller.businessDescription, !description.isEmpty { row("Description", description) }
             if let address = seller.businessAddress, !address.isEmpty { row("Address", address) }
-            row("Company no.", [seller.companyNumber, seller.vatNumber.map { "VAT \($0)" }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "   "))
+            let registration = [seller.companyNumber, seller.vatNumber.map { "VAT \($0)" }].compactMap { $0 }.filter { !$0.isEmpty }
+            row("Company no.", registration.isEmpty ? "—" : registration.joined(separator: "   "))
             if let website = seller.website, !website.isEmpty { row("Website", website) }
             if let years = seller.yearsInBusiness { row("Years trading", "\(years)") }
             y += 1

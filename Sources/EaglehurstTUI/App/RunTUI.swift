@@ -45,7 +45,7 @@ public struct TUIOptions: Sendable {
     }
 
     /// The first state, with the theme and binding table loaded and any problem with them on the error line.
-    func initialState(size: Size, hasStoredSession: Bool = false) -> (state: AppState, theme: Theme) {
+    func initialState(size: Size, storedSessionEmail: String? = nil) -> (state: AppState, theme: Theme) {
         let files = ConfigFiles(configDirectory: configDirectory)
         let (theme, themeProblem) = files.loadTheme(named: themeName)
         let (bindings, keymapProblem) = files.loadBindings(keymapNamed: keymapName)
@@ -53,7 +53,7 @@ public struct TUIOptions: Sendable {
         let state = AppState(
             size: size, bindings: bindings, server: ServerInfo(url: serverURL, isEmbedded: isEmbedded),
             welcomeLines: welcomeLines, message: problems.isEmpty ? nil : .error(problems.joined(separator: "  ·  ")),
-            hasStoredSession: hasStoredSession
+            storedSessionEmail: storedSessionEmail
         )
         return (state, theme)
     }
@@ -69,14 +69,14 @@ public func runTUI(transport: any ClientTransport, options: TUIOptions) async th
     let store = options.stateDirectory.map(SessionStore.init(directory:))
     let refresher = SessionKeeper.refresher(client: Client(serverURL: options.serverURL, transport: transport))
     let keeper = SessionKeeper(server: options.sessionKey, store: store, refresh: refresher)
-    let hasStoredSession = await keeper.session != nil
+    let storedSessionEmail = await keeper.session?.email
     let runner = EffectRunner(serverURL: options.serverURL, transport: transport, session: keeper)
     return try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
             do {
                 let terminal = try NcursesTerminal(environment: options.environment)
                 defer { terminal.restore() }
-                var (state, theme) = options.initialState(size: terminal.size, hasStoredSession: hasStoredSession)
+                var (state, theme) = options.initialState(size: terminal.size, storedSessionEmail: storedSessionEmail)
                 let inbox = Inbox()
                 UILoop.run(terminal: terminal, state: &state, theme: theme, inbox: inbox) { effect in
                     Task { inbox.post(await runner.perform(effect)) }

@@ -217,13 +217,15 @@ public struct AppState: Equatable, Sendable {
     public var spinnerFrame = 0
     public var isQuitting = false
 
-    public init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil, hasStoredSession: Bool = false) {
+    public init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil, storedSessionEmail: String? = nil) {
         self.size = size
         self.bindings = bindings
         self.server = server
         self.welcomeLines = welcomeLines
         self.message = message
-        self.isRestoringSession = hasStoredSession
+        // A stored session is resumed at start; should it have expired, sign-in starts with its address.
+        self.isRestoringSession = storedSessionEmail != nil
+        self.signIn = .signIn(email: storedSessionEmail ?? "")
     }
 
     /// The context whose keys are live now.
