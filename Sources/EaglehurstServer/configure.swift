@@ -19,6 +19,8 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
     app.storage[TokenKeyKey.self] = SymmetricKey(data: SHA256.hash(data: Data("eaglehurst-codes:\(secret)".utf8)))
     app.storage[MailerKey.self] = try environment.mailer ?? makeMailer(settings)
+    app.storage[FileStoreKey.self] = environment.fileStore
+        ?? LocalFileStore(root: settings.dataDirectory.appendingPathComponent("files", isDirectory: true))
 
     // Outermost first. Everything inside ProblemMiddleware may throw; everything outside it sees
     // the final answer, problems included, so headers and the log line cover every response.
@@ -92,15 +94,18 @@ extension Application {
     }
 }
 
-/// What the server takes from outside that tests replace: the clock and the mailer.
+/// What the server takes from outside that tests replace: the clock, the mailer and the file store.
 public struct ServerEnvironment: Sendable {
     public var now: @Sendable () -> Date
     /// nil: chosen from the settings (SMTP with `SMTP_URL`, else the outbox folder).
     public var mailer: (any Mailer)?
+    /// nil: `LocalFileStore` under `<data dir>/files/`.
+    public var fileStore: (any FileStore)?
 
-    public init(now: @escaping @Sendable () -> Date, mailer: (any Mailer)? = nil) {
+    public init(now: @escaping @Sendable () -> Date, mailer: (any Mailer)? = nil, fileStore: (any FileStore)? = nil) {
         self.now = now
         self.mailer = mailer
+        self.fileStore = fileStore
     }
 
     public static func live() -> ServerEnvironment {

@@ -264,40 +264,4 @@ extension APIHandler {
     func subscriptionsUsage(_ input: Operations.SubscriptionsUsage.Input) async throws -> Operations.SubscriptionsUsage.Output {
         throw Problem.notImplemented(operation: "GET /api/v1/subscriptions/usage")
     }
-    // GET /api/v1/users/buyer/profile
-    func usersGetBuyerProfile(_ input: Operations.UsersGetBuyerProfile.Input) async throws -> Operations.UsersGetBuyerProfile.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/users/buyer/profile")
-    }
-    // GET /api/v1/users/profile
-    func usersGetProfile(_ input: Operations.UsersGetProfile.Input) async throws -> Operations.UsersGetProfile.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/users/profile")
-    }
-    // GET /api/v1/users/seller/profile
-    func usersGetSellerProfile(_ input: Operations.UsersGetSellerProfile.Input) async throws -> Operations.UsersGetSellerProfile.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/users/seller/profile")
-    }
-    // POST /api/v1/users/kyc-upload
-    func usersKycUpload(_ input: Operations.UsersKycUpload.Input) async throws -> Operations.UsersKycUpload.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/users/kyc-upload")
-    }
-    // PUT /api/v1/users/buyer/profile
-    func usersUpdateBuyerProfile(_ input: Operations.UsersUpdateBuyerProfile.Input) async throws -> Operations.UsersUpdateBuyerProfile.Output {
-        throw Problem.notImplemented(operation: "PUT /api/v1/users/buyer/profile")
-    }
-    // PUT /api/v1/users/profile
-    func usersUpdateProfile(_ input: Operations.UsersUpdateProfile.Input) async throws -> Operations.UsersUpdateProfile.Output {
-        throw Problem.notImplemented(operation: "PUT /api/v1/users/profile")
-    }
-    // PUT /api/v1/users/seller/profile
-    func usersUpdateSellerProfile(_ input: Operations.UsersUpdateSellerProfile.Input) async throws -> Operations.UsersUpdateSellerProfile.Output {
-        throw Problem.notImplemented(operation: "PUT /api/v1/users/seller/profile")
-    }
-    // POST /api/v1/users/upload-avatar
-    func usersUploadAvatar(_ input: Operations.UsersUploadAvatar.Input) async throws -> Operations.UsersUploadAvatar.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/users/upload-avatar")
-    }
-    // GET /api/v1/users/verification-status
-    func usersVerificationStatus(_ input: Operations.UsersVerificationStatus.Input) async throws -> Operations.UsersVerificationStatus.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/users/verification-status")
-    }
 }

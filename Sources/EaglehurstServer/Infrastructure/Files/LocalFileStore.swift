@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Files on local disk under one root (`<data dir>/files/` by default).
+///
+/// A write goes to a temporary file created with mode 0600 in the target folder, is flushed and is
+/// then renamed into place, so a reader sees the whole file or none of it.
+public struct LocalFileStore: FileStore {
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root
+    }
+
+    public func put(_ data: Data, at key: FileKey) async throws {
+        let target = url(for: key)
+        let folder = target.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = folder.appendingPathComponent(".\(UUID().uuidString.lowercased()).partial")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Self.failure("open", temporary) }
+        do {
+            defer { close(descriptor) }
+            try Self.writeAll(data, to: descriptor, path: temporary)
+            guard fsync(descriptor) == 0 else { throw Self.failure("fsync", temporary) }
+        } catch {
+            unlink(temporary.path)
+            throw error
+        }
+        guard rename(temporary.path, target.path) == 0 else {
+            let error = Self.failure("rename", target)
+            unlink(temporary.path)
+            throw error
+        }
+    }
+
+    private static func writeAll(_ data: Data, to descriptor: Int32, path: URL) throws {
+        try data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw failure("write", path)
+                }
+                offset += written
+            }
+        }
+    }
+
+    public func get(_ key: FileKey) async throws -> Data? {
+        let target = url(for: key)
+        guard FileManager.default.fileExists(atPath: target.path) else { return nil }
+        return try Data(contentsOf: target)
+    }
+
+    public func delete(_ key: FileKey) async throws {
+        guard unlink(url(for: key).path) == 0 || errno == ENOENT else {
+            throw Self.failure("unlink", url(for: key))
+        }
+    }
+
+    /// Keys are `<area>/<uuid>` of safe characters (see `FileKey`), so the path stays under `root`.
+    func url(for key: FileKey) -> URL {
+        root.appendingPathComponent(key.rawValue, isDirectory: false)
+    }
+
+    private static func failure(_ call: String, _ url: URL) -> any Error {
+        let code = errno
+        return CocoaError(.fileWriteUnknown, userInfo: [
+            NSFilePathErrorKey: url.path,
+            NSLocalizedDescriptionKey: "\(call) \(url.path): \(String(cString: strerror(code)))",
+        ])
+    }
+}
