@@ -38,6 +38,8 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.middleware.use(BodyLimitMiddleware(jsonLimit: 1 << 20, uploadLimit: 10 << 20))
 
     Migrations.register(on: app)
+    app.storage[SearchLogKey.self] = SearchLog(database: { [unowned app] in app.db }, logger: app.logger)
+    app.lifecycle.use(SearchLogLifecycle())
     try routes(app)
 }
 

@@ -15,5 +15,6 @@ func routes(_ app: Application) throws {
     let transport = VaporTransport(routesBuilder: app)
     try APIHandler(app: app).registerHandlers(
         on: transport, serverURL: URL(string: "/api/v1")!,
-        configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+        configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+        middlewares: [EmptyBodyMiddleware()])
 }

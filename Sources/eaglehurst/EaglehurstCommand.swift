@@ -59,9 +59,11 @@ struct EaglehurstCommand: AsyncParsableCommand {
 
         let embedded: RunningServer?
         let serverURL: URL
+        let sessionKey: String
         var welcome: [String] = []
         if let remote {
             serverURL = try apiBaseURL(remote)
+            sessionKey = serverURL.absoluteString
             embedded = nil
         } else {
             let settings: Settings
@@ -86,15 +88,16 @@ struct EaglehurstCommand: AsyncParsableCommand {
             }
             embedded = running
             serverURL = running.baseURL
+            // The embedded server gets a new port each run; its sessions belong to its data directory.
+            sessionKey = "embedded:\(settings.dataDirectory.path)"
         }
 
-        let client = Client(serverURL: serverURL, transport: CurlTransport())
         let options = TUIOptions(
             serverURL: serverURL, isEmbedded: embedded != nil, themeName: themeName, keymapName: keymapName,
-            welcomeLines: welcome, configDirectory: configDirectory, environment: environment)
+            welcomeLines: welcome, configDirectory: configDirectory, environment: environment, sessionKey: sessionKey)
         let status: Int32
         do {
-            status = try await runTUI(client: client, options: options)
+            status = try await runTUI(transport: CurlTransport(), options: options)
         } catch {
             try? await embedded?.shutdown()
             throw fail("\(error)")

@@ -159,7 +159,7 @@ extension TestServer {
     /// Sends a real HTTP request over loopback. `path` is relative to `/api/v1` unless it starts with `//`.
     public func request(
         _ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: String? = nil,
-        bearer: String? = nil
+        bodyData: Data? = nil, bearer: String? = nil
     ) async throws -> TestResponse {
         let url = path.hasPrefix("//") ? "http://\(server.hostname):\(server.port)\(path.dropFirst())"
             : "\(baseURL.absoluteString)\(path)"
@@ -170,6 +170,7 @@ extension TestServer {
         }
         let response = try await app.client.send(method, headers: headers, to: URI(string: url)) { request in
             if let body { request.body = ByteBuffer(string: body) }
+            if let bodyData { request.body = ByteBuffer(data: bodyData) }
         }
         let data = response.body.map { Data($0.readableBytesView) } ?? Data()
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: data)

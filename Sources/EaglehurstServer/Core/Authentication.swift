@@ -42,6 +42,14 @@ struct Authenticator {
         return user
     }
 
+    /// The signed-in user when the request carries a token (which must then be valid), else nil:
+    /// for operations that anyone may call but that answer more to signed-in users.
+    func optionalUser() async throws -> User? {
+        let request = try RequestContext.request
+        guard request.headers.bearerAuthorization != nil else { return nil }
+        return try await resolve(request)
+    }
+
     func user(_ requirement: Requirement = .verified, is kinds: User.Kind...) async throws -> User {
         let user = try await user(requirement)
         guard kinds.contains(user.userType) else {

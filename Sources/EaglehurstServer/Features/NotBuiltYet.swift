@@ -4,41 +4,21 @@ import EaglehurstAPI
 // Each answers 501 problem+json; building an operation means writing its handler elsewhere and
 // running the script again, which removes the stub.
 extension APIHandler {
-    // PUT /api/v1/admin/listings/{id}/approve
-    func adminApproveListing(_ input: Operations.AdminApproveListing.Input) async throws -> Operations.AdminApproveListing.Output {
-        throw Problem.notImplemented(operation: "PUT /api/v1/admin/listings/{id}/approve")
-    }
     // GET /api/v1/admin/dashboard
     func adminDashboard(_ input: Operations.AdminDashboard.Input) async throws -> Operations.AdminDashboard.Output {
         throw Problem.notImplemented(operation: "GET /api/v1/admin/dashboard")
-    }
-    // GET /api/v1/admin/listings
-    func adminListListings(_ input: Operations.AdminListListings.Input) async throws -> Operations.AdminListListings.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/admin/listings")
     }
     // GET /api/v1/admin/service-requests
     func adminListServiceRequests(_ input: Operations.AdminListServiceRequests.Input) async throws -> Operations.AdminListServiceRequests.Output {
         throw Problem.notImplemented(operation: "GET /api/v1/admin/service-requests")
     }
-    // GET /api/v1/admin/users
-    func adminListUsers(_ input: Operations.AdminListUsers.Input) async throws -> Operations.AdminListUsers.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/admin/users")
-    }
     // GET /api/v1/admin/analytics/platform
     func adminPlatformAnalytics(_ input: Operations.AdminPlatformAnalytics.Input) async throws -> Operations.AdminPlatformAnalytics.Output {
         throw Problem.notImplemented(operation: "GET /api/v1/admin/analytics/platform")
     }
-    // PUT /api/v1/admin/listings/{id}/reject
-    func adminRejectListing(_ input: Operations.AdminRejectListing.Input) async throws -> Operations.AdminRejectListing.Output {
-        throw Problem.notImplemented(operation: "PUT /api/v1/admin/listings/{id}/reject")
-    }
     // GET /api/v1/admin/analytics/revenue
     func adminRevenueAnalytics(_ input: Operations.AdminRevenueAnalytics.Input) async throws -> Operations.AdminRevenueAnalytics.Output {
         throw Problem.notImplemented(operation: "GET /api/v1/admin/analytics/revenue")
-    }
-    // PUT /api/v1/admin/users/{user_id}/suspend
-    func adminSuspendUser(_ input: Operations.AdminSuspendUser.Input) async throws -> Operations.AdminSuspendUser.Output {
-        throw Problem.notImplemented(operation: "PUT /api/v1/admin/users/{user_id}/suspend")
     }
     // GET /api/v1/admin/system/health
     func adminSystemHealth(_ input: Operations.AdminSystemHealth.Input) async throws -> Operations.AdminSystemHealth.Output {
@@ -47,10 +27,6 @@ extension APIHandler {
     // GET /api/v1/admin/analytics/users
     func adminUserAnalytics(_ input: Operations.AdminUserAnalytics.Input) async throws -> Operations.AdminUserAnalytics.Output {
         throw Problem.notImplemented(operation: "GET /api/v1/admin/analytics/users")
-    }
-    // PUT /api/v1/admin/users/{user_id}/verify
-    func adminVerifyUser(_ input: Operations.AdminVerifyUser.Input) async throws -> Operations.AdminVerifyUser.Output {
-        throw Problem.notImplemented(operation: "PUT /api/v1/admin/users/{user_id}/verify")
     }
     // GET /api/v1/analytics/buyer/activity
     func analyticsBuyerActivity(_ input: Operations.AnalyticsBuyerActivity.Input) async throws -> Operations.AnalyticsBuyerActivity.Output {
@@ -111,54 +87,6 @@ extension APIHandler {
     // POST /api/v1/connections/{connection_id}/messages
     func connectionsSendMessage(_ input: Operations.ConnectionsSendMessage.Input) async throws -> Operations.ConnectionsSendMessage.Output {
         throw Problem.notImplemented(operation: "POST /api/v1/connections/{connection_id}/messages")
-    }
-    // GET /api/v1/listings/{listing_id}/analytics
-    func listingsAnalytics(_ input: Operations.ListingsAnalytics.Input) async throws -> Operations.ListingsAnalytics.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/listings/{listing_id}/analytics")
-    }
-    // GET /api/v1/listings
-    func listingsBrowse(_ input: Operations.ListingsBrowse.Input) async throws -> Operations.ListingsBrowse.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/listings")
-    }
-    // POST /api/v1/listings
-    func listingsCreate(_ input: Operations.ListingsCreate.Input) async throws -> Operations.ListingsCreate.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/listings")
-    }
-    // DELETE /api/v1/listings/{listing_id}
-    func listingsDelete(_ input: Operations.ListingsDelete.Input) async throws -> Operations.ListingsDelete.Output {
-        throw Problem.notImplemented(operation: "DELETE /api/v1/listings/{listing_id}")
-    }
-    // DELETE /api/v1/listings/{listing_id}/media/{media_id}
-    func listingsDeleteMedia(_ input: Operations.ListingsDeleteMedia.Input) async throws -> Operations.ListingsDeleteMedia.Output {
-        throw Problem.notImplemented(operation: "DELETE /api/v1/listings/{listing_id}/media/{media_id}")
-    }
-    // GET /api/v1/listings/{listing_id}
-    func listingsGet(_ input: Operations.ListingsGet.Input) async throws -> Operations.ListingsGet.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/listings/{listing_id}")
-    }
-    // GET /api/v1/listings/seller/my-listings
-    func listingsMyListings(_ input: Operations.ListingsMyListings.Input) async throws -> Operations.ListingsMyListings.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/listings/seller/my-listings")
-    }
-    // POST /api/v1/listings/{listing_id}/save
-    func listingsSave(_ input: Operations.ListingsSave.Input) async throws -> Operations.ListingsSave.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/listings/{listing_id}/save")
-    }
-    // GET /api/v1/listings/saved
-    func listingsSaved(_ input: Operations.ListingsSaved.Input) async throws -> Operations.ListingsSaved.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/listings/saved")
-    }
-    // DELETE /api/v1/listings/{listing_id}/save
-    func listingsUnsave(_ input: Operations.ListingsUnsave.Input) async throws -> Operations.ListingsUnsave.Output {
-        throw Problem.notImplemented(operation: "DELETE /api/v1/listings/{listing_id}/save")
-    }
-    // PUT /api/v1/listings/{listing_id}
-    func listingsUpdate(_ input: Operations.ListingsUpdate.Input) async throws -> Operations.ListingsUpdate.Output {
-        throw Problem.notImplemented(operation: "PUT /api/v1/listings/{listing_id}")
-    }
-    // POST /api/v1/listings/{listing_id}/media
-    func listingsUploadMedia(_ input: Operations.ListingsUploadMedia.Input) async throws -> Operations.ListingsUploadMedia.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/listings/{listing_id}/media")
     }
     // GET /api/v1/notifications/preferences
     func notificationsGetPreferences(_ input: Operations.NotificationsGetPreferences.Input) async throws -> Operations.NotificationsGetPreferences.Output {

@@ -13,6 +13,13 @@ enum Migrations {
         CreateAuthSessions(),
         CreateRateLimitEvents(),
         CreateUserDocuments(),
+        CreateListings(),
+        CreateListingSearch(),
+        CreateListingMedia(),
+        CreateListingEdits(),
+        CreateSavedListings(),
+        CreateListingViews(),
+        CreateSearchQueries(),
     ]
 
     static func register(on app: Application) {

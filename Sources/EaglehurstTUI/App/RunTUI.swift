@@ -91,13 +91,6 @@ public func runTUI(transport: any ClientTransport, options: TUIOptions) async th
     }
 }
 
-/// The first form of `runTUI`, kept so the executable builds until it passes its transport: `client`
-/// is not used; the terminal client makes its own over `CurlTransport` with the session middleware.
-@available(*, deprecated, message: "use runTUI(transport:options:) so requests carry the session")
-public func runTUI(client: Client, options: TUIOptions) async throws -> Int32 {
-    try await runTUI(transport: CurlTransport(), options: options)
-}
-
 /// The key bindings of a keymap as Markdown, for the README and `eaglehurst --keys`.
 public func keyBindingsMarkdown(keymapName: String = ConfigFiles.defaultKeymapName, configDirectory: String? = nil) -> String {
     ConfigFiles(configDirectory: configDirectory).loadBindings(keymapNamed: keymapName).bindings.markdown()

@@ -1,0 +1,100 @@
+import EaglehurstAPI
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The moderation queue: listings waiting for approval and edits to published listings.
+struct AdminListingsService {
+    let app: Application
+    let request: Request
+    var db: any Database { request.db }
+    var now: Date { app.serverEnvironment.now() }
+
+    struct Filter {
+        var status: Listing.Status?
+        var hasPendingEdits: Bool?
+        var sellerID: UUID?
+        var text: String?
+    }
+
+    func list(_ filter: Filter, page: PageRequest) async throws -> Components.Schemas.ListingPage {
+        let query = Listing.query(on: db)
+        if let status = filter.status { query.filter(\.$status == status) }
+        if let sellerID = filter.sellerID { query.filter(\.$seller.$id == sellerID) }
+        if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            query.filter(.sql(raw: "LOWER(title)"), .custom("LIKE"), .bind("%\(text.lowercased())%"))
+        }
+        if let hasEdits = filter.hasPendingEdits {
+            let pending = try await ListingEdit.query(on: db).filter(\.$status == .pending).unique().all(\.$listing.$id)
+            if hasEdits { query.filter(\.$id ~~ pending) } else { query.filter(\.$id !~ pending) }
+        }
+        let total = try await query.copy().count()
+        // Oldest first: the queue is worked from the front.
+        let listings = try await query.sort(\.$updatedAt, .ascending).sort(\.$id)
+            .range(page.offset..<(page.offset + page.perPage)).all()
+        let ids = try listings.map { try $0.requireID() }
+        let withEdits = Set(try await ListingEdit.query(on: db).filter(\.$listing.$id ~~ ids).filter(\.$status == .pending).all(\.$listing.$id))
+        return .init(
+            items: try listings.map { try $0.toSummary(forOwner: true, hasPendingEdits: withEdits.contains(try $0.requireID())) },
+            page: page.page, perPage: page.perPage, total: total)
+    }
+
+    /// Publishes a listing waiting for approval, or applies the pending edits of a published one.
+    func approve(_ id: UUID) async throws -> Listing {
+        guard let listing = try await Listing.find(id, on: db) else { throw Problem.notFound("Listing \(id)") }
+        let edits = try await ListingEdit.query(on: db).filter(\.$listing.$id == id).filter(\.$status == .pending).all()
+        if listing.status == .published {
+            guard !edits.isEmpty else {
+                throw Problem(.conflict, slug: "nothing-to-approve", title: "Nothing to approve",
+                              detail: "This listing is published and has no pending edits.")
+            }
+            var fields = listing.fields
+            for edit in edits { fields.set(edit.fieldName, to: edit.newValue) }
+            let approved = fields
+            try await db.transaction { db in
+                listing.fields = approved
+                try await listing.save(on: db)
+                for edit in edits {
+                    edit.status = .approved
+                    edit.reviewedAt = now
+                    try await edit.save(on: db)
+                }
+            }
+            return listing
+        }
+        if let problem = ListingRules.transitionProblem(from: listing.status, to: .published, by: .admin) { throw problem }
+        listing.status = .published
+        listing.rejectionReason = nil
+        listing.publishedAt = listing.publishedAt ?? now
+        try await listing.save(on: db)
+        return listing
+    }
+
+    /// Rejects a listing waiting for approval (the seller sees the reason), or discards the
+    /// pending edits of a published one.
+    func reject(_ id: UUID, reason: String) async throws -> Listing {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (3...1000).contains(reason.count) else {
+            throw Problem.validation(["reason": ["must be 3 to 1000 characters, telling the seller what to fix"]])
+        }
+        guard let listing = try await Listing.find(id, on: db) else { throw Problem.notFound("Listing \(id)") }
+        if listing.status == .published {
+            let count = try await ListingEdit.query(on: db).filter(\.$listing.$id == id).filter(\.$status == .pending).count()
+            guard count > 0 else {
+                throw Problem(.conflict, slug: "nothing-to-reject", title: "Nothing to reject",
+                              detail: "This listing is published and has no pending edits.")
+            }
+            try await ListingEdit.query(on: db).filter(\.$listing.$id == id).filter(\.$status == .pending)
+                .set(\.$status, to: .rejected).set(\.$reviewedAt, to: now).update()
+            listing.rejectionReason = reason
+            try await listing.save(on: db)
+            return listing
+        }
+        if let problem = ListingRules.transitionProblem(from: listing.status, to: .rejected, by: .admin) { throw problem }
+        listing.status = .rejected
+        listing.rejectionReason = reason
+        try await listing.save(on: db)
+        return listing
+    }
+}

@@ -1,0 +1,98 @@
+import EaglehurstAPI
+import Foundation
+
+extension Listing {
+    var fields: ListingRules.Fields {
+        get {
+            .init(
+                title: title, description: description, businessType: businessType, location: location,
+                region: region, askingPrice: askingPrice, annualRevenue: annualRevenue, netProfit: netProfit,
+                staffCount: staffCount, tenure: tenure, yearEstablished: yearEstablished,
+                reasonForSale: reasonForSale, exactAddress: exactAddress, postcode: postcode, tradingName: tradingName)
+        }
+        set {
+            title = newValue.title
+            description = newValue.description
+            businessType = newValue.businessType
+            location = newValue.location
+            region = newValue.region
+            askingPrice = newValue.askingPrice
+            annualRevenue = newValue.annualRevenue
+            netProfit = newValue.netProfit
+            staffCount = newValue.staffCount
+            tenure = newValue.tenure
+            yearEstablished = newValue.yearEstablished
+            reasonForSale = newValue.reasonForSale
+            exactAddress = newValue.exactAddress
+            postcode = newValue.postcode
+            tradingName = newValue.tradingName
+        }
+    }
+
+    var apiStatus: Components.Schemas.ListingStatus { .init(rawValue: status.rawValue)! }
+    var apiBusinessType: Components.Schemas.BusinessType { .init(rawValue: businessType) ?? .other }
+
+    /// The first 160 characters of the description, cut at a word.
+    var summaryText: String {
+        guard description.count > 160 else { return description }
+        let cut = description.prefix(160)
+        return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"
+    }
+
+    func toSummary(isSaved: Bool? = nil, forOwner: Bool = false, hasPendingEdits: Bool? = nil) throws -> Components.Schemas.ListingSummary {
+        .init(
+            id: try requireID(), sellerId: $seller.id, title: title, summary: summaryText,
+            businessType: apiBusinessType, location: location, region: region, askingPrice: askingPrice,
+            annualRevenue: annualRevenue, netProfit: netProfit, staffCount: staffCount,
+            tenure: tenure.flatMap(Components.Schemas.Tenure.init(rawValue:)), status: apiStatus,
+            rejectionReason: forOwner ? rejectionReason : nil, hasPendingEdits: forOwner ? hasPendingEdits : nil,
+            viewCount: forOwner ? viewCount : nil, isSaved: isSaved, publishedAt: publishedAt,
+            createdAt: createdAt ?? Date(timeIntervalSince1970: 0), updatedAt: updatedAt ?? createdAt ?? Date(timeIntervalSince1970: 0))
+    }
+
+    struct Viewer {
+        var confidentialAccess: Bool
+        var isOwnerOrAdmin: Bool
+        var isSaved: Bool?
+    }
+
+    func toDTO(viewer: Viewer, media: [ListingMedia], pendingEdits: [ListingEdit]) throws -> Components.Schemas.Listing {
+        let visibleMedia = media.filter { viewer.confidentialAccess || !$0.isConfidential }
+            .sorted { ($0.displayOrder, $0.createdAt ?? .distantPast) < ($1.displayOrder, $1.createdAt ?? .distantPast) }
+        return .init(
+            id: try requireID(), sellerId: $seller.id, title: title, description: description,
+            businessType: apiBusinessType, location: location, region: region, askingPrice: askingPrice,
+            annualRevenue: annualRevenue, netProfit: netProfit, staffCount: staffCount,
+            tenure: tenure.flatMap(Components.Schemas.Tenure.init(rawValue:)), yearEstablished: yearEstablished,
+            reasonForSale: reasonForSale, status: apiStatus, media: try visibleMedia.map { try $0.toDTO() },
+            confidentialAccess: viewer.confidentialAccess,
+            exactAddress: viewer.confidentialAccess ? exactAddress : nil,
+            postcode: viewer.confidentialAccess ? postcode : nil,
+            tradingName: viewer.confidentialAccess ? tradingName : nil,
+            rejectionReason: viewer.isOwnerOrAdmin ? rejectionReason : nil,
+            pendingEdits: viewer.isOwnerOrAdmin ? try pendingEdits.map { try $0.toDTO() } : nil,
+            viewCount: viewer.isOwnerOrAdmin ? viewCount : nil,
+            saveCount: viewer.isOwnerOrAdmin ? saveCount : nil,
+            isSaved: viewer.isSaved, publishedAt: publishedAt,
+            createdAt: createdAt ?? Date(timeIntervalSince1970: 0), updatedAt: updatedAt ?? createdAt ?? Date(timeIntervalSince1970: 0))
+    }
+}
+
+extension ListingMedia {
+    func toDTO() throws -> Components.Schemas.ListingMedia {
+        .init(
+            id: try requireID(), listingId: $listing.id,
+            mediaType: Components.Schemas.MediaType(rawValue: mediaType) ?? .image,
+            fileName: fileName, contentType: contentType, sizeBytes: sizeBytes, caption: caption,
+            displayOrder: displayOrder, isConfidential: isConfidential,
+            createdAt: createdAt ?? Date(timeIntervalSince1970: 0))
+    }
+}
+
+extension ListingEdit {
+    func toDTO() throws -> Components.Schemas.ListingEdit {
+        .init(
+            id: try requireID(), listingId: $listing.id, fieldName: fieldName, oldValue: oldValue,
+            newValue: newValue, createdAt: createdAt ?? Date(timeIntervalSince1970: 0))
+    }
+}

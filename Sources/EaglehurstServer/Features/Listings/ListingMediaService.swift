@@ -1,0 +1,112 @@
+import EaglehurstAPI
+import Fluent
+import Foundation
+import Vapor
+
+/// Photos and documents attached to a listing, stored in the `FileStore`.
+extension ListingsService {
+    static let mediaLimit = 10 << 20
+    static let maxMediaPerListing = 30
+    static let mediaTypes: [DetectedFileType] = [.png, .jpeg, .webp, .gif, .pdf]
+
+    struct MediaUpload {
+        var file: UploadedFile
+        var caption: String?
+        var displayOrder: Int?
+        var isConfidential: Bool
+    }
+
+    func addMedia(to id: UUID, _ upload: MediaUpload, by seller: User) async throws -> ListingMedia {
+        let listing = try await ownedListing(id, by: seller)
+        guard ![.sold, .archived].contains(listing.status) else {
+            throw Problem(.conflict, slug: "listing-closed", title: "This listing is closed",
+                          detail: "Media cannot be added to a \(listing.status.rawValue) listing.")
+        }
+        let type = try upload.file.requireType(among: Self.mediaTypes, what: "Listing media")
+        if let caption = upload.caption, caption.count > 200 {
+            throw Problem.validation(["caption": ["must be at most 200 characters"]])
+        }
+        if let order = upload.displayOrder, !(0...1000).contains(order) {
+            throw Problem.validation(["display_order": ["must be from 0 to 1000"]])
+        }
+        let existing = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).count()
+        guard existing < Self.maxMediaPerListing else {
+            throw Problem(.conflict, slug: "too-many-media", title: "This listing has all the media it can hold",
+                          detail: "A listing holds at most \(Self.maxMediaPerListing) files; delete one first.")
+        }
+        let key = FileKey.make(in: "listing-media")
+        try await app.fileStore.put(upload.file.data, at: key)
+        let media = ListingMedia()
+        media.$listing.id = id
+        media.mediaType = type == .pdf ? "document" : "image"
+        media.fileName = upload.file.displayName(defaultStem: "listing-media", type: type)
+        media.contentType = type.mimeType
+        media.sizeBytes = Int64(upload.file.data.count)
+        media.storageKey = key.rawValue
+        media.caption = upload.caption.flatMap { $0.isEmpty ? nil : $0 }
+        media.displayOrder = upload.displayOrder ?? existing
+        media.isConfidential = upload.isConfidential
+        do {
+            try await media.create(on: db)
+        } catch {
+            try? await app.fileStore.delete(key)
+            throw error
+        }
+        return media
+    }
+
+    func deleteMedia(_ mediaID: UUID, of id: UUID, by seller: User) async throws {
+        _ = try await ownedListing(id, by: seller)
+        guard let media = try await ListingMedia.query(on: db).filter(\.$id == mediaID).filter(\.$listing.$id == id).first() else {
+            throw Problem.notFound("Media \(mediaID) of listing \(id)")
+        }
+        try await media.delete(on: db)
+        if let key = FileKey(rawValue: media.storageKey) { try? await app.fileStore.delete(key) }
+    }
+}
+
+extension APIHandler {
+    func listingsUploadMedia(_ input: Operations.ListingsUploadMedia.Input) async throws -> Operations.ListingsUploadMedia.Output {
+        let seller = try await auth.user(.verified, is: .seller)
+        guard case .multipartForm(let parts) = input.body else { throw Problem.unsupportedBody }
+        var file: UploadedFile?
+        var caption: String?
+        var displayOrder: Int?
+        var isConfidential = false
+        do {
+            for try await part in parts {
+                switch part {
+                case .file(let part):
+                    file = try await UploadedFile.read(part.payload.body, fileName: part.filename, limit: ListingsService.mediaLimit, what: "Listing media")
+                case .caption(let part):
+                    caption = try await MultipartForm.text(part.payload.body, field: "caption", limit: 800)
+                case .displayOrder(let part):
+                    let text = try await MultipartForm.text(part.payload.body, field: "display_order")
+                    guard let value = Int(text) else { throw Problem.validation(["display_order": ["must be a whole number"]]) }
+                    displayOrder = value
+                case .isConfidential(let part):
+                    let text = try await MultipartForm.text(part.payload.body, field: "is_confidential").lowercased()
+                    guard ["true", "false"].contains(text) else { throw Problem.validation(["is_confidential": ["must be true or false"]]) }
+                    isConfidential = text == "true"
+                case .undocumented(let part):
+                    try await MultipartForm.discard(part.body)
+                }
+            }
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw MultipartForm.unreadable(error, missing: file == nil ? ["file"] : [])
+        }
+        guard let file else { throw MultipartForm.unreadable(Problem.unsupportedBody, missing: ["file"]) }
+        let media = try await listingsService().addMedia(
+            to: input.path.listingId,
+            .init(file: file, caption: caption, displayOrder: displayOrder, isConfidential: isConfidential), by: seller)
+        return .created(.init(body: .json(try media.toDTO())))
+    }
+
+    func listingsDeleteMedia(_ input: Operations.ListingsDeleteMedia.Input) async throws -> Operations.ListingsDeleteMedia.Output {
+        let seller = try await auth.user(.verified, is: .seller)
+        try await listingsService().deleteMedia(input.path.mediaId, of: input.path.listingId, by: seller)
+        return .noContent(.init())
+    }
+}

@@ -1,0 +1,279 @@
+import EaglehurstAPI
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The marketplace core: sellers' listings and their workflow, browsing and search, saving,
+/// views and analytics.
+struct ListingsService {
+    let app: Application
+    let request: Request
+
+    var db: any Database { request.db }
+    var sql: any SQLDatabase { request.db as! any SQLDatabase }
+    var now: Date { app.serverEnvironment.now() }
+    var currentYear: Int { Calendar(identifier: .gregorian).component(.year, from: now) }
+
+    // MARK: create, read, update, delete
+
+    func create(_ body: Components.Schemas.ListingCreate, seller: User) async throws -> Listing {
+        let status: Listing.Status
+        switch body.status {
+        case nil, .pendingApproval: status = .pendingApproval
+        case .draft: status = .draft
+        case .some(let other):
+            throw Problem.validation(["status": ["must be draft or pending_approval for a new listing, not \(other.rawValue)"]])
+        }
+        let fields = ListingRules.Fields(
+            title: body.title.trimmingCharacters(in: .whitespacesAndNewlines),
+            description: body.description.trimmingCharacters(in: .whitespacesAndNewlines),
+            businessType: body.businessType.rawValue, location: body.location.trimmingCharacters(in: .whitespaces),
+            region: body.region.trimmingCharacters(in: .whitespaces), askingPrice: body.askingPrice,
+            annualRevenue: body.annualRevenue, netProfit: body.netProfit, staffCount: body.staffCount,
+            tenure: body.tenure?.rawValue, yearEstablished: body.yearEstablished, reasonForSale: body.reasonForSale,
+            exactAddress: body.exactAddress, postcode: body.postcode, tradingName: body.tradingName)
+        let errors = ListingRules.validate(fields, currentYear: currentYear)
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        let listing = Listing()
+        listing.fields = fields
+        listing.status = status
+        listing.viewCount = 0
+        listing.saveCount = 0
+        listing.$seller.id = try seller.requireID()
+        try await listing.create(on: db)
+        return listing
+    }
+
+    /// The listing if this viewer may see it: published ones to everyone, others to the owner and admins.
+    func visibleListing(_ id: UUID, viewer: User?) async throws -> Listing {
+        guard let listing = try await Listing.find(id, on: db) else { throw Problem.notFound("Listing \(id)") }
+        if listing.status == .published {
+            if let seller = try await User.find(listing.$seller.id, on: db), seller.isSuspended, !isOwnerOrAdmin(listing, viewer) {
+                throw Problem.notFound("Listing \(id)")
+            }
+            return listing
+        }
+        guard isOwnerOrAdmin(listing, viewer) else { throw Problem.notFound("Listing \(id)") }
+        return listing
+    }
+
+    func ownedListing(_ id: UUID, by user: User) async throws -> Listing {
+        guard let listing = try await Listing.find(id, on: db) else { throw Problem.notFound("Listing \(id)") }
+        guard listing.$seller.id == user.id else {
+            if listing.status == .published || user.userType == .admin {
+                throw Problem.forbidden("Only the seller who owns this listing can change it.")
+            }
+            throw Problem.notFound("Listing \(id)")
+        }
+        return listing
+    }
+
+    func isOwnerOrAdmin(_ listing: Listing, _ viewer: User?) -> Bool {
+        guard let viewer else { return false }
+        return viewer.userType == .admin || listing.$seller.id == viewer.id
+    }
+
+    func detail(_ listing: Listing, viewer: User?) async throws -> Components.Schemas.Listing {
+        let id = try listing.requireID()
+        let privileged = isOwnerOrAdmin(listing, viewer)
+        let media = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).all()
+        let edits = privileged
+            ? try await ListingEdit.query(on: db).filter(\.$listing.$id == id).filter(\.$status == .pending).sort(\.$createdAt).all()
+            : []
+        var isSaved: Bool?
+        if let viewer, viewer.userType == .buyer {
+            isSaved = try await SavedListing.query(on: db).filter(\.$buyer.$id == viewer.requireID()).filter(\.$listing.$id == id).count() > 0
+        }
+        return try listing.toDTO(
+            viewer: .init(confidentialAccess: privileged, isOwnerOrAdmin: privileged, isSaved: isSaved),
+            media: media, pendingEdits: edits)
+    }
+
+    /// Counts a view once per viewer (user, or address when signed out) per day; owners do not count.
+    func recordView(_ listing: Listing, viewer: User?) async throws {
+        guard listing.status == .published, listing.$seller.id != viewer?.id else { return }
+        let day = Self.day(now)
+        let key = viewer?.id?.uuidString ?? "ip:\(request.remoteAddress?.ipAddress ?? "unknown")"
+        let inserted = try await sql.raw("""
+            INSERT INTO listing_views (id, listing_id, viewer_id, viewer_key, view_date, ip_address, user_agent, viewed_at)
+            VALUES (\(bind: UUID()), \(bind: try listing.requireID()), \(bind: viewer?.id), \(bind: key), \(bind: day),
+                    \(bind: request.remoteAddress?.ipAddress), \(bind: request.headers.first(name: .userAgent)), \(bind: now))
+            ON CONFLICT (listing_id, viewer_key, view_date) DO NOTHING
+            RETURNING id
+            """).all()
+        if !inserted.isEmpty {
+            try await sql.raw("UPDATE listings SET view_count = view_count + 1 WHERE id = \(bind: try listing.requireID())").run()
+        }
+    }
+
+    static func day(_ date: Date) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    func update(_ id: UUID, _ body: Components.Schemas.ListingUpdate, by user: User) async throws -> Listing {
+        let listing = try await ownedListing(id, by: user)
+        var fields = listing.fields
+        if let v = body.title { fields.title = v.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let v = body.description { fields.description = v.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let v = body.businessType { fields.businessType = v.rawValue }
+        if let v = body.location { fields.location = v.trimmingCharacters(in: .whitespaces) }
+        if let v = body.region { fields.region = v.trimmingCharacters(in: .whitespaces) }
+        if let v = body.askingPrice { fields.askingPrice = v }
+        if let v = body.annualRevenue { fields.annualRevenue = v }
+        if let v = body.netProfit { fields.netProfit = v }
+        if let v = body.staffCount { fields.staffCount = v }
+        if let v = body.tenure { fields.tenure = v.rawValue }
+        if let v = body.yearEstablished { fields.yearEstablished = v }
+        if let v = body.reasonForSale { fields.reasonForSale = v }
+        if let v = body.exactAddress { fields.exactAddress = v }
+        if let v = body.postcode { fields.postcode = v }
+        if let v = body.tradingName { fields.tradingName = v }
+        let errors = ListingRules.validate(fields, currentYear: currentYear)
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+
+        let target = body.status.map { Listing.Status(rawValue: $0.rawValue)! } ?? listing.status
+        if let problem = ListingRules.transitionProblem(from: listing.status, to: target, by: .owner) { throw problem }
+        let changed = fields.asText.filter { listing.fields.asText[$0.key] != $0.value }
+        let newFields = fields
+
+        try await db.transaction { db in
+            if listing.status == .published, !changed.isEmpty {
+                // Buyers keep seeing the approved values; each change waits for an admin.
+                let listingID = try listing.requireID()
+                try await ListingEdit.query(on: db).filter(\.$listing.$id == listingID).filter(\.$status == .pending)
+                    .filter(\.$fieldName ~~ Array(changed.keys)).delete()
+                for (field, value) in changed.sorted(by: { $0.key < $1.key }) {
+                    try await ListingEdit(listingID: listingID, field: field, old: listing.fields.asText[field] ?? nil, new: value)
+                        .create(on: db)
+                }
+            } else {
+                listing.fields = newFields
+            }
+            if target != listing.status {
+                listing.status = target
+                if target == .pendingApproval { listing.rejectionReason = nil }
+            }
+            try await listing.save(on: db)
+        }
+        return listing
+    }
+
+    func delete(_ id: UUID, by user: User) async throws {
+        let listing = try await ownedListing(id, by: user)
+        let keys = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).all(\.$storageKey)
+        try await listing.delete(on: db)
+        for key in keys.compactMap(FileKey.init(rawValue:)) { try? await app.fileStore.delete(key) }
+    }
+
+    func myListings(_ seller: User, status: Listing.Status?, page: PageRequest) async throws -> Components.Schemas.ListingPage {
+        let query = Listing.query(on: db).filter(\.$seller.$id == (try seller.requireID()))
+        if let status { query.filter(\.$status == status) }
+        let total = try await query.copy().count()
+        let listings = try await query.sort(\.$updatedAt, .descending).sort(\.$id)
+            .range(page.offset..<(page.offset + page.perPage)).all()
+        let ids = try listings.map { try $0.requireID() }
+        let pending = Set(try await ListingEdit.query(on: db).filter(\.$listing.$id ~~ ids).filter(\.$status == .pending)
+            .all(\.$listing.$id))
+        return .init(
+            items: try listings.map { try $0.toSummary(forOwner: true, hasPendingEdits: pending.contains(try $0.requireID())) },
+            page: page.page, perPage: page.perPage, total: total)
+    }
+
+    // MARK: saving
+
+    func save(_ id: UUID, buyer: User, notes: String?) async throws -> (created: Bool, saved: Components.Schemas.SavedListing) {
+        let listing = try await visibleListing(id, viewer: buyer)
+        guard listing.status == .published else {
+            throw Problem(.conflict, slug: "not-published", title: "Only published listings can be saved", detail: "This listing is \(listing.status.rawValue).")
+        }
+        if let notes, notes.count > 2000 { throw Problem.validation(["notes": ["must be at most 2000 characters"]]) }
+        let buyerID = try buyer.requireID()
+        if let existing = try await SavedListing.query(on: db).filter(\.$buyer.$id == buyerID).filter(\.$listing.$id == id).first() {
+            if let notes { existing.notes = notes }
+            try await existing.save(on: db)
+            return (false, try savedDTO(existing, listing))
+        }
+        let saved = SavedListing(buyerID: buyerID, listingID: id, notes: notes)
+        do {
+            try await db.transaction { db in
+                try await saved.create(on: db)
+                try await (db as! any SQLDatabase).raw("UPDATE listings SET save_count = save_count + 1 WHERE id = \(bind: id)").run()
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // The same buyer saved it concurrently: answer as the earlier save did.
+            return try await save(id, buyer: buyer, notes: notes)
+        }
+        return (true, try savedDTO(saved, listing))
+    }
+
+    func savedDTO(_ saved: SavedListing, _ listing: Listing) throws -> Components.Schemas.SavedListing {
+        .init(listingId: try listing.requireID(), listing: try listing.toSummary(isSaved: true), notes: saved.notes,
+              savedAt: saved.createdAt ?? now)
+    }
+
+    func unsave(_ id: UUID, buyer: User) async throws {
+        let buyerID = try buyer.requireID()
+        guard let saved = try await SavedListing.query(on: db).filter(\.$buyer.$id == buyerID).filter(\.$listing.$id == id).first() else {
+            throw Problem.notFound("A saved listing \(id)")
+        }
+        try await db.transaction { db in
+            try await saved.delete(on: db)
+            try await (db as! any SQLDatabase).raw("UPDATE listings SET save_count = save_count - 1 WHERE id = \(bind: id) AND save_count > 0").run()
+        }
+    }
+
+    func saved(_ buyer: User, page: PageRequest) async throws -> Components.Schemas.SavedListingPage {
+        let query = SavedListing.query(on: db).filter(\.$buyer.$id == (try buyer.requireID()))
+        let total = try await query.copy().count()
+        let rows = try await query.with(\.$listing).sort(\.$createdAt, .descending).sort(\.$id)
+            .range(page.offset..<(page.offset + page.perPage)).all()
+        return .init(
+            items: try rows.map { try savedDTO($0, $0.listing) },
+            page: page.page, perPage: page.perPage, total: total)
+    }
+
+    // MARK: analytics
+
+    func analytics(_ id: UUID, by user: User, days: Int) async throws -> Components.Schemas.ListingAnalytics {
+        guard (1...365).contains(days) else { throw Problem.validation(["days": ["must be from 1 to 365"]]) }
+        guard let listing = try await Listing.find(id, on: db) else { throw Problem.notFound("Listing \(id)") }
+        guard isOwnerOrAdmin(listing, user) else {
+            throw listing.status == .published ? Problem.forbidden("Only the listing's seller and admins see its analytics.") : Problem.notFound("Listing \(id)")
+        }
+        let end = now
+        let start = end.addingTimeInterval(-Double(days - 1) * 86_400)
+        let firstDay = Self.day(start)
+        let rows = try await sql.raw("""
+            SELECT view_date AS day, COUNT(*) AS views FROM listing_views
+            WHERE listing_id = \(bind: id) AND view_date >= \(bind: firstDay)
+            GROUP BY view_date
+            """).all()
+        var perDay: [String: Int] = [:]
+        for row in rows {
+            perDay[try row.decode(column: "day", as: String.self)] = try row.decode(column: "views", as: Int.self)
+        }
+        let unique = try await sql.raw("""
+            SELECT COUNT(DISTINCT viewer_key) AS n FROM listing_views
+            WHERE listing_id = \(bind: id) AND view_date >= \(bind: firstDay)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        let series = (0..<days).map { offset -> Components.Schemas.DailyCount in
+            let day = Self.day(start.addingTimeInterval(Double(offset) * 86_400))
+            return .init(date: day, count: perDay[day] ?? 0)
+        }
+        let requests = try await ConnectionCounts.forListing(id, on: sql)
+        return .init(
+            listingId: id, periodStart: start, periodEnd: end, totalViews: series.reduce(0) { $0 + $1.count },
+            uniqueViewers: unique, saves: listing.saveCount, connectionRequests: requests.total,
+            acceptedConnections: requests.accepted, viewsByDay: series)
+    }
+}
+
+/// Connection requests about a listing, for its analytics. Connections arrive with issue 5; until
+/// their table exists a listing has none.
+enum ConnectionCounts {
+    static func forListing(_ id: UUID, on sql: any SQLDatabase) async throws -> (total: Int, accepted: Int) {
+        (0, 0)
+    }
+}

@@ -1,0 +1,84 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// Records searches in `search_queries` without putting a write on every search's path: entries
+/// are buffered and written in one batch per second (and when the server stops).
+final class SearchLog: Sendable {
+    struct Entry: Sendable {
+        var userID: UUID?
+        var text: String?
+        var filters: String
+        var resultsCount: Int
+        var at: Date
+    }
+
+    private let buffer = NIOLockedValueBox<[Entry]>([])
+    private let database: @Sendable () -> any Database
+    private let logger: Logger
+    static let maxBuffered = 10_000
+
+    init(database: @escaping @Sendable () -> any Database, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    func record(_ entry: Entry) {
+        buffer.withLockedValue { entries in
+            if entries.count < Self.maxBuffered { entries.append(entry) }
+        }
+    }
+
+    /// Writes what is buffered. Safe to call at any time; a failed batch is logged and dropped.
+    func flush() async {
+        let entries = buffer.withLockedValue { entries -> [Entry] in
+            defer { entries.removeAll(keepingCapacity: true) }
+            return entries
+        }
+        guard !entries.isEmpty else { return }
+        do {
+            let sql = database() as! any SQLDatabase
+            for chunk in stride(from: 0, to: entries.count, by: 200).map({ Array(entries[$0..<min($0 + 200, entries.count)]) }) {
+                var insert = sql.insert(into: "search_queries")
+                    .columns("id", "user_id", "query_text", "filters", "results_count", "searched_at")
+                for entry in chunk {
+                    insert = insert.values(SQLBind(UUID()), SQLBind(entry.userID), SQLBind(entry.text),
+                                           SQLBind(entry.filters), SQLBind(entry.resultsCount), SQLBind(entry.at))
+                }
+                try await insert.run()
+            }
+        } catch {
+            logger.error("could not record searches", metadata: ["count": "\(entries.count)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Flushes the search log every second while the server runs, and once more when it stops.
+struct SearchLogLifecycle: LifecycleHandler {
+    func didBootAsync(_ application: Application) async throws {
+        let log = application.searchLog
+        application.storage[SearchLogTaskKey.self] = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                await log.flush()
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        application.storage[SearchLogTaskKey.self]?.cancel()
+        await application.searchLog.flush()
+    }
+}
+
+struct SearchLogKey: StorageKey { typealias Value = SearchLog }
+struct SearchLogTaskKey: StorageKey { typealias Value = Task<Void, Never> }
+
+extension Application {
+    var searchLog: SearchLog {
+        guard let log = storage[SearchLogKey.self] else { fatalError("configure(_:settings:) was not called") }
+        return log
+    }
+}
