@@ -8,35 +8,6 @@ import XCTest
 
 /// `/api/v1/listings` and the admin moderation operations, on SQLite and PostgreSQL.
 final class ListingsTests: XCTestCase {
-    struct Account {
-        let id: UUID
-        let token: String
-    }
-
-    func forEachDatabase(_ body: (TestServer) async throws -> Void) async throws {
-        for database in TestDatabase.underTest {
-            let server = try await TestServer.start(database)
-            do {
-                try await body(server)
-            } catch {
-                try? await server.stop()
-                XCTFail("[\(database)] \(error)")
-                throw error
-            }
-            try await server.stop()
-        }
-    }
-
-    /// A verified account made directly in the database, signed in through the API.
-    func account(_ server: TestServer, _ kind: User.Kind, _ email: String) async throws -> Account {
-        _ = try await AccountBootstrap.createUser(on: server.app, email: email, password: "Passw0rdX", kind: kind, firstName: "Test", lastName: kind.rawValue)
-        let response = try await server.request(.POST, "/auth/login", body: json(["email": email, "password": "Passw0rdX"]))
-        XCTAssertEqual(response.status, 200, response.text)
-        let body = try response.json()
-        let id = try XCTUnwrap(UUID(uuidString: (body["user"] as? [String: Any])?["id"] as? String ?? ""))
-        return Account(id: id, token: try XCTUnwrap(body["access_token"] as? String))
-    }
-
     func listingBody(_ overrides: [String: Any] = [:]) -> String {
         var body: [String: Any] = [
             "title": "Busy dental practice in Leeds", "description": "Four surgeries, NHS and private patients, long-serving team.",
@@ -53,26 +24,6 @@ final class ListingsTests: XCTestCase {
         let response = try await server.request(.POST, "/listings", body: listingBody(overrides), bearer: seller.token)
         XCTAssertEqual(response.status, 201, response.text)
         return try XCTUnwrap(try response.json()["id"] as? String)
-    }
-
-    /// Inserts a published listing directly, for browse tests that need many.
-    @discardableResult
-    func published(
-        _ server: TestServer, seller: Account, title: String, type: String = "pharmacy", region: String = "London",
-        price: Int64 = 500_000, revenue: Int64? = nil, description: String = "A well-run medical business with loyal patients.",
-        publishedAt: Date = Date()
-    ) async throws -> UUID {
-        let listing = Listing()
-        listing.fields = .init(
-            title: title, description: description, businessType: type, location: "Town", region: region,
-            askingPrice: price, annualRevenue: revenue)
-        listing.status = .published
-        listing.publishedAt = publishedAt
-        listing.viewCount = 0
-        listing.saveCount = 0
-        listing.$seller.id = seller.id
-        try await listing.create(on: server.app.db)
-        return try listing.requireID()
     }
 
     func errors(_ response: TestResponse) -> [String: [String]] {

@@ -8,20 +8,6 @@ import XCTest
 /// The behaviour every endpoint shares: problem+json errors, headers, the served contract,
 /// health, on SQLite and on PostgreSQL.
 final class ServerCoreTests: XCTestCase {
-    func forEachDatabase(_ body: (TestServer) async throws -> Void) async throws {
-        for database in TestDatabase.underTest {
-            let server = try await TestServer.start(database)
-            do {
-                try await body(server)
-            } catch {
-                try? await server.stop()
-                XCTFail("[\(database)] \(error)")
-                throw error
-            }
-            try await server.stop()
-        }
-    }
-
     func assertProblem(
         _ response: TestResponse, status: Int, detailContains: String? = nil,
         file: StaticString = #filePath, line: UInt = #line

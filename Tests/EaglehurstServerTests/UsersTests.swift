@@ -18,22 +18,6 @@ final class UsersTests: XCTestCase {
     static let pdf = Data("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n%%EOF\n".utf8)
     static let text = Data("just some text, not an image\n".utf8)
 
-    func forEachDatabase(
-        environment: ServerEnvironment = .live(), _ body: (TestServer) async throws -> Void
-    ) async throws {
-        for database in TestDatabase.underTest {
-            let server = try await TestServer.start(database, environment: environment)
-            do {
-                try await body(server)
-            } catch {
-                try? await server.stop()
-                XCTFail("[\(database)] \(error)")
-                throw error
-            }
-            try await server.stop()
-        }
-    }
-
     func assertProblem(
         _ response: TestResponse, status: Int, detailContains: String? = nil, slug: String? = nil,
         file: StaticString = #filePath, line: UInt = #line

@@ -26,7 +26,8 @@ struct RateLimiter {
             .sort(\.$createdAt, .ascending)
             .all(\.$createdAt)
         guard recent.count >= rule.limit, let oldest = recent.first else { return }
-        let retryAfter = max(1, Int((oldest.addingTimeInterval(rule.window).timeIntervalSince(now)).rounded(.up)))
+        // Clamped to the window: a stored time may come back a microsecond off.
+        let retryAfter = min(Int(rule.window), max(1, Int((oldest.addingTimeInterval(rule.window).timeIntervalSince(now)).rounded(.up))))
         throw Problem(
             .tooManyRequests, slug: "rate-limited", title: "Too many attempts",
             detail: "Too many \(rule.what) (at most \(rule.limit) in \(Self.describe(rule.window))). Try again in \(Self.describe(TimeInterval(retryAfter))).",

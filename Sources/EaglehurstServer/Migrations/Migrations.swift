@@ -20,6 +20,12 @@ enum Migrations {
         CreateSavedListings(),
         CreateListingViews(),
         CreateSearchQueries(),
+        CreatePlans(),
+        CreateUserSubscriptions(),
+        CreateConnections(),
+        CreateMessages(),
+        CreateNotifications(),
+        CreateEmailTemplates(),
     ]
 
     static func register(on app: Application) {

@@ -61,6 +61,8 @@ struct AdminListingsService {
                     try await edit.save(on: db)
                 }
             }
+            await tellSeller(listing, kind: .listingApproved, title: "Your changes are live: \(listing.title)",
+                             message: "An administrator approved your edits to \"\(listing.title)\".")
             return listing
         }
         if let problem = ListingRules.transitionProblem(from: listing.status, to: .published, by: .admin) { throw problem }
@@ -68,6 +70,8 @@ struct AdminListingsService {
         listing.rejectionReason = nil
         listing.publishedAt = listing.publishedAt ?? now
         try await listing.save(on: db)
+        await tellSeller(listing, kind: .listingApproved, title: "Your listing is published: \(listing.title)",
+                         message: "An administrator approved \"\(listing.title)\"; buyers can now find it.")
         return listing
     }
 
@@ -89,12 +93,21 @@ struct AdminListingsService {
                 .set(\.$status, to: .rejected).set(\.$reviewedAt, to: now).update()
             listing.rejectionReason = reason
             try await listing.save(on: db)
+            await tellSeller(listing, kind: .listingRejected, title: "Your changes were not accepted: \(listing.title)",
+                             message: "An administrator declined your edits to \"\(listing.title)\": \(reason)")
             return listing
         }
         if let problem = ListingRules.transitionProblem(from: listing.status, to: .rejected, by: .admin) { throw problem }
         listing.status = .rejected
         listing.rejectionReason = reason
         try await listing.save(on: db)
+        await tellSeller(listing, kind: .listingRejected, title: "Your listing needs changes: \(listing.title)",
+                         message: "An administrator did not publish \"\(listing.title)\": \(reason)")
         return listing
+    }
+
+    func tellSeller(_ listing: Listing, kind: NotificationService.Kind, title: String, message: String) async {
+        await app.notifications(on: db).notify([listing.$seller.id], .init(
+            kind: kind, title: title, message: message, actionURL: "/api/v1/listings/\(listing.id?.uuidString ?? "")"))
     }
 }

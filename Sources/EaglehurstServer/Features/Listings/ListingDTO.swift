@@ -54,6 +54,7 @@ extension Listing {
         var confidentialAccess: Bool
         var isOwnerOrAdmin: Bool
         var isSaved: Bool?
+        var connectionStatus: Components.Schemas.ConnectionStatus?
     }
 
     func toDTO(viewer: Viewer, media: [ListingMedia], pendingEdits: [ListingEdit]) throws -> Components.Schemas.Listing {
@@ -73,7 +74,7 @@ extension Listing {
             pendingEdits: viewer.isOwnerOrAdmin ? try pendingEdits.map { try $0.toDTO() } : nil,
             viewCount: viewer.isOwnerOrAdmin ? viewCount : nil,
             saveCount: viewer.isOwnerOrAdmin ? saveCount : nil,
-            isSaved: viewer.isSaved, publishedAt: publishedAt,
+            isSaved: viewer.isSaved, connectionStatus: viewer.connectionStatus, publishedAt: publishedAt,
             createdAt: createdAt ?? Date(timeIntervalSince1970: 0), updatedAt: updatedAt ?? createdAt ?? Date(timeIntervalSince1970: 0))
     }
 }

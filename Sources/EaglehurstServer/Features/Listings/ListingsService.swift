@@ -42,7 +42,16 @@ struct ListingsService {
         listing.saveCount = 0
         listing.$seller.id = try seller.requireID()
         try await listing.create(on: db)
+        if status == .pendingApproval { await announceSubmission(listing, by: seller) }
         return listing
+    }
+
+    /// Tells the admins that a listing waits for review.
+    func announceSubmission(_ listing: Listing, by seller: User) async {
+        await app.notifications(on: db).notifyAdmins(.init(
+            kind: .listingPendingReview, title: "Listing waiting for review: \(listing.title)",
+            message: "\(seller.firstName) \(seller.lastName) submitted \"\(listing.title)\" for approval.",
+            actionURL: "/api/v1/admin/listings?status=pending_approval"))
     }
 
     /// The listing if this viewer may see it: published ones to everyone, others to the owner and admins.
@@ -82,11 +91,19 @@ struct ListingsService {
             ? try await ListingEdit.query(on: db).filter(\.$listing.$id == id).filter(\.$status == .pending).sort(\.$createdAt).all()
             : []
         var isSaved: Bool?
+        var connection: Connection?
         if let viewer, viewer.userType == .buyer {
-            isSaved = try await SavedListing.query(on: db).filter(\.$buyer.$id == viewer.requireID()).filter(\.$listing.$id == id).count() > 0
+            let buyerID = try viewer.requireID()
+            isSaved = try await SavedListing.query(on: db).filter(\.$buyer.$id == buyerID).filter(\.$listing.$id == id).count() > 0
+            connection = try await Connection.query(on: db).filter(\.$buyer.$id == buyerID).filter(\.$listing.$id == id)
+                .sort(\.$createdAt, .descending).first()
         }
+        // A buyer whose request the seller accepted sees what the owner sees of the business.
+        let accepted = connection?.status == .accepted
         return try listing.toDTO(
-            viewer: .init(confidentialAccess: privileged, isOwnerOrAdmin: privileged, isSaved: isSaved),
+            viewer: .init(
+                confidentialAccess: privileged || accepted, isOwnerOrAdmin: privileged, isSaved: isSaved,
+                connectionStatus: connection.map { Components.Schemas.ConnectionStatus(rawValue: $0.status.rawValue)! }),
             media: media, pendingEdits: edits)
     }
 
@@ -137,6 +154,8 @@ struct ListingsService {
         if let problem = ListingRules.transitionProblem(from: listing.status, to: target, by: .owner) { throw problem }
         let changed = fields.asText.filter { listing.fields.asText[$0.key] != $0.value }
         let newFields = fields
+        let submitted = target == .pendingApproval && listing.status != .pendingApproval
+        let editsForReview = listing.status == .published && !changed.isEmpty
 
         try await db.transaction { db in
             if listing.status == .published, !changed.isEmpty {
@@ -156,6 +175,14 @@ struct ListingsService {
                 if target == .pendingApproval { listing.rejectionReason = nil }
             }
             try await listing.save(on: db)
+        }
+        if submitted {
+            await announceSubmission(listing, by: user)
+        } else if editsForReview {
+            await app.notifications(on: db).notifyAdmins(.init(
+                kind: .listingPendingReview, title: "Edits waiting for review: \(listing.title)",
+                message: "\(user.firstName) \(user.lastName) changed \(changed.keys.sorted().joined(separator: ", ")) of a published listing.",
+                actionURL: "/api/v1/admin/listings?has_pending_edits=true"))
         }
         return listing
     }
@@ -270,10 +297,13 @@ struct ListingsService {
     }
 }
 
-/// Connection requests about a listing, for its analytics. Connections arrive with issue 5; until
-/// their table exists a listing has none.
+/// Connection requests about a listing, for its analytics.
 enum ConnectionCounts {
     static func forListing(_ id: UUID, on sql: any SQLDatabase) async throws -> (total: Int, accepted: Int) {
-        (0, 0)
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END), 0) AS accepted
+            FROM connections WHERE listing_id = \(bind: id)
+            """).first()
+        return (try row?.decode(column: "total", as: Int.self) ?? 0, try row?.decode(column: "accepted", as: Int.self) ?? 0)
     }
 }

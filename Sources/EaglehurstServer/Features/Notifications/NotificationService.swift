@@ -1,0 +1,134 @@
+import EaglehurstAPI
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Creates notifications from the flows and delivers them: in-app always, email and push by the
+/// user's preferences. Every attempt is logged in `notification_logs`; a delivery failure never
+/// fails the action that caused it.
+struct NotificationService {
+    let app: Application
+    let db: any Database
+    var now: Date { app.serverEnvironment.now() }
+
+    enum Kind: String, CaseIterable, Sendable {
+        case connectionRequest = "connection_request", connectionAccepted = "connection_accepted"
+        case connectionRejected = "connection_rejected", newMessage = "new_message"
+        case listingApproved = "listing_approved", listingRejected = "listing_rejected"
+        case listingPendingReview = "listing_pending_review", subscription, serviceRequest = "service_request"
+        case account, system
+
+        /// Mail is on by default for what needs an answer; the rest is in-app only until asked for.
+        var emailByDefault: Bool {
+            switch self {
+            case .connectionRequest, .connectionAccepted, .connectionRejected, .newMessage,
+                 .listingApproved, .listingRejected, .listingPendingReview: true
+            default: false
+            }
+        }
+    }
+
+    struct Draft: Sendable {
+        var kind: Kind
+        var title: String
+        var message: String
+        var actionURL: String?
+    }
+
+    /// At most one new-message mail per thread and recipient in this window.
+    static let messageMailWindow: TimeInterval = 15 * 60
+
+    func notify(_ userIDs: [UUID], _ draft: Draft) async {
+        for userID in userIDs {
+            do {
+                try await deliver(to: userID, draft)
+            } catch {
+                app.logger.error("notification not recorded", metadata: [
+                    "user": "\(userID)", "type": "\(draft.kind.rawValue)", "error": "\(error)",
+                ])
+            }
+        }
+    }
+
+    func notifyAdmins(_ draft: Draft) async {
+        do {
+            let admins = try await User.query(on: db).filter(\.$userType == .admin).filter(\.$isSuspended == false).all(\.$id)
+            await notify(admins.compactMap { $0 }, draft)
+        } catch {
+            app.logger.error("could not find admins to notify", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func deliver(to userID: UUID, _ draft: Draft) async throws {
+        let notification = Notification()
+        notification.$user.id = userID
+        notification.type = draft.kind.rawValue
+        notification.title = draft.title
+        notification.message = draft.message
+        notification.actionURL = draft.actionURL
+        notification.isRead = false
+        notification.createdAt = now
+        try await notification.create(on: db)
+        let id = try notification.requireID()
+        try await log(id, "in_app", "delivered", nil)
+
+        let preference = try await NotificationPreference.query(on: db)
+            .filter(\.$user.$id == userID).filter(\.$type == draft.kind.rawValue).first()
+        if preference?.emailEnabled ?? draft.kind.emailByDefault {
+            try await email(notification, to: userID, draft)
+        } else {
+            try await log(id, "email", "skipped", "email is off for \(draft.kind.rawValue)")
+        }
+        if preference?.pushEnabled ?? false {
+            let devices = try await PushDevice.query(on: db).filter(\.$user.$id == userID).filter(\.$isActive == true).count()
+            // No push provider is configured on this server: the attempt is logged, never silently dropped.
+            try await log(id, "push", "not_sent", devices == 0 ? "no registered device" : "no push provider configured (\(devices) devices)")
+        }
+    }
+
+    private func email(_ notification: Notification, to userID: UUID, _ draft: Draft) async throws {
+        let id = try notification.requireID()
+        if draft.kind == .newMessage, let thread = draft.actionURL, try await recentMessageMail(to: userID, thread: thread) {
+            try await log(id, "email", "batched", "a mail about this thread went out in the last 15 minutes")
+            return
+        }
+        guard let user = try await User.find(userID, on: db),
+              let template = try await EmailTemplate.query(on: db).filter(\.$templateName == draft.kind.rawValue).first() else {
+            try await log(id, "email", "failed", "no user or no template \(draft.kind.rawValue)")
+            return
+        }
+        let rendered = template.render([
+            "first_name": user.firstName, "title": draft.title, "message": draft.message,
+            "action_url": draft.actionURL ?? "/",
+        ])
+        let mail = MailMessage(
+            from: MailAddress(app.settings.mailFrom, name: "Eaglehurst"),
+            to: [MailAddress(user.email, name: "\(user.firstName) \(user.lastName)")],
+            subject: rendered.subject, body: rendered.body, date: now)
+        do {
+            try await app.mailer.send(mail)
+            try await log(id, "email", "sent", nil)
+        } catch {
+            try await log(id, "email", "failed", "\(error)")
+        }
+    }
+
+    private func recentMessageMail(to userID: UUID, thread: String) async throws -> Bool {
+        let since = now.addingTimeInterval(-Self.messageMailWindow)
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT COUNT(*) AS n FROM notification_logs l JOIN notifications n ON n.id = l.notification_id
+            WHERE n.user_id = \(bind: userID) AND n.type = 'new_message' AND n.action_url = \(bind: thread)
+              AND l.channel = 'email' AND l.delivery_status = 'sent' AND l.created_at > \(bind: since)
+            """).first()
+        return (try rows?.decode(column: "n", as: Int.self) ?? 0) > 0
+    }
+
+    private func log(_ id: UUID, _ channel: String, _ status: String, _ detail: String?) async throws {
+        try await NotificationLog(notificationID: id, channel: channel, status: status, detail: detail, at: now).create(on: db)
+    }
+}
+
+extension Application {
+    func notifications(on db: any Database) -> NotificationService { NotificationService(app: self, db: db) }
+}
