@@ -179,6 +179,28 @@ final class ConnectionsTests: XCTestCase {
         }
     }
 
+    func testPrivateNotesBelongToOnePartyOnly() async throws {
+        try await forEachDatabase { server in
+            let c = try await cast(server)
+            let id = try await requestID(server, c.buyer, c.listing)
+            let empty = try await server.request(.GET, "/connections/\(id)/notes", bearer: c.buyer.token)
+            XCTAssertEqual(empty.status, 200, empty.text)
+            XCTAssertEqual(try empty.json()["notes"] as? String, "")
+            let saved = try await server.request(.PUT, "/connections/\(id)/notes", body: json(["notes": "Offer 5% under asking"]), bearer: c.buyer.token)
+            XCTAssertEqual(saved.status, 200, saved.text)
+            let again = try await server.request(.PUT, "/connections/\(id)/notes", body: json(["notes": "Offer 4% under asking"]), bearer: c.buyer.token)
+            XCTAssertEqual(try again.json()["notes"] as? String, "Offer 4% under asking")
+            let mine = try await server.request(.GET, "/connections/\(id)/notes", bearer: c.buyer.token).json()
+            XCTAssertEqual(mine["notes"] as? String, "Offer 4% under asking")
+            let sellers = try await server.request(.GET, "/connections/\(id)/notes", bearer: c.seller.token).json()
+            XCTAssertEqual(sellers["notes"] as? String, "", "the other party never sees them")
+            let strangers = try await server.request(.GET, "/connections/\(id)/notes", bearer: c.stranger.token)
+            XCTAssertEqual(strangers.status, 404)
+            let long = try await server.request(.PUT, "/connections/\(id)/notes", body: json(["notes": String(repeating: "n", count: 10_001)]), bearer: c.buyer.token)
+            XCTAssertEqual(long.status, 422)
+        }
+    }
+
     // MARK: plan limits
 
     func testTheFreePlanLimitsRequestsPerMonth() async throws {

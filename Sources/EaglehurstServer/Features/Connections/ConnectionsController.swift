@@ -83,3 +83,18 @@ extension APIHandler {
         return .noContent(.init())
     }
 }
+
+extension APIHandler {
+    func connectionsGetNotes(_ input: Operations.ConnectionsGetNotes.Input) async throws -> Operations.ConnectionsGetNotes.Output {
+        let user = try await auth.user(.verified)
+        let note = try await connectionsService().notes(input.path.connectionId, of: user)
+        return .ok(.init(body: .json(.init(connectionId: input.path.connectionId, notes: note?.notes ?? "", updatedAt: note?.updatedAt))))
+    }
+
+    func connectionsUpdateNotes(_ input: Operations.ConnectionsUpdateNotes.Input) async throws -> Operations.ConnectionsUpdateNotes.Output {
+        let user = try await auth.user(.verified)
+        guard case .json(let body) = input.body else { throw Problem.unsupportedBody }
+        let note = try await connectionsService().saveNotes(input.path.connectionId, of: user, text: body.notes)
+        return .ok(.init(body: .json(.init(connectionId: input.path.connectionId, notes: note.notes, updatedAt: note.updatedAt))))
+    }
+}

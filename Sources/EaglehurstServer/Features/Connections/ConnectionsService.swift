@@ -250,6 +250,24 @@ struct ConnectionsService {
         }
     }
 
+    // MARK: private notes
+
+    func notes(_ id: UUID, of user: User) async throws -> ConnectionNote? {
+        let connection = try await party(id, user)
+        return try await ConnectionNote.query(on: db).filter(\.$connection.$id == connection.requireID())
+            .filter(\.$user.$id == user.requireID()).first()
+    }
+
+    func saveNotes(_ id: UUID, of user: User, text: String) async throws -> ConnectionNote {
+        guard text.count <= 10_000 else { throw Problem.validation(["notes": ["must be at most 10000 characters"]]) }
+        let note = try await notes(id, of: user) ?? ConnectionNote()
+        note.$connection.id = id
+        note.$user.id = try user.requireID()
+        note.notes = text
+        try await note.save(on: db)
+        return note
+    }
+
     static func preview(_ text: String) -> String {
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         return flat.count > 120 ? String(flat.prefix(119)) + "…" : flat
