@@ -227,6 +227,23 @@ struct ConnectionsService {
         return message
     }
 
+    /// Changes whenever a message is added to the thread or read: the number and the newest of its
+    /// messages, and the number of read marks on them.
+    func threadVersion(_ id: UUID, for user: User) async throws -> String {
+        let connection = try await party(id, user)
+        let connectionID = try connection.requireID()
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS last,
+                   (SELECT COUNT(*) FROM message_reads r JOIN messages m2 ON m2.id = r.message_id
+                    WHERE m2.connection_id = \(bind: connectionID)) AS reads
+            FROM messages WHERE connection_id = \(bind: connectionID)
+            """).first()
+        let count = try row?.decode(column: "n", as: Int.self) ?? 0
+        let last = try row?.decode(column: "last", as: Int64.self) ?? 0
+        let reads = try row?.decode(column: "reads", as: Int.self) ?? 0
+        return "\(connectionID):\(count):\(last):\(reads)"
+    }
+
     /// Marks the message, and every earlier message the other party sent in the thread, read.
     func markRead(_ id: UUID, messageID: UUID, by user: User) async throws {
         let connection = try await party(id, user)
