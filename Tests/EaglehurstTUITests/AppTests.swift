@@ -151,9 +151,9 @@ final class AppTests: XCTestCase {
 
     func testScreensThatDoNotExistYetSaySo() {
         var app = Harness()
-        app.press(":listings<enter>")
+        app.press(":threads<enter>")
         XCTAssertEqual(app.state.screen, .status)
-        XCTAssertEqual(app.errorLine, " Listings (:listings) is not available yet.")
+        XCTAssertEqual(app.errorLine, " Messages (:threads) is not available yet.")
         app.press(":frobnicate<enter>")
         XCTAssertEqual(app.errorLine, " Unknown command ':frobnicate'. Tab completes the screen names.")
     }

@@ -20,6 +20,15 @@ final class StubTransport: ClientTransport, Sendable {
         var authorization: String?
         var contentType: String?
         var body: Data
+        /// The path with its query, e.g. `/api/v1/listings?page=2`.
+        var path: String = ""
+        var ifNoneMatch: String?
+
+        /// The values of a query parameter, in order.
+        func query(_ name: String) -> [String] {
+            guard let query = URLComponents(string: path)?.queryItems else { return [] }
+            return query.filter { $0.name == name }.compactMap(\.value)
+        }
 
         var bodyText: String { String(decoding: body, as: UTF8.self) }
 
@@ -51,7 +60,10 @@ final class StubTransport: ClientTransport, Sendable {
     func send(_ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String) async throws -> (HTTPResponse, HTTPBody?) {
         var data = Data()
         if let body { data = try await Data(collecting: body, upTo: .max) }
-        let recorded = Request(operationID: operationID, authorization: request.headerFields[.authorization], contentType: request.headerFields[.contentType], body: data)
+        let recorded = Request(
+            operationID: operationID, authorization: request.headerFields[.authorization], contentType: request.headerFields[.contentType],
+            body: data, path: request.path ?? "", ifNoneMatch: request.headerFields[.ifNoneMatch]
+        )
         log.withLock { $0.append(recorded) }
         switch await route(recorded) {
         case .json(let status, let json, let headers):

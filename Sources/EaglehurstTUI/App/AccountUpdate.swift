@@ -25,6 +25,8 @@ extension App {
             } else {
                 state.verification["email"].input.setText(state.signIn["email"].value)
             }
+        case .listings, .saved, .myListings, .admin:
+            return showListingScreen(screen, state: &state)
         default:
             break
         }
@@ -164,6 +166,11 @@ extension App {
     private static func endSession(_ state: inout AppState) {
         state.account = nil
         state.profile = ProfileScreenState()
+        // Another user may sign in next: nothing of this one's (saved flags, confidential fields) stays.
+        state.browser = BrowserState()
+        state.saved = SavedScreenState()
+        state.seller = SellerScreenState()
+        state.admin = AdminScreenState()
         state.isRestoringSession = false
         state.isSigningOut = false
         state.isResendingCode = false
@@ -336,7 +343,7 @@ extension App {
     }
 
     /// A 422 puts each message beside its field; anything else goes on the error line.
-    private static func showFailure(_ failure: RequestFailure, in path: WritableKeyPath<AppState, Form>, doing what: String, state: inout AppState) {
+    static func showFailure(_ failure: RequestFailure, in path: WritableKeyPath<AppState, Form>, doing what: String, state: inout AppState) {
         guard case .problem(let problem) = failure, !problem.fieldErrors.isEmpty else {
             state.message = .error("\(what) failed: \(failure.summary)")
             return

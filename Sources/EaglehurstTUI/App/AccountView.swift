@@ -51,13 +51,21 @@ extension App {
         let x = 2 + labelWidth
         let width = max(8, min(48, frame.size.width - x - 2))
         var y = top
-        for (index, field) in form.fields.enumerated() where y <= bottom {
+        // A form taller than the room scrolls so the focused field shows.
+        let room = max(1, (bottom - top + 1) / 2)
+        let first = max(0, form.focus - room + 1)
+        for (index, field) in form.fields.enumerated() where index >= first && y <= bottom {
             let hasFocus = focused && form.focus == index
             let style = hasFocus ? theme[.inputFocused] : theme[.input]
             frame.write(field.label, x: 2, y: y, style: theme[.label], maxWidth: labelWidth - 1)
             frame.fill(x: x, y: y, width: width, style: style)
             if case .choice(let options) = field.rule {
                 frame.write(choiceText(options, chosen: field.choice, width: width), x: x, y: y, style: style, maxWidth: width)
+            } else if case .multiChoice(let options) = field.rule {
+                frame.write(TextWidth.truncate(multiChoiceText(options, field: field), to: width), x: x, y: y, style: style, maxWidth: width)
+            } else if case .longText = field.rule {
+                let flat = field.input.text.replacingOccurrences(of: "\n", with: " ⏎ ")
+                frame.write(flat.isEmpty ? "" : TextWidth.truncate(flat, to: width), x: x, y: y, style: style, maxWidth: width)
             } else {
                 let visible = field.input.visible(width: width - 1, mask: field.isMasked ? "•" : nil)
                 frame.write(visible.text, x: x, y: y, style: style, maxWidth: width)
@@ -71,6 +79,13 @@ extension App {
             y += 2
         }
         return y
+    }
+
+    /// The highlighted option with its tick, then what is ticked.
+    static func multiChoiceText(_ options: [String], field: FormField) -> String {
+        let mark = field.chosen.contains(field.choice) ? "[x]" : "[ ]"
+        let ticked = field.items
+        return "‹ \(mark) \(options[field.choice]) ›  " + (ticked.isEmpty ? "any" : ticked.joined(separator: ", "))
     }
 
     /// All options with the chosen one marked when they fit, else the chosen one between arrows.
@@ -151,6 +166,21 @@ extension App {
             let note = document.reviewNotes.map { ": \($0)" } ?? ""
             row(index == 0 ? "Documents" : "", "\(document.documentType.rawValue)  \(document.fileName)  \(size)  \(document.status.rawValue)\(note)")
         }
+        y += 1
+        row("Go to", goToText(state, account: account), theme[.textDim])
+    }
+
+    /// The listings screens this user has, with their keys.
+    static func goToText(_ state: AppState, account: Account) -> String {
+        var places: [(Action, String)] = [(.goListings, "listings")]
+        switch account.userType {
+        case .buyer: places.append((.goSaved, "saved"))
+        case .seller: places.append((.goMyListings, "my listings"))
+        case .admin: places.append((.goAdmin, "moderation"))
+        }
+        return places.compactMap { action, name in
+            state.bindings.binding(for: action, in: .profile)?.keys.first.map { "\($0) \(name)" }
+        }.joined(separator: " · ")
     }
 
     static func priceRange(_ low: Int64?, _ high: Int64?) -> String {

@@ -7,21 +7,27 @@ import OpenAPIRuntime
 public struct EffectRunner: Sendable {
     let client: Client
     let session: SessionKeeper
+    /// Listings and pages the server gave, revalidated with their ETags; emptied when the user changes.
+    public let cache: ModelCache
+    /// How long typing must pause before the search line searches.
+    let searchPause: Duration
 
     /// `client` must carry `SessionMiddleware(keeper: session)` for signed-in requests to work;
     /// `init(serverURL:transport:session:)` builds such a client.
-    public init(client: Client, session: SessionKeeper) {
+    public init(client: Client, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250)) {
         self.client = client
         self.session = session
+        self.cache = cache
+        self.searchPause = searchPause
     }
 
     /// The runner the app uses: its requests carry the session's token, renewed when the server says 401.
-    public init(serverURL: URL, transport: any ClientTransport, session: SessionKeeper) {
+    public init(serverURL: URL, transport: any ClientTransport, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250)) {
         let client = Client(
             serverURL: serverURL, transport: transport,
             middlewares: [ResponseNotesMiddleware(), SessionMiddleware(keeper: session)]
         )
-        self.init(client: client, session: session)
+        self.init(client: client, session: session, cache: cache, searchPause: searchPause)
     }
 
     public func perform(_ effect: Effect) async -> Message {
@@ -43,11 +49,12 @@ public struct EffectRunner: Sendable {
         case .restoreSession: .sessionRestored(await currentAccount())
         case .loadProfile: .profileLoaded(await loadProfile())
         case .saveProfile(let change): .profileSaved(change.kind, await save(change))
+        default: await runListings(effect)
         }
     }
 
     /// Runs a request and maps every way it can fail onto `RequestFailure`.
-    private func attempt<T: Sendable>(_ request: () async throws -> Result<T, RequestFailure>) async -> Result<T, RequestFailure> {
+    func attempt<T: Sendable>(_ request: () async throws -> Result<T, RequestFailure>) async -> Result<T, RequestFailure> {
         do {
             return try await request()
         } catch {
@@ -78,6 +85,8 @@ public struct EffectRunner: Sendable {
             case .ok(let ok):
                 let tokens = try ok.body.json
                 var storageProblem: String?
+                // Saved flags and confidential fields are the last user's: none of it may show to this one.
+                await cache.removeAll()
                 do {
                     try await session.begin(StoredSession(email: tokens.user.email, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken))
                 } catch {
@@ -139,6 +148,7 @@ public struct EffectRunner: Sendable {
 
     /// Forgets the session here whatever happens, then asks the server to revoke it.
     func signOut() async -> RequestFailure? {
+        await cache.removeAll()
         guard let ended = await session.end() else { return nil }
         let result: Result<Void, RequestFailure> = await attempt {
             switch try await client.authLogout(body: .json(.init(refreshToken: ended.refreshToken))) {

@@ -17,5 +17,11 @@ enum Layout {
         max(1, helpBox(for: size).height - 2)
     }
 
+    /// Rows of a table screen: the body less its title line and the column header.
+    static func tableViewportHeight(_ size: Size) -> Int { max(1, size.height - 8) }
+
+    /// Lines of text inside the built-in editor's box.
+    static func textEditorHeight(_ size: Size) -> Int { max(1, size.height - 8) }
+
     static let spinnerFrames: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 }

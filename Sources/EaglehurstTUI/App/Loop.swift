@@ -42,7 +42,16 @@ enum UILoop {
             }
             for message in messages where !state.isQuitting {
                 let before = state
-                App.update(&state, message).forEach(start)
+                for effect in App.update(&state, message) {
+                    if case .editExternally(let field, let text) = effect, let editor = state.externalEditor {
+                        // The editor needs the terminal, which only this thread may hand over.
+                        inbox.post(.textEdited(field: field, ExternalEditor.edit(text, command: editor, terminal: terminal)))
+                        if terminal.size != state.size { inbox.post(.resized(terminal.size)) }
+                        needsDraw = true
+                    } else {
+                        start(effect)
+                    }
+                }
                 if state != before { needsDraw = true }
             }
         }

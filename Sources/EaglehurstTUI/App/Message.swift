@@ -24,6 +24,22 @@ public enum Message: Equatable, Sendable {
     case profileSaved(ProfileEditor.Kind, Result<ProfileData, RequestFailure>)
     /// Input ended (the terminal hung up).
     case inputClosed
+    /// Typing in the search line paused; only the pause after the latest keystroke counts.
+    case searchSettled(generation: Int)
+    case listingPageLoaded(ListingSource, page: Int, generation: Int, Result<PageAnswer<ListingSummary>, RequestFailure>)
+    case savedPageLoaded(page: Int, generation: Int, Result<PageAnswer<SavedListing>, RequestFailure>)
+    case usersPageLoaded(UserFilter, page: Int, generation: Int, Result<PageAnswer<Account>, RequestFailure>)
+    case listingLoaded(id: UUID, Result<DetailAnswer, RequestFailure>)
+    /// The listing's saved state now, after a save or unsave.
+    case saveChanged(id: UUID, saved: Bool, Result<Bool, RequestFailure>)
+    /// A listing the seller created, edited or submitted, or an admin approved or rejected.
+    case listingWritten(ListingWrite, Result<ListingDetail, RequestFailure>)
+    case listingDeleted(id: UUID, RequestFailure?)
+    case mediaUploaded(listingID: UUID, Result<Components.Schemas.ListingMedia, RequestFailure>)
+    case analyticsLoaded(id: UUID, Result<Components.Schemas.ListingAnalytics, RequestFailure>)
+    case userModerated(Result<Account, RequestFailure>)
+    /// `$EDITOR` closed: the new text of a form's field, or the reason it could not run.
+    case textEdited(field: String, Result<String, RequestFailure>)
 
     /// The failure this message carries, if it is the answer to a request that failed.
     var failure: RequestFailure? {
@@ -32,7 +48,12 @@ public enum Message: Equatable, Sendable {
              .emailVerified(.failure(let f)), .codeResent(.failure(let f)), .resetRequested(.failure(let f)),
              .sessionRestored(.failure(let f)), .profileLoaded(.failure(let f)), .profileSaved(_, .failure(let f)):
             return f
-        case .passwordReset(let f), .signedOut(let f):
+        case .passwordReset(let f), .signedOut(let f), .listingDeleted(_, let f):
+            return f
+        case .listingPageLoaded(_, _, _, .failure(let f)), .savedPageLoaded(_, _, .failure(let f)),
+             .usersPageLoaded(_, _, _, .failure(let f)), .listingLoaded(_, .failure(let f)), .saveChanged(_, _, .failure(let f)),
+             .listingWritten(_, .failure(let f)), .mediaUploaded(_, .failure(let f)), .analyticsLoaded(_, .failure(let f)),
+             .userModerated(.failure(let f)):
             return f
         default:
             return nil
@@ -54,6 +75,30 @@ public enum Effect: Equatable, Sendable {
     case restoreSession
     case loadProfile
     case saveProfile(ProfileChange)
+    /// Waits for typing to pause, then answers `searchSettled`.
+    case settleSearch(generation: Int)
+    case loadListingPage(ListingSource, page: Int, perPage: Int, generation: Int)
+    case loadSavedPage(page: Int, perPage: Int, generation: Int)
+    case loadUsersPage(UserFilter, page: Int, perPage: Int, generation: Int)
+    case loadListing(id: UUID)
+    case saveListing(id: UUID, notes: String?)
+    case unsaveListing(id: UUID)
+    case createListing(Components.Schemas.ListingCreate)
+    case updateListing(id: UUID, Components.Schemas.ListingUpdate, ListingWrite)
+    case deleteListing(id: UUID)
+    case uploadMedia(listingID: UUID, path: String, caption: String?, confidential: Bool)
+    case loadAnalytics(id: UUID)
+    case approveListing(id: UUID)
+    case rejectListing(id: UUID, reason: String)
+    case verifyUser(id: UUID, verified: Bool)
+    case suspendUser(id: UUID, suspended: Bool, reason: String?)
+    /// Suspends the screen and opens `$EDITOR` on `text`; runs on the UI thread, which owns the terminal.
+    case editExternally(field: String, text: String)
+}
+
+/// Which write a listing answer is for, so the right screen takes it.
+public enum ListingWrite: Equatable, Sendable {
+    case created, edited, submitted, approved, rejected
 }
 
 /// A change the profile screen sends. Files are named by path and read by the runner, off the UI loop.

@@ -50,11 +50,12 @@ public struct TUIOptions: Sendable {
         let (theme, themeProblem) = files.loadTheme(named: themeName)
         let (bindings, keymapProblem) = files.loadBindings(keymapNamed: keymapName)
         let problems = [themeProblem, keymapProblem].compactMap { $0 }
-        let state = AppState(
+        var state = AppState(
             size: size, bindings: bindings, server: ServerInfo(url: serverURL, isEmbedded: isEmbedded),
             welcomeLines: welcomeLines, message: problems.isEmpty ? nil : .error(problems.joined(separator: "  ·  ")),
             storedSessionEmail: storedSessionEmail
         )
+        state.externalEditor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         return (state, theme)
     }
 }

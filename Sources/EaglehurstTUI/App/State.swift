@@ -39,6 +39,10 @@ public enum ScreenID: String, CaseIterable, Sendable {
         case .forgotPassword: .forgotPassword
         case .resetPassword: .resetPassword
         case .profile: .profile
+        case .listings: .listings
+        case .saved: .saved
+        case .myListings: .myListings
+        case .admin: .adminQueue
         default: nil
         }
     }
@@ -178,12 +182,16 @@ public enum Overlay: Equatable, Sendable {
     case help(HelpOverlay)
     case commandLine(CommandLine)
     case confirm(ConfirmDialog)
+    case prompt(Prompt)
+    case textEditor(TextEditorOverlay)
 
     var context: Context {
         switch self {
         case .help: .help
         case .commandLine: .command
         case .confirm: .confirm
+        case .prompt: .prompt
+        case .textEditor: .textEditor
         }
     }
 }
@@ -216,6 +224,12 @@ public struct AppState: Equatable, Sendable {
     public var isSigningOut = false
     public var spinnerFrame = 0
     public var isQuitting = false
+    public var browser = BrowserState()
+    public var saved = SavedScreenState()
+    public var seller = SellerScreenState()
+    public var admin = AdminScreenState()
+    /// `$VISUAL` or `$EDITOR`: long text opens there when set, in the built-in editor otherwise.
+    public var externalEditor: String?
 
     public init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil, storedSessionEmail: String? = nil) {
         self.size = size
@@ -231,7 +245,26 @@ public struct AppState: Equatable, Sendable {
     /// The context whose keys are live now.
     public var context: Context {
         if let overlay { return overlay.context }
-        if screen == .profile, profile.editor != nil { return .profileEdit }
+        switch screen {
+        case .profile where profile.editor != nil: return .profileEdit
+        case .listings:
+            if browser.detail != nil { return .listingDetail }
+            if browser.filters != nil { return .listingsFilter }
+            if browser.search != nil { return .listingsSearch }
+        case .saved where saved.detail != nil: return .listingDetail
+        case .myListings:
+            switch seller.panel {
+            case .detail: return .listingDetail
+            case .form: return .listingForm
+            case .media: return .mediaForm
+            case .analytics: return .analytics
+            case nil: break
+            }
+        case .admin:
+            if admin.tab == .users { return admin.userFilterForm == nil ? .adminUsers : .userFilter }
+            if admin.detail != nil { return .adminDetail }
+        default: break
+        }
         return screen.context ?? .status
     }
 
@@ -244,6 +277,14 @@ public struct AppState: Equatable, Sendable {
         case .forgotPassword: \.forgotPassword
         case .resetPassword: \.resetPassword
         case .profile: profile.editor == nil ? nil : \.profile.editor!.form
+        case .listings: browser.filters != nil && browser.detail == nil ? \.browser.filters! : nil
+        case .myListings:
+            switch seller.panel {
+            case .form: \.seller.panel!.editorForm
+            case .media: \.seller.panel!.mediaForm
+            default: nil
+            }
+        case .admin: admin.tab == .users && admin.userFilterForm != nil ? \.admin.userFilterForm! : nil
         default: nil
         }
     }
@@ -253,6 +294,18 @@ public struct AppState: Equatable, Sendable {
         status.isChecking || isRestoringSession || isResendingCode || isSigningOut || profile.isLoading
             || [signIn, registration, verification, forgotPassword, resetPassword].contains { $0.isSubmitting }
             || profile.editor?.form.isSubmitting == true
+            || isLoadingListings
+    }
+
+    /// A list or listing of the current screen is on its way.
+    var isLoadingListings: Bool {
+        switch screen {
+        case .listings: browser.list.isLoading || browser.detail?.isLoading == true
+        case .saved: saved.list.isLoading || saved.detail?.isLoading == true
+        case .myListings: seller.list.isLoading || seller.panel?.isBusy == true
+        case .admin: admin.listings.isLoading || admin.users.isLoading || admin.detail?.isLoading == true
+        default: false
+        }
     }
 }
 

@@ -17,6 +17,7 @@ public enum App {
             return handle(key, in: &state)
         case .resized(let size):
             state.size = size
+            resizeLists(&state)
             if case .help(var help) = state.overlay {
                 help.cursor.setViewportHeight(Layout.helpViewportHeight(for: size))
                 state.overlay = .help(help)
@@ -36,6 +37,9 @@ public enum App {
             state.message = .error(healthFailurePrefix + failure.summary)
         case .inputClosed:
             state.isQuitting = true
+        case .searchSettled, .listingPageLoaded, .savedPageLoaded, .usersPageLoaded, .listingLoaded, .saveChanged,
+             .listingWritten, .listingDeleted, .mediaUploaded, .analyticsLoaded, .userModerated, .textEdited:
+            return listingsAnswer(message, state: &state)
         default:
             return accountAnswer(message, state: &state)
         }
@@ -48,6 +52,7 @@ public enum App {
 
     /// Typing goes to the focused field; other keys go through the binding table of the live context.
     private static func handle(_ key: Key, in state: inout AppState) -> [Effect] {
+        if state.pendingKeys.isEmpty, let effects = editSearch(key, state: &state) { return effects }
         if state.pendingKeys.isEmpty, edit(key, in: &state) { return [] }
         let sequence = KeySequence(state.pendingKeys + [key])
         switch state.bindings.resolve(sequence, in: state.context, allowPrintable: !isTyping(state)) {
@@ -66,9 +71,9 @@ public enum App {
 
     static func isTyping(_ state: AppState) -> Bool {
         switch state.overlay {
-        case .commandLine: true
+        case .commandLine, .prompt, .textEditor: true
         case .some: false
-        case nil: state.formPath != nil
+        case nil: state.formPath != nil || state.context == .listingsSearch
         }
     }
 
@@ -82,6 +87,8 @@ public enum App {
             guard line.edit(key) else { return false }
             state.overlay = .commandLine(line)
             return true
+        case .prompt, .textEditor:
+            return editOverlay(key, state: &state)
         case .some:
             return false
         case nil:
@@ -93,14 +100,20 @@ public enum App {
     /// Dangerous actions ask first; the rest happen at once.
     private static func trigger(_ binding: Binding, in state: inout AppState) -> [Effect] {
         if binding.dangerous {
-            state.overlay = .confirm(ConfirmDialog(question: "Really \(binding.description)?", action: binding.action, context: binding.context))
+            let subject = dangerSubject(in: binding.context, state: state).map { " “\($0)”" } ?? ""
+            state.overlay = .confirm(ConfirmDialog(question: "Really \(binding.description)?\(subject)", action: binding.action, context: binding.context))
             return []
         }
         return perform(binding.action, in: binding.context, state: &state)
     }
 
     private static func perform(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
+        if context.isListings, action != .nextField, action != .previousField {
+            return listingsAction(action, in: context, state: &state)
+        }
         switch (context, action) {
+        case (.profile, .goListings), (.profile, .goSaved), (.profile, .goMyListings), (.profile, .goAdmin):
+            return listingsAction(action, in: context, state: &state)
         case (.global, .help):
             state.overlay = .help(HelpOverlay(bindings: state.bindings, current: state.context, viewportHeight: Layout.helpViewportHeight(for: state.size)))
         case (.global, .commandLine):

@@ -14,6 +14,10 @@ extension App {
         switch state.screen {
         case .signin, .register, .verify, .forgotPassword, .resetPassword: drawFormScreen(state, theme: theme, body: body, into: &frame)
         case .profile: drawProfile(state, theme: theme, body: body, into: &frame)
+        case .listings: drawListings(state, theme: theme, body: body, into: &frame)
+        case .saved: drawSaved(state, theme: theme, body: body, into: &frame)
+        case .myListings: drawMyListings(state, theme: theme, body: body, into: &frame)
+        case .admin: drawAdmin(state, theme: theme, body: body, into: &frame)
         default: drawStatus(state, theme: theme, body: body, into: &frame)
         }
         drawMessageLine(state, theme: theme, into: &frame)
@@ -23,6 +27,8 @@ extension App {
         case .help(let help): drawHelp(help, theme: theme, into: &frame)
         case .commandLine(let line): drawCommandLine(line, theme: theme, into: &frame)
         case .confirm(let dialog): drawConfirm(dialog, bindings: state.bindings, theme: theme, into: &frame)
+        case .prompt(let prompt): drawPrompt(prompt, theme: theme, into: &frame)
+        case .textEditor(let editor): drawTextEditor(editor, theme: theme, into: &frame)
         case nil: break
         }
         return frame
@@ -119,6 +125,7 @@ extension App {
         var right: [(String, Style)] = []
         if let account = state.account { right.append((" \(account.email) (\(account.userType.rawValue)) ", theme[.statusUser])) }
         if let unread = state.unreadCount, unread > 0 { right.append((" \(unread) unread ", theme[.badgeUnread])) }
+        if isShowingStale(state) { right.append((" stale ", theme[.stale])) }
         let host = state.server.hostLabel
         switch state.connection {
         case .connected: right.append((" ● connected \(host) ", theme[.statusConnected]))
@@ -148,7 +155,7 @@ extension App {
 
     // MARK: overlays
 
-    private static func drawBox(x: Int, y: Int, width: Int, height: Int, title: String, theme: Theme, border: Style, into frame: inout Frame) {
+    static func drawBox(x: Int, y: Int, width: Int, height: Int, title: String, theme: Theme, border: Style, into frame: inout Frame) {
         frame.fill(x: x, y: y, width: width, height: height, style: theme[.overlay])
         let horizontal = String(repeating: "─", count: max(0, width - 2))
         frame.write("┌" + horizontal + "┐", x: x, y: y, style: border)

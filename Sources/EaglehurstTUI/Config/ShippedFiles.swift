@@ -480,6 +480,10 @@ upload_document = "k"
 verify_email = "v"
 refresh = ["r", "<c-r>", "<f5>"]
 sign_out = "o"
+go_listings = "l"
+go_saved = "w"
+go_my_listings = "m"
+go_admin = "A"
 
 [profile_edit]
 next_field = ["<tab>", "<down>"]
@@ -506,6 +510,137 @@ confirm = "y"
 cancel = ["n", "<esc>"]
 toggle_choice = ["<tab>", "<left>", "<right>"]
 choose = "<enter>"
+
+[listings]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+open = "<enter>"
+search = "/"
+filter = "f"
+sort = "o"
+clear_filters = "x"
+toggle_save = "s"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[listings_search]
+run = "<enter>"
+cancel = "<esc>"
+down = "<down>"
+up = "<up>"
+
+[listings_filter]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+submit = "<enter>"
+cancel = "<esc>"
+
+[listing_detail]
+toggle_save = "s"
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[saved]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+open = "<enter>"
+toggle_save = "s"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[my_listings]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+open = "<enter>"
+new_listing = "n"
+edit_listing = "e"
+submit_listing = "p"
+attach_media = "m"
+show_analytics = "a"
+delete_listing = "d"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[listing_form]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+edit_long_text = ["<f4>", "<c-x>"]
+submit = "<enter>"
+cancel = "<esc>"
+
+[media_form]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+submit = "<enter>"
+cancel = "<esc>"
+
+[analytics]
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[admin_queue]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+open = "<enter>"
+approve = "a"
+reject = "r"
+switch_queue = "<tab>"
+show_users = "u"
+refresh = ["<c-r>", "<f5>"]
+back = "<esc>"
+
+[admin_detail]
+approve = "a"
+reject = "r"
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+back = "<esc>"
+
+[admin_users]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+verify_user = "v"
+suspend_user = "x"
+filter = "f"
+show_queue = "l"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[user_filter]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+submit = "<enter>"
+cancel = "<esc>"
+
+[prompt]
+submit = "<enter>"
+cancel = "<esc>"
+
+[text_editor]
+done = ["<f2>", "<c-d>"]
+cancel = "<esc>"
 
 """#,
         "vim": #"""

@@ -3,6 +3,10 @@
 public enum Context: String, Hashable, Sendable, CaseIterable {
     case global, status, signin, register, verify, forgotPassword = "forgot_password", resetPassword = "reset_password"
     case profile, profileEdit = "profile_edit", help, command, confirm
+    case listings, listingsSearch = "listings_search", listingsFilter = "listings_filter", listingDetail = "listing_detail"
+    case saved, myListings = "my_listings", listingForm = "listing_form", mediaForm = "media_form", analytics
+    case adminQueue = "admin_queue", adminDetail = "admin_detail", adminUsers = "admin_users", userFilter = "user_filter"
+    case prompt, textEditor = "text_editor"
 
     var title: String {
         switch self {
@@ -18,10 +22,31 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
         case .help: "Help"
         case .command: "Command line"
         case .confirm: "Confirm dialog"
+        case .listings: "Listings"
+        case .listingsSearch: "Listings: search line"
+        case .listingsFilter: "Listings: filters"
+        case .listingDetail: "Listing detail"
+        case .saved: "Saved listings"
+        case .myListings: "My listings"
+        case .listingForm: "Listing form"
+        case .mediaForm: "Attach media"
+        case .analytics: "Listing analytics"
+        case .adminQueue: "Admin: moderation queue"
+        case .adminDetail: "Admin: listing and its changes"
+        case .adminUsers: "Admin: users"
+        case .userFilter: "Admin: user filters"
+        case .prompt: "Prompt"
+        case .textEditor: "Text editor"
         }
     }
 
-    var isModal: Bool { self == .help || self == .command || self == .confirm }
+    /// The contexts of the listings screens and their overlays.
+    var isListings: Bool {
+        [.listings, .listingsSearch, .listingsFilter, .listingDetail, .saved, .myListings, .listingForm, .mediaForm,
+         .analytics, .adminQueue, .adminDetail, .adminUsers, .userFilter, .prompt, .textEditor].contains(self)
+    }
+
+    var isModal: Bool { [.help, .command, .confirm, .prompt, .textEditor].contains(self) }
 }
 
 /// What a key asks for. The raw value is the name keymap files use.
@@ -35,6 +60,14 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case close, up, down, pageUp = "page_up", pageDown = "page_down", top, bottom
     case complete, run, cancel
     case confirm, toggleChoice = "toggle_choice", choose
+    case open, search, filter, sort, clearFilters = "clear_filters", toggleSave = "toggle_save"
+    case newListing = "new_listing", editListing = "edit_listing", submitListing = "submit_listing"
+    case attachMedia = "attach_media", showAnalytics = "show_analytics", deleteListing = "delete_listing"
+    case approve, reject, switchQueue = "switch_queue", showUsers = "show_users", showQueue = "show_queue"
+    case verifyUser = "verify_user", suspendUser = "suspend_user", editLongText = "edit_long_text", done
+    case goListings = "go_listings", goSaved = "go_saved", goMyListings = "go_my_listings", goAdmin = "go_admin"
+    /// Asked through the confirm dialog only: unsaving throws the note away.
+    case unsave
 }
 
 public struct Binding: Equatable, Sendable {
@@ -112,8 +145,100 @@ public struct BindingTable: Equatable, Sendable {
             spec(.confirm, .cancel, "no, keep things as they are", hint: "no"),
             spec(.confirm, .toggleChoice, "switch between yes and no"),
             spec(.confirm, .choose, "choose the highlighted answer", hint: "choose"),
+            spec(.profile, .goListings, "browse listings"),
+            spec(.profile, .goSaved, "your saved listings (buyers)"),
+            spec(.profile, .goMyListings, "your listings (sellers)"),
+            spec(.profile, .goAdmin, "moderation (admins)"),
+        ] + listSpecs(.listings) + [
+            spec(.listings, .open, "open the listing", hint: "open"),
+            spec(.listings, .search, "search as you type", hint: "search"),
+            spec(.listings, .filter, "filters: type, region, price, revenue", hint: "filter"),
+            spec(.listings, .sort, "next sort order", hint: "sort"),
+            spec(.listings, .clearFilters, "clear the search and filters"),
+            spec(.listings, .toggleSave, "save or unsave the listing", hint: "save"),
+            spec(.listings, .refresh, "reload"),
+            spec(.listings, .back, "back to your profile"),
+            spec(.listingsSearch, .run, "keep this search and go to the table", hint: "done"),
+            spec(.listingsSearch, .cancel, "clear the search", hint: "clear"),
+            spec(.listingsSearch, .down, "next row"),
+            spec(.listingsSearch, .up, "previous row"),
+            spec(.listingsFilter, .nextField, "next field", hint: "next field"),
+            spec(.listingsFilter, .previousField, "previous field"),
+            spec(.listingsFilter, .submit, "apply the filters", hint: "apply"),
+            spec(.listingsFilter, .cancel, "close without applying", hint: "cancel"),
+            spec(.listingDetail, .toggleSave, "save or unsave (buyers)", hint: "save"),
+            spec(.listingDetail, .down, "scroll down", hint: "scroll"),
+            spec(.listingDetail, .up, "scroll up"),
+            spec(.listingDetail, .refresh, "reload the listing"),
+            spec(.listingDetail, .back, "back to the list", hint: "back"),
+        ] + listSpecs(.saved) + [
+            spec(.saved, .open, "open the listing", hint: "open"),
+            spec(.saved, .toggleSave, "change the note or unsave", hint: "note/unsave"),
+            spec(.saved, .refresh, "reload"),
+            spec(.saved, .back, "back to your profile"),
+        ] + listSpecs(.myListings) + [
+            spec(.myListings, .open, "open the listing", hint: "open"),
+            spec(.myListings, .newListing, "new listing", hint: "new"),
+            spec(.myListings, .editListing, "edit the listing", hint: "edit"),
+            spec(.myListings, .submitListing, "submit a draft or rejected listing for approval", hint: "submit"),
+            spec(.myListings, .attachMedia, "attach a picture or document", hint: "media"),
+            spec(.myListings, .showAnalytics, "views, saves and requests", hint: "stats"),
+            spec(.myListings, .deleteListing, "delete the listing", dangerous: true),
+            spec(.myListings, .refresh, "reload"),
+            spec(.myListings, .back, "back to your profile"),
+            spec(.listingForm, .nextField, "next field", hint: "next field"),
+            spec(.listingForm, .previousField, "previous field"),
+            spec(.listingForm, .editLongText, "write the description in $EDITOR (or the built-in editor)", hint: "editor"),
+            spec(.listingForm, .submit, "save (a new listing is submitted for approval)", hint: "save"),
+            spec(.listingForm, .cancel, "close the form without saving", hint: "cancel"),
+            spec(.mediaForm, .nextField, "next field", hint: "next field"),
+            spec(.mediaForm, .previousField, "previous field"),
+            spec(.mediaForm, .submit, "upload", hint: "upload"),
+            spec(.mediaForm, .cancel, "close without uploading", hint: "cancel"),
+            spec(.analytics, .refresh, "reload"),
+            spec(.analytics, .back, "back to your listings", hint: "back"),
+        ] + listSpecs(.adminQueue) + [
+            spec(.adminQueue, .open, "open beside its changes", hint: "open"),
+            spec(.adminQueue, .approve, "approve the listing or its edits", hint: "approve"),
+            spec(.adminQueue, .reject, "reject the listing or its edits, with a reason", hint: "reject", dangerous: true),
+            spec(.adminQueue, .switchQueue, "new listings ⇄ edits of published ones", hint: "new/edits"),
+            spec(.adminQueue, .showUsers, "users", hint: "users"),
+            spec(.adminQueue, .refresh, "reload"),
+            spec(.adminQueue, .back, "back to your profile"),
+            spec(.adminDetail, .approve, "approve", hint: "approve"),
+            spec(.adminDetail, .reject, "reject with a reason", hint: "reject", dangerous: true),
+            spec(.adminDetail, .down, "scroll down"),
+            spec(.adminDetail, .up, "scroll up"),
+            spec(.adminDetail, .back, "back to the queue", hint: "back"),
+        ] + listSpecs(.adminUsers) + [
+            spec(.adminUsers, .verifyUser, "mark the user's identity verified", hint: "verify"),
+            spec(.adminUsers, .suspendUser, "suspend the user (or lift a suspension)", hint: "suspend", dangerous: true),
+            spec(.adminUsers, .filter, "filter users", hint: "filter"),
+            spec(.adminUsers, .showQueue, "moderation queue", hint: "queue"),
+            spec(.adminUsers, .refresh, "reload"),
+            spec(.adminUsers, .back, "back to your profile"),
+            spec(.userFilter, .nextField, "next field", hint: "next field"),
+            spec(.userFilter, .previousField, "previous field"),
+            spec(.userFilter, .submit, "apply", hint: "apply"),
+            spec(.userFilter, .cancel, "close without applying", hint: "cancel"),
+            spec(.prompt, .submit, "send", hint: "send"),
+            spec(.prompt, .cancel, "cancel", hint: "cancel"),
+            spec(.textEditor, .done, "keep the text", hint: "done"),
+            spec(.textEditor, .cancel, "throw the changes away", hint: "cancel"),
         ]
     }()
+
+    /// Moving through a table, the same in every list.
+    private static func listSpecs(_ context: Context) -> [Binding] {
+        [
+            Binding(keys: [], action: .down, description: "next row", context: context, dangerous: false, hint: "move"),
+            Binding(keys: [], action: .up, description: "previous row", context: context, dangerous: false, hint: nil),
+            Binding(keys: [], action: .pageDown, description: "page down", context: context, dangerous: false, hint: nil),
+            Binding(keys: [], action: .pageUp, description: "page up", context: context, dangerous: false, hint: nil),
+            Binding(keys: [], action: .top, description: "first row", context: context, dangerous: false, hint: nil),
+            Binding(keys: [], action: .bottom, description: "last row", context: context, dangerous: false, hint: nil),
+        ]
+    }
 
     public func binding(for action: Action, in context: Context) -> Binding? {
         bindings.first { $0.action == action && $0.context == context }

@@ -36,6 +36,12 @@ public final class InMemoryTerminal: Terminal {
 
     public func restore() {}
 
+    /// How often the screen was handed to another program.
+    public private(set) var suspendCount = 0
+
+    public func suspend() { suspendCount += 1 }
+    public func resume() {}
+
     /// The last frame's rows, trailing spaces kept so columns line up.
     public var lines: [String] { lastFrame?.lines ?? [] }
 

@@ -151,6 +151,20 @@ public final class NcursesTerminal: Terminal {
         }
     }
 
+    public func suspend() {
+        guard isActive else { return }
+        def_prog_mode()
+        endwin()
+    }
+
+    public func resume() {
+        guard isActive else { return }
+        reset_prog_mode()
+        clearok(eh_stdscr(), true)
+        size = Size(width: Int(eh_cols()), height: Int(eh_lines()))
+        refresh()
+    }
+
     public func restore() {
         guard isActive else { return }
         isActive = false

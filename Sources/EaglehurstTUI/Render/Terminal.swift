@@ -14,4 +14,8 @@ public protocol Terminal: AnyObject {
     func draw(_ frame: Frame)
     /// Gives the terminal back as it was. Safe to call more than once.
     func restore()
+    /// Hands the terminal to another program (`$EDITOR`) until `resume`.
+    func suspend()
+    /// Takes the terminal back after `suspend` and redraws everything on the next frame.
+    func resume()
 }

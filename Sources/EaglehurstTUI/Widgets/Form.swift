@@ -22,6 +22,12 @@ public struct FormField: Equatable, Sendable {
         case filePath
         /// One of `options`, chosen with ←/→ or space.
         case choice(options: [String])
+        /// Any of `options`: ←/→ move between them, space ticks or unticks.
+        case multiChoice(options: [String])
+        /// A whole number in a range, required or not (money, which may be negative for a loss).
+        case integer(minimum: Int64, maximum: Int64, required: Bool)
+        /// Text that may run over many lines; edited in `$EDITOR` or the in-app editor.
+        case longText(minLength: Int, maxLength: Int)
     }
 
     public let name: String
@@ -31,6 +37,8 @@ public struct FormField: Equatable, Sendable {
     public let hint: String?
     public var input: TextField
     public var choice: Int
+    /// The ticked options of a multi-choice field.
+    public var chosen: Set<Int> = []
     /// What the server said about this field; cleared as soon as the user edits it.
     public var serverProblems: [String] = []
 
@@ -49,7 +57,9 @@ public struct FormField: Equatable, Sendable {
     public var value: String {
         switch rule {
         case .choice(let options): options[choice]
+        case .multiChoice(let options): options.indices.filter(chosen.contains).map { options[$0] }.joined(separator: ",")
         case .currentPassword, .newPassword: input.text
+        case .longText: input.text.trimmingCharacters(in: .whitespacesAndNewlines)
         default: input.text.trimmingCharacters(in: .whitespaces)
         }
     }
@@ -82,13 +92,32 @@ public struct FormField: Equatable, Sendable {
             }
             return items.contains { $0.count > maxLength } ? ["items must be at most \(maxLength) characters"] : []
         case .filePath: return value.isEmpty ? ["is required: type the path of a file"] : []
-        case .choice: return []
+        case .choice, .multiChoice: return []
+        case .integer(let minimum, let maximum, let required):
+            guard !value.isEmpty else { return required ? ["is required"] : [] }
+            guard let number = Int64(value.replacingOccurrences(of: ",", with: "")), number >= minimum, number <= maximum else {
+                return ["must be a whole number from \(minimum) to \(maximum)"]
+            }
+            return []
+        case .longText(let minLength, let maxLength):
+            if value.count < minLength { return [value.isEmpty ? "is required" : "must be at least \(minLength) characters"] }
+            return value.count > maxLength ? ["must be at most \(maxLength) characters"] : []
         }
     }
 
     /// Typing edits the text; a choice field moves with ←/→ or space and takes a letter as the first
     /// option starting with it.
     mutating func edit(_ key: Key) -> Bool {
+        if case .multiChoice(let options) = rule {
+            switch key {
+            case .left: choice = (choice + options.count - 1) % options.count
+            case .right: choice = (choice + 1) % options.count
+            case .character(" "):
+                if chosen.contains(choice) { chosen.remove(choice) } else { chosen.insert(choice) }
+            default: return false
+            }
+            return true
+        }
         guard case .choice(let options) = rule else { return input.handle(key) }
         switch key {
         case .left: choice = (choice + options.count - 1) % options.count
@@ -145,7 +174,7 @@ public struct Form: Equatable, Sendable {
     mutating func edit(_ key: Key) -> Bool {
         let before = fields[focus]
         guard fields[focus].edit(key) else { return false }
-        if fields[focus].input != before.input || fields[focus].choice != before.choice {
+        if fields[focus].input != before.input || fields[focus].choice != before.choice || fields[focus].chosen != before.chosen {
             fields[focus].serverProblems = []
         }
         return true

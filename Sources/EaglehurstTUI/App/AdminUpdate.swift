@@ -1,0 +1,104 @@
+import EaglehurstAPI
+
+/// The admin's screen: the moderation queue with a listing beside its changes, and users.
+extension App {
+    static func adminAction(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
+        switch (context, action) {
+        case (.adminQueue, .open):
+            guard let row = state.admin.listings.selectedItem else { return [] }
+            state.admin.detail = ListingDetailState(id: row.id, title: row.title)
+            return [.loadListing(id: row.id)]
+        case (.adminQueue, .approve), (.adminDetail, .approve):
+            guard let (id, title) = moderatedListing(state) else { return [] }
+            state.message = .info("Approving “\(title)”…")
+            return [.approveListing(id: id)]
+        case (.adminQueue, .reject), (.adminDetail, .reject):
+            guard let (id, title) = moderatedListing(state) else { return [] }
+            state.overlay = .prompt(Prompt(purpose: .rejectReason(listingID: id), title: "Reject “\(title)”", form: .reason("Reason")))
+        case (.adminQueue, .switchQueue):
+            state.admin.queue = state.admin.queue == .newListings ? .edits : .newListings
+            return restart(\.admin.listings, state: &state)
+        case (.adminQueue, .showUsers):
+            state.admin.tab = .users
+            state.message = nil
+            return state.admin.users.total == nil ? restart(\.admin.users, state: &state) : reload(&state)
+        case (.adminUsers, .showQueue):
+            state.admin.tab = .queue
+            state.message = nil
+            return reload(&state)
+        case (.adminDetail, .back):
+            state.admin.detail = nil
+            state.message = nil
+        case (.adminUsers, .verifyUser):
+            guard let user = state.admin.users.selectedItem else { return [] }
+            guard user.verificationStatus != .verified else {
+                state.message = .info("\(user.email) is already verified.")
+                return []
+            }
+            state.message = .info("Verifying \(user.email)…")
+            return [.verifyUser(id: user.id, verified: true)]
+        case (.adminUsers, .suspendUser):
+            guard let user = state.admin.users.selectedItem else { return [] }
+            if user.status == .suspended {
+                state.message = .info("Lifting the suspension of \(user.email)…")
+                return [.suspendUser(id: user.id, suspended: false, reason: nil)]
+            }
+            state.overlay = .prompt(Prompt(purpose: .suspendReason(userID: user.id), title: "Suspend \(user.email)", form: .reason("Reason")))
+        case (.adminUsers, .filter):
+            state.admin.userFilterForm = .userFilter(state.admin.userFilter)
+        case (.userFilter, .submit):
+            guard let form = state.admin.userFilterForm else { return [] }
+            state.admin.userFilterForm = nil
+            state.admin.userFilter = state.admin.userFilter.applying(form)
+            return restart(\.admin.users, state: &state)
+        case (.userFilter, .cancel):
+            state.admin.userFilterForm = nil
+        case (.adminQueue, .refresh), (.adminUsers, .refresh):
+            return reload(&state)
+        case (.adminQueue, .back), (.adminUsers, .back):
+            return goBack(&state)
+        default:
+            break
+        }
+        return []
+    }
+
+    /// The listing an approve or reject is about: the one opened, else the selected row.
+    private static func moderatedListing(_ state: AppState) -> (UUID, String)? {
+        if let detail = state.admin.detail { return (detail.id, detail.title) }
+        return state.admin.listings.selectedItem.map { ($0.id, $0.title) }
+    }
+
+    /// Words for the confirm dialog: what a dangerous action is about to act on.
+    static func dangerSubject(in context: Context, state: AppState) -> String? {
+        switch context {
+        case .adminQueue, .adminDetail: moderatedListing(state)?.1
+        case .adminUsers: state.admin.users.selectedItem?.email
+        case .myListings: state.seller.list.selectedItem?.title
+        default: nil
+        }
+    }
+
+    static func moderationAnswer(_ write: ListingWrite, _ result: Result<ListingDetail, RequestFailure>, state: inout AppState) -> [Effect] {
+        switch result {
+        case .success(let listing):
+            state.message = .ok(write == .approved ? "Approved “\(listing.title)”." : "Rejected “\(listing.title)”; the seller sees the reason.")
+            state.admin.detail = nil
+            return state.screen == .admin ? restart(\.admin.listings, state: &state) : []
+        case .failure(let failure):
+            state.message = .error("Could not \(write == .approved ? "approve" : "reject"): \(failure.summary)")
+            return []
+        }
+    }
+
+    static func userModeratedAnswer(_ result: Result<Account, RequestFailure>, state: inout AppState) {
+        switch result {
+        case .success(let user):
+            state.admin.users.update(where: { $0.id == user.id }) { $0 = user }
+            let what = user.status == .suspended ? "suspended" : user.verificationStatus == .verified ? "verified and active" : "active"
+            state.message = .ok("\(user.email) is \(what).")
+        case .failure(let failure):
+            state.message = .error("Could not change the user: \(failure.summary)")
+        }
+    }
+}

@@ -1,0 +1,371 @@
+import EaglehurstAPI
+import Foundation
+
+/// The listings screens: the browser, saved listings, the seller's listings and forms, and the admin's
+/// moderation queue and users. Moving through a table asks only for the pages it now needs.
+extension App {
+    // MARK: showing a screen
+
+    /// Opens a listings screen, or says who it is for. A list already loaded stays, and is revalidated.
+    static func showListingScreen(_ screen: ScreenID, state: inout AppState) -> [Effect] {
+        let role = state.account?.userType
+        switch screen {
+        case .saved where role != .buyer, .myListings where role != .seller, .admin where role != .admin:
+            let who = screen == .saved ? "buyers" : screen == .myListings ? "sellers" : "admins"
+            state.message = .info(state.account == nil ? "Sign in to see \(screen.title.lowercased())." : "\(screen.title) is for \(who).")
+            if state.account == nil { state.screen = .signin }
+            return []
+        default:
+            break
+        }
+        state.screen = screen
+        resizeLists(&state)
+        return reload(&state)
+    }
+
+    static func resizeLists(_ state: inout AppState) {
+        let height = Layout.tableViewportHeight(state.size)
+        state.browser.list.setViewportHeight(height)
+        state.saved.list.setViewportHeight(height)
+        state.seller.list.setViewportHeight(height)
+        state.admin.listings.setViewportHeight(height)
+        state.admin.users.setViewportHeight(height)
+    }
+
+    /// Asks again for the current screen's rows, keeping what is shown until the answers come.
+    static func reload(_ state: inout AppState) -> [Effect] {
+        switch state.screen {
+        case .listings:
+            if let detail = state.browser.detail { return [.loadListing(id: detail.id)] }
+            return reloadPages(\.browser.list, state: &state)
+        case .saved: return reloadPages(\.saved.list, state: &state)
+        case .myListings: return reloadPages(\.seller.list, state: &state)
+        case .admin: return state.admin.tab == .queue ? reloadPages(\.admin.listings, state: &state) : reloadPages(\.admin.users, state: &state)
+        default: return []
+        }
+    }
+
+    private static func reloadPages<Item>(_ path: WritableKeyPath<AppState, PagedList<Item>>, state: inout AppState) -> [Effect] {
+        let pages = state[keyPath: path].markAllForReload()
+        return pages.compactMap { pageEffect(for: path, page: $0, state: state) }
+    }
+
+    /// The page requests the list at `path` needs for its window now.
+    static func fetchPages<Item>(_ path: WritableKeyPath<AppState, PagedList<Item>>, state: inout AppState) -> [Effect] {
+        state[keyPath: path].pagesToFetch().compactMap { pageEffect(for: path, page: $0, state: state) }
+    }
+
+    private static func pageEffect<Item>(for path: WritableKeyPath<AppState, PagedList<Item>>, page: Int, state: AppState) -> Effect? {
+        let list = state[keyPath: path]
+        let (size, generation) = (list.pageSize, list.generation)
+        switch path {
+        case \AppState.browser.list: return .loadListingPage(.browse(state.browser.query), page: page, perPage: size, generation: generation)
+        case \AppState.seller.list: return .loadListingPage(.mine, page: page, perPage: size, generation: generation)
+        case \AppState.admin.listings: return .loadListingPage(.moderation(state.admin.queue), page: page, perPage: size, generation: generation)
+        case \AppState.saved.list: return .loadSavedPage(page: page, perPage: size, generation: generation)
+        case \AppState.admin.users: return .loadUsersPage(state.admin.userFilter, page: page, perPage: size, generation: generation)
+        default: return nil
+        }
+    }
+
+    /// Starts a list over (a new query) and asks for its first page.
+    static func restart<Item>(_ path: WritableKeyPath<AppState, PagedList<Item>>, state: inout AppState) -> [Effect] {
+        state[keyPath: path].reset()
+        state[keyPath: path].setViewportHeight(Layout.tableViewportHeight(state.size))
+        return fetchPages(path, state: &state)
+    }
+
+    // MARK: keys
+
+    static func listingsAction(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
+        switch action {
+        case .down, .up, .pageDown, .pageUp, .top, .bottom:
+            return move(action, in: context, state: &state)
+        case .goListings: return show(.listings, state: &state)
+        case .goSaved: return show(.saved, state: &state)
+        case .goMyListings: return show(.myListings, state: &state)
+        case .goAdmin: return show(.admin, state: &state)
+        default:
+            break
+        }
+        switch context {
+        case .listings, .listingsSearch, .listingsFilter: return browserAction(action, in: context, state: &state)
+        case .listingDetail: return detailAction(action, state: &state)
+        case .saved: return savedAction(action, state: &state)
+        case .myListings, .listingForm, .mediaForm, .analytics: return sellerAction(action, in: context, state: &state)
+        case .adminQueue, .adminDetail, .adminUsers, .userFilter: return adminAction(action, in: context, state: &state)
+        case .prompt: return promptAction(action, state: &state)
+        case .textEditor: return textEditorAction(action, state: &state)
+        default: return []
+        }
+    }
+
+    private static func move(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
+        func step(_ cursor: inout ListCursor) {
+            switch action {
+            case .down: cursor.moveDown()
+            case .up: cursor.moveUp()
+            case .pageDown: cursor.pageDown()
+            case .pageUp: cursor.pageUp()
+            case .top: cursor.moveToTop()
+            case .bottom: cursor.moveToBottom()
+            default: break
+            }
+        }
+        switch context {
+        case .listings, .listingsSearch:
+            step(&state.browser.list.cursor)
+            return fetchPages(\.browser.list, state: &state)
+        case .saved:
+            step(&state.saved.list.cursor)
+            return fetchPages(\.saved.list, state: &state)
+        case .myListings:
+            step(&state.seller.list.cursor)
+            return fetchPages(\.seller.list, state: &state)
+        case .adminQueue:
+            step(&state.admin.listings.cursor)
+            return fetchPages(\.admin.listings, state: &state)
+        case .adminUsers:
+            step(&state.admin.users.cursor)
+            return fetchPages(\.admin.users, state: &state)
+        case .listingDetail, .adminDetail:
+            scrollDetail(by: action == .down ? 1 : action == .up ? -1 : 0, state: &state)
+            return []
+        default:
+            return []
+        }
+    }
+
+    private static func scrollDetail(by rows: Int, state: inout AppState) {
+        func scroll(_ detail: inout ListingDetailState?) {
+            guard var open = detail else { return }
+            open.scroll = max(0, open.scroll + rows)
+            detail = open
+        }
+        switch state.screen {
+        case .listings: scroll(&state.browser.detail)
+        case .saved: scroll(&state.saved.detail)
+        case .admin: scroll(&state.admin.detail)
+        case .myListings:
+            if case .detail(var detail) = state.seller.panel {
+                detail.scroll = max(0, detail.scroll + rows)
+                state.seller.panel = .detail(detail)
+            }
+        default: break
+        }
+    }
+
+    // MARK: browser
+
+    private static func browserAction(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
+        switch (context, action) {
+        case (.listings, .open):
+            guard let row = state.browser.list.selectedItem else { return [] }
+            state.browser.detail = ListingDetailState(id: row.id, title: row.title)
+            return [.loadListing(id: row.id)]
+        case (.listings, .search):
+            state.browser.search = TextField(state.browser.query.text)
+        case (.listingsSearch, .run):
+            state.browser.search = nil
+            return settleSearch(generation: state.browser.searchGeneration, force: true, state: &state)
+        case (.listingsSearch, .cancel):
+            state.browser.search = nil
+            guard !state.browser.query.text.isEmpty else { return [] }
+            state.browser.query.text = ""
+            return restart(\.browser.list, state: &state)
+        case (.listings, .filter):
+            state.browser.filters = .listingFilters(state.browser.query)
+        case (.listingsFilter, .submit):
+            guard var form = state.browser.filters else { return [] }
+            guard form.validateForSubmit() else {
+                state.browser.filters = form
+                state.message = .error("Please fix the marked fields.")
+                return []
+            }
+            state.browser.filters = nil
+            state.browser.query = state.browser.query.applying(form)
+            state.message = nil
+            return restart(\.browser.list, state: &state)
+        case (.listingsFilter, .cancel):
+            state.browser.filters = nil
+        case (.listings, .sort):
+            state.browser.query.sort = state.browser.query.sort.next
+            return restart(\.browser.list, state: &state)
+        case (.listings, .clearFilters):
+            let sort = state.browser.query.sort
+            state.browser.query = BrowseQuery()
+            state.browser.query.sort = sort
+            return restart(\.browser.list, state: &state)
+        case (.listings, .toggleSave):
+            guard let row = state.browser.list.selectedItem else { return [] }
+            return toggleSave(id: row.id, title: row.title, isSaved: row.isSaved == true, context: .listings, state: &state)
+        case (.listings, .unsave):
+            guard let row = state.browser.list.selectedItem else { return [] }
+            return [.unsaveListing(id: row.id)]
+        case (.listings, .refresh):
+            return reload(&state)
+        case (.listings, .back):
+            return goBack(&state)
+        default:
+            break
+        }
+        return []
+    }
+
+    /// A keystroke in the search line: the table follows once typing pauses. Nil when the key is
+    /// not one the line edits with.
+    static func editSearch(_ key: Key, state: inout AppState) -> [Effect]? {
+        guard state.context == .listingsSearch, var field = state.browser.search else { return nil }
+        let before = field.text
+        guard field.handle(key) else { return nil }
+        state.browser.search = field
+        guard field.text != before else { return [] }
+        state.browser.searchGeneration += 1
+        return [.settleSearch(generation: state.browser.searchGeneration)]
+    }
+
+    /// Sends the typed search once typing has paused (or at once, `force`), unless it is already the query.
+    static func settleSearch(generation: Int, force: Bool = false, state: inout AppState) -> [Effect] {
+        guard force || generation == state.browser.searchGeneration else { return [] }
+        let text = (state.browser.search?.text ?? state.browser.query.text).trimmingCharacters(in: .whitespaces)
+        guard text != state.browser.query.text else { return [] }
+        state.browser.query.text = text
+        return restart(\.browser.list, state: &state)
+    }
+
+    /// Saving asks for an optional note; unsaving asks to confirm, since the note goes with it.
+    static func toggleSave(id: UUID, title: String, isSaved: Bool, context: Context, state: inout AppState) -> [Effect] {
+        guard state.account?.userType == .buyer else {
+            state.message = .info(state.account == nil ? "Sign in as a buyer to save listings." : "Only buyers save listings.")
+            return []
+        }
+        if isSaved {
+            state.overlay = .confirm(ConfirmDialog(question: "Remove “\(title)” from your saved listings?", action: .unsave, context: context))
+        } else {
+            state.overlay = .prompt(Prompt(purpose: .saveNote(listingID: id), title: "Save “\(title)”", form: .note()))
+        }
+        return []
+    }
+
+    // MARK: a listing opened
+
+    private static func detailAction(_ action: Action, state: inout AppState) -> [Effect] {
+        switch action {
+        case .back:
+            switch state.screen {
+            case .listings: state.browser.detail = nil
+            case .saved: state.saved.detail = nil
+            case .myListings: state.seller.panel = nil
+            default: break
+            }
+            state.message = nil
+        case .refresh:
+            guard let id = openDetail(state)?.id else { return [] }
+            return [.loadListing(id: id)]
+        case .toggleSave:
+            guard let detail = openDetail(state) else { return [] }
+            return toggleSave(id: detail.id, title: detail.title, isSaved: detail.listing?.isSaved == true, context: .listingDetail, state: &state)
+        case .unsave:
+            guard let detail = openDetail(state) else { return [] }
+            return [.unsaveListing(id: detail.id)]
+        default:
+            break
+        }
+        return []
+    }
+
+    static func openDetail(_ state: AppState) -> ListingDetailState? {
+        switch state.screen {
+        case .listings: return state.browser.detail
+        case .saved: return state.saved.detail
+        case .admin: return state.admin.detail
+        case .myListings:
+            if case .detail(let detail) = state.seller.panel { return detail }
+            return nil
+        default: return nil
+        }
+    }
+
+    // MARK: saved
+
+    private static func savedAction(_ action: Action, state: inout AppState) -> [Effect] {
+        guard let row = state.saved.list.selectedItem else {
+            if action == .back { return goBack(&state) }
+            if action == .refresh { return reload(&state) }
+            return []
+        }
+        switch action {
+        case .open:
+            state.saved.detail = ListingDetailState(id: row.listingId, title: row.listing.title)
+            return [.loadListing(id: row.listingId)]
+        case .toggleSave:
+            return toggleSave(id: row.listingId, title: row.listing.title, isSaved: true, context: .saved, state: &state)
+        case .unsave:
+            return [.unsaveListing(id: row.listingId)]
+        case .refresh:
+            return reload(&state)
+        case .back:
+            return goBack(&state)
+        default:
+            return []
+        }
+    }
+
+    // MARK: prompt and text editor
+
+    private static func promptAction(_ action: Action, state: inout AppState) -> [Effect] {
+        guard case .prompt(var prompt) = state.overlay else { return [] }
+        guard action == .submit else {
+            state.overlay = nil
+            return []
+        }
+        guard prompt.form.validateForSubmit() else {
+            state.overlay = .prompt(prompt)
+            return []
+        }
+        state.overlay = nil
+        let text = prompt.form.fields[0].value
+        switch prompt.purpose {
+        case .saveNote(let id):
+            state.message = .info("Saving…")
+            return [.saveListing(id: id, notes: text.isEmpty ? nil : text)]
+        case .rejectReason(let id):
+            state.message = .info("Rejecting…")
+            return [.rejectListing(id: id, reason: text)]
+        case .suspendReason(let id):
+            state.message = .info("Suspending…")
+            return [.suspendUser(id: id, suspended: true, reason: text)]
+        }
+    }
+
+    private static func textEditorAction(_ action: Action, state: inout AppState) -> [Effect] {
+        guard case .textEditor(let editor) = state.overlay else { return [] }
+        state.overlay = nil
+        if action == .done { setLongText(editor.area.text, field: editor.field, state: &state) }
+        return []
+    }
+
+    static func setLongText(_ text: String, field: String, state: inout AppState) {
+        guard case .form(var editor) = state.seller.panel else { return }
+        editor.form[field].input.setText(text)
+        editor.form[field].serverProblems = []
+        state.seller.panel = .form(editor)
+    }
+
+    /// Typing in an overlay's field (a prompt or the text editor).
+    static func editOverlay(_ key: Key, state: inout AppState) -> Bool {
+        switch state.overlay {
+        case .prompt(var prompt):
+            guard prompt.form.edit(key) else { return false }
+            state.overlay = .prompt(prompt)
+            return true
+        case .textEditor(var editor):
+            guard editor.area.handle(key) else { return false }
+            editor.area.keepCursorVisible(height: Layout.textEditorHeight(state.size))
+            state.overlay = .textEditor(editor)
+            return true
+        default:
+            return false
+        }
+    }
+}
