@@ -25,7 +25,7 @@ public struct EffectRunner: Sendable {
     public init(serverURL: URL, transport: any ClientTransport, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250)) {
         let client = Client(
             serverURL: serverURL, transport: transport,
-            middlewares: [ResponseNotesMiddleware(), SessionMiddleware(keeper: session)]
+            middlewares: [ResponseNotesMiddleware(), ConditionalRequestMiddleware(), SessionMiddleware(keeper: session)]
         )
         self.init(client: client, session: session, cache: cache, searchPause: searchPause)
     }

@@ -32,7 +32,7 @@ extension App {
         drawTitleLine("My listings", right: position(seller.list), y: body.top, theme: theme, into: &frame)
         let now = seller.receivedAt ?? Date()
         let columns = [
-            Column(title: "Status", width: 10), Column(title: "Title"), Column(title: "Price", width: 11, alignment: .right),
+            Column(title: "Status", width: 12), Column(title: "Title"), Column(title: "Price", width: 11, alignment: .right),
             Column(title: "Views", width: 6, alignment: .right), Column(title: "Updated", width: 7, alignment: .right),
         ]
         drawTable(columns: columns, cursor: seller.list.cursor, top: body.top + 1, theme: theme, into: &frame) { row in
@@ -85,9 +85,7 @@ extension App {
         frame.write(Sparkline.render(days.map(\.count), width: width), x: 2, y: y, style: theme[.statusOK])
         y += 1
         if let first = days.suffix(width).first, let last = days.last {
-            let from = first.date.description.prefix(10), to = last.date.description.prefix(10)
-            frame.write(String(from), x: 2, y: y, style: theme[.textDim])
-            frame.write(String(to), x: 2 + max(0, min(width, days.count) - to.count), y: y, style: theme[.textDim])
+            frame.write("\(first.date.description.prefix(10)) → \(last.date.description.prefix(10))", x: 2, y: y, style: theme[.textDim])
             y += 1
         }
         frame.write("most in a day: \(days.map(\.count).max() ?? 0)", x: 2, y: y, style: theme[.textDim])

@@ -1,0 +1,154 @@
+@testable import EaglehurstTUI
+import EaglehurstClient
+import Foundation
+import Synchronization
+import XCTest
+
+/// The model cache, alone and under the effect runner over a stub server: 304 reuse, writes that
+/// invalidate, and the last data kept (marked stale) when the server is unreachable.
+final class ModelCacheTests: XCTestCase {
+    struct Offline: Error {}
+
+    func testAValueIsRevalidatedWithItsETagAndKeptOn304() async throws {
+        let cache = ModelCache()
+        let key = CacheKey(.listing, "1")
+        let first = try await cache.load(key, as: String.self) { etag in
+            XCTAssertNil(etag, "nothing stored, so nothing to match")
+            return .modified("v1 body", etag: "\"v1\"")
+        }
+        XCTAssertEqual(first.value, "v1 body")
+        XCTAssertEqual(first.freshness, .fetched)
+        let second = try await cache.load(key, as: String.self) { etag in
+            XCTAssertEqual(etag, "\"v1\"")
+            return .notModified
+        }
+        XCTAssertEqual(second.value, "v1 body")
+        XCTAssertEqual(second.freshness, .revalidated)
+    }
+
+    func testAFailureGivesTheLastValueStaleOrThrowsWhenThereIsNone() async throws {
+        let cache = ModelCache()
+        let key = CacheKey(.browsePage, "page=1")
+        do {
+            _ = try await cache.load(key, as: Int.self) { _ in throw Offline() }
+            XCTFail("nothing stored: the error comes through")
+        } catch is Offline {}
+        _ = try await cache.load(key, as: Int.self) { _ in .modified(42, etag: nil) }
+        let stale = try await cache.load(key, as: Int.self) { _ in throw Offline() }
+        XCTAssertEqual(stale.value, 42)
+        XCTAssertTrue(stale.isStale)
+        XCTAssertTrue(stale.failure is Offline)
+    }
+
+    func testInvalidationForgetsByKeyAndByKind() async throws {
+        let cache = ModelCache()
+        await cache.store("a", etag: "\"a\"", for: CacheKey(.listing, "1"))
+        await cache.store("b", for: CacheKey(.listing, "2"))
+        await cache.store("p1", for: CacheKey(.savedPage, "page=1"))
+        await cache.store("p2", for: CacheKey(.savedPage, "page=2"))
+        await cache.store("m", for: CacheKey(.myListingsPage, "page=1"))
+        await cache.invalidate(CacheKey(.listing, "1"))
+        await cache.invalidate(kinds: [.savedPage])
+        let one = await cache.peek(CacheKey(.listing, "1"), as: String.self)
+        let two = await cache.peek(CacheKey(.listing, "2"), as: String.self)
+        let saved = await cache.peek(CacheKey(.savedPage, "page=2"), as: String.self)
+        let mine = await cache.peek(CacheKey(.myListingsPage, "page=1"), as: String.self)
+        XCTAssertNil(one)
+        XCTAssertEqual(two, "b")
+        XCTAssertNil(saved)
+        XCTAssertEqual(mine, "m")
+        let etag = await cache.etag(for: CacheKey(.listing, "1"))
+        XCTAssertNil(etag, "an invalidated entry sends no If-None-Match")
+    }
+
+    func testTheLeastRecentlyUsedGoFirstBeyondCapacity() async throws {
+        let cache = ModelCache(capacity: 3)
+        for n in 1...3 { await cache.store(n, for: CacheKey(.browsePage, "\(n)")) }
+        _ = try await cache.load(CacheKey(.browsePage, "1"), as: Int.self) { _ in .notModified }
+        await cache.store(4, for: CacheKey(.browsePage, "4"))
+        let count = await cache.count
+        let first = await cache.peek(CacheKey(.browsePage, "1"), as: Int.self)
+        let second = await cache.peek(CacheKey(.browsePage, "2"), as: Int.self)
+        XCTAssertEqual(count, 3)
+        XCTAssertEqual(first, 1, "used just now, so kept")
+        XCTAssertNil(second, "the least recently used went")
+    }
+
+    // MARK: through the runner
+
+    /// A listing server whose detail answers 304 to the current ETag, and can be switched off.
+    final class ListingServer: Sendable {
+        let online = Mutex(true)
+        let version = Mutex(1)
+
+        func answer(_ request: StubTransport.Request) -> StubTransport.Answer {
+            guard online.withLock({ $0 }) else { return .unreachable }
+            let tag = "\"v\(version.withLock { $0 })\""
+            switch request.operationID {
+            case "listingsGet":
+                if request.ifNoneMatch == tag { return .empty(status: 304) }
+                return .json(status: 200, body: ListingFixture.detailJSON(1), headers: ["ETag": tag])
+            case "listingsBrowse":
+                if request.ifNoneMatch == tag { return .empty(status: 304) }
+                return ListingFixture.browseAnswer(request, total: 3, etag: tag)
+            case "listingsSave":
+                version.withLock { $0 += 1 }
+                return .json(status: 201, body: #"{"listing_id":"\#(ListingFixture.id(1))","listing":\#(ListingFixture.summaryJSON(1, saved: true)),"saved_at":"2025-11-26T09:00:00Z"}"#)
+            default:
+                return .unreachable
+            }
+        }
+    }
+
+    func testTheRunnerRevalidatesReusesOn304AndSaveInvalidates() async throws {
+        let server = ListingServer()
+        let stub = StubTransport { server.answer($0) }
+        let (runner, _) = try await makeRunner(stub)
+        let id = ListingFixture.uuid(1)
+        guard case .listingLoaded(_, .success(let first)) = await runner.perform(.loadListing(id: id)) else { return XCTFail() }
+        guard case .listingLoaded(_, .success(let second)) = await runner.perform(.loadListing(id: id)) else { return XCTFail() }
+        XCTAssertEqual(first, second, "the 304 answer reuses the stored listing")
+        XCTAssertEqual(stub.requests("listingsGet").map(\.ifNoneMatch), [nil, "\"v1\""])
+
+        _ = await runner.perform(.saveListing(id: id, notes: nil))
+        _ = await runner.perform(.loadListing(id: id))
+        XCTAssertNil(stub.requests("listingsGet").last?.ifNoneMatch, "a save invalidates the listing: asked for in full")
+
+        let page = Effect.loadListingPage(.browse(BrowseQuery()), page: 1, perPage: 50, generation: 0)
+        _ = await runner.perform(page)
+        guard case .listingPageLoaded(_, _, _, .success(let again)) = await runner.perform(page) else { return XCTFail() }
+        XCTAssertEqual(again.items.count, 3)
+        XCTAssertEqual(stub.requests("listingsBrowse").map(\.ifNoneMatch), [nil, "\"v2\""], "pages are revalidated too")
+        _ = await runner.perform(.saveListing(id: id, notes: nil))
+        _ = await runner.perform(page)
+        XCTAssertNil(stub.requests("listingsBrowse").last?.ifNoneMatch, "a save invalidates browse pages (their saved flags)")
+    }
+
+    func testTheRunnerGivesTheLastDataStaleWhenTheServerIsUnreachable() async throws {
+        let server = ListingServer()
+        let (runner, _) = try await makeRunner(StubTransport { server.answer($0) })
+        let id = ListingFixture.uuid(1)
+        _ = await runner.perform(.loadListing(id: id))
+        server.online.withLock { $0 = false }
+        guard case .listingLoaded(_, .success(let stale)) = await runner.perform(.loadListing(id: id)) else { return XCTFail("the last copy comes back") }
+        XCTAssertTrue(stale.isStale)
+        guard case .listingLoaded(_, .failure(.unreachable)) = await runner.perform(.loadListing(id: ListingFixture.uuid(2))) else {
+            return XCTFail("a listing never seen is a failure")
+        }
+        var app = Harness.signedIn("buyer")
+        app.press(":listings<enter>")
+        app.state.browser.detail = ListingDetailState(id: id, title: "Listing 1")
+        app.send(.listingLoaded(id: id, .success(stale)))
+        XCTAssertTrue(app.lines[2].contains("Listing 1  stale"), app.lines[2])
+        XCTAssertTrue(app.statusBar.contains(" stale "), app.statusBar)
+    }
+
+    func testSigningInEmptiesTheCache() async throws {
+        let stub = StubTransport(answers: ["authLogin": .json(status: 200, body: Fixture.tokensJSON())])
+        let (runner, _) = try await makeRunner(stub)
+        await runner.cache.store("someone else's", for: CacheKey(.listing, "1"))
+        _ = await runner.perform(.signIn(email: "bob@example.com", password: "pw"))
+        let count = await runner.cache.count
+        XCTAssertEqual(count, 0, "the last user's saved flags and confidential fields go")
+    }
+}
