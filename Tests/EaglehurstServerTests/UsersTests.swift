@@ -358,6 +358,24 @@ final class UsersTests: XCTestCase {
         }
     }
 
+    func testAvatarURLServesThePictureToSignedInUsers() async throws {
+        try await forEachDatabase { server in
+            let owner = try await TestAccounts.signUp(server, email: "face@example.com", type: "seller")
+            let viewer = try await TestAccounts.signUp(server, email: "viewer@example.com", type: "buyer")
+            let missing = try await server.request(.GET, "/users/\(owner.userID)/avatar", bearer: viewer.token)
+            try assertProblem(missing, status: 404)
+            _ = try await server.upload("/users/upload-avatar", avatarForm(Self.jpeg, fileName: "me.jpg"), bearer: owner.token)
+            let profile = try await server.request(.GET, "/users/profile", bearer: owner.token)
+            let url = try XCTUnwrap(try profile.json()["avatar_url"] as? String)
+            let picture = try await server.request(.GET, "/" + url, bearer: viewer.token)
+            XCTAssertEqual(picture.status, 200, picture.text)
+            XCTAssertEqual(picture.headers.first(name: .contentType), "image/jpeg")
+            XCTAssertEqual(picture.body, Self.jpeg)
+            let anonymous = try await server.request(.GET, "/" + url)
+            XCTAssertEqual(anonymous.status, 401)
+        }
+    }
+
     func testAvatarTypeIsCheckedByContentNotName() async throws {
         try await forEachDatabase { server in
             let account = try await TestAccounts.signUp(server, email: "face@example.com", type: "buyer")
