@@ -68,7 +68,7 @@ public actor ModelCache {
     private var entries: [CacheKey: Entry] = [:]
     private var clock: UInt64 = 0
 
-    public init(capacity: Int = 512) {
+    public init(capacity: Int = 256) {
         self.capacity = max(1, capacity)
     }
 

@@ -10,8 +10,8 @@ extension App {
         var alignment: TextWidth.Alignment = .left
     }
 
-    /// The table's rows: which of `count` rows are visible, and each visible row's cells (nil while
-    /// its page is on the way). Returns the row under the table for a note about the selection.
+    /// The table's header and visible rows; `cells` gives a row's texts and style, or nil while its
+    /// page is on the way (drawn as a placeholder).
     static func drawTable(
         columns: [Column], cursor: ListCursor, top: Int, theme: Theme, focused: Bool = true, into frame: inout Frame,
         cells: (Int) -> (texts: [String], style: Style?)?
@@ -69,7 +69,7 @@ extension App {
         frame.write(right, x: frame.size.width - rightWidth - 1, y: y, style: theme[.textDim])
     }
 
-    static func listStateLine<Item>(_ list: PagedList<Item>, empty: String, state: AppState) -> (String, Style.Kind)? {
+    static func listStateLine<Item>(_ list: PagedList<Item>, empty: String, state: AppState) -> (String, FootnoteKind)? {
         if list.total == nil, list.isLoading { return ("\(spinner(state)) loading…", .busy) }
         if list.isEmpty { return (empty, .dim) }
         if list.isStale { return ("stale: the latest request failed; these rows are from before", .stale) }
@@ -128,7 +128,7 @@ extension App {
         }, body: body, theme: theme, into: &frame)
     }
 
-    static func drawFootnote(_ note: (String, Style.Kind)?, body: Body, theme: Theme, into frame: inout Frame) {
+    static func drawFootnote(_ note: (String, FootnoteKind)?, body: Body, theme: Theme, into frame: inout Frame) {
         guard let (text, kind) = note else { return }
         let style: Style
         switch kind {
@@ -284,7 +284,5 @@ extension App {
     }
 }
 
-extension Style {
-    /// How a footnote under a table reads.
-    enum Kind { case busy, dim, stale, error }
-}
+/// How the note under a table reads.
+enum FootnoteKind { case busy, dim, stale, error }

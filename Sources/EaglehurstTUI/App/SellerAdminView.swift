@@ -42,7 +42,7 @@ extension App {
                         seller.list.isStale ? theme[.stale] : statusStyle(item.status, theme: theme))
             }
         }
-        let note: (String, Style.Kind)? = seller.list.selectedItem.flatMap { item in
+        let note: (String, FootnoteKind)? = seller.list.selectedItem.flatMap { item in
             if let reason = item.rejectionReason, item.status == .rejected { return ("Rejected: \(reason) — e edits, p submits again", .error) }
             if item.hasPendingEdits == true { return ("✎ changes wait for an admin; buyers see the approved version", .dim) }
             if item.status == .draft { return ("A draft: p submits it for approval", .dim) }
@@ -169,7 +169,7 @@ extension App {
                  admin.users.isStale ? theme[.stale] : user.status == .suspended ? theme[.statusError] : nil)
             }
         }
-        let note: (String, Style.Kind)? = admin.users.selectedItem.flatMap { user in
+        let note: (String, FootnoteKind)? = admin.users.selectedItem.flatMap { user in
             user.suspensionReason.map { ("Suspended: \($0)", .error) }
         }
         drawFootnote(listStateLine(admin.users, empty: "No users match.", state: state) ?? note, body: body, theme: theme, into: &frame)

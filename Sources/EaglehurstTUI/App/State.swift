@@ -171,6 +171,11 @@ public struct ServerInfo: Equatable, Sendable {
     public var url: URL
     public var isEmbedded: Bool
 
+    public init(url: URL, isEmbedded: Bool) {
+        self.url = url
+        self.isEmbedded = isEmbedded
+    }
+
     /// `host:port` as the status bar shows it.
     public var hostLabel: String {
         guard let host = url.host else { return url.absoluteString }
