@@ -90,6 +90,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Figures, not tests: `Benchmarks/tui-browser` builds and runs it in release.
+        .executableTarget(
+            name: "eaglehurst-tui-bench",
+            dependencies: [
+                "EaglehurstTUI", "EaglehurstClient",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Benchmarks/tui-bench"
+        ),
         .target(
             name: "EaglehurstTestSupport",
             dependencies: [
