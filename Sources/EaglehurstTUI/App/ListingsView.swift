@@ -235,7 +235,9 @@ extension App {
         row("Tenure", listing.tenure?.rawValue)
         row("Established", listing.yearEstablished.map(String.init))
         row("Reason to sell", listing.reasonForSale)
-        row("Views · saves", "\(listing.viewCount ?? 0) · \(listing.saveCount ?? 0)")
+        if listing.viewCount != nil || listing.saveCount != nil {
+            row("Views · saves", "\(listing.viewCount ?? 0) · \(listing.saveCount ?? 0)")
+        }
         blank()
         heading("Description")
         for paragraph in listing.description.components(separatedBy: "\n") {

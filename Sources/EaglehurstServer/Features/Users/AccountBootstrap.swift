@@ -43,7 +43,38 @@ public enum AccountBootstrap {
                 on: app, email: account.email, password: account.password,
                 kind: User.Kind(rawValue: account.role)!, firstName: first, lastName: last)
         }
+        try await seedDemoListings(on: app)
         return demoAccounts
+    }
+
+    /// The demo seller's listings: published ones to browse and search, and one waiting for the admin.
+    /// Added once: a seller who already has listings is left as they are.
+    static func seedDemoListings(on app: Application) async throws {
+        let email = demoAccounts.first { $0.role == "seller" }!.email
+        guard let seller = try await User.query(on: app.db).filter(\.$email == email).first() else { return }
+        let sellerID = try seller.requireID()
+        guard try await Listing.query(on: app.db).filter(\.$seller.$id == sellerID).count() == 0 else { return }
+        let now = Date()
+        try await app.db.transaction { db in
+            for (index, demo) in DemoListing.all.enumerated() {
+                let listing = Listing()
+                listing.fields = demo.fields
+                listing.status = .published
+                listing.viewCount = (index * 37) % 211
+                listing.saveCount = 0
+                // Spread over the last weeks so "newest" has an order and ages differ.
+                listing.publishedAt = now.addingTimeInterval(-Double(index) * 36 * 3600)
+                listing.$seller.id = sellerID
+                try await listing.create(on: db)
+            }
+            let pending = Listing()
+            pending.fields = DemoListing.waiting.fields
+            pending.status = .pendingApproval
+            pending.viewCount = 0
+            pending.saveCount = 0
+            pending.$seller.id = sellerID
+            try await pending.create(on: db)
+        }
     }
 
     static func createUser(
@@ -65,4 +96,64 @@ public enum AccountBootstrap {
 public struct BootstrapError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+}
+
+/// Realistic listings for the demo: made from a few towns, kinds of practice and figures.
+struct DemoListing {
+    let fields: ListingRules.Fields
+
+    private static let places: [(town: String, region: String, postcode: String)] = [
+        ("Leeds", "Yorkshire and the Humber", "LS1 4AP"), ("Harrogate", "Yorkshire and the Humber", "HG1 2RL"),
+        ("Manchester", "North West", "M2 5DB"), ("Chester", "North West", "CH1 2HT"), ("Bristol", "South West", "BS1 5TR"),
+        ("Exeter", "South West", "EX1 1HB"), ("Norwich", "East of England", "NR2 1TL"), ("Cambridge", "East of England", "CB2 3QZ"),
+        ("Birmingham", "West Midlands", "B3 2PP"), ("Nottingham", "East Midlands", "NG1 5FS"), ("Brighton", "South East", "BN1 1UB"),
+        ("Oxford", "South East", "OX1 2JD"), ("Newcastle upon Tyne", "North East", "NE1 7RU"), ("Camden", "London", "NW1 7JR"),
+        ("Croydon", "London", "CR0 1NX"), ("Edinburgh", "Scotland", "EH2 4AD"), ("Cardiff", "Wales", "CF10 1EP"),
+        ("Belfast", "Northern Ireland", "BT1 5GS"),
+    ]
+
+    private static let kinds: [(type: String, name: String, about: String, basePrice: Int64, baseRevenue: Int64)] = [
+        ("pharmacy", "Community pharmacy", "An NHS community pharmacy with a steady prescription volume, a consultation room and a busy over-the-counter trade.", 420_000, 1_350_000),
+        ("dental_practice", "Dental practice", "A mixed NHS and private dental practice with modern surgeries, digital X-ray and a loyal patient list.", 780_000, 1_100_000),
+        ("gp_practice", "GP surgery premises", "Purpose-built GP surgery premises let to a long-standing partnership, with room for additional clinical services.", 1_250_000, 640_000),
+        ("optician", "Independent opticians", "A well-regarded independent opticians with two testing rooms, OCT scanning and a strong frame and contact lens business.", 310_000, 720_000),
+        ("clinic", "Physiotherapy clinic", "A private physiotherapy and sports injury clinic with four treatment rooms, a rehab gym and insurer recognition.", 265_000, 540_000),
+        ("care_home", "Residential care home", "A registered residential care home rated Good, with en-suite rooms, landscaped gardens and high occupancy.", 2_400_000, 1_900_000),
+        ("veterinary_practice", "Veterinary practice", "A small-animal veterinary practice with an operating theatre, in-house lab and a growing pet health plan.", 950_000, 1_250_000),
+        ("other", "Hearing care centre", "An audiology and hearing care centre with soundproof booths, ear wax removal and a strong referral network.", 185_000, 390_000),
+    ]
+
+    private static let reasons = ["Retirement", "Relocation abroad", "Owner focusing on another practice", "Partner dissolution", "Health reasons"]
+    private static let tradingSuffixes = ["Ltd", "Healthcare Ltd", "& Partners", "Group Ltd"]
+
+    /// Three dozen published listings: every kind of practice, spread over the regions.
+    static let all: [DemoListing] = (0..<36).map { index in
+        let kind = kinds[index % kinds.count]
+        let place = places[(index * 5) % places.count]
+        let step = Int64((index * 7) % 11)
+        let price = kind.basePrice + step * kind.basePrice / 20
+        let revenue = kind.baseRevenue + step * kind.baseRevenue / 25
+        let margin: Int64 = index % 9 == 4 ? -2 : 8 + step
+        return DemoListing(fields: ListingRules.Fields(
+            title: "\(kind.name) in \(place.town)",
+            description: "\(kind.about) Located in \(place.town) with good transport links and parking. "
+                + "Established staff who are happy to stay on, and a seller willing to support a handover.",
+            businessType: kind.type, location: place.town, region: place.region,
+            askingPrice: price, annualRevenue: revenue, netProfit: revenue * margin / 100,
+            staffCount: 4 + (index * 3) % 23, tenure: index % 3 == 0 ? "freehold" : "leasehold",
+            yearEstablished: 1962 + (index * 13) % 58, reasonForSale: reasons[index % reasons.count],
+            exactAddress: "\(10 + index) High Street, \(place.town)", postcode: place.postcode,
+            tradingName: "\(place.town) \(kind.name.split(separator: " ").last!) \(tradingSuffixes[index % tradingSuffixes.count])"
+        ))
+    }
+
+    /// Waits for the admin in the moderation queue.
+    static let waiting = DemoListing(fields: ListingRules.Fields(
+        title: "Orthodontic practice in York",
+        description: "A specialist orthodontic practice with three chairs, an intraoral scanner and referrals from twenty local dentists.",
+        businessType: "dental_practice", location: "York", region: "Yorkshire and the Humber",
+        askingPrice: 1_150_000, annualRevenue: 1_480_000, netProfit: 310_000, staffCount: 14, tenure: "leasehold",
+        yearEstablished: 2004, reasonForSale: "Retirement", exactAddress: "3 Micklegate, York", postcode: "YO1 6JH",
+        tradingName: "York Orthodontics Ltd"
+    ))
 }
