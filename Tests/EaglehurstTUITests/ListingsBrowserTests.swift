@@ -232,3 +232,45 @@ final class ListingsBrowserTests: XCTestCase {
 }
 
 import Synchronization
+
+/// The buyer's saved listings: notes beside them, unsaving after a confirm, and the table following a resize.
+final class SavedListingsTests: XCTestCase {
+    func testSavedListingsShowNotesAndUnsaveAfterConfirming() async throws {
+        let item = { (n: Int, note: String) in
+            #"{"listing_id":"\#(ListingFixture.id(n))","listing":\#(ListingFixture.summaryJSON(n, saved: true)),"notes":"\#(note)","saved_at":"2025-11-24T09:30:00Z"}"#
+        }
+        let page = #"{"items":[\#(item(1, "Call the agent Monday")),\#(item(2, "Too far"))],"page":1,"per_page":50,"total":2}"#
+        let stub = StubTransport(answers: ["listingsSaved": .json(status: 200, body: page), "listingsUnsave": .empty(status: 204)])
+        let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
+        var app = Harness.signedIn("buyer")
+        app.press(":saved<enter>")
+        await app.run(runner)
+        app.state.saved.receivedAt = ListingFixture.now
+        app.render()
+        XCTAssertEqual(app.line(containing: "Listing 1 "), " Listing 1                 Dental       £450,001    2d Call the agent Monday")
+        XCTAssertEqual(app.trimmed(app.lines[20]), "  Note: Call the agent Monday")
+        app.press("js")
+        guard case .confirm(let dialog) = app.state.overlay else { return XCTFail("unsaving asks first") }
+        XCTAssertEqual(dialog.question, "Remove “Listing 2” from your saved listings?")
+        app.press("y")
+        await app.run(runner)
+        XCTAssertEqual(stub.requests("listingsUnsave").first?.path, "/listings/\(ListingFixture.id(2))/save")
+        XCTAssertEqual(stub.requests("listingsSaved").count, 2, "the saved list is read again")
+    }
+
+    func testTheTableFollowsAResize() async throws {
+        var app = Harness.signedIn("buyer")
+        app.press(":listings<enter>")
+        app.send(.listingPageLoaded(.browse(BrowseQuery()), page: 1, generation: 0, .success(PageAnswer(items: ListingFixture.summaries(1...50), total: 500, receivedAt: ListingFixture.now))))
+        app.effects = []
+        XCTAssertEqual(app.state.browser.list.cursor.viewportHeight, 16)
+        app.send(.resized(Size(width: 100, height: 40)))
+        XCTAssertEqual(app.state.browser.list.cursor.viewportHeight, 32)
+        XCTAssertEqual(app.requestedPages, [2], "32 rows and the next 32 reach into page 2")
+        XCTAssertNotNil(app.line(containing: "Listing 32 "))
+        app.effects = []
+        app.send(.resized(Size(width: 100, height: 60)))
+        XCTAssertEqual(app.state.browser.list.cursor.viewportHeight, 52)
+        XCTAssertEqual(app.requestedPages, [3], "page 2 is on its way; a taller window wants page 3 too")
+    }
+}

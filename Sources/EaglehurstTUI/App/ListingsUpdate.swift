@@ -32,6 +32,18 @@ extension App {
         state.admin.users.setViewportHeight(height)
     }
 
+    /// The pages the shown list now needs (a taller window wants more rows).
+    static func fetchShownPages(_ state: inout AppState) -> [Effect] {
+        switch state.screen {
+        case .listings where state.browser.list.total != nil: fetchPages(\.browser.list, state: &state)
+        case .saved where state.saved.list.total != nil: fetchPages(\.saved.list, state: &state)
+        case .myListings where state.seller.list.total != nil: fetchPages(\.seller.list, state: &state)
+        case .admin where state.admin.tab == .queue && state.admin.listings.total != nil: fetchPages(\.admin.listings, state: &state)
+        case .admin where state.admin.tab == .users && state.admin.users.total != nil: fetchPages(\.admin.users, state: &state)
+        default: []
+        }
+    }
+
     /// Asks again for the current screen's rows, keeping what is shown until the answers come.
     static func reload(_ state: inout AppState) -> [Effect] {
         switch state.screen {

@@ -18,10 +18,12 @@ public enum App {
         case .resized(let size):
             state.size = size
             resizeLists(&state)
+            let effects = fetchShownPages(&state)
             if case .help(var help) = state.overlay {
                 help.cursor.setViewportHeight(Layout.helpViewportHeight(for: size))
                 state.overlay = .help(help)
             }
+            return effects
         case .tick:
             if state.isWaiting { state.spinnerFrame += 1 }
         case .healthChecked(.success(let report)):
