@@ -26,6 +26,7 @@ enum Migrations {
         CreateMessages(),
         CreateNotifications(),
         CreateEmailTemplates(),
+        CreateListingSearchGeneration(),
     ]
 
     static func register(on app: Application) {
