@@ -11,6 +11,13 @@ enum ETag {
         return "W/\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
     }
 
+    /// A validator from parts that change whenever the answer does, for answers too large to encode
+    /// twice (once to hash, once to send) on a hot path.
+    static func fingerprint(_ parts: [String]) -> String {
+        let digest = SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8))
+        return "W/\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+    }
+
     /// Whether an `If-None-Match` header names this tag (or `*`).
     static func matches(_ ifNoneMatch: String?, _ tag: String) -> Bool {
         guard let ifNoneMatch else { return false }

@@ -14,7 +14,10 @@ extension APIHandler {
             region: q.region.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 },
             minPrice: q.minPrice, maxPrice: q.maxPrice, minRevenue: q.minRevenue, maxRevenue: q.maxRevenue, sort: q.sort)
         let page = try await listingsService().browse(filters, page: try PageRequest(page: q.page, perPage: q.perPage), viewer: viewer)
-        let tag = try ETag.of(page)
+        // Every field of a summary comes from its listing row, whose updated_at moves on each change;
+        // saved flags and view counts are per viewer and listed too.
+        let tag = ETag.fingerprint(["\(page.page)", "\(page.perPage)", "\(page.total)", "\(page.totalCapped ?? false)"]
+            + page.items.map { "\($0.id):\($0.updatedAt.timeIntervalSince1970):\($0.isSaved.map(String.init) ?? "-"):\($0.viewCount ?? -1):\($0.status.rawValue)" })
         if ETag.matches(input.headers.ifNoneMatch, tag) { return .notModified(.init(headers: .init(eTag: tag))) }
         return .ok(.init(headers: .init(eTag: tag), body: .json(page)))
     }
