@@ -23,7 +23,7 @@ struct AdminListingsService {
         if let status = filter.status { query.filter(\.$status == status) }
         if let sellerID = filter.sellerID { query.filter(\.$seller.$id == sellerID) }
         if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            query.filter(.sql(raw: "LOWER(title)"), .custom("LIKE"), .bind("%\(text.lowercased())%"))
+            query.filter(.sql(unsafeRaw: "LOWER(title)"), .custom("LIKE"), .bind("%\(text.lowercased())%"))
         }
         if let hasEdits = filter.hasPendingEdits {
             let pending = try await ListingEdit.query(on: db).filter(\.$status == .pending).unique().all(\.$listing.$id)

@@ -25,8 +25,8 @@ struct AdminUsersService {
             let pattern = "%\(text.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: ""))%"
             query.group(.or) { group in
                 group.filter(\.$email, .custom("LIKE"), pattern)
-                group.filter(.sql(raw: "LOWER(first_name)"), .custom("LIKE"), .bind(pattern))
-                group.filter(.sql(raw: "LOWER(last_name)"), .custom("LIKE"), .bind(pattern))
+                group.filter(.sql(unsafeRaw: "LOWER(first_name)"), .custom("LIKE"), .bind(pattern))
+                group.filter(.sql(unsafeRaw: "LOWER(last_name)"), .custom("LIKE"), .bind(pattern))
             }
         }
         let total = try await query.copy().count()

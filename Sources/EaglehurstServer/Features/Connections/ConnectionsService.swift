@@ -192,7 +192,7 @@ struct ConnectionsService {
         var reads: [UUID: Date] = [:]
         if !ids.isEmpty {
             // "Read" means read by the recipient: the other party of each message.
-            for read in try await MessageRead.query(on: db).filter(\.$message.$id ~~ ids).all() where read.$user.id != nil {
+            for read in try await MessageRead.query(on: db).filter(\.$message.$id ~~ ids).all() {
                 let message = rows.first { $0.id == read.$message.id }
                 if let message, message.$sender.id != read.$user.id { reads[read.$message.id] = read.readAt }
             }
