@@ -62,3 +62,20 @@ extension XCTestCase {
         return try listing.requireID()
     }
 }
+
+/// A JSON request body.
+func json(_ object: [String: Any]) -> String {
+    String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+}
+
+func firstMatch(_ pattern: String, in text: String) -> String? {
+    guard let regex = try? NSRegularExpression(pattern: pattern),
+          let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+          match.numberOfRanges > 1, let range = Range(match.range(at: 1), in: text) else { return nil }
+    return String(text[range])
+}
+
+func XCTUnwrapAsync<T>(_ value: @autoclosure () async throws -> T?, file: StaticString = #filePath, line: UInt = #line) async throws -> T {
+    let resolved = try await value()
+    return try XCTUnwrap(resolved, file: file, line: line)
+}
