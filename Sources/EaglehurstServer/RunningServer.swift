@@ -31,6 +31,8 @@ public final class RunningServer: Sendable {
         do {
             try await configure(app, settings: settings, environment: environment)
             try await prepareDatabase(app)
+            // Runs the lifecycle handlers' didBoot, as `app.execute()` would: the search log flushes from there.
+            try await app.asyncBoot()
             app.http.server.configuration.hostname = hostname
             app.http.server.configuration.port = port
             app.http.server.configuration.serverName = nil

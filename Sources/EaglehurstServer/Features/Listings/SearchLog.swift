@@ -5,7 +5,8 @@ import SQLKit
 import Vapor
 
 /// Records searches in `search_queries` without putting a write on every search's path: entries
-/// are buffered and written in one batch per second (and when the server stops).
+/// are buffered and written in one transaction per second (and when the server stops). Beyond
+/// `maxBuffered` searches between two writes, the rest are not recorded.
 final class SearchLog: Sendable {
     struct Entry: Sendable {
         var userID: UUID?
@@ -16,6 +17,8 @@ final class SearchLog: Sendable {
     }
 
     private let buffer = NIOLockedValueBox<[Entry]>([])
+    /// The newest write; each waits for the one before, so a finished `flush()` has written everything recorded before it.
+    private let lastWrite = NIOLockedValueBox<Task<Void, Never>?>(nil)
     private let database: @Sendable () -> any Database
     private let logger: Logger
     static let maxBuffered = 10_000
@@ -31,23 +34,39 @@ final class SearchLog: Sendable {
         }
     }
 
-    /// Writes what is buffered. Safe to call at any time; a failed batch is logged and dropped.
+    /// Writes what is buffered, once the writes already under way are done. Safe to call at any
+    /// time; a failed batch is logged and dropped.
     func flush() async {
+        let write = lastWrite.withLockedValue { last in
+            let previous = last
+            let write = Task {
+                await previous?.value
+                await self.writeBuffered()
+            }
+            last = write
+            return write
+        }
+        await write.value
+    }
+
+    private func writeBuffered() async {
         let entries = buffer.withLockedValue { entries -> [Entry] in
             defer { entries.removeAll(keepingCapacity: true) }
             return entries
         }
         guard !entries.isEmpty else { return }
         do {
-            let sql = database() as! any SQLDatabase
-            for chunk in stride(from: 0, to: entries.count, by: 200).map({ Array(entries[$0..<min($0 + 200, entries.count)]) }) {
-                var insert = sql.insert(into: "search_queries")
-                    .columns("id", "user_id", "query_text", "filters", "results_count", "searched_at")
-                for entry in chunk {
-                    insert = insert.values(SQLBind(UUID()), SQLBind(entry.userID), SQLBind(entry.text),
-                                           SQLBind(entry.filters), SQLBind(entry.resultsCount), SQLBind(entry.at))
+            try await database().transaction { db in
+                let sql = db as! any SQLDatabase
+                for start in stride(from: 0, to: entries.count, by: 200) {
+                    var insert = sql.insert(into: "search_queries")
+                        .columns("id", "user_id", "query_text", "filters", "results_count", "searched_at")
+                    for entry in entries[start..<min(start + 200, entries.count)] {
+                        insert = insert.values(SQLBind(UUID()), SQLBind(entry.userID), SQLBind(entry.text),
+                                               SQLBind(entry.filters), SQLBind(entry.resultsCount), SQLBind(entry.at))
+                    }
+                    try await insert.run()
                 }
-                try await insert.run()
             }
         } catch {
             logger.error("could not record searches", metadata: ["count": "\(entries.count)", "error": "\(error)"])
