@@ -36,6 +36,7 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(RequestContextMiddleware())
     app.middleware.use(BodyLimitMiddleware(jsonLimit: 1 << 20, uploadLimit: 10 << 20))
+    app.middleware.use(ListingAnswerCacheMiddleware())
 
     Migrations.register(on: app)
     app.storage[SearchLogKey.self] = SearchLog(database: { [unowned app] in app.db }, logger: app.logger)

@@ -280,6 +280,87 @@ final class ListingsTests: XCTestCase {
         }
     }
 
+    // MARK: cached pages (ListingPageCache)
+
+    func testRepeatedSearchesKeepSavedFlagsWithTheirBuyer() async throws {
+        try await forEachDatabase { server in
+            let seller = try await account(server, .seller, "s@example.com")
+            let saver = try await account(server, .buyer, "saver@example.com")
+            let other = try await account(server, .buyer, "other@example.com")
+            let camden = try await published(server, seller: seller, title: "Pharmacy in Camden", publishedAt: Date(timeIntervalSinceNow: -60))
+            try await published(server, seller: seller, title: "Pharmacy in Bath")
+            await XCTAssertEqualAsync(try await server.request(.POST, "/listings/\(camden)/save", bearer: saver.token).status, 201)
+
+            /// Each title on the page with its flag: "saved", "not saved", or "-" when the answer has none.
+            func flags(_ token: String?) async throws -> [String: String] {
+                let response = try await server.request(.GET, "/listings?q=pharmacy&sort=newest", bearer: token)
+                XCTAssertEqual(response.status, 200, response.text)
+                let items = try XCTUnwrap(try response.json()["items"] as? [[String: Any]])
+                return Dictionary(uniqueKeysWithValues: items.map {
+                    ($0["title"] as? String ?? "?", ($0["is_saved"] as? Bool).map { $0 ? "saved" : "not saved" } ?? "-")
+                })
+            }
+            // The first round fills the caches, the second is answered from them, in the other order.
+            for viewers in [[nil, saver.token, other.token], [other.token, saver.token, nil]] {
+                for token in viewers {
+                    let expected: [String: String] = switch token {
+                    case nil: ["Pharmacy in Camden": "-", "Pharmacy in Bath": "-"]
+                    case saver.token: ["Pharmacy in Camden": "saved", "Pharmacy in Bath": "not saved"]
+                    default: ["Pharmacy in Camden": "not saved", "Pharmacy in Bath": "not saved"]
+                    }
+                    await XCTAssertEqualAsync(try await flags(token), expected)
+                }
+            }
+            await XCTAssertEqualAsync(try await server.request(.DELETE, "/listings/\(camden)/save", bearer: saver.token).status, 204)
+            await XCTAssertEqualAsync(try await flags(saver.token), ["Pharmacy in Camden": "not saved", "Pharmacy in Bath": "not saved"])
+        }
+    }
+
+    func testRepeatedSearchesFollowApprovedEditsOfEveryFieldTheyShow() async throws {
+        try await forEachDatabase { server in
+            let seller = try await account(server, .seller, "s@example.com")
+            let admin = try await account(server, .admin, "a@example.com")
+            let id = try await create(server, seller)
+            await XCTAssertEqualAsync(try await server.request(.PUT, "/admin/listings/\(id)/approve", bearer: admin.token).status, 200)
+
+            func shown() async throws -> [String: String] {
+                let response = try await server.request(.GET, "/listings?region=Yorkshire")
+                XCTAssertEqual(response.status, 200, response.text)
+                let item = try XCTUnwrap((try response.json()["items"] as? [[String: Any]])?.first)
+                return ["net_profit": "\(item["net_profit"] ?? "-")", "staff_count": "\(item["staff_count"] ?? "-")",
+                        "tenure": "\(item["tenure"] ?? "-")"]
+            }
+            let approved = ["net_profit": "240000", "staff_count": "14", "tenure": "leasehold"]
+            await XCTAssertEqualAsync(try await shown(), approved)
+            await XCTAssertEqualAsync(try await shown(), approved)
+            let edit = try await server.request(
+                .PUT, "/listings/\(id)", body: json(["net_profit": 250_000, "staff_count": 15, "tenure": "freehold"]), bearer: seller.token)
+            XCTAssertEqual(edit.status, 200, edit.text)
+            await XCTAssertEqualAsync(try await shown(), approved, "buyers keep seeing the approved values")
+            await XCTAssertEqualAsync(try await server.request(.PUT, "/admin/listings/\(id)/approve", bearer: admin.token).status, 200)
+            await XCTAssertEqualAsync(try await shown(), ["net_profit": "250000", "staff_count": "15", "tenure": "freehold"])
+        }
+    }
+
+    func testRepeatedSearchesAreEachRecorded() async throws {
+        try await forEachDatabase { server in
+            let seller = try await account(server, .seller, "s@example.com")
+            try await published(server, seller: seller, title: "Pharmacy in Camden")
+            for _ in 0..<3 {
+                await XCTAssertEqualAsync(try titles(try await server.request(.GET, "/listings?q=pharmacy")), ["Pharmacy in Camden"])
+            }
+            await server.app.searchLog.flush()
+            let rows = try await (server.app.db as! any SQLDatabase)
+                .raw("SELECT query_text, results_count, user_id FROM search_queries").all()
+            XCTAssertEqual(rows.count, 3)
+            for row in rows {
+                XCTAssertEqual(try row.decode(column: "query_text", as: String.self), "pharmacy")
+                XCTAssertEqual(try row.decode(column: "results_count", as: Int.self), 1)
+                XCTAssertNil(try row.decode(column: "user_id", as: UUID?.self))
+            }
+        }
+    }
+
     // MARK: views and analytics
 
     func testViewsCountOncePerViewerPerDayAndFeedAnalytics() async throws {

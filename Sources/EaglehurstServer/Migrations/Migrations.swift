@@ -27,6 +27,7 @@ enum Migrations {
         CreateNotifications(),
         CreateEmailTemplates(),
         CreateListingSearchGeneration(),
+        WatchListingSummaryColumns(),
     ]
 
     static func register(on app: Application) {

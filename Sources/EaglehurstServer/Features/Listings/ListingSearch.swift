@@ -52,14 +52,14 @@ struct ListingSearch {
     /// `total` counts matches up to here and `total_capped` says when there are more.
     static let totalCap = 1000
 
-    /// The request's database, for the one cheap read on every search (the generation).
-    let sql: any SQLDatabase
     /// The application's database, for loading the index and word matches, which outlive a request.
     let loader: any SQLDatabase
     let index: SearchIndexCache
 
-    func search(_ filters: Filters, page: PageRequest) async throws -> (ids: [UUID], total: Int, capped: Bool) {
-        let listings = try await index.published(checkingOn: sql, loadingWith: loader)
+    /// One page of a search at `generation`, the search generation the request read (one cheap
+    /// indexed read on every search, see `SearchIndexCache.generation(on:)`).
+    func search(_ filters: Filters, page: PageRequest, generation: Int64) async throws -> (ids: [UUID], total: Int, capped: Bool) {
+        let listings = try await index.published(at: generation, loadingWith: loader)
         var words: WordMatches?
         if let text = filters.text, let query = WordMatches.query(text, sqlite: listings.isSQLite) {
             words = try await index.matches(query, in: listings, loadingWith: loader)
@@ -310,8 +310,7 @@ final class SearchIndexCache: Sendable {
             .decode(column: "generation", as: Int64.self) ?? 0
     }
 
-    func published(checkingOn sql: any SQLDatabase, loadingWith loader: any SQLDatabase) async throws -> PublishedListings {
-        let generation = try await Self.generation(on: sql)
+    func published(at generation: Int64, loadingWith loader: any SQLDatabase) async throws -> PublishedListings {
         let lookup: Lookup = state.withLockedValue { state in
             if let current = state.current, current.generation >= generation { return .ready(current) }
             if let loading = state.loading, loading.generation >= generation { return .loading(loading.task) }
@@ -420,26 +419,47 @@ extension ListingsService {
         return listings
     }
 
-    func browse(_ filters: ListingSearch.Filters, page: PageRequest, viewer: User?) async throws -> Components.Schemas.ListingPage {
+    /// One page of browse or search for this viewer. The page as everyone sees it comes from
+    /// `ListingPageCache` while the search generation has not moved; a buyer's saved flags are
+    /// read for every request and never cached.
+    func browse(_ filters: ListingSearch.Filters, page: PageRequest, viewer: User?) async throws -> BrowseResult {
         try filters.validate()
-        let search = ListingSearch(sql: sql, loader: app.db as! any SQLDatabase, index: app.searchIndexCache)
-        let result = try await search.search(filters, page: page)
-        let byID = try await Self.publishedSummaries(result.ids, on: sql)
-        var savedIDs: Set<UUID> = []
-        if let viewer, viewer.userType == .buyer, !result.ids.isEmpty {
-            savedIDs = Set(try await SavedListing.query(on: db).filter(\.$buyer.$id == viewer.requireID())
-                .filter(\.$listing.$id ~~ result.ids).all(\.$listing.$id))
+        let generation = try await SearchIndexCache.generation(on: sql)
+        let key = ListingPageCache.pageKey(filters, page: page, sqlite: sql.dialect.name == "sqlite")
+        var answer: Components.Schemas.ListingPage
+        if let cached = app.listingPageCache.page(key, at: generation) {
+            answer = cached
+        } else {
+            let search = ListingSearch(loader: app.db as! any SQLDatabase, index: app.searchIndexCache)
+            let result = try await search.search(filters, page: page, generation: generation)
+            let byID = try await Self.publishedSummaries(result.ids, on: sql)
+            answer = .init(
+                items: try result.ids.compactMap { try byID[$0]?.toSummary() }, page: page.page, perPage: page.perPage,
+                total: result.total, totalCapped: result.capped ? true : nil)
+            app.listingPageCache.store(page: answer, for: key, at: generation)
         }
-        let items = try result.ids.compactMap { id in
-            try byID[id]?.toSummary(isSaved: viewer?.userType == .buyer ? savedIDs.contains(id) : nil)
+        if let viewer, viewer.userType == .buyer {
+            let ids = answer.items.map(\.id)
+            let savedIDs = ids.isEmpty ? [] : Set(try await SavedListing.query(on: db).filter(\.$buyer.$id == viewer.requireID())
+                .filter(\.$listing.$id ~~ ids).all(\.$listing.$id))
+            for index in answer.items.indices { answer.items[index].isSaved = savedIDs.contains(answer.items[index].id) }
         }
+        var search: SearchLog.Entry?
         if filters.text != nil || !filters.businessTypes.isEmpty || filters.region != nil
             || filters.minPrice != nil || filters.maxPrice != nil || filters.minRevenue != nil || filters.maxRevenue != nil {
-            app.searchLog.record(.init(
-                userID: viewer?.id, text: filters.text, filters: filters.logDescription,
-                resultsCount: result.total, at: now))
+            let entry = SearchLog.Entry(
+                userID: viewer?.id, text: filters.text, filters: filters.logDescription, resultsCount: answer.total, at: now)
+            app.searchLog.record(entry)
+            search = entry
         }
-        return .init(items: items, page: page.page, perPage: page.perPage, total: result.total,
-                     totalCapped: result.capped ? true : nil)
+        return BrowseResult(page: answer, generation: generation, search: search)
+    }
+
+    struct BrowseResult {
+        var page: Components.Schemas.ListingPage
+        /// The search generation the page was made at.
+        var generation: Int64
+        /// The search as the search log recorded it (nil for plain browse, which is not recorded).
+        var search: SearchLog.Entry?
     }
 }

@@ -13,7 +13,12 @@ extension APIHandler {
             businessTypes: (q.businessType ?? []).map(\.rawValue),
             region: q.region.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 },
             minPrice: q.minPrice, maxPrice: q.maxPrice, minRevenue: q.minRevenue, maxRevenue: q.maxRevenue, sort: q.sort)
-        let page = try await listingsService().browse(filters, page: try PageRequest(page: q.page, perPage: q.perPage), viewer: viewer)
+        let result = try await listingsService().browse(filters, page: try PageRequest(page: q.page, perPage: q.perPage), viewer: viewer)
+        let page = result.page
+        if viewer == nil {
+            // Nothing in this answer is per viewer: the middleware may keep it for the next anonymous request.
+            try RequestContext.request.storage[ListingAnswerNoteKey.self] = .init(generation: result.generation, search: result.search)
+        }
         // Every field of a summary comes from its listing row, whose updated_at moves on each change;
         // saved flags and view counts are per viewer and listed too.
         let tag = ETag.fingerprint(["\(page.page)", "\(page.perPage)", "\(page.total)", "\(page.totalCapped ?? false)"]
