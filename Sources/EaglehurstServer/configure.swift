@@ -14,6 +14,9 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.storage[ServerEnvironmentKey.self] = environment
 
     try configureDatabase(app, settings: settings)
+    let authSessionCache = AuthSessionCache()
+    app.storage[AuthSessionCacheKey.self] = authSessionCache
+    app.databases.middleware.use(AuthCacheModelMiddleware(cache: authSessionCache))
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     let secret = try settings.jwtSecret ?? JWTSecretStore.loadOrCreate(in: settings.dataDirectory)
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)

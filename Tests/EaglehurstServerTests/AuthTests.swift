@@ -427,6 +427,108 @@ final class AuthTests: XCTestCase {
         }
     }
 
+    // MARK: cached sign-ins (AuthSessionCache): changes made on this server take effect at once
+
+    func testSignOutEndsASignInThatWasJustUsed() async throws {
+        try await forEachDatabase { server, _ in
+            let (access, refresh) = try await verifiedUser(server, "cached-out@example.com")
+            for _ in 0..<2 {
+                let value = try await server.request(.GET, "/auth/me", bearer: access).status
+                XCTAssertEqual(value, 200)
+            }
+            let out = try await server.request(.POST, "/auth/logout", body: json(["refresh_token": refresh]))
+            XCTAssertEqual(out.status, 204)
+            let me = try await server.request(.GET, "/auth/me", bearer: access)
+            XCTAssertEqual(me.status, 401)
+            XCTAssertEqual(problemSlug(me), "invalid-token")
+        }
+    }
+
+    func testSuspensionByAnAdminRefusesASignInThatWasJustUsedAndRestoringItLetsItBackIn() async throws {
+        try await forEachDatabase { server, _ in
+            let admin = try await account(server, .admin, "cached-admin@example.com")
+            let seller = try await account(server, .seller, "cached-seller@example.com")
+            for _ in 0..<2 {
+                let value = try await server.request(.GET, "/auth/me", bearer: seller.token).status
+                XCTAssertEqual(value, 200)
+            }
+            let suspend = try await server.request(
+                .PUT, "/admin/users/\(seller.id)/suspend", body: json(["suspended": true, "reason": "fake documents"]), bearer: admin.token)
+            XCTAssertEqual(suspend.status, 200, suspend.text)
+            let me = try await server.request(.GET, "/auth/me", bearer: seller.token)
+            XCTAssertEqual(me.status, 403)
+            XCTAssertEqual(problemSlug(me), "account-suspended")
+            let listings = try await server.request(.GET, "/listings/seller/my-listings", bearer: seller.token)
+            XCTAssertEqual(listings.status, 403)
+
+            let restore = try await server.request(.PUT, "/admin/users/\(seller.id)/suspend", body: json(["suspended": false]), bearer: admin.token)
+            XCTAssertEqual(restore.status, 200, restore.text)
+            do {
+                let value = try await server.request(.GET, "/auth/me", bearer: seller.token).status
+                XCTAssertEqual(value, 200)
+            }
+        }
+    }
+
+    func testPasswordResetEndsSignInsThatWereJustUsed() async throws {
+        try await forEachDatabase { server, _ in
+            let (access, _) = try await verifiedUser(server, "cached-reset@example.com")
+            let second = try tokens(try await login(server, "cached-reset@example.com"))
+            for token in [access, second.access] {
+                let value = try await server.request(.GET, "/auth/me", bearer: token).status
+                XCTAssertEqual(value, 200)
+            }
+            _ = try await server.request(.POST, "/auth/forgot-password", body: json(["email": "cached-reset@example.com"]))
+            let token = try latestResetToken(server, to: "cached-reset@example.com")
+            let done = try await server.request(.POST, "/auth/reset-password", body: json(["token": token, "new_password": "N3wPassword"]))
+            XCTAssertEqual(done.status, 204, done.text)
+            for token in [access, second.access] {
+                let value = try await server.request(.GET, "/auth/me", bearer: token).status
+                XCTAssertEqual(value, 401)
+            }
+        }
+    }
+
+    func testVerifyingTheEmailCountsAtOnceForATokenThatWasJustUsed() async throws {
+        try await forEachDatabase { server, _ in
+            do {
+                let value = try await register(server, "cached-verify@example.com").status
+                XCTAssertEqual(value, 201)
+            }
+            let access = try tokens(try await login(server, "cached-verify@example.com")).access
+            let before = try await server.request(.GET, "/listings/saved", bearer: access)
+            XCTAssertEqual(before.status, 403)
+            XCTAssertEqual(problemSlug(before), "email-not-verified")
+            let code = try latestCode(server, to: "cached-verify@example.com")
+            let verify = try await server.request(.POST, "/auth/verify-email", body: json(["email": "cached-verify@example.com", "otp_code": code]))
+            XCTAssertEqual(verify.status, 200, verify.text)
+            let after = try await server.request(.GET, "/listings/saved", bearer: access)
+            XCTAssertEqual(after.status, 200, after.text)
+        }
+    }
+
+    /// Another server sharing the database cannot tell this one: what it changes counts here once
+    /// the cached sign-in expires (`AuthSessionCache.lifetime`), not later.
+    func testASignInEndedElsewhereIsRefusedHereWithinTheCacheLifetime() async throws {
+        try await forEachDatabase { server, clock in
+            let (access, _) = try await verifiedUser(server, "cached-elsewhere@example.com")
+            do {
+                let value = try await server.request(.GET, "/auth/me", bearer: access).status
+                XCTAssertEqual(value, 200)
+            }
+            try await (server.app.db as! any SQLDatabase)
+                .raw("UPDATE auth_sessions SET revoked_at = \(bind: clock.now), revoked_reason = 'signed out elsewhere'").run()
+            do {
+                let value = try await server.request(.GET, "/auth/me", bearer: access).status
+                XCTAssertEqual(value, 200, "this server checked the sign-in moments ago and keeps that answer for a while")
+            }
+            clock.advance(by: AuthSessionCache.lifetime + 1)
+            let me = try await server.request(.GET, "/auth/me", bearer: access)
+            XCTAssertEqual(me.status, 401)
+            XCTAssertEqual(problemSlug(me), "invalid-token")
+        }
+    }
+
     // MARK: password reset
 
     func testPasswordResetChangesThePasswordAndEndsEverySession() async throws {

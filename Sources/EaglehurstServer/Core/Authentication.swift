@@ -2,6 +2,7 @@ import EaglehurstAPI
 import Fluent
 import Foundation
 import JWT
+import NIOConcurrencyHelpers
 import Vapor
 
 /// The claims of an access token: who, which sign-in, until when.
@@ -74,15 +75,34 @@ struct Authenticator {
         guard let userID = UUID(uuidString: claims.sub.value), let sessionID = UUID(uuidString: claims.sid) else {
             throw Self.invalidToken("The access token is not valid.")
         }
-        guard let session = try await AuthSession.find(sessionID, on: request.db), session.revokedAt == nil,
-              session.$user.id == userID else {
-            throw Self.invalidToken("This sign-in has ended.")
-        }
-        guard let user = try await User.find(userID, on: request.db) else {
-            throw Self.invalidToken("The account no longer exists.")
+        let user: User
+        if let cached = try app.authSessionCache.user(session: sessionID, userID: userID, now: app.serverEnvironment.now()) {
+            user = cached
+        } else {
+            user = try await checkSession(sessionID, of: userID, on: request.db)
         }
         try Self.ensureNotSuspended(user)
         request.storage[AuthenticatedUserKey.self] = user
+        return user
+    }
+
+    /// Reads the session and the user, and keeps them in `AuthSessionCache` for the next requests.
+    private func checkSession(_ sessionID: UUID, of userID: UUID, on db: any Database) async throws -> User {
+        let cache = app.authSessionCache
+        let epoch = cache.epoch
+        guard let session = try await AuthSession.find(sessionID, on: db), session.revokedAt == nil,
+              session.$user.id == userID else {
+            throw Self.invalidToken("This sign-in has ended.")
+        }
+        let row = NIOLockedValueBox<(any DatabaseOutput)?>(nil)
+        try await User.query(on: db).filter(\.$id == userID).limit(1)
+            .run { output in row.withLockedValue { $0 = output.qualifiedSchema(space: User.spaceIfNotAliased, User.schemaOrAlias) } }.get()
+        guard let userRow = row.withLockedValue({ $0 }) else {
+            throw Self.invalidToken("The account no longer exists.")
+        }
+        let user = User()
+        try user.output(from: userRow)
+        cache.store(session: sessionID, userID: userID, userRow: userRow, now: app.serverEnvironment.now(), readSince: epoch)
         return user
     }
 

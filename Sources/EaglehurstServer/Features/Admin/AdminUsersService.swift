@@ -52,6 +52,7 @@ struct AdminUsersService {
             try await Buyer.query(on: db).filter(\.$user.$id == userID)
                 .set(\.$verificationStatus, to: user.verificationStatus).update()
         }
+        app.authSessionCache.forget(user: userID)  // after the commit, see AuthSessionCache
         app.logger.notice("user verification changed", metadata: [
             "user": "\(userID)", "verified": "\(verified)", "admin": "\(admin.id?.uuidString ?? "")",
         ])

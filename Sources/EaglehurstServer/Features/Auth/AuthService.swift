@@ -121,6 +121,7 @@ struct AuthService {
             user.emailVerifiedAt = now
             try await user.save(on: db)
         }
+        app.authSessionCache.forget(user: try user.requireID())  // after the commit, see AuthSessionCache
         return user
     }
 
@@ -183,6 +184,7 @@ struct AuthService {
                 expiresAt: now.addingTimeInterval(Self.refreshLifetime)
             ).create(on: db)
         }
+        app.authSessionCache.forget(user: try user.requireID())  // after the commit, see AuthSessionCache
         return try await tokens(for: user, session: session, refresh: refresh)
     }
 
@@ -292,6 +294,8 @@ struct AuthService {
             try await AuthSession.query(on: db).filter(\.$user.$id == userID).filter(\.$revokedAt == nil)
                 .set(\.$revokedAt, to: now).set(\.$revokedReason, to: "password reset").update()
         }
+        // The bulk update ends every session without the model middleware seeing them.
+        app.authSessionCache.forget(user: userID)
     }
 
     /// Sends a mail; a failure is logged and does not undo the action (the user can ask again).

@@ -157,6 +157,7 @@ struct UsersService {
                 try await Seller.query(on: db).filter(\.$user.$id == userID).set(\.$verificationStatus, to: .pending).update()
                 try await Buyer.query(on: db).filter(\.$user.$id == userID).set(\.$verificationStatus, to: .pending).update()
             }
+            app.authSessionCache.forget(user: userID)  // after the commit, see AuthSessionCache
         } catch {
             try? await files.delete(key)
             throw error

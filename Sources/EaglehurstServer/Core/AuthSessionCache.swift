@@ -1,0 +1,112 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Sign-ins this server checked in the last few seconds, so a request with an access token does
+/// not read its session row and its user row again.
+///
+/// An entry holds the user's row as the database returned it and makes a fresh `User` from it for
+/// each request, exactly as a read would. It answers for at most `lifetime` and is dropped at once
+/// when this server ends the sign-in or changes the user:
+/// - every save or delete of a `User` or `AuthSession` model (suspension, verification, sign-out,
+///   refresh-token reuse; `AuthCacheModelMiddleware`);
+/// - after the commit of every transaction that changes either, and after bulk updates that
+///   bypass the models (password reset ends every session): a request that read the old row
+///   between the write and the commit could otherwise put it back.
+/// A read that started before a drop is not stored (`epoch`).
+///
+/// Several servers on one PostgreSQL do not tell each other: a suspension, sign-out or password
+/// reset made through another server takes effect here when the entry expires, within `lifetime`.
+final class AuthSessionCache: Sendable {
+    static let lifetime: TimeInterval = 30
+    static let maxEntries = 10_000
+
+    private struct Entry {
+        let userID: UUID
+        let userRow: any DatabaseOutput
+        let expires: Date
+    }
+
+    private struct State {
+        var entries: [UUID: Entry] = [:]
+        /// Moves on every drop.
+        var epoch: UInt64 = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    /// The user of a live session checked less than `lifetime` ago, read afresh from its cached row.
+    func user(session: UUID, userID: UUID, now: Date) throws -> User? {
+        let entry: Entry? = state.withLockedValue { state in
+            guard let entry = state.entries[session] else { return nil }
+            guard entry.expires > now, entry.userID == userID else {
+                state.entries[session] = nil
+                return nil
+            }
+            return entry
+        }
+        guard let entry else { return nil }
+        let user = User()
+        try user.output(from: entry.userRow)
+        return user
+    }
+
+    /// Taken before reading the rows that `store` is then given.
+    var epoch: UInt64 { state.withLockedValue { $0.epoch } }
+
+    /// Keeps a checked session unless something was dropped since `epoch` was taken.
+    func store(session: UUID, userID: UUID, userRow: any DatabaseOutput, now: Date, readSince epoch: UInt64) {
+        state.withLockedValue { state in
+            guard state.epoch == epoch else { return }
+            if state.entries.count >= Self.maxEntries {
+                state.entries = state.entries.filter { $0.value.expires > now }
+                if state.entries.count >= Self.maxEntries { state.entries.removeAll() }
+            }
+            state.entries[session] = Entry(userID: userID, userRow: userRow, expires: now.addingTimeInterval(Self.lifetime))
+        }
+    }
+
+    func forget(session: UUID) {
+        state.withLockedValue { state in
+            state.epoch &+= 1
+            state.entries[session] = nil
+        }
+    }
+
+    func forget(user: UUID) {
+        state.withLockedValue { state in
+            state.epoch &+= 1
+            state.entries = state.entries.filter { $0.value.userID != user }
+        }
+    }
+}
+
+/// Drops cached sign-ins when a `User` or an `AuthSession` is saved or deleted through its model.
+struct AuthCacheModelMiddleware: AnyModelMiddleware {
+    let cache: AuthSessionCache
+
+    func handle(
+        _ event: ModelEvent, _ model: any AnyModel, on db: any Database, chainingTo next: any AnyModelResponder
+    ) -> EventLoopFuture<Void> {
+        let user = (model as? User)?.id, session = (model as? AuthSession)?.id
+        return next.handle(event, model, on: db).map { [cache] in
+            switch event {
+            case .update, .delete, .softDelete, .restore:
+                if let user { cache.forget(user: user) }
+                if let session { cache.forget(session: session) }
+            case .create:
+                break
+            }
+        }
+    }
+}
+
+struct AuthSessionCacheKey: StorageKey { typealias Value = AuthSessionCache }
+
+extension Application {
+    var authSessionCache: AuthSessionCache {
+        guard let cache = storage[AuthSessionCacheKey.self] else { fatalError("configure(_:settings:) was not called") }
+        return cache
+    }
+}
