@@ -206,12 +206,25 @@ final class ConnectionsTests: XCTestCase {
     func testTheFreePlanLimitsRequestsPerMonth() async throws {
         let clock = TestClock()
         try await forEachDatabase(environment: clock.environment) { server in
+            // Each database starts at the real time: rows stamped by the database's own clock
+            // (created_at) and the server's clock must agree on the month.
+            clock.set(Date())
             let c = try await cast(server)
             var listings: [UUID] = []
             for n in 0..<4 { listings.append(try await published(server, seller: c.seller, title: "Dental practice \(n)")) }
+            let fresh = try await server.request(.GET, "/subscriptions/usage", bearer: c.buyer.token)
+            XCTAssertEqual(fresh.status, 200, fresh.text)
+            XCTAssertEqual(try fresh.json()["connections_used"] as? Int, 0)
+            XCTAssertEqual(try fresh.json()["connections_limit"] as? Int, 3)
             for listing in listings.prefix(3) {
                 await XCTAssertEqualAsync(try await ask(server, c.buyer, listing).status, 201)
             }
+            let used = try await server.request(.GET, "/subscriptions/usage", bearer: c.buyer.token).json()
+            XCTAssertEqual(used["connections_used"] as? Int, 3)
+            XCTAssertEqual(used["plan_name"] as? String, "Free")
+            XCTAssertNotNil(used["period_end"] as? String)
+            let sellerUsage = try await server.request(.GET, "/subscriptions/usage", bearer: c.seller.token).json()
+            XCTAssertEqual(sellerUsage["listings_used"] as? Int, 5, "the seller's listings created this month: \(sellerUsage)")
             let over = try await ask(server, c.buyer, listings[3])
             XCTAssertEqual(over.status, 402, over.text)
             let detail = try over.json()["detail"] as? String ?? ""

@@ -151,9 +151,9 @@ final class AppTests: XCTestCase {
 
     func testScreensThatDoNotExistYetSaySo() {
         var app = Harness()
-        app.press(":threads<enter>")
+        app.press(":subscriptions<enter>")
         XCTAssertEqual(app.state.screen, .status)
-        XCTAssertEqual(app.errorLine, " Messages (:threads) is not available yet.")
+        XCTAssertEqual(app.errorLine, " Subscriptions (:subscriptions) is not available yet.")
         app.press(":frobnicate<enter>")
         XCTAssertEqual(app.errorLine, " Unknown command ':frobnicate'. Tab completes the screen names.")
     }
@@ -249,7 +249,8 @@ final class AppTests: XCTestCase {
         app.effects = []
         app.send(.signedIn(.success(SignedIn(account: Fixture.account()))))
         XCTAssertEqual(app.state.screen, .profile, "the signed-in home is the profile")
-        XCTAssertEqual(app.effects, [.loadProfile])
+        XCTAssertEqual(app.effects.filter { !$0.isBackgroundPoll }, [.loadProfile])
+        XCTAssertEqual(app.effects.filter(\.isPollRequest).count, 1, "signing in starts the poll (unread count, threads)")
         XCTAssertEqual(app.errorLine, " Signed in as Bob Smith.")
         XCTAssertTrue(app.statusBar.contains("bob@example.com (buyer)"), "the status bar says who is signed in: \(app.statusBar)")
         XCTAssertEqual(app.state.signIn["password"].value, "", "the password is not kept")

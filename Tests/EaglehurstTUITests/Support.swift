@@ -168,13 +168,38 @@ struct Harness {
         for key in try! KeySequence(notation: notation).keys { send(.key(key)) }
     }
 
+    /// The background poll's requests and pauses, held back from `run`: in the app they go on for as
+    /// long as it runs, so a test steps them with `poll(_:)` when it is about them.
+    var background: [Effect] = []
+
     /// Sends each effect of the last step through `runner` and feeds the answers back, as the loop does.
     mutating func run(_ runner: EffectRunner) async {
         while !effects.isEmpty {
             let pending = effects
             effects = []
-            for effect in pending { send(await runner.perform(effect)) }
+            for effect in pending {
+                if effect.isBackgroundPoll {
+                    background.append(effect)
+                } else {
+                    send(await runner.perform(effect))
+                }
+            }
         }
+    }
+
+    /// Runs the poll once as if its pause were over: the latest cycle's request, then what it asks for.
+    mutating func poll(_ runner: EffectRunner) async {
+        background += effects.filter(\.isBackgroundPoll)
+        effects.removeAll(where: \.isBackgroundPoll)
+        var request = background.last(where: \.isPollRequest)
+        background = []
+        if request == nil {
+            send(.conversations(.pollDue(token: state.conversations.poll.token)))
+            request = effects.last(where: \.isPollRequest)
+            effects.removeAll(where: \.isPollRequest)
+        }
+        if let request { send(await runner.perform(request)) }
+        await run(runner)
     }
 
     /// The frame's text below the header and above the error line.
@@ -215,4 +240,19 @@ func assertGolden(_ lines: [String], _ name: String, file: StaticString = #fileP
     }
     let expected = try String(contentsOf: url, encoding: .utf8)
     XCTAssertEqual(actual, expected, "frame differs from Golden/\(name).txt (regenerate with EAGLEHURST_REGENERATE=1)", file: file, line: line)
+}
+
+extension Effect {
+    /// The poll's request or its pause.
+    var isBackgroundPoll: Bool {
+        switch self {
+        case .conversations(.poll), .conversations(.wait): true
+        default: false
+        }
+    }
+
+    var isPollRequest: Bool {
+        if case .conversations(.poll) = self { return true }
+        return false
+    }
 }

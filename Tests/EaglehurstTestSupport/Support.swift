@@ -199,6 +199,13 @@ public final class TestClock: @unchecked Sendable {
         current = current.addingTimeInterval(seconds)
     }
 
+    /// Sets the time, e.g. back to the real time at the start of each database's run of a test.
+    public func set(_ date: Date) {
+        lock.lock()
+        defer { lock.unlock() }
+        current = date
+    }
+
     public var environment: ServerEnvironment {
         ServerEnvironment(now: { [self] in now })
     }

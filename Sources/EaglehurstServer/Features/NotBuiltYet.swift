@@ -120,8 +120,4 @@ extension APIHandler {
     func subscriptionsPurchase(_ input: Operations.SubscriptionsPurchase.Input) async throws -> Operations.SubscriptionsPurchase.Output {
         throw Problem.notImplemented(operation: "POST /api/v1/subscriptions/purchase")
     }
-    // GET /api/v1/subscriptions/usage
-    func subscriptionsUsage(_ input: Operations.SubscriptionsUsage.Input) async throws -> Operations.SubscriptionsUsage.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/subscriptions/usage")
-    }
 }

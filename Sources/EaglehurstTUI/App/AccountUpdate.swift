@@ -27,6 +27,8 @@ extension App {
             }
         case .listings, .saved, .myListings, .admin:
             return showListingScreen(screen, state: &state)
+        case .threads, .notifications:
+            return showConversations(screen, state: &state)
         default:
             break
         }
@@ -171,6 +173,11 @@ extension App {
         state.saved = SavedScreenState()
         state.seller = SellerScreenState()
         state.admin = AdminScreenState()
+        // The poll stops; answers still on their way belong to the old cycle and are dropped.
+        let token = state.conversations.poll.token + 1
+        state.conversations = ConversationsState()
+        state.conversations.poll.token = token
+        state.unreadCount = nil
         state.isRestoringSession = false
         state.isSigningOut = false
         state.isResendingCode = false

@@ -49,6 +49,7 @@ public struct EffectRunner: Sendable {
         case .restoreSession: .sessionRestored(await currentAccount())
         case .loadProfile: .profileLoaded(await loadProfile())
         case .saveProfile(let change): .profileSaved(change.kind, await save(change))
+        case .conversations(let effect): .conversations(await runConversations(effect))
         default: await runListings(effect)
         }
     }

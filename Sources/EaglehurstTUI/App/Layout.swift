@@ -23,5 +23,17 @@ enum Layout {
     /// Lines of text inside the built-in editor's box.
     static func textEditorHeight(_ size: Size) -> Int { max(1, size.height - 8) }
 
+    /// Connections shown on the threads screen: two lines each, below the screen's title line.
+    static func conversationRows(_ size: Size) -> Int { max(1, (size.height - 7) / 2) }
+
+    /// Lines of the compose box under a thread.
+    static let composeLines = 3
+
+    /// Lines of messages in the thread pane: the body less its header (3), the compose box and its rule.
+    static func threadLines(_ size: Size) -> Int { max(1, size.height - 4 - 2 - 3 - composeLines - 1) }
+
+    /// The width of the connections column.
+    static func conversationsWidth(_ size: Size) -> Int { min(48, max(24, size.width * 2 / 5)) }
+
     static let spinnerFrames: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 }

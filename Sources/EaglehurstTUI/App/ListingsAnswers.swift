@@ -48,7 +48,9 @@ extension App {
             userModeratedAnswer(result, state: &state)
         case .textEdited(let field, let result):
             switch result {
-            case .success(let text): setLongText(text, field: field, state: &state)
+            case .success(let text):
+                if let effects = conversationText(text, field: field, state: &state) { return effects }
+                setLongText(text, field: field, state: &state)
             case .failure(let failure): state.message = .error("The editor did not run: \(failure.summary)")
             }
         default:

@@ -212,6 +212,10 @@ public struct Prompt: Equatable, Sendable {
         case saveNote(listingID: UUID)
         case rejectReason(listingID: UUID)
         case suspendReason(userID: UUID)
+        /// A buyer's first message to a listing's seller.
+        case connectionRequest(listingID: UUID)
+        /// A seller's answer to a request, with an optional message.
+        case respond(connectionID: UUID, accept: Bool)
     }
 
     public var purpose: Purpose

@@ -280,6 +280,8 @@ extension App {
         case .unsave:
             guard let detail = openDetail(state) else { return [] }
             return [.unsaveListing(id: detail.id)]
+        case .requestConnection:
+            return requestConnection(state: &state)
         default:
             break
         }
@@ -347,13 +349,17 @@ extension App {
         case .suspendReason(let id):
             state.message = .info("Suspending…")
             return [.suspendUser(id: id, suspended: true, reason: text)]
+        case .connectionRequest, .respond:
+            return conversationPrompt(prompt.purpose, text: text, state: &state)
         }
     }
 
     private static func textEditorAction(_ action: Action, state: inout AppState) -> [Effect] {
         guard case .textEditor(let editor) = state.overlay else { return [] }
         state.overlay = nil
-        if action == .done { setLongText(editor.area.text, field: editor.field, state: &state) }
+        guard action == .done else { return [] }
+        if let effects = conversationText(editor.area.text, field: editor.field, state: &state) { return effects }
+        setLongText(editor.area.text, field: editor.field, state: &state)
         return []
     }
 

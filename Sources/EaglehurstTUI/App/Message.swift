@@ -40,6 +40,8 @@ public enum Message: Equatable, Sendable {
     case userModerated(Result<Account, RequestFailure>)
     /// `$EDITOR` closed: the new text of a form's field, or the reason it could not run.
     case textEdited(field: String, Result<String, RequestFailure>)
+    /// Threads, notifications and the background poll.
+    case conversations(ConversationsMessage)
 
     /// The failure this message carries, if it is the answer to a request that failed.
     var failure: RequestFailure? {
@@ -55,6 +57,8 @@ public enum Message: Equatable, Sendable {
              .listingWritten(_, .failure(let f)), .mediaUploaded(_, .failure(let f)), .analyticsLoaded(_, .failure(let f)),
              .userModerated(.failure(let f)):
             return f
+        case .conversations(let message):
+            return message.failure
         default:
             return nil
         }
@@ -94,6 +98,7 @@ public enum Effect: Equatable, Sendable {
     case suspendUser(id: UUID, suspended: Bool, reason: String?)
     /// Suspends the screen and opens `$EDITOR` on `text`; runs on the UI thread, which owns the terminal.
     case editExternally(field: String, text: String)
+    case conversations(ConversationsEffect)
 }
 
 /// Which write a listing answer is for, so the right screen takes it.

@@ -43,6 +43,8 @@ public enum ScreenID: String, CaseIterable, Sendable {
         case .saved: .saved
         case .myListings: .myListings
         case .admin: .adminQueue
+        case .threads: .threads
+        case .notifications: .notifications
         default: nil
         }
     }
@@ -210,7 +212,7 @@ public struct AppState: Equatable, Sendable {
     public var overlay: Overlay?
     /// The error line: inline messages, and configuration problems found at start-up.
     public var message: InlineMessage?
-    /// Shown in the status bar when set; nothing counts unread items yet.
+    /// Unread notifications, shown in the status bar on every screen; nil until the poll has asked.
     public var unreadCount: Int?
     public var welcomeLines: [String]
     public var pendingKeys: [Key] = []
@@ -233,6 +235,7 @@ public struct AppState: Equatable, Sendable {
     public var saved = SavedScreenState()
     public var seller = SellerScreenState()
     public var admin = AdminScreenState()
+    public var conversations = ConversationsState()
     /// `$VISUAL` or `$EDITOR`: long text opens there when set, in the built-in editor otherwise.
     public var externalEditor: String?
 
@@ -265,6 +268,8 @@ public struct AppState: Equatable, Sendable {
             case .analytics: return .analytics
             case nil: break
             }
+        case .threads where conversations.threads.focus == .compose: return .compose
+        case .notifications where conversations.notifications.preferences != nil: return .preferences
         case .admin:
             if admin.tab == .users { return admin.userFilterForm == nil ? .adminUsers : .userFilter }
             if admin.detail != nil { return .adminDetail }
@@ -299,7 +304,20 @@ public struct AppState: Equatable, Sendable {
         status.isChecking || isRestoringSession || isResendingCode || isSigningOut || profile.isLoading
             || [signIn, registration, verification, forgotPassword, resetPassword].contains { $0.isSubmitting }
             || profile.editor?.form.isSubmitting == true
-            || isLoadingListings
+            || isLoadingListings || isLoadingConversations
+    }
+
+    /// A thread, a message or a notification list of the current screen is on its way.
+    var isLoadingConversations: Bool {
+        switch screen {
+        case .threads:
+            conversations.threads.isSending || (conversations.threads.isLoading && conversations.threads.conversations.isEmpty)
+                || conversations.threads.thread?.isLoading == true
+        case .notifications:
+            (conversations.notifications.isLoading && conversations.notifications.items.isEmpty)
+                || conversations.notifications.preferences?.isLoading == true || conversations.notifications.preferences?.isSaving == true
+        default: false
+        }
     }
 
     /// A list or listing of the current screen is on its way.

@@ -8,6 +8,11 @@ public enum App {
     }
 
     public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+        let effects = react(&state, message)
+        return effects + keepPolling(&state)
+    }
+
+    private static func react(_ state: inout AppState, _ message: Message) -> [Effect] {
         if let failure = message.failure {
             if failure == .sessionExpired { return expireSession(&state) }
             if case .unreachable = failure { state.connection = .unreachable }
@@ -18,6 +23,7 @@ public enum App {
         case .resized(let size):
             state.size = size
             resizeLists(&state)
+            resizeConversations(&state)
             let effects = fetchShownPages(&state)
             if case .help(var help) = state.overlay {
                 help.cursor.setViewportHeight(Layout.helpViewportHeight(for: size))
@@ -42,6 +48,8 @@ public enum App {
         case .searchSettled, .listingPageLoaded, .savedPageLoaded, .usersPageLoaded, .listingLoaded, .saveChanged,
              .listingWritten, .listingDeleted, .mediaUploaded, .analyticsLoaded, .userModerated, .textEdited:
             return listingsAnswer(message, state: &state)
+        case .conversations(let message):
+            return conversationsAnswer(message, state: &state)
         default:
             return accountAnswer(message, state: &state)
         }
@@ -75,7 +83,7 @@ public enum App {
         switch state.overlay {
         case .commandLine, .prompt, .textEditor: true
         case .some: false
-        case nil: state.formPath != nil || state.context == .listingsSearch
+        case nil: state.formPath != nil || state.context == .listingsSearch || state.context == .compose
         }
     }
 
@@ -94,6 +102,7 @@ public enum App {
         case .some:
             return false
         case nil:
+            if state.context == .compose { return editCompose(key, state: &state) }
             guard let path = state.formPath, !state[keyPath: path].isSubmitting else { return false }
             return state[keyPath: path].edit(key)
         }
@@ -110,6 +119,9 @@ public enum App {
     }
 
     private static func perform(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
+        if context.isConversations || action == .goThreads || action == .goNotifications {
+            return conversationsAction(action, in: context, state: &state)
+        }
         if context.isListings, action != .nextField, action != .previousField {
             return listingsAction(action, in: context, state: &state)
         }

@@ -18,6 +18,8 @@ extension App {
         case .saved: drawSaved(state, theme: theme, body: body, into: &frame)
         case .myListings: drawMyListings(state, theme: theme, body: body, into: &frame)
         case .admin: drawAdmin(state, theme: theme, body: body, into: &frame)
+        case .threads: drawThreads(state, theme: theme, body: body, into: &frame)
+        case .notifications: drawNotifications(state, theme: theme, body: body, into: &frame)
         default: drawStatus(state, theme: theme, body: body, into: &frame)
         }
         drawMessageLine(state, theme: theme, into: &frame)

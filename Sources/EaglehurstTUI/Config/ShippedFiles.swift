@@ -87,6 +87,17 @@ fg = "#1c1c1c"
 bg = "#ff8700"
 bold = true
 
+[list.unread]
+bold = true
+
+[message.mine]
+fg = "#87d7ff"
+bold = true
+
+[message.theirs]
+fg = "#ffd787"
+bold = true
+
 [overlay]
 fg = "#e4e4e4"
 bg = "#262626"
@@ -231,6 +242,16 @@ fg = "black"
 bg = "bright-magenta"
 bold = true
 
+[list.unread]
+bold = true
+
+[message.mine]
+bold = true
+
+[message.theirs]
+bold = true
+underline = true
+
 [overlay]
 fg = "bright-white"
 bg = "black"
@@ -370,6 +391,17 @@ fg = "#ffffff"
 bg = "#d75f00"
 bold = true
 
+[list.unread]
+bold = true
+
+[message.mine]
+fg = "#005f87"
+bold = true
+
+[message.theirs]
+fg = "#875f00"
+bold = true
+
 [overlay]
 fg = "#1c1c1c"
 bg = "#eeeeee"
@@ -435,6 +467,8 @@ bold = true
 help = ["?", "<f1>"]
 command_line = ":"
 quit = ["q", "<c-c>"]
+go_threads = "gt"
+go_notifications = "gn"
 
 [status]
 refresh = ["r", "<c-r>", "<f5>"]
@@ -541,6 +575,7 @@ cancel = "<esc>"
 
 [listing_detail]
 toggle_save = "s"
+request_connection = "c"
 down = ["<down>", "j"]
 up = ["<up>", "k"]
 refresh = ["r", "<c-r>", "<f5>"]
@@ -641,6 +676,53 @@ cancel = "<esc>"
 [text_editor]
 done = ["<f2>", "<c-d>"]
 cancel = "<esc>"
+
+[threads]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = "<c-d>"
+page_up = "<c-u>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+compose = ["<enter>", "i"]
+edit_long_text = "e"
+accept = "a"
+reject = "x"
+block = "B"
+notes = "n"
+filter = "f"
+scroll_thread_up = ["<pgup>", "K"]
+scroll_thread_down = ["<pgdown>", "J"]
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[compose]
+send = "<enter>"
+newline = "<c-o>"
+edit_long_text = ["<f4>", "<c-x>"]
+cancel = "<esc>"
+
+[notifications]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+open = "<enter>"
+mark_read = "m"
+mark_all_read = "M"
+toggle_unread = "u"
+show_preferences = "p"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[preferences]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+toggle_email = "e"
+toggle_push = "p"
+close = "<esc>"
 
 """#,
         "vim": #"""

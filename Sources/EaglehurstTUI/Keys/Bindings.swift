@@ -7,6 +7,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
     case saved, myListings = "my_listings", listingForm = "listing_form", mediaForm = "media_form", analytics
     case adminQueue = "admin_queue", adminDetail = "admin_detail", adminUsers = "admin_users", userFilter = "user_filter"
     case prompt, textEditor = "text_editor"
+    case threads, compose, notifications, preferences
 
     var title: String {
         switch self {
@@ -37,6 +38,10 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
         case .userFilter: "Admin: user filters"
         case .prompt: "Prompt"
         case .textEditor: "Text editor"
+        case .threads: "Messages: connections"
+        case .compose: "Messages: writing"
+        case .notifications: "Notifications"
+        case .preferences: "Notification preferences"
         }
     }
 
@@ -45,6 +50,9 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
         [.listings, .listingsSearch, .listingsFilter, .listingDetail, .saved, .myListings, .listingForm, .mediaForm,
          .analytics, .adminQueue, .adminDetail, .adminUsers, .userFilter, .prompt, .textEditor].contains(self)
     }
+
+    /// The contexts of the threads and notifications screens.
+    var isConversations: Bool { [.threads, .compose, .notifications, .preferences].contains(self) }
 
     var isModal: Bool { [.help, .command, .confirm, .prompt, .textEditor].contains(self) }
 }
@@ -66,6 +74,11 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case approve, reject, switchQueue = "switch_queue", showUsers = "show_users", showQueue = "show_queue"
     case verifyUser = "verify_user", suspendUser = "suspend_user", editLongText = "edit_long_text", done
     case goListings = "go_listings", goSaved = "go_saved", goMyListings = "go_my_listings", goAdmin = "go_admin"
+    case goThreads = "go_threads", goNotifications = "go_notifications"
+    case compose, send, newline, accept, block, notes, requestConnection = "request_connection"
+    case scrollThreadUp = "scroll_thread_up", scrollThreadDown = "scroll_thread_down"
+    case markRead = "mark_read", markAllRead = "mark_all_read", toggleUnread = "toggle_unread", showPreferences = "show_preferences"
+    case toggleEmail = "toggle_email", togglePush = "toggle_push"
     /// Asked through the confirm dialog only: unsaving throws the note away.
     case unsave
 }
@@ -96,6 +109,8 @@ public struct BindingTable: Equatable, Sendable {
             spec(.global, .help, "show all keys", hint: "help"),
             spec(.global, .commandLine, "command line (go to a screen)", hint: "command"),
             spec(.global, .quit, "quit", hint: "quit"),
+            spec(.global, .goThreads, "messages: your connections and their threads"),
+            spec(.global, .goNotifications, "notifications"),
             spec(.status, .refresh, "check the server again", hint: "refresh"),
             spec(.status, .signIn, "sign in (or your profile when signed in)", hint: "sign in"),
             spec(.signin, .nextField, "next field", hint: "next field"),
@@ -167,6 +182,7 @@ public struct BindingTable: Equatable, Sendable {
             spec(.listingsFilter, .submit, "apply the filters", hint: "apply"),
             spec(.listingsFilter, .cancel, "close without applying", hint: "cancel"),
             spec(.listingDetail, .toggleSave, "save or unsave (buyers)", hint: "save"),
+            spec(.listingDetail, .requestConnection, "ask the seller to connect, with a first message (buyers)", hint: "connect"),
             spec(.listingDetail, .down, "scroll down", hint: "scroll"),
             spec(.listingDetail, .up, "scroll up"),
             spec(.listingDetail, .refresh, "reload the listing"),
@@ -225,6 +241,35 @@ public struct BindingTable: Equatable, Sendable {
             spec(.prompt, .cancel, "cancel", hint: "cancel"),
             spec(.textEditor, .done, "keep the text", hint: "done"),
             spec(.textEditor, .cancel, "throw the changes away", hint: "cancel"),
+        ] + listSpecs(.threads) + [
+            spec(.threads, .compose, "write in the selected thread", hint: "write"),
+            spec(.threads, .editLongText, "write the message in $EDITOR (or the built-in editor)", hint: "editor"),
+            spec(.threads, .accept, "accept the request, with an optional message (sellers)", hint: "accept"),
+            spec(.threads, .reject, "reject the request, with an optional reason (sellers)", hint: "reject"),
+            spec(.threads, .block, "block the connection: nobody can write in it again", dangerous: true),
+            spec(.threads, .notes, "your private notes on this connection", hint: "notes"),
+            spec(.threads, .filter, "show all, requests, accepted, rejected or blocked", hint: "filter"),
+            spec(.threads, .scrollThreadUp, "scroll the thread back", hint: "scroll"),
+            spec(.threads, .scrollThreadDown, "scroll the thread forward"),
+            spec(.threads, .refresh, "reload"),
+            spec(.threads, .back, "back to your profile"),
+            spec(.compose, .send, "send the message", hint: "send"),
+            spec(.compose, .newline, "start a new line", hint: "new line"),
+            spec(.compose, .editLongText, "write it in $EDITOR (or the built-in editor)", hint: "editor"),
+            spec(.compose, .cancel, "back to the connections (the draft is kept)", hint: "list"),
+        ] + listSpecs(.notifications) + [
+            spec(.notifications, .open, "go to what it is about (and mark it read)", hint: "open"),
+            spec(.notifications, .markRead, "mark read", hint: "read"),
+            spec(.notifications, .markAllRead, "mark all read", hint: "all read"),
+            spec(.notifications, .toggleUnread, "unread only, or all", hint: "unread"),
+            spec(.notifications, .showPreferences, "email and push preferences per kind", hint: "preferences"),
+            spec(.notifications, .refresh, "reload"),
+            spec(.notifications, .back, "back to your profile"),
+            spec(.preferences, .down, "next kind", hint: "move"),
+            spec(.preferences, .up, "previous kind"),
+            spec(.preferences, .toggleEmail, "email on or off", hint: "email"),
+            spec(.preferences, .togglePush, "push on or off", hint: "push"),
+            spec(.preferences, .close, "back to the notifications", hint: "close"),
         ]
     }()
 

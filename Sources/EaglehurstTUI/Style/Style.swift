@@ -85,6 +85,11 @@ public struct StyleName: Hashable, Sendable, CustomStringConvertible {
     public static let stale = StyleName(rawValue: "stale", parent: "text")
     public static let spinner = StyleName(rawValue: "spinner", parent: "text")
     public static let badgeUnread = StyleName(rawValue: "badge.unread", parent: "status.bar")
+    /// A row with something unread (a connection, a notification).
+    public static let listUnread = StyleName(rawValue: "list.unread", parent: "list.row")
+    /// The name line over a message in a thread: the user's own, and the other party's.
+    public static let messageMine = StyleName(rawValue: "message.mine", parent: "text")
+    public static let messageTheirs = StyleName(rawValue: "message.theirs", parent: "text")
     public static let helpTitle = StyleName(rawValue: "help.title", parent: "overlay")
     public static let helpKey = StyleName(rawValue: "help.key", parent: "overlay")
     public static let helpSection = StyleName(rawValue: "help.section", parent: "overlay")
@@ -102,7 +107,7 @@ public struct StyleName: Hashable, Sendable, CustomStringConvertible {
     public static let all: [StyleName] = [
         .appBackground, .title, .text, .textDim, .label, .border, .listHeader, .listRow, .listSelected,
         .statusBar, .statusScreen, .statusKey, .statusUser, .statusConnected, .statusConnecting, .statusUnreachable,
-        .statusError, .statusOK, .statusInfo, .stale, .spinner, .badgeUnread,
+        .statusError, .statusOK, .statusInfo, .stale, .spinner, .badgeUnread, .listUnread, .messageMine, .messageTheirs,
         .overlay, .overlayBorder, .helpTitle, .helpKey, .helpSection,
         .input, .inputFocused, .inputError, .commandLine, .commandCompletion,
         .dialogDanger, .button, .buttonFocused,

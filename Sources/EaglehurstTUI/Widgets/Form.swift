@@ -34,7 +34,7 @@ public struct FormField: Equatable, Sendable {
     public let label: String
     public let rule: Rule
     /// Shown dimmed under an empty field: what goes in it.
-    public let hint: String?
+    public var hint: String?
     public var input: TextField
     public var choice: Int
     /// The ticked options of a multi-choice field.

@@ -44,6 +44,7 @@ public enum AccountBootstrap {
                 kind: User.Kind(rawValue: account.role)!, firstName: first, lastName: last)
         }
         try await seedDemoListings(on: app)
+        try await seedDemoConversations(on: app)
         return demoAccounts
     }
 
@@ -75,6 +76,71 @@ public enum AccountBootstrap {
             pending.$seller.id = sellerID
             try await pending.create(on: db)
         }
+    }
+
+    /// A conversation under way and a request waiting for the seller, so the threads and notifications
+    /// screens have something to show. Added once: a buyer who already has connections is left alone.
+    /// The requests count against the buyer's plan like any others.
+    static func seedDemoConversations(on app: Application) async throws {
+        func user(_ role: String) async throws -> User? {
+            try await User.query(on: app.db).filter(\.$email == demoAccounts.first { $0.role == role }!.email).first()
+        }
+        guard let buyer = try await user("buyer"), let seller = try await user("seller") else { return }
+        let buyerID = try buyer.requireID(), sellerID = try seller.requireID()
+        guard try await Connection.query(on: app.db).filter(\.$buyer.$id == buyerID).count() == 0 else { return }
+        let listings = try await Listing.query(on: app.db).filter(\.$seller.$id == sellerID).filter(\.$status == .published)
+            .sort(\.$publishedAt, .descending).range(0..<2).all()
+        guard listings.count == 2 else { return }
+        let now = Date()
+        let talk: [(UUID, String, TimeInterval)] = [
+            (buyerID, "Hello Samuel, is the NHS dispensing contract transferable with the sale?", -26 * 3600),
+            (sellerID, "Yes, it transfers with the premises; the change of ownership takes about three months.", -25 * 3600),
+            (buyerID, "Thank you. Could we see the last two years of accounts?", -3 * 3600),
+        ]
+        let accepted = Connection()
+        accepted.$listing.id = try listings[0].requireID()
+        accepted.$buyer.id = buyerID
+        accepted.$seller.id = sellerID
+        accepted.status = .accepted
+        accepted.initialMessage = talk[0].1
+        accepted.responseMessage = talk[1].1
+        accepted.respondedAt = now.addingTimeInterval(talk[1].2)
+        accepted.lastMessageAt = now.addingTimeInterval(talk[2].2)
+        accepted.lastMessagePreview = ConnectionsService.preview(talk[2].1)
+        let pending = Connection()
+        pending.$listing.id = try listings[1].requireID()
+        pending.$buyer.id = buyerID
+        pending.$seller.id = sellerID
+        pending.status = .pending
+        pending.initialMessage = "Is the practice's lease renewable, and on what terms?"
+        pending.lastMessageAt = now.addingTimeInterval(-2 * 3600)
+        pending.lastMessagePreview = ConnectionsService.preview(pending.initialMessage)
+        try await app.db.transaction { db in
+            let plans = PlanService(app: app, db: db)
+            for connection in [accepted, pending] {
+                try await plans.consumeConnectionRequest(for: buyer)
+                try await connection.create(on: db)
+            }
+            for (index, (sender, text, offset)) in talk.enumerated() {
+                let message = Message(connectionID: try accepted.requireID(), senderID: sender, content: text, kind: .text, at: now.addingTimeInterval(offset))
+                try await message.create(on: db)
+                // Each has read what came before their own answer; the buyer's last question is new.
+                guard index < talk.count - 1 else { continue }
+                let read = MessageRead()
+                read.readAt = now.addingTimeInterval(talk[index + 1].2)
+                read.$message.id = try message.requireID()
+                read.$user.id = sender == buyerID ? sellerID : buyerID
+                try await read.create(on: db)
+            }
+            try await Message(connectionID: pending.requireID(), senderID: buyerID, content: pending.initialMessage, kind: .text, at: now.addingTimeInterval(-2 * 3600)).create(on: db)
+        }
+        let notifications = app.notifications(on: app.db)
+        await notifications.notify([sellerID], .init(
+            kind: .connectionRequest, title: "New request about \(listings[1].title)",
+            message: "Beatrice Buyer asks: \(pending.initialMessage)", actionURL: "/api/v1/connections/\(try pending.requireID())"))
+        await notifications.notify([sellerID], .init(
+            kind: .newMessage, title: "New message from Beatrice Buyer", message: ConnectionsService.preview(talk[2].1),
+            actionURL: "/api/v1/connections/\(try accepted.requireID())"))
     }
 
     static func createUser(
