@@ -42,7 +42,7 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.middleware.use(ListingAnswerCacheMiddleware())
 
     Migrations.register(on: app)
-    app.storage[SearchLogKey.self] = SearchLog(database: { [unowned app] in app.db }, logger: app.logger)
+    app.storage[SearchLogKey.self] = SearchLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)
     app.lifecycle.use(SearchLogLifecycle())
     try routes(app)
 }
@@ -55,17 +55,27 @@ func makeMailer(_ settings: Settings) throws -> any Mailer {
 }
 
 /// Opens the configured database. SQLite gets WAL, foreign keys and a busy timeout.
+///
+/// The search log writes through connections of its own (`DatabaseID.searchLog`, the same
+/// database): each pool holds one connection per event loop, and a batch of searches written
+/// on a request connection would hold up every request of that event loop until it is done.
 func configureDatabase(_ app: Application, settings: Settings) throws {
     switch settings.database {
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .searchLog, isDefault: false)
     case .postgres(let url):
         var configuration = try SQLPostgresConfiguration(url: url)
         configuration.searchPath = nil
         app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .psql)
+        app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .searchLog, isDefault: false)
     }
+}
+
+extension DatabaseID {
+    static let searchLog = DatabaseID(string: "search-log")
 }
 
 /// Runs pending migrations and prepares every pooled SQLite connection.

@@ -5,8 +5,10 @@ import SQLKit
 import Vapor
 
 /// Records searches in `search_queries` without putting a write on every search's path: entries
-/// are buffered and written in one transaction per second (and when the server stops). Beyond
-/// `maxBuffered` searches between two writes, the rest are not recorded.
+/// are buffered and written once a second (and when the server stops), on connections that serve
+/// no requests (`DatabaseID.searchLog`), in transactions of up to 1,000 rows so that other writers
+/// never wait long for SQLite's write lock. Beyond `maxBuffered` searches between two writes, the
+/// rest are not recorded.
 final class SearchLog: Sendable {
     struct Entry: Sendable {
         var userID: UUID?
@@ -56,16 +58,22 @@ final class SearchLog: Sendable {
         }
         guard !entries.isEmpty else { return }
         do {
-            try await database().transaction { db in
-                let sql = db as! any SQLDatabase
-                for start in stride(from: 0, to: entries.count, by: 200) {
-                    var insert = sql.insert(into: "search_queries")
-                        .columns("id", "user_id", "query_text", "filters", "results_count", "searched_at")
-                    for entry in entries[start..<min(start + 200, entries.count)] {
-                        insert = insert.values(SQLBind(UUID()), SQLBind(entry.userID), SQLBind(entry.text),
-                                               SQLBind(entry.filters), SQLBind(entry.resultsCount), SQLBind(entry.at))
+            for batch in stride(from: 0, to: entries.count, by: 1000) {
+                try await database().transaction { db in
+                    let sql = db as! any SQLDatabase
+                    if sql.dialect.name == "sqlite" {
+                        // `prepareDatabase` sets this on the request connections only.
+                        try await sql.raw("PRAGMA busy_timeout=5000").run()
                     }
-                    try await insert.run()
+                    for start in stride(from: batch, to: min(batch + 1000, entries.count), by: 200) {
+                        var insert = sql.insert(into: "search_queries")
+                            .columns("id", "user_id", "query_text", "filters", "results_count", "searched_at")
+                        for entry in entries[start..<min(start + 200, entries.count)] {
+                            insert = insert.values(SQLBind(UUID()), SQLBind(entry.userID), SQLBind(entry.text),
+                                                   SQLBind(entry.filters), SQLBind(entry.resultsCount), SQLBind(entry.at))
+                        }
+                        try await insert.run()
+                    }
                 }
             }
         } catch {
