@@ -361,6 +361,22 @@ final class ListingsTests: XCTestCase {
         }
     }
 
+    func testConcurrentSearchesEachSeeTheGenerationOfChangesMadeBeforeTheyArrived() async throws {
+        try await forEachDatabase { server in
+            let seller = try await account(server, .seller, "s@example.com")
+            let sql = server.app.db as! any SQLDatabase
+            for n in 0..<5 {
+                try await published(server, seller: seller, title: "Pharmacy \(n)")
+                let expected = try await SearchIndexCache.generation(on: sql)
+                let seen = try await withThrowingTaskGroup(of: Int64.self) { group in
+                    for _ in 0..<32 { group.addTask { try await server.app.searchIndexCache.currentGeneration(on: sql) } }
+                    return try await group.reduce(into: Set<Int64>()) { $0.insert($1) }
+                }
+                XCTAssertEqual(seen, [expected])
+            }
+        }
+    }
+
     // MARK: views and analytics
 
     func testViewsCountOncePerViewerPerDayAndFeedAnalytics() async throws {

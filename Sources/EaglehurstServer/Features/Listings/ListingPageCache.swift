@@ -153,7 +153,7 @@ struct ListingAnswerCacheMiddleware: AsyncMiddleware {
         let app = request.application
         let key = ListingPageCache.answerKey(query: request.url.query, accept: request.headers[.accept])
         if request.headers[.ifNoneMatch].isEmpty {
-            let generation = try await SearchIndexCache.generation(on: request.db as! any SQLDatabase)
+            let generation = try await app.searchIndexCache.currentGeneration(on: app.db as! any SQLDatabase)
             if let answer = app.listingPageCache.answer(key, at: generation) {
                 if var search = answer.search {
                     search.at = app.serverEnvironment.now()

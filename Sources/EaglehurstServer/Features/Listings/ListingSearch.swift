@@ -287,7 +287,7 @@ struct WordMatches: Sendable {
 }
 
 /// The application's search index and word-match cache. Every search reads the generation (one
-/// indexed single-row read); when it has moved, one request reloads the index while the others wait
+/// indexed single-row read, shared by the searches that arrive together: `SearchGenerationReader`); when it has moved, one request reloads the index while the others wait
 /// for it, so nobody sees listings that left browse, nor misses new ones.
 final class SearchIndexCache: Sendable {
     private struct State {
@@ -304,6 +304,12 @@ final class SearchIndexCache: Sendable {
 
     static let maxCachedQueries = 128
     private let state = NIOLockedValueBox(State())
+    private let generationReader = SearchGenerationReader()
+
+    /// The generation now, read after this call began (shared with the searches that arrive with it).
+    func currentGeneration(on sql: any SQLDatabase) async throws -> Int64 {
+        try await generationReader.generation(on: sql)
+    }
 
     static func generation(on sql: any SQLDatabase) async throws -> Int64 {
         try await sql.raw("SELECT generation FROM listing_search_generation WHERE id = 1").first()?
@@ -424,7 +430,7 @@ extension ListingsService {
     /// read for every request and never cached.
     func browse(_ filters: ListingSearch.Filters, page: PageRequest, viewer: User?) async throws -> BrowseResult {
         try filters.validate()
-        let generation = try await SearchIndexCache.generation(on: sql)
+        let generation = try await app.searchIndexCache.currentGeneration(on: app.db as! any SQLDatabase)
         let key = ListingPageCache.pageKey(filters, page: page, sqlite: sql.dialect.name == "sqlite")
         var answer: Components.Schemas.ListingPage
         if let cached = app.listingPageCache.page(key, at: generation) {
