@@ -26,10 +26,12 @@ final class ListingPageCache: Sendable {
     }
 
     static let maxPages = 1024
+    /// About 1 KB each in memory, so pages hold about 20 MB at most.
+    static let maxPageItems = 20_000
     static let maxAnswers = 1024
     static let maxAnswerBytes = 32 << 20
 
-    private let pages = NIOLockedValueBox(GenerationalLRU<Components.Schemas.ListingPage>(maxCount: maxPages, maxCost: maxPages))
+    private let pages = NIOLockedValueBox(GenerationalLRU<Components.Schemas.ListingPage>(maxCount: maxPages, maxCost: maxPageItems))
     private let answers = NIOLockedValueBox(GenerationalLRU<Answer>(maxCount: maxAnswers, maxCost: maxAnswerBytes))
 
     func page(_ key: String, at generation: Int64) -> Components.Schemas.ListingPage? {
@@ -38,7 +40,7 @@ final class ListingPageCache: Sendable {
 
     func store(page: Components.Schemas.ListingPage, for key: String, at generation: Int64) {
         assert(page.items.allSatisfy { $0.isSaved == nil && $0.viewCount == nil }, "a shared page holds no per-viewer fields")
-        pages.withLockedValue { $0.insert(page, for: key, at: generation, cost: 1) }
+        pages.withLockedValue { $0.insert(page, for: key, at: generation, cost: max(page.items.count, 1)) }
     }
 
     func answer(_ key: String, at generation: Int64) -> Answer? {
