@@ -182,7 +182,10 @@ extension App {
         switch result.notifications {
         case .success(let answer):
             reached = true
-            if let unread = answer.unread { state.unreadCount = unread }
+            if let unread = answer.unread {
+                changed = changed || (state.unreadCount != nil && unread != state.unreadCount)
+                state.unreadCount = unread
+            }
             if onNotifications {
                 var screen = state.conversations.notifications
                 screen.etag = answer.etag
@@ -199,7 +202,6 @@ extension App {
                 }
                 state.conversations.notifications = screen
             } else if answer.items != nil {
-                changed = changed || state.conversations.poll.notificationsETag != nil
                 state.conversations.poll.notificationsETag = answer.etag
             }
         case .failure(let failure):
@@ -343,7 +345,7 @@ extension App {
         let resets = usage.periodEnd.formatted(.dateTime.day().month(.abbreviated))
         guard let limit = usage.connectionsLimit else { return "\(usage.planName) plan: unlimited requests" }
         let left = max(0, limit - usage.connectionsUsed)
-        return "\(left) of \(limit) requests left this month on the \(usage.planName) plan (resets \(resets))"
+        return "\(left) of \(limit) requests left this month (\(usage.planName) plan, resets \(resets))"
     }
 
     // MARK: keys
@@ -384,13 +386,17 @@ extension App {
             state.conversations.threads.thread = thread
         case .compose, .open:
             guard let selected = screen.selected else { return [] }
-            guard selected.status == .accepted || (selected.status == .pending && selected.buyerId == state.account?.id) else {
+            guard canWrite(selected, me: state.account?.id) else {
                 state.message = .info(cannotWriteText(selected, me: state.account?.id))
                 return []
             }
             state.conversations.threads.focus = .compose
         case .editLongText:
-            guard let selected = screen.selected, selected.status == .accepted || selected.status == .pending else { return [] }
+            guard let selected = screen.selected else { return [] }
+            guard canWrite(selected, me: state.account?.id) else {
+                state.message = .info(cannotWriteText(selected, me: state.account?.id))
+                return []
+            }
             return openLongText(screen.compose.text, field: "compose:\(selected.id.uuidString)", label: "Message to \(selected.otherParty(me: state.account?.id).name)", state: &state)
         case .accept, .reject:
             guard let selected = screen.selected else { return [] }
@@ -439,9 +445,15 @@ extension App {
         return []
     }
 
+    /// The server's rule: the two parties write in an accepted thread; while a request is pending only
+    /// the seller may (to ask before answering); nobody writes in a rejected or blocked one.
+    static func canWrite(_ conversation: Conversation, me: UUID?) -> Bool {
+        conversation.status == .accepted || (conversation.status == .pending && conversation.iAmSeller(me))
+    }
+
     static func cannotWriteText(_ conversation: Conversation, me: UUID?) -> String {
         switch conversation.status {
-        case .pending: "Accept or reject the request first; then you can write."
+        case .pending: "Waiting for the seller to accept your request; then you can write again."
         case .rejected: "This request was rejected; nobody can write in its thread."
         case .blocked: "This thread is blocked; nobody can write in it."
         case .accepted: ""

@@ -67,7 +67,7 @@ extension App {
         let role = conversation.iAmSeller(me) ? "buyer" : "seller"
         let what: String
         switch conversation.status {
-        case .pending where conversation.iAmSeller(me): what = "asks to connect: a accepts, x rejects"
+        case .pending where conversation.iAmSeller(me): what = "asks to connect: a accepts, x rejects, or write to ask first"
         case .pending: what = "request waiting for the seller's answer"
         case .accepted: what = "connected"
         case .rejected: what = "request rejected"
@@ -106,7 +106,7 @@ extension App {
             }
         }
         let composeFocused = screen.focus == .compose && state.overlay == nil
-        let canWrite = conversation.status == .accepted || (conversation.status == .pending && !conversation.iAmSeller(me))
+        let canWrite = canWrite(conversation, me: me)
         let rule = screen.isSending ? "─ sending… " : composeFocused ? "─ message (Enter sends) " : canWrite ? "─ message (Enter to write) " : ""
         frame.write(rule + String(repeating: "─", count: max(0, width - TextWidth.of(rule))), x: x, y: composeTop - 1, style: composeFocused ? theme[.overlayBorder] : theme[.border])
         guard canWrite else {
