@@ -1,0 +1,126 @@
+import Foundation
+import XCTest
+
+/// Two people in two real terminals on one server: the demo buyer asks about a listing, the demo
+/// seller sees the notification, opens it and accepts, and each sees the other's message arrive
+/// without pressing a key.
+final class ConversationFlowTests: XCTestCase {
+    var sandbox: URL!
+
+    override func setUpWithError() throws {
+        sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: sandbox)
+    }
+
+    /// A TCP port nothing listens on now.
+    func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw E2EError("socket: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw E2EError("bind: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func client(_ name: String) throws -> TmuxSession {
+        try TmuxSession(environment: [
+            "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config-\(name)").path,
+            "XDG_STATE_HOME": sandbox.appendingPathComponent("state-\(name)").path,
+        ])
+    }
+
+    func testBuyerAsksSellerAcceptsAndBothSeeMessagesArrive() throws {
+        let eaglehurst = try BuiltProducts.path("eaglehurst")
+        let server = try BuiltProducts.path("eaglehurst-server")
+        let port = try freePort()
+        let serverTerminal = try TmuxSession(environment: ["EAGLEHURST_DATA_DIR": sandbox.appendingPathComponent("data").path])
+        try serverTerminal.run("\(server) seed-demo && \(server) serve --port \(port)")
+        try serverTerminal.waitFor(timeout: 90, "the server to start") { $0.contains("Server started on http://127.0.0.1:") }
+
+        let buyer = try client("buyer")
+        let seller = try client("seller")
+        for (terminal, email, password) in [(buyer, "buyer@demo.eaglehurst.test", "DemoBuyer1"), (seller, "seller@demo.eaglehurst.test", "DemoSeller1")] {
+            try terminal.run("\(eaglehurst) --server http://127.0.0.1:\(port); echo \"exit=$?\"")
+            try terminal.waitFor(timeout: 30, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
+            try terminal.keys("s")
+            try terminal.waitFor(timeout: 10, "the sign-in form") { $0.contains("Sign in to") }
+            try type(terminal, email)
+            try terminal.keys("Tab")
+            try type(terminal, password)
+            try terminal.keys("Enter")
+            try terminal.waitFor(timeout: 30, "signed in as \(email)") { $0.contains(" Profile ") && $0.contains(email) }
+        }
+        // The demo seller already has a request waiting and an unread message: the count is on every screen.
+        try seller.waitFor(timeout: 20, "the unread count in the status bar") { $0.contains(" 2 unread ") }
+
+        // The buyer opens the third newest listing (the demo buyer asked about the two newest) and asks.
+        try command(buyer, "listings")
+        try buyer.waitFor(timeout: 20, "the listings") { $0.contains("All listings") && $0.contains("1–") }
+        try buyer.keys("j", "j", "Enter")
+        let detail = try buyer.waitFor(timeout: 20, "the listing") { $0.contains("Asking price") && $0.contains("c connect") }
+        let title = try XCTUnwrap(detail.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).first.map { $0.trimmingCharacters(in: .whitespaces) })
+        try buyer.keys("c")
+        try buyer.waitFor(timeout: 20, "the plan's requests left") { $0.contains("1 of 3 requests left this month") }
+        try type(buyer, "Is the partnership lease secure for ten years?")
+        try buyer.keys("Enter")
+        try buyer.waitFor(timeout: 20, "the request sent") { $0.contains("Request sent to Samuel Seller") }
+        try buyer.keys("g", "t")
+        try buyer.waitFor(timeout: 20, "the waiting request in the buyer's threads") {
+            $0.contains("Samuel Seller [waiting]") && $0.contains("request waiting for the seller's answer") && $0.contains("Is the partnership lease secure")
+        }
+
+        // The seller is told without pressing a key, opens the notification and accepts.
+        try seller.waitFor(timeout: 30, "the new request counted") { $0.contains(" 3 unread ") }
+        try seller.keys("g", "n")
+        try seller.waitFor(timeout: 20, "the notification") { $0.contains("● New request about \(title.prefix(12))") }
+        try seller.keys("Enter")
+        try seller.waitFor(timeout: 20, "the request's thread") {
+            $0.contains("asks to connect: a accepts") && $0.contains("Is the partnership lease secure") && $0.contains(title)
+        }
+        try seller.keys("a")
+        try seller.waitFor(timeout: 10, "the answer prompt") { $0.contains("Accept Beatrice Buyer's request") }
+        try type(seller, "Welcome, happy to talk.")
+        try seller.keys("Enter")
+        try seller.waitFor(timeout: 20, "the acceptance") { $0.contains("Accepted Beatrice Buyer's request") && $0.contains("· connected") }
+
+        // The buyer's open thread shows the answer on its own, and the buyer replies.
+        try buyer.waitFor(timeout: 30, "the seller's answer arriving") { $0.contains("Welcome, happy to talk.") && $0.contains("· connected") }
+        try buyer.keys("Enter")
+        try buyer.waitFor(timeout: 10, "the compose box") { $0.contains("message (Enter sends)") }
+        try type(buyer, "Thank you! When could I visit?")
+        try buyer.keys("Enter")
+        try buyer.waitFor(timeout: 20, "the reply sent") { $0.contains("You · ") && $0.contains("Thank you! When could I visit?") }
+
+        // The seller, still on the thread, sees it arrive without pressing a key.
+        let arrived = try seller.waitFor(timeout: 30, "the buyer's reply arriving") { $0.contains("Thank you! When could I visit?") }
+        XCTAssertTrue(arrived.contains("Beatrice Buyer · "), arrived)
+
+        for terminal in [buyer, seller] {
+            try terminal.keys("Escape")
+            try terminal.keys("q")
+            try terminal.waitFor(timeout: 20, "the client to quit") { $0.replacingOccurrences(of: "\n", with: "").contains("exit=0") }
+        }
+        try serverTerminal.keys("C-c")
+    }
+
+    func command(_ tmux: TmuxSession, _ name: String) throws {
+        try tmux.keys(":")
+        try type(tmux, name)
+        try tmux.keys("Enter")
+    }
+
+    func type(_ tmux: TmuxSession, _ text: String) throws {
+        try tmux.tmux(["send-keys", "-t", tmux.name, "-l", text])
+    }
+}
