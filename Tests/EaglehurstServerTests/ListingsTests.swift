@@ -342,22 +342,27 @@ final class ListingsTests: XCTestCase {
         }
     }
 
-    func testRepeatedSearchesAreEachRecorded() async throws {
+    func testRepeatedSearchesAreEachRecordedAsTheirViewersAndStillCheckTheToken() async throws {
         try await forEachDatabase { server in
             let seller = try await account(server, .seller, "s@example.com")
             try await published(server, seller: seller, title: "Pharmacy in Camden")
             for _ in 0..<3 {
                 await XCTAssertEqualAsync(try titles(try await server.request(.GET, "/listings?q=pharmacy")), ["Pharmacy in Camden"])
             }
+            // A seller sees what everyone sees: the same cached answer, recorded as the seller's search.
+            await XCTAssertEqualAsync(try titles(try await server.request(.GET, "/listings?q=pharmacy", bearer: seller.token)), ["Pharmacy in Camden"])
+            await XCTAssertEqualAsync(try await server.request(.GET, "/listings?q=pharmacy", bearer: "not.a.jwt").status, 401)
             await server.app.searchLog.flush()
             let rows = try await (server.app.db as! any SQLDatabase)
                 .raw("SELECT query_text, results_count, user_id FROM search_queries").all()
-            XCTAssertEqual(rows.count, 3)
+            XCTAssertEqual(rows.count, 4)
             for row in rows {
                 XCTAssertEqual(try row.decode(column: "query_text", as: String.self), "pharmacy")
                 XCTAssertEqual(try row.decode(column: "results_count", as: Int.self), 1)
-                XCTAssertNil(try row.decode(column: "user_id", as: UUID?.self))
             }
+            let users = try rows.map { try $0.decode(column: "user_id", as: UUID?.self) }
+            XCTAssertEqual(users.filter { $0 == nil }.count, 3)
+            XCTAssertEqual(users.compactMap { $0 }, [seller.id])
         }
     }
 

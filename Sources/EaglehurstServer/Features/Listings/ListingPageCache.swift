@@ -1,4 +1,5 @@
 import EaglehurstAPI
+import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -14,15 +15,26 @@ import Vapor
 ///
 /// - `pages`: the page as everyone sees it, without per-viewer fields (`is_saved` is added per
 ///   buyer after the lookup), for any viewer.
-/// - `answers`: the encoded 200 answer for requests without a token (which carry no per-viewer
-///   fields at all), keyed by the raw query string and `Accept`, so a repeat skips the handler,
-///   the database and JSON encoding (`ListingAnswerCacheMiddleware`).
+/// - `answers`: the encoded 200 answer, keyed by the raw query string, `Accept` and the only
+///   per-viewer part of a page, a buyer's saved flags (`flags(saved:)`): every viewer whose flags
+///   on that page are the same gets the same bytes, so a repeat skips the handler, the page query
+///   and JSON encoding (`ListingAnswerCacheMiddleware`). `pageIDs` holds each answer's listings,
+///   which a buyer's flags are read for.
 final class ListingPageCache: Sendable {
     struct Answer: Sendable {
         let headers: HTTPHeaders
         let body: ByteBuffer
-        /// What the search log records for this query (nil: plain browse is not recorded).
+        /// What the search log records for this query (nil: plain browse is not recorded); the
+        /// user and the time are each request's own.
         let search: SearchLog.Entry?
+    }
+
+    /// The flags of anonymous viewers, sellers and admins: none.
+    static let noFlags = "-"
+
+    /// A buyer's flags on a page: which of its listings they saved.
+    static func flags(saved: Set<UUID>) -> String {
+        "saved:" + saved.map(\.uuidString).sorted().joined(separator: ",")
     }
 
     static let maxPages = 1024
@@ -33,6 +45,7 @@ final class ListingPageCache: Sendable {
 
     private let pages = NIOLockedValueBox(GenerationalLRU<Components.Schemas.ListingPage>(maxCount: maxPages, maxCost: maxPageItems))
     private let answers = NIOLockedValueBox(GenerationalLRU<Answer>(maxCount: maxAnswers, maxCost: maxAnswerBytes))
+    private let pageIDs = NIOLockedValueBox(GenerationalLRU<[UUID]>(maxCount: maxAnswers, maxCost: maxAnswers))
 
     func page(_ key: String, at generation: Int64) -> Components.Schemas.ListingPage? {
         pages.withLockedValue { $0.value(key, at: generation) }
@@ -43,12 +56,18 @@ final class ListingPageCache: Sendable {
         pages.withLockedValue { $0.insert(page, for: key, at: generation, cost: max(page.items.count, 1)) }
     }
 
-    func answer(_ key: String, at generation: Int64) -> Answer? {
-        answers.withLockedValue { $0.value(key, at: generation) }
+    func answer(_ key: String, flags: String, at generation: Int64) -> Answer? {
+        answers.withLockedValue { $0.value(key + "\u{1E}" + flags, at: generation) }
     }
 
-    func store(answer: Answer, for key: String, at generation: Int64) {
-        answers.withLockedValue { $0.insert(answer, for: key, at: generation, cost: answer.body.readableBytes) }
+    /// The listings of the answers stored for `key`, in page order.
+    func pageIDs(_ key: String, at generation: Int64) -> [UUID]? {
+        pageIDs.withLockedValue { $0.value(key, at: generation) }
+    }
+
+    func store(answer: Answer, listing ids: [UUID], for key: String, flags: String, at generation: Int64) {
+        pageIDs.withLockedValue { $0.insert(ids, for: key, at: generation, cost: 1) }
+        answers.withLockedValue { $0.insert(answer, for: key + "\u{1E}" + flags, at: generation, cost: answer.body.readableBytes) }
     }
 
     /// The same key for the same search however it was written: the engine's form of the words,
@@ -133,31 +152,37 @@ struct GenerationalLRU<Value> {
 extension GenerationalLRU: Sendable where Value: Sendable {}
 extension GenerationalLRU.Slot: Sendable where Value: Sendable {}
 
-/// What the browse handler tells `ListingAnswerCacheMiddleware` about an answer it made for a
-/// request without a token: the generation it read, and what the search log recorded.
+/// What the browse handler tells `ListingAnswerCacheMiddleware` about an answer it made: the
+/// generation it read, what the search log recorded, the page's listings and the viewer's flags.
 struct ListingAnswerNote: Sendable {
     let generation: Int64
     let search: SearchLog.Entry?
+    let ids: [UUID]
+    let flags: String
 }
 
 struct ListingAnswerNoteKey: StorageKey { typealias Value = ListingAnswerNote }
 
-/// Serves `GET /api/v1/listings` without a token from `ListingPageCache.answers` when the search
-/// generation has not moved, and stores the answers the handler makes. A cached answer is still
-/// logged as a search, and a request with `If-None-Match` goes to the handler, which answers 304.
+/// Serves `GET /api/v1/listings` from `ListingPageCache.answers` when the search generation has
+/// not moved, and stores the answers the handler makes. The token is checked first, as the handler
+/// would; a buyer's saved flags on the page are read for every request, and only an answer made
+/// with the same flags is served. A cached answer is still logged as the viewer's search, and a
+/// request with `If-None-Match` goes to the handler, which answers 304.
 struct ListingAnswerCacheMiddleware: AsyncMiddleware {
     static let path = "/api/v1/listings"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.method == .GET, request.url.path == Self.path, request.headers[.authorization].isEmpty else {
-            return try await next.respond(to: request)
-        }
+        guard request.method == .GET, request.url.path == Self.path else { return try await next.respond(to: request) }
         let app = request.application
+        let cache = app.listingPageCache
         let key = ListingPageCache.answerKey(query: request.url.query, accept: request.headers[.accept])
         if request.headers[.ifNoneMatch].isEmpty {
+            let viewer = try await Authenticator(app: app).optionalUser()
             let generation = try await app.searchIndexCache.currentGeneration(on: app.db as! any SQLDatabase)
-            if let answer = app.listingPageCache.answer(key, at: generation) {
+            if let flags = try await Self.flags(of: viewer, on: cache.pageIDs(key, at: generation), db: request.db),
+               let answer = cache.answer(key, flags: flags, at: generation) {
                 if var search = answer.search {
+                    search.userID = viewer?.id
                     search.at = app.serverEnvironment.now()
                     app.searchLog.record(search)
                 }
@@ -168,9 +193,17 @@ struct ListingAnswerCacheMiddleware: AsyncMiddleware {
         guard response.status == .ok, let note = request.storage[ListingAnswerNoteKey.self] else { return response }
         let body = try await response.body.collect(on: request.eventLoop).get() ?? ByteBuffer()
         response.body = .init(buffer: body)
-        app.listingPageCache.store(
-            answer: .init(headers: response.headers, body: body, search: note.search), for: key, at: note.generation)
+        cache.store(
+            answer: .init(headers: response.headers, body: body, search: note.search), listing: note.ids,
+            for: key, flags: note.flags, at: note.generation)
         return response
+    }
+
+    /// The viewer's flags on a cached page (`ids`, nil when none is cached: then nil too).
+    static func flags(of viewer: User?, on ids: [UUID]?, db: any Database) async throws -> String? {
+        guard let viewer, viewer.userType == .buyer else { return ListingPageCache.noFlags }
+        guard let ids else { return nil }
+        return ListingPageCache.flags(saved: try await ListingsService.savedIDs(of: viewer, among: ids, on: db))
     }
 }
 

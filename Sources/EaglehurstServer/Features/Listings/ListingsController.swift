@@ -15,10 +15,12 @@ extension APIHandler {
             minPrice: q.minPrice, maxPrice: q.maxPrice, minRevenue: q.minRevenue, maxRevenue: q.maxRevenue, sort: q.sort)
         let result = try await listingsService().browse(filters, page: try PageRequest(page: q.page, perPage: q.perPage), viewer: viewer)
         let page = result.page
-        if viewer == nil {
-            // Nothing in this answer is per viewer: the middleware may keep it for the next anonymous request.
-            try RequestContext.request.storage[ListingAnswerNoteKey.self] = .init(generation: result.generation, search: result.search)
-        }
+        // The saved flags are all that is per viewer here: the middleware may give this answer to
+        // anyone whose flags on this page are the same.
+        let flags = viewer?.userType == .buyer
+            ? ListingPageCache.flags(saved: Set(page.items.filter { $0.isSaved == true }.map(\.id))) : ListingPageCache.noFlags
+        try RequestContext.request.storage[ListingAnswerNoteKey.self] = .init(
+            generation: result.generation, search: result.search, ids: page.items.map(\.id), flags: flags)
         // Every field of a summary comes from its listing row, whose updated_at moves on each change;
         // saved flags and view counts are per viewer and listed too.
         let tag = ETag.fingerprint(["\(page.page)", "\(page.perPage)", "\(page.total)", "\(page.totalCapped ?? false)"]
