@@ -96,6 +96,52 @@ final class ConnectionsTests: XCTestCase {
         }
     }
 
+    func testReadingAThreadToItsEndReadsItsMessageNotifications() async throws {
+        try await forEachDatabase { server in
+            let c = try await cast(server)
+            let id = try await requestID(server, c.buyer, c.listing)
+            _ = try await server.request(.PUT, "/connections/\(id)/respond", body: json(["status": "accepted"]), bearer: c.seller.token)
+            func send(_ text: String) async throws -> String {
+                let sent = try await server.request(.POST, "/connections/\(id)/messages", body: json(["content": text]), bearer: c.seller.token)
+                return try XCTUnwrap(try sent.json()["id"] as? String, sent.text)
+            }
+            func unreadMessageNotifications() async throws -> Int {
+                try await notifications(server, c.buyer, unreadOnly: true).filter { $0["type"] as? String == "new_message" }.count
+            }
+            let first = try await send("Here are the accounts.")
+            let second = try await send("And the lease.")
+            await XCTAssertEqualAsync(try await unreadMessageNotifications(), 2)
+            _ = try await server.request(.PUT, "/connections/\(id)/messages/\(first)/read", bearer: c.buyer.token)
+            await XCTAssertEqualAsync(try await unreadMessageNotifications(), 2, "a message is still unread: the notifications stay")
+            _ = try await server.request(.PUT, "/connections/\(id)/messages/\(second)/read", bearer: c.buyer.token)
+            await XCTAssertEqualAsync(try await unreadMessageNotifications(), 0, "the thread is read to its end")
+            let accepted = try await notifications(server, c.buyer, unreadOnly: true).compactMap { $0["type"] as? String }
+            XCTAssertEqual(accepted, ["connection_accepted"], "other kinds are left for the user")
+            _ = try await send("Any questions?")
+            await XCTAssertEqualAsync(try await unreadMessageNotifications(), 1, "a later message is news again")
+        }
+    }
+
+    func testDemoDataHasAConversationAndAWaitingRequestOnce() async throws {
+        try await forEachDatabase { server in
+            try await AccountBootstrap.seedDemo(on: server.app)
+            try await AccountBootstrap.seedDemo(on: server.app)
+            await XCTAssertEqualAsync(try await Connection.query(on: server.app.db).count(), 2, "seeding twice adds nothing")
+            let login = try await server.request(.POST, "/auth/login", body: json(["email": "buyer@demo.eaglehurst.test", "password": "DemoBuyer1"]))
+            let token = try XCTUnwrap(try login.json()["access_token"] as? String, login.text)
+            let usage = try await server.request(.GET, "/subscriptions/usage", bearer: token).json()
+            XCTAssertEqual(usage["connections_used"] as? Int, 2, "the demo requests count against the plan")
+            let list = try items(try await server.request(.GET, "/connections", bearer: token))
+            XCTAssertEqual(Set(list.compactMap { $0["status"] as? String }), ["accepted", "pending"])
+            let sellerLogin = try await server.request(.POST, "/auth/login", body: json(["email": "seller@demo.eaglehurst.test", "password": "DemoSeller1"]))
+            let sellerToken = try XCTUnwrap(try sellerLogin.json()["access_token"] as? String)
+            let sellerList = try await server.request(.GET, "/connections", bearer: sellerToken).json()
+            XCTAssertEqual(sellerList["unread_total"] as? Int, 2, "the buyer's last question and the waiting request")
+            let news = try await server.request(.GET, "/notifications", bearer: sellerToken).json()
+            XCTAssertEqual(news["unread_count"] as? Int, 2)
+        }
+    }
+
     func testAThirdUserSeesNothingOfAThread() async throws {
         try await forEachDatabase { server in
             let c = try await cast(server)

@@ -265,6 +265,17 @@ struct ConnectionsService {
                 ON CONFLICT (message_id, user_id) DO NOTHING
                 """).run()
         }
+        // A thread read to its end leaves nothing to be told about: its new-message notifications are read too.
+        let left = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM messages m
+            LEFT JOIN message_reads r ON r.message_id = m.id AND r.user_id = \(bind: userID)
+            WHERE m.connection_id = \(bind: connectionID) AND m.sender_id <> \(bind: userID) AND r.id IS NULL
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        if left == 0 {
+            try await Notification.query(on: db).filter(\.$user.$id == userID).filter(\.$isRead == false)
+                .filter(\.$type == NotificationService.Kind.newMessage.rawValue).filter(\.$actionURL == "/api/v1/connections/\(connectionID)")
+                .set(\.$isRead, to: true).set(\.$readAt, to: now).update()
+        }
     }
 
     // MARK: private notes
