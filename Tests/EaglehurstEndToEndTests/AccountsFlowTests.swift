@@ -3,18 +3,7 @@ import XCTest
 
 /// `eaglehurst` against its embedded server in a real terminal: register, verify with the code from
 /// the outbox, sign out, sign in again, quit; the session file stays private.
-final class AccountsFlowTests: XCTestCase {
-    var sandbox: URL!
-
-    override func setUpWithError() throws {
-        sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: sandbox)
-    }
-
+final class AccountsFlowTests: EndToEndTestCase {
     var dataDirectory: URL { sandbox.appendingPathComponent("data") }
     var sessionFile: URL { sandbox.appendingPathComponent("state/eaglehurst/session.json") }
 
@@ -87,10 +76,6 @@ final class AccountsFlowTests: XCTestCase {
     }
 
     /// Types text literally, without Enter.
-    func type(_ tmux: TmuxSession, _ text: String) throws {
-        try tmux.tmux(["send-keys", "-t", tmux.name, "-l", text])
-    }
-
     /// The 6-digit code of the newest mail in the outbox (file names sort by time).
     func newestCode() throws -> String {
         let outbox = dataDirectory.appendingPathComponent("outbox")

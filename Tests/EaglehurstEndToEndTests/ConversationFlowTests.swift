@@ -4,18 +4,7 @@ import XCTest
 /// Two people in two real terminals on one server: the demo buyer asks about a listing, the demo
 /// seller sees the notification, opens it and accepts, and each sees the other's message arrive
 /// without pressing a key.
-final class ConversationFlowTests: XCTestCase {
-    var sandbox: URL!
-
-    override func setUpWithError() throws {
-        sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: sandbox)
-    }
-
+final class ConversationFlowTests: EndToEndTestCase {
     /// A TCP port nothing listens on now.
     func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -112,15 +101,5 @@ final class ConversationFlowTests: XCTestCase {
             try terminal.waitFor(timeout: 20, "the client to quit") { $0.replacingOccurrences(of: "\n", with: "").contains("exit=0") }
         }
         try serverTerminal.keys("C-c")
-    }
-
-    func command(_ tmux: TmuxSession, _ name: String) throws {
-        try tmux.keys(":")
-        try type(tmux, name)
-        try tmux.keys("Enter")
-    }
-
-    func type(_ tmux: TmuxSession, _ text: String) throws {
-        try tmux.tmux(["send-keys", "-t", tmux.name, "-l", text])
     }
 }

@@ -4,18 +4,7 @@ import XCTest
 /// The marketplace in a real terminal, against one embedded demo server: the demo seller creates a
 /// listing (its description written in `$EDITOR`) and submits it, the demo admin approves it beside
 /// what approving does, and the demo buyer finds it by search and saves it with a note.
-final class ListingsFlowTests: XCTestCase {
-    var sandbox: URL!
-
-    override func setUpWithError() throws {
-        sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: sandbox)
-    }
-
+final class ListingsFlowTests: EndToEndTestCase {
     /// An editor that writes the description and exits, as a person would after typing it.
     func makeEditor(writing text: String) throws -> String {
         let path = sandbox.appendingPathComponent("editor.sh")
@@ -107,15 +96,5 @@ final class ListingsFlowTests: XCTestCase {
         try type(tmux, password)
         try tmux.keys("Enter")
         try tmux.waitFor(timeout: 30, "signed in as \(email)") { $0.contains(" Profile ") && $0.contains(email) && $0.contains("Go to") }
-    }
-
-    func command(_ tmux: TmuxSession, _ name: String) throws {
-        try tmux.keys(":")
-        try type(tmux, name)
-        try tmux.keys("Enter")
-    }
-
-    func type(_ tmux: TmuxSession, _ text: String) throws {
-        try tmux.tmux(["send-keys", "-t", tmux.name, "-l", text])
     }
 }

@@ -2,18 +2,7 @@ import Foundation
 import XCTest
 
 /// `eaglehurst` in a real terminal: first screen, help, quit, and a sane shell afterwards.
-final class ShellTests: XCTestCase {
-    var sandbox: URL!
-
-    override func setUpWithError() throws {
-        sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: sandbox)
-    }
-
+final class ShellTests: EndToEndTestCase {
     func makeSession() throws -> TmuxSession {
         try TmuxSession(environment: [
             "EAGLEHURST_DATA_DIR": sandbox.appendingPathComponent("data").path,

@@ -367,18 +367,11 @@ extension App {
 
     private static func threadsAction(_ action: Action, state: inout AppState) -> [Effect] {
         var screen = state.conversations.threads
-        switch action {
-        case .down, .up, .pageDown, .pageUp, .top, .bottom:
-            switch action {
-            case .down: screen.cursor.moveDown()
-            case .up: screen.cursor.moveUp()
-            case .pageDown: screen.cursor.pageDown()
-            case .pageUp: screen.cursor.pageUp()
-            case .top: screen.cursor.moveToTop()
-            default: screen.cursor.moveToBottom()
-            }
+        if screen.cursor.move(action) {
             state.conversations.threads = screen
             return followSelection(&state)
+        }
+        switch action {
         case .scrollThreadUp, .scrollThreadDown:
             guard var thread = screen.thread else { return [] }
             let step = max(1, Layout.threadLines(state.size) - 2)
@@ -556,13 +549,11 @@ extension App {
 
     private static func notificationsAction(_ action: Action, state: inout AppState) -> [Effect] {
         var screen = state.conversations.notifications
+        if screen.cursor.move(action) {
+            state.conversations.notifications = screen
+            return []
+        }
         switch action {
-        case .down: screen.cursor.moveDown()
-        case .up: screen.cursor.moveUp()
-        case .pageDown: screen.cursor.pageDown()
-        case .pageUp: screen.cursor.pageUp()
-        case .top: screen.cursor.moveToTop()
-        case .bottom: screen.cursor.moveToBottom()
         case .open:
             guard let notification = screen.selected else { return [] }
             let read: [Effect] = notification.isRead ? [] : [.conversations(.markNotificationRead(notification.id))]
@@ -641,11 +632,11 @@ extension App {
 
     private static func preferencesAction(_ action: Action, state: inout AppState) -> [Effect] {
         guard var preferences = state.conversations.notifications.preferences else { return [] }
+        if preferences.cursor.move(action) {
+            state.conversations.notifications.preferences = preferences
+            return []
+        }
         switch action {
-        case .down: preferences.cursor.moveDown()
-        case .up: preferences.cursor.moveUp()
-        case .top: preferences.cursor.moveToTop()
-        case .bottom: preferences.cursor.moveToBottom()
         case .toggleEmail, .togglePush:
             guard let selected = preferences.selected, !preferences.isSaving else { return [] }
             preferences.isSaving = true
@@ -661,6 +652,22 @@ extension App {
         }
         state.conversations.notifications.preferences = preferences
         return []
+    }
+}
+
+extension ListCursor {
+    /// Moves by a list action (row, page, ends); false for any other action.
+    mutating func move(_ action: Action) -> Bool {
+        switch action {
+        case .down: moveDown()
+        case .up: moveUp()
+        case .pageDown: pageDown()
+        case .pageUp: pageUp()
+        case .top: moveToTop()
+        case .bottom: moveToBottom()
+        default: return false
+        }
+        return true
     }
 }
 
