@@ -171,6 +171,7 @@ final class ConversationsTests: XCTestCase {
         }
         XCTAssertNotNil(app.line(containing: "Alice Archer [request]"), app.text)
         XCTAssertNotNil(app.line(containing: "with Alice Archer (buyer) · asks to connect: a accepts"), app.text)
+        XCTAssertTrue(app.hints.contains("a accept  x reject"), app.hints)
         app.press("a")
         guard case .prompt(let prompt) = app.state.overlay else { return XCTFail("accepting asks for a message") }
         XCTAssertEqual(prompt.title, "Accept Alice Archer's request")
@@ -186,6 +187,8 @@ final class ConversationsTests: XCTestCase {
         var (buyer, _, _) = try await threads("buyer") { request in
             request.operationID == "connectionsList" ? .json(status: 200, body: buyerList) : .json(status: 200, body: Self.page([]))
         }
+        XCTAssertFalse(buyer.hints.contains("accept"), "the footer offers only what the selection allows: \(buyer.hints)")
+        XCTAssertFalse(buyer.hints.contains("write"), buyer.hints)
         buyer.press("a")
         XCTAssertEqual(buyer.errorLine, " The seller answers requests.")
         buyer.press("<enter>")

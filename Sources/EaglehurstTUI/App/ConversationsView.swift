@@ -166,6 +166,19 @@ extension App {
         return lines
     }
 
+    /// The footer offers what the selected connection allows: answering to a seller's pending request,
+    /// writing where writing is allowed. The keys themselves still say why when pressed elsewhere.
+    static func hintApplies(_ binding: Binding, in state: AppState) -> Bool {
+        guard binding.context == .threads else { return true }
+        let me = state.account?.id
+        guard let selected = state.conversations.threads.selected else { return ![.accept, .reject, .compose, .editLongText, .notes].contains(binding.action) }
+        switch binding.action {
+        case .accept, .reject: return selected.status == .pending && selected.iAmSeller(me)
+        case .compose, .editLongText: return canWrite(selected, me: me)
+        default: return true
+        }
+    }
+
     // MARK: notifications
 
     static func drawNotifications(_ state: AppState, theme: Theme, body: Body, into frame: inout Frame) {

@@ -114,7 +114,7 @@ extension App {
         let typing = isTyping(state)
         return BindingTable.activeContexts(for: state.context).flatMap { state.bindings.bindings(in: $0) }
             .compactMap { binding in
-                guard let hint = binding.hint else { return nil }
+                guard let hint = binding.hint, hintApplies(binding, in: state) else { return nil }
                 let usable = binding.keys.first { !typing || !($0.keys.first?.isPrintable ?? false) }
                 return usable.map { ($0.description, hint) }
             }
