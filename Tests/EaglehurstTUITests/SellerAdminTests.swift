@@ -270,6 +270,150 @@ final class SellerAdminTests: XCTestCase {
         XCTAssertEqual(app.trimmed(app.lines[20]), "  Suspended: Fake documents")
     }
 
+    // MARK: seller: media, sold and archived, the analytics period
+
+    /// Listing 1 with two media items: plan.pdf, then front.jpg.
+    static let listingWithTwoMedia = ListingFixture.detailJSON(1).replacingOccurrences(
+        of: #""media":["#,
+        with: #""media":[{"id":"\#(ListingFixture.id(901))","listing_id":"\#(ListingFixture.id(1))","media_type":"document","file_name":"plan.pdf","content_type":"application/pdf","size_bytes":4096,"display_order":0,"is_confidential":false,"created_at":"2025-11-20T09:30:00Z"},"#
+    )
+
+    func testDeletingTheSelectedMediaItemAsksFirstAndReloadsTheListing() async throws {
+        var (app, runner, stub) = try await seller(extra: [
+            "listingsGet": .json(status: 200, body: Self.listingWithTwoMedia), "listingsDeleteMedia": .empty(status: 204),
+        ])
+        app.press("<enter>")
+        await app.run(runner)
+        XCTAssertEqual(app.state.context, .sellerDetail)
+        XCTAssertEqual(app.trimmed(app.lines[20]), "  Media 1 of 2: plan.pdf — tab selects another, d deletes it")
+        XCTAssertTrue(app.hints.contains("<tab> media  d delete media  S sold  X archive"), app.hints)
+        app.press("<tab>")
+        XCTAssertEqual(app.trimmed(app.lines[20]), "  Media 2 of 2: front.jpg — tab selects another, d deletes it")
+        app.press("d")
+        guard case .confirm(let dialog) = app.state.overlay else { return XCTFail("deleting media asks first") }
+        XCTAssertEqual(dialog.question, "Really delete the selected media item? “front.jpg”")
+        app.press("n")
+        XCTAssertEqual(stub.requests("listingsDeleteMedia").count, 0, "no keeps it")
+        app.press("dy")
+        await app.run(runner)
+        XCTAssertEqual(stub.requests("listingsDeleteMedia").map(\.path), ["/listings/\(ListingFixture.id(1))/media/\(ListingFixture.id(900))"])
+        XCTAssertEqual(app.errorLine, " front.jpg deleted from “Listing 1”.")
+        XCTAssertEqual(stub.requests("listingsGet").count, 2, "the listing is read again, without the deleted item")
+        app.press("<esc>")
+        XCTAssertEqual(app.state.context, .myListings)
+    }
+
+    func testAFailedMediaDeleteSaysWhyOnTheErrorLine() async throws {
+        let problem = StubTransport.problem(409, "Conflict", detail: "the listing is sold")
+        var (app, runner, _) = try await seller(extra: [
+            "listingsGet": .json(status: 200, body: ListingFixture.detailJSON(1)), "listingsDeleteMedia": .json(status: 409, body: problem),
+        ])
+        app.press("<enter>")
+        await app.run(runner)
+        app.press("dy")
+        await app.run(runner)
+        XCTAssertEqual(app.errorLine, " Could not delete the media: Conflict: the listing is sold (HTTP 409)")
+    }
+
+    func testAListingWithoutMediaSaysSoInsteadOfAsking() async throws {
+        let bare = ListingFixture.detailJSON(1).replacing(#/"media":\[.*?\}\]/#, with: #""media":[]"#)
+        var (app, runner, stub) = try await seller(extra: ["listingsGet": .json(status: 200, body: bare)])
+        app.press("<enter>")
+        await app.run(runner)
+        app.press("d")
+        XCTAssertNil(app.state.overlay)
+        XCTAssertEqual(app.errorLine, " This listing has no media to delete.")
+        XCTAssertEqual(stub.requests("listingsDeleteMedia").count, 0)
+    }
+
+    func testMarkingSoldAndArchivingFollowTheWorkflowAfterConfirming() async throws {
+        let conflict = StubTransport.problem(409, "Conflict", detail: "a sold listing stays sold")
+        let stub = StubTransport { request in
+            switch request.operationID {
+            case "listingsMyListings":
+                let rows = [
+                    ListingFixture.summaryJSON(1, title: "Harbour Dental", status: "rejected"),
+                    ListingFixture.summaryJSON(2, title: "Leeds Pharmacy", status: "published"),
+                    ListingFixture.summaryJSON(3, title: "Old Opticians", status: "sold"),
+                ]
+                return .json(status: 200, body: ListingFixture.pageJSON(rows, page: 1, perPage: 50, total: 3))
+            case "listingsUpdate" where request.bodyText.contains("archived"):
+                return .json(status: 409, body: conflict)
+            case "listingsUpdate":
+                return .json(status: 200, body: ListingFixture.detailJSON(2, status: "sold"))
+            default:
+                return .unreachable
+            }
+        }
+        let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
+        var app = Harness.signedIn("seller")
+        app.press(":my-listings<enter>")
+        await app.run(runner)
+        app.press("S")
+        XCTAssertNil(app.state.overlay, "a listing that is not published is not offered")
+        XCTAssertEqual(app.errorLine, " Only a published listing is marked sold; this one is rejected.")
+        app.press("j")
+        app.press("S")
+        guard case .confirm(let dialog) = app.state.overlay else { return XCTFail("marking sold asks first") }
+        XCTAssertEqual(dialog.question, "Really mark the published listing sold? “Leeds Pharmacy”")
+        app.press("y")
+        await app.run(runner)
+        XCTAssertEqual(json(stub.requests("listingsUpdate").first), ["status": "sold"])
+        XCTAssertEqual(app.errorLine, " “Listing 2” is marked sold.")
+        XCTAssertEqual(stub.requests("listingsMyListings").count, 2, "the list is read again")
+        XCTAssertEqual(app.state.seller.list.cursor.selected, 0, "from the top")
+        app.press("j")
+        app.press("X")
+        guard case .confirm(let archive) = app.state.overlay else { return XCTFail("archiving asks first") }
+        XCTAssertEqual(archive.question, "Really archive the listing (it leaves browse)? “Leeds Pharmacy”")
+        app.press("y")
+        await app.run(runner)
+        XCTAssertEqual(json(stub.requests("listingsUpdate").last), ["status": "archived"])
+        XCTAssertEqual(app.errorLine, " Could not archive it: Conflict: a sold listing stays sold (HTTP 409)")
+        app.press("j")
+        app.press("X")
+        XCTAssertNil(app.state.overlay)
+        XCTAssertEqual(app.errorLine, " This listing is sold already.")
+        XCTAssertEqual(stub.requests("listingsUpdate").count, 2)
+    }
+
+    func testTheAnalyticsPeriodCyclesThroughSevenThirtyAndNinetyDays() async throws {
+        let analytics = { @Sendable (days: Int) in
+            let counts = (0..<days).map { #"{"date":"2025-11-26","count":\#($0 % 3)}"# }.joined(separator: ",")
+            return #"{"listing_id":"\#(ListingFixture.id(1))","period_start":"2025-08-28T00:00:00Z","period_end":"2025-11-26T23:59:59Z","total_views":\#(days),"unique_viewers":1,"saves":0,"connection_requests":0,"accepted_connections":0,"views_by_day":[\#(counts)]}"#
+        }
+        let stub = StubTransport { request in
+            switch request.operationID {
+            case "listingsMyListings":
+                return .json(status: 200, body: ListingFixture.pageJSON([ListingFixture.summaryJSON(1)], page: 1, perPage: 50, total: 1))
+            case "listingsAnalytics":
+                return .json(status: 200, body: analytics(Int(request.query("days").first ?? "") ?? 0))
+            default:
+                return .unreachable
+            }
+        }
+        let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
+        var app = Harness.signedIn("seller")
+        app.press(":my-listings<enter>")
+        await app.run(runner)
+        app.press("a")
+        await app.run(runner)
+        XCTAssertNotNil(app.line(containing: "Analytics: Listing 1 · last 30 days"), app.text)
+        XCTAssertTrue(app.hints.contains("p period"), app.hints)
+        app.press("p")
+        await app.run(runner)
+        XCTAssertNotNil(app.line(containing: "Analytics: Listing 1 · last 90 days"), app.text)
+        XCTAssertEqual(app.line(containing: "Views "), "  Views               90 (1 different viewers)")
+        app.press("p")
+        await app.run(runner)
+        XCTAssertEqual(app.line(containing: "Views "), "  Views               7 (1 different viewers)")
+        XCTAssertEqual(stub.requests("listingsAnalytics").map { $0.query("days") }, [["30"], ["90"], ["7"]])
+        app.send(.analyticsLoaded(id: ListingFixture.uuid(1), days: 90, .failure(.unreachable("late"))))
+        XCTAssertEqual(app.line(containing: "Views "), "  Views               7 (1 different viewers)", "a late answer for another period is dropped")
+        app.press("p")
+        XCTAssertEqual(app.effects, [.loadAnalytics(id: ListingFixture.uuid(1), days: 30)])
+    }
+
     /// A request's JSON body as a dictionary, to compare without caring about key order or spacing.
     func json(_ request: StubTransport.Request?) -> NSDictionary? {
         request.flatMap { try? JSONSerialization.jsonObject(with: $0.body) as? NSDictionary }

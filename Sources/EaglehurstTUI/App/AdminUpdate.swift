@@ -70,12 +70,24 @@ extension App {
     }
 
     /// Words for the confirm dialog: what a dangerous action is about to act on.
-    static func dangerSubject(in context: Context, state: AppState) -> String? {
+    static func dangerSubject(_ action: Action, in context: Context, state: AppState) -> String? {
         switch context {
-        case .adminQueue, .adminDetail: moderatedListing(state)?.1
-        case .adminUsers: state.admin.users.selectedItem?.email
-        case .myListings: state.seller.list.selectedItem?.title
-        default: nil
+        case .adminQueue, .adminDetail: return moderatedListing(state)?.1
+        case .adminUsers: return state.admin.users.selectedItem?.email
+        case .myListings, .sellerDetail:
+            if action == .deleteMedia { return selectedMedia(state)?.fileName }
+            return sellerListing(state)?.1
+        default: return nil
+        }
+    }
+
+    /// Why a dangerous action cannot be done now, said instead of asking to confirm it.
+    static func whyNot(_ action: Action, in context: Context, state: AppState) -> String? {
+        switch (context, action) {
+        case (.myListings, _), (.sellerDetail, _):
+            return sellerWhyNot(action, state: state)
+        default:
+            return nil
         }
     }
 

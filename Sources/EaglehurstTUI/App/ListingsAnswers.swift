@@ -42,8 +42,10 @@ extension App {
             return state.screen == .myListings ? restart(\.seller.list, state: &state) : []
         case .mediaUploaded(let id, let result):
             mediaAnswer(listingID: id, result, state: &state)
-        case .analyticsLoaded(let id, let result):
-            analyticsAnswer(id: id, result, state: &state)
+        case .mediaDeleted(let listingID, let mediaID, let failure):
+            return mediaDeletedAnswer(listingID: listingID, mediaID: mediaID, failure, state: &state)
+        case .analyticsLoaded(let id, let days, let result):
+            analyticsAnswer(id: id, days: days, result, state: &state)
         case .userModerated(let result):
             userModeratedAnswer(result, state: &state)
         case .textEdited(let field, let result):
@@ -93,6 +95,7 @@ extension App {
             case .success(let answer):
                 detail.listing = answer.listing
                 detail.title = answer.listing.title
+                detail.selectedMedia = min(detail.selectedMedia, max(0, answer.listing.media.count - 1))
                 detail.isStale = answer.isStale
                 detail.failure = nil
                 if answer.isStale { state.connection = .unreachable }

@@ -31,8 +31,10 @@ extension EffectRunner {
             return .listingDeleted(id: id, await delete(id))
         case .uploadMedia(let id, let path, let caption, let confidential):
             return .mediaUploaded(listingID: id, await upload(id, path: path, caption: caption, confidential: confidential))
-        case .loadAnalytics(let id):
-            return .analyticsLoaded(id: id, await analytics(id))
+        case .deleteMedia(let listingID, let mediaID):
+            return .mediaDeleted(listingID: listingID, mediaID: mediaID, await deleteMedia(listingID, mediaID))
+        case .loadAnalytics(let id, let days):
+            return .analyticsLoaded(id: id, days: days, await analytics(id, days: days))
         case .approveListing(let id):
             return .listingWritten(.approved, await moderate(id, reason: nil))
         case .rejectListing(let id, let reason):
@@ -157,9 +159,9 @@ extension EffectRunner {
         return result.map { DetailAnswer(listing: $0, isStale: $1) }
     }
 
-    func analytics(_ id: UUID) async -> Result<Components.Schemas.ListingAnalytics, RequestFailure> {
+    func analytics(_ id: UUID, days: Int) async -> Result<Components.Schemas.ListingAnalytics, RequestFailure> {
         await attempt {
-            switch try await client.listingsAnalytics(path: .init(listingId: id), query: .init(days: 30)) {
+            switch try await client.listingsAnalytics(path: .init(listingId: id), query: .init(days: days)) {
             case .ok(let ok): return .success(try ok.body.json)
             case .default(let statusCode, let problem): return .failure(Self.failure(statusCode: statusCode, problem: problem, what: "analytics"))
             }
@@ -242,6 +244,19 @@ extension EffectRunner {
             case .default(let statusCode, let problem): return .failure(Self.failure(statusCode: statusCode, problem: problem, what: "uploading"))
             }
         }
+    }
+
+    func deleteMedia(_ listingID: UUID, _ mediaID: UUID) async -> RequestFailure? {
+        await cache.invalidate(CacheKey(.listing, listingID.uuidString))
+        await cache.invalidate(kinds: [.myListingsPage, .browsePage])
+        let result: Result<Void, RequestFailure> = await attempt {
+            switch try await client.listingsDeleteMedia(path: .init(listingId: listingID, mediaId: mediaID)) {
+            case .noContent: return .success(())
+            case .default(let statusCode, let problem): return .failure(Self.failure(statusCode: statusCode, problem: problem, what: "deleting the media"))
+            }
+        }
+        if case .failure(let failure) = result { return failure }
+        return nil
     }
 
     /// Approves, or with a reason rejects, a listing or its pending edits.

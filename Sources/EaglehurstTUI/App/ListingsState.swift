@@ -121,6 +121,8 @@ public struct ListingDetailState: Equatable, Sendable {
     public var isStale = false
     /// The first line shown of the detail text.
     public var scroll = 0
+    /// Which of the listing's media the seller has selected (to delete).
+    public var selectedMedia = 0
 
     public init(id: UUID, title: String) {
         self.id = id
@@ -168,8 +170,17 @@ public struct AnalyticsState: Equatable, Sendable {
     public var listingID: UUID
     public var title: String
     public var analytics: Components.Schemas.ListingAnalytics?
+    /// The period asked for, in days.
+    public var days = AnalyticsState.periods[1]
     public var isLoading = true
     public var failure: RequestFailure?
+}
+
+extension AnalyticsState {
+    /// The periods `p` steps through.
+    static let periods = [7, 30, 90]
+
+    var nextPeriod: Int { Self.periods.first { $0 > days } ?? Self.periods[0] }
 }
 
 public struct SellerScreenState: Equatable, Sendable {

@@ -104,7 +104,7 @@ extension App {
         case .listings, .listingsSearch, .listingsFilter: return browserAction(action, in: context, state: &state)
         case .listingDetail: return detailAction(action, state: &state)
         case .saved: return savedAction(action, state: &state)
-        case .myListings, .listingForm, .mediaForm, .analytics: return sellerAction(action, in: context, state: &state)
+        case .myListings, .sellerDetail, .listingForm, .mediaForm, .analytics: return sellerAction(action, in: context, state: &state)
         case .adminQueue, .adminDetail, .adminUsers, .userFilter: return adminAction(action, in: context, state: &state)
         case .prompt: return promptAction(action, state: &state)
         case .textEditor: return textEditorAction(action, state: &state)
@@ -140,7 +140,7 @@ extension App {
         case .adminUsers:
             step(&state.admin.users.cursor)
             return fetchPages(\.admin.users, state: &state)
-        case .listingDetail, .adminDetail:
+        case .listingDetail, .adminDetail, .sellerDetail:
             scrollDetail(by: action == .down ? 1 : action == .up ? -1 : 0, state: &state)
             return []
         default:
@@ -267,7 +267,6 @@ extension App {
             switch state.screen {
             case .listings: state.browser.detail = nil
             case .saved: state.saved.detail = nil
-            case .myListings: state.seller.panel = nil
             default: break
             }
             state.message = nil

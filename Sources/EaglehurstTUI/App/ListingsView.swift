@@ -168,7 +168,8 @@ extension App {
 
     // MARK: a listing in full
 
-    static func drawDetail(_ detail: ListingDetailState, state: AppState, theme: Theme, body: Body, into frame: inout Frame, width: Int? = nil, x: Int = 2) {
+    /// `selectedMedia` marks the media item the seller has selected, on their own listing.
+    static func drawDetail(_ detail: ListingDetailState, state: AppState, theme: Theme, body: Body, into frame: inout Frame, width: Int? = nil, x: Int = 2, selectedMedia: Int? = nil) {
         let width = width ?? frame.size.width - 4
         var title = detail.title
         if detail.listing?.isSaved == true { title = "★ " + title }
@@ -182,7 +183,7 @@ extension App {
             if let failure = detail.failure { frame.write(failure.summary, x: x, y: body.top + 2, style: theme[.statusError], maxWidth: width) }
             return
         }
-        let lines = detailLines(listing, width: width, theme: theme, valueStyle: detail.isStale ? theme[.stale] : theme[.text])
+        let lines = detailLines(listing, width: width, theme: theme, valueStyle: detail.isStale ? theme[.stale] : theme[.text], selectedMedia: selectedMedia)
         drawLines(lines, scroll: detail.scroll, x: x, top: body.top + 1, bottom: body.bottom, width: width, theme: theme, into: &frame)
     }
 
@@ -211,7 +212,7 @@ extension App {
         }
     }
 
-    static func detailLines(_ listing: ListingDetail, width: Int, theme: Theme, valueStyle: Style) -> [StyledLine] {
+    static func detailLines(_ listing: ListingDetail, width: Int, theme: Theme, valueStyle: Style, selectedMedia: Int? = nil) -> [StyledLine] {
         var lines: [StyledLine] = []
         func row(_ label: String, _ value: String?, _ style: Style? = nil) {
             guard let value, !value.isEmpty else { return }
@@ -246,10 +247,12 @@ extension App {
         if !listing.media.isEmpty {
             blank()
             heading("Media")
-            for media in listing.media {
+            for (index, media) in listing.media.enumerated() {
                 let size = ByteCountFormatter.string(fromByteCount: media.sizeBytes, countStyle: .file)
                 let note = [media.caption, media.isConfidential ? "confidential" : nil].compactMap { $0 }.joined(separator: " · ")
-                lines.append(StyledLine(label: "", text: "• \(media.fileName)  \(media.mediaType.rawValue), \(size)\(note.isEmpty ? "" : "  \(note)")", style: valueStyle))
+                let selected = index == selectedMedia
+                lines.append(StyledLine(label: "", text: "\(selected ? "▸" : "•") \(media.fileName)  \(media.mediaType.rawValue), \(size)\(note.isEmpty ? "" : "  \(note)")",
+                                        style: selected ? theme[.listSelected] : valueStyle))
             }
         }
         if listing.confidentialAccess, [listing.tradingName, listing.exactAddress, listing.postcode].contains(where: { $0?.isEmpty == false }) {

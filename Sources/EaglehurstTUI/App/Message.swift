@@ -36,7 +36,9 @@ public enum Message: Equatable, Sendable {
     case listingWritten(ListingWrite, Result<ListingDetail, RequestFailure>)
     case listingDeleted(id: UUID, RequestFailure?)
     case mediaUploaded(listingID: UUID, Result<Components.Schemas.ListingMedia, RequestFailure>)
-    case analyticsLoaded(id: UUID, Result<Components.Schemas.ListingAnalytics, RequestFailure>)
+    case mediaDeleted(listingID: UUID, mediaID: UUID, RequestFailure?)
+    /// A listing's analytics over the last `days` days.
+    case analyticsLoaded(id: UUID, days: Int, Result<Components.Schemas.ListingAnalytics, RequestFailure>)
     case userModerated(Result<Account, RequestFailure>)
     /// `$EDITOR` closed: the new text of a form's field, or the reason it could not run.
     case textEdited(field: String, Result<String, RequestFailure>)
@@ -50,11 +52,11 @@ public enum Message: Equatable, Sendable {
              .emailVerified(.failure(let f)), .codeResent(.failure(let f)), .resetRequested(.failure(let f)),
              .sessionRestored(.failure(let f)), .profileLoaded(.failure(let f)), .profileSaved(_, .failure(let f)):
             return f
-        case .passwordReset(let f), .signedOut(let f), .listingDeleted(_, let f):
+        case .passwordReset(let f), .signedOut(let f), .listingDeleted(_, let f), .mediaDeleted(_, _, let f):
             return f
         case .listingPageLoaded(_, _, _, .failure(let f)), .savedPageLoaded(_, _, .failure(let f)),
              .usersPageLoaded(_, _, _, .failure(let f)), .listingLoaded(_, .failure(let f)), .saveChanged(_, _, .failure(let f)),
-             .listingWritten(_, .failure(let f)), .mediaUploaded(_, .failure(let f)), .analyticsLoaded(_, .failure(let f)),
+             .listingWritten(_, .failure(let f)), .mediaUploaded(_, .failure(let f)), .analyticsLoaded(_, _, .failure(let f)),
              .userModerated(.failure(let f)):
             return f
         case .conversations(let message):
@@ -91,7 +93,8 @@ public enum Effect: Equatable, Sendable {
     case updateListing(id: UUID, Components.Schemas.ListingUpdate, ListingWrite)
     case deleteListing(id: UUID)
     case uploadMedia(listingID: UUID, path: String, caption: String?, confidential: Bool)
-    case loadAnalytics(id: UUID)
+    case deleteMedia(listingID: UUID, mediaID: UUID)
+    case loadAnalytics(id: UUID, days: Int)
     case approveListing(id: UUID)
     case rejectListing(id: UUID, reason: String)
     case verifyUser(id: UUID, verified: Bool)
@@ -103,7 +106,7 @@ public enum Effect: Equatable, Sendable {
 
 /// Which write a listing answer is for, so the right screen takes it.
 public enum ListingWrite: Equatable, Sendable {
-    case created, edited, submitted, approved, rejected
+    case created, edited, submitted, approved, rejected, markedSold, archived
 }
 
 /// A change the profile screen sends. Files are named by path and read by the runner, off the UI loop.

@@ -8,7 +8,7 @@ extension App {
         let seller = state.seller
         switch seller.panel {
         case .detail(let detail):
-            drawDetail(detail, state: state, theme: theme, body: body, into: &frame)
+            drawSellerDetail(detail, state: state, theme: theme, body: body, into: &frame)
             return
         case .form(let editor):
             let title = editor.listingID == nil ? "New listing (submitted for approval when saved)" : "Edit “\(editor.original?.title ?? "…")”"
@@ -51,6 +51,16 @@ extension App {
         drawFootnote(listStateLine(seller.list, empty: "No listings yet: n creates one.", state: state) ?? note, body: body, theme: theme, into: &frame)
     }
 
+    /// The seller's own listing, with the media item `d` would delete named on the last line.
+    static func drawSellerDetail(_ detail: ListingDetailState, state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
+        let media = detail.listing?.media ?? []
+        let selected = media.indices.contains(detail.selectedMedia) ? detail.selectedMedia : nil
+        drawDetail(detail, state: state, theme: theme, body: (body.top, body.bottom - 1), into: &frame, selectedMedia: selected)
+        guard let selected else { return }
+        let note = "Media \(selected + 1) of \(media.count): \(media[selected].fileName) — tab selects another, d deletes it"
+        drawFootnote((note, .dim), body: body, theme: theme, into: &frame)
+    }
+
     static func statusStyle(_ status: Components.Schemas.ListingStatus, theme: Theme) -> Style? {
         switch status {
         case .published: nil
@@ -61,7 +71,7 @@ extension App {
     }
 
     static func drawAnalytics(_ analytics: AnalyticsState, state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
-        let used = frame.write("Analytics: \(analytics.title)", x: 2, y: body.top, style: theme[.title], maxWidth: frame.size.width - 4)
+        let used = frame.write("Analytics: \(analytics.title) · last \(analytics.days) days", x: 2, y: body.top, style: theme[.title], maxWidth: frame.size.width - 4)
         if analytics.isLoading { frame.write("  \(spinner(state)) loading…", x: 2 + used, y: body.top, style: theme[.spinner]) }
         guard let data = analytics.analytics else {
             if let failure = analytics.failure { frame.write(failure.summary, x: 2, y: body.top + 2, style: theme[.statusError], maxWidth: frame.size.width - 4) }

@@ -32,12 +32,32 @@ extension App {
             state.seller.panel = .media(listingID: row.id, title: row.title, form: .media())
         case (.myListings, .showAnalytics):
             guard let row else { return [] }
-            state.seller.panel = .analytics(AnalyticsState(listingID: row.id, title: row.title))
-            return [.loadAnalytics(id: row.id)]
+            let analytics = AnalyticsState(listingID: row.id, title: row.title)
+            state.seller.panel = .analytics(analytics)
+            return [.loadAnalytics(id: row.id, days: analytics.days)]
         case (.myListings, .deleteListing):
             guard let row else { return [] }
             state.message = .info("Deleting “\(row.title)”…")
             return [.deleteListing(id: row.id)]
+        case (.myListings, .markSold), (.sellerDetail, .markSold), (.myListings, .archiveListing), (.sellerDetail, .archiveListing):
+            guard let (id, title, _) = sellerListing(state) else { return [] }
+            let sold = action == .markSold
+            state.message = .info(sold ? "Marking “\(title)” sold…" : "Archiving “\(title)”…")
+            return [.updateListing(id: id, .init(status: sold ? .sold : .archived), sold ? .markedSold : .archived)]
+        case (.sellerDetail, .nextMedia), (.sellerDetail, .previousMedia):
+            guard case .detail(var detail) = state.seller.panel, let count = detail.listing?.media.count, count > 0 else { return [] }
+            detail.selectedMedia = (detail.selectedMedia + (action == .nextMedia ? 1 : count - 1)) % count
+            state.seller.panel = .detail(detail)
+        case (.sellerDetail, .deleteMedia):
+            guard case .detail(let detail) = state.seller.panel, let media = selectedMedia(state) else { return [] }
+            state.message = .info("Deleting \(media.fileName)…")
+            return [.deleteMedia(listingID: detail.id, mediaID: media.id)]
+        case (.sellerDetail, .refresh):
+            guard case .detail(let detail) = state.seller.panel else { return [] }
+            return [.loadListing(id: detail.id)]
+        case (.sellerDetail, .back):
+            state.seller.panel = nil
+            state.message = nil
         case (.myListings, .refresh):
             return reload(&state)
         case (.myListings, .back):
@@ -49,15 +69,46 @@ extension App {
         case (.listingForm, .cancel), (.mediaForm, .cancel), (.analytics, .back):
             state.seller.panel = nil
             state.message = nil
-        case (.analytics, .refresh):
+        case (.analytics, .refresh), (.analytics, .cyclePeriod):
             guard case .analytics(var analytics) = state.seller.panel else { return [] }
+            if action == .cyclePeriod { analytics.days = analytics.nextPeriod }
             analytics.isLoading = true
             state.seller.panel = .analytics(analytics)
-            return [.loadAnalytics(id: analytics.listingID)]
+            return [.loadAnalytics(id: analytics.listingID, days: analytics.days)]
         default:
             break
         }
         return []
+    }
+
+    /// The listing a status change is about: the one opened, else the selected row.
+    static func sellerListing(_ state: AppState) -> (UUID, String, Components.Schemas.ListingStatus)? {
+        if case .detail(let detail) = state.seller.panel {
+            return detail.listing.map { ($0.id, $0.title, $0.status) }
+        }
+        return state.seller.list.selectedItem.map { ($0.id, $0.title, $0.status) }
+    }
+
+    static func selectedMedia(_ state: AppState) -> Components.Schemas.ListingMedia? {
+        guard case .detail(let detail) = state.seller.panel, let media = detail.listing?.media, media.indices.contains(detail.selectedMedia) else { return nil }
+        return media[detail.selectedMedia]
+    }
+
+    /// The workflow the server keeps: only a published listing is sold; a sold one stays sold.
+    static func sellerWhyNot(_ action: Action, state: AppState) -> String? {
+        switch action {
+        case .markSold:
+            guard let (_, _, status) = sellerListing(state), status != .published else { return nil }
+            return "Only a published listing is marked sold; this one is \(status.label)."
+        case .archiveListing:
+            guard let (_, _, status) = sellerListing(state), [.sold, .archived, .pendingApproval].contains(status) else { return nil }
+            return status == .pendingApproval ? "A listing waiting for approval is not archived; wait for the admin's answer."
+                : "This listing is \(status.label) already."
+        case .deleteMedia:
+            return selectedMedia(state) == nil ? "This listing has no media to delete." : nil
+        default:
+            return nil
+        }
     }
 
     /// Long text goes to `$EDITOR` when there is one, to the built-in editor otherwise.
@@ -125,8 +176,16 @@ extension App {
             case .edited:
                 state.message = .ok(listing.status == .published && !(listing.pendingEdits ?? []).isEmpty
                     ? "Changes saved; buyers see them once an admin approves." : "Changes saved.")
+            case .markedSold:
+                state.message = .ok("“\(listing.title)” is marked sold.")
+            case .archived:
+                state.message = .ok("“\(listing.title)” is archived; buyers no longer see it.")
             default:
                 state.message = .ok("“\(listing.title)” is submitted for approval.")
+            }
+            if case .detail(var detail) = state.seller.panel, detail.id == listing.id {
+                detail.listing = listing
+                state.seller.panel = .detail(detail)
             }
             guard state.screen == .myListings else {
                 state.seller.list.reset()
@@ -135,7 +194,8 @@ extension App {
             return restart(\.seller.list, state: &state)
         case .failure(let failure):
             guard case .form(var editor) = state.seller.panel, write == .created || write == .edited else {
-                state.message = .error("Could not submit: \(failure.summary)")
+                let doing = write == .markedSold ? "mark it sold" : write == .archived ? "archive it" : "submit"
+                state.message = .error("Could not \(doing): \(failure.summary)")
                 return []
             }
             editor.form.isSubmitting = false
@@ -163,8 +223,20 @@ extension App {
         }
     }
 
-    static func analyticsAnswer(id: UUID, _ result: Result<Components.Schemas.ListingAnalytics, RequestFailure>, state: inout AppState) {
-        guard case .analytics(var analytics) = state.seller.panel, analytics.listingID == id else { return }
+    static func mediaDeletedAnswer(listingID: UUID, mediaID: UUID, _ failure: RequestFailure?, state: inout AppState) -> [Effect] {
+        guard case .detail(let detail) = state.seller.panel, detail.id == listingID else { return [] }
+        if let failure {
+            state.message = .error("Could not delete the media: \(failure.summary)")
+            return []
+        }
+        let name = detail.listing?.media.first { $0.id == mediaID }?.fileName ?? "The media item"
+        state.message = .ok("\(name) deleted from “\(detail.title)”.")
+        return [.loadListing(id: listingID)]
+    }
+
+    static func analyticsAnswer(id: UUID, days: Int, _ result: Result<Components.Schemas.ListingAnalytics, RequestFailure>, state: inout AppState) {
+        // An answer for a period no longer asked for is dropped: the one asked for is on its way.
+        guard case .analytics(var analytics) = state.seller.panel, analytics.listingID == id, analytics.days == days else { return }
         analytics.isLoading = false
         switch result {
         case .success(let answer):

@@ -262,7 +262,7 @@ public struct AppState: Equatable, Sendable {
         case .saved where saved.detail != nil: return .listingDetail
         case .myListings:
             switch seller.panel {
-            case .detail: return .listingDetail
+            case .detail: return .sellerDetail
             case .form: return .listingForm
             case .media: return .mediaForm
             case .analytics: return .analytics

@@ -46,7 +46,7 @@ public enum App {
         case .inputClosed:
             state.isQuitting = true
         case .searchSettled, .listingPageLoaded, .savedPageLoaded, .usersPageLoaded, .listingLoaded, .saveChanged,
-             .listingWritten, .listingDeleted, .mediaUploaded, .analyticsLoaded, .userModerated, .textEdited:
+             .listingWritten, .listingDeleted, .mediaUploaded, .mediaDeleted, .analyticsLoaded, .userModerated, .textEdited:
             return listingsAnswer(message, state: &state)
         case .conversations(let message):
             return conversationsAnswer(message, state: &state)
@@ -108,10 +108,14 @@ public enum App {
         }
     }
 
-    /// Dangerous actions ask first; the rest happen at once.
+    /// Dangerous actions ask first (unless they cannot be done, which is said at once); the rest happen at once.
     private static func trigger(_ binding: Binding, in state: inout AppState) -> [Effect] {
         if binding.dangerous {
-            let subject = dangerSubject(in: binding.context, state: state).map { " “\($0)”" } ?? ""
+            if let reason = whyNot(binding.action, in: binding.context, state: state) {
+                state.message = .info(reason)
+                return []
+            }
+            let subject = dangerSubject(binding.action, in: binding.context, state: state).map { " “\($0)”" } ?? ""
             state.overlay = .confirm(ConfirmDialog(question: "Really \(binding.description)?\(subject)", action: binding.action, context: binding.context))
             return []
         }

@@ -606,7 +606,20 @@ edit_listing = "e"
 submit_listing = "p"
 attach_media = "m"
 show_analytics = "a"
+mark_sold = "S"
+archive_listing = "X"
 delete_listing = "d"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[seller_detail]
+next_media = "<tab>"
+previous_media = "<s-tab>"
+delete_media = "d"
+mark_sold = "S"
+archive_listing = "X"
+down = ["<down>", "j"]
+up = ["<up>", "k"]
 refresh = ["r", "<c-r>", "<f5>"]
 back = "<esc>"
 
@@ -624,6 +637,7 @@ submit = "<enter>"
 cancel = "<esc>"
 
 [analytics]
+cycle_period = "p"
 refresh = ["r", "<c-r>", "<f5>"]
 back = "<esc>"
 

@@ -4,7 +4,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
     case global, status, signin, register, verify, forgotPassword = "forgot_password", resetPassword = "reset_password"
     case profile, profileEdit = "profile_edit", help, command, confirm
     case listings, listingsSearch = "listings_search", listingsFilter = "listings_filter", listingDetail = "listing_detail"
-    case saved, myListings = "my_listings", listingForm = "listing_form", mediaForm = "media_form", analytics
+    case saved, myListings = "my_listings", sellerDetail = "seller_detail", listingForm = "listing_form", mediaForm = "media_form", analytics
     case adminQueue = "admin_queue", adminDetail = "admin_detail", adminUsers = "admin_users", userFilter = "user_filter"
     case prompt, textEditor = "text_editor"
     case threads, compose, notifications, preferences
@@ -29,6 +29,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
         case .listingDetail: "Listing detail"
         case .saved: "Saved listings"
         case .myListings: "My listings"
+        case .sellerDetail: "My listing opened"
         case .listingForm: "Listing form"
         case .mediaForm: "Attach media"
         case .analytics: "Listing analytics"
@@ -47,7 +48,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
 
     /// The contexts of the listings screens and their overlays.
     var isListings: Bool {
-        [.listings, .listingsSearch, .listingsFilter, .listingDetail, .saved, .myListings, .listingForm, .mediaForm,
+        [.listings, .listingsSearch, .listingsFilter, .listingDetail, .saved, .myListings, .sellerDetail, .listingForm, .mediaForm,
          .analytics, .adminQueue, .adminDetail, .adminUsers, .userFilter, .prompt, .textEditor].contains(self)
     }
 
@@ -71,6 +72,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case open, search, filter, sort, clearFilters = "clear_filters", toggleSave = "toggle_save"
     case newListing = "new_listing", editListing = "edit_listing", submitListing = "submit_listing"
     case attachMedia = "attach_media", showAnalytics = "show_analytics", deleteListing = "delete_listing"
+    case nextMedia = "next_media", previousMedia = "previous_media", deleteMedia = "delete_media"
+    case markSold = "mark_sold", archiveListing = "archive_listing", cyclePeriod = "cycle_period"
     case approve, reject, switchQueue = "switch_queue", showUsers = "show_users", showQueue = "show_queue"
     case verifyUser = "verify_user", suspendUser = "suspend_user", editLongText = "edit_long_text", done
     case goListings = "go_listings", goSaved = "go_saved", goMyListings = "go_my_listings", goAdmin = "go_admin"
@@ -199,9 +202,20 @@ public struct BindingTable: Equatable, Sendable {
             spec(.myListings, .submitListing, "submit a draft or rejected listing for approval", hint: "submit"),
             spec(.myListings, .attachMedia, "attach a picture or document", hint: "media"),
             spec(.myListings, .showAnalytics, "views, saves and requests", hint: "stats"),
+            spec(.myListings, .markSold, "mark the published listing sold", hint: "sold", dangerous: true),
+            spec(.myListings, .archiveListing, "archive the listing (it leaves browse)", hint: "archive", dangerous: true),
             spec(.myListings, .deleteListing, "delete the listing", dangerous: true),
             spec(.myListings, .refresh, "reload"),
             spec(.myListings, .back, "back to your profile"),
+            spec(.sellerDetail, .nextMedia, "select the next media item", hint: "media"),
+            spec(.sellerDetail, .previousMedia, "select the previous media item"),
+            spec(.sellerDetail, .deleteMedia, "delete the selected media item", hint: "delete media", dangerous: true),
+            spec(.sellerDetail, .markSold, "mark the published listing sold", hint: "sold", dangerous: true),
+            spec(.sellerDetail, .archiveListing, "archive the listing (it leaves browse)", hint: "archive", dangerous: true),
+            spec(.sellerDetail, .down, "scroll down", hint: "scroll"),
+            spec(.sellerDetail, .up, "scroll up"),
+            spec(.sellerDetail, .refresh, "reload the listing"),
+            spec(.sellerDetail, .back, "back to your listings", hint: "back"),
             spec(.listingForm, .nextField, "next field", hint: "next field"),
             spec(.listingForm, .previousField, "previous field"),
             spec(.listingForm, .editLongText, "write the description in $EDITOR (or the built-in editor)", hint: "editor"),
@@ -211,6 +225,7 @@ public struct BindingTable: Equatable, Sendable {
             spec(.mediaForm, .previousField, "previous field"),
             spec(.mediaForm, .submit, "upload", hint: "upload"),
             spec(.mediaForm, .cancel, "close without uploading", hint: "cancel"),
+            spec(.analytics, .cyclePeriod, "next period: 7, 30 or 90 days", hint: "period"),
             spec(.analytics, .refresh, "reload"),
             spec(.analytics, .back, "back to your listings", hint: "back"),
         ] + listSpecs(.adminQueue) + [
