@@ -141,6 +141,27 @@ final class ConversationsTests: XCTestCase {
         XCTAssertEqual(app.state.context, .threads)
     }
 
+    func testAMessageCanBeWrittenInEDITOR() async throws {
+        let list = Self.page([Self.conversationJSON(1)])
+        var (app, _, _) = try await threads { request in
+            switch request.operationID {
+            case "connectionsList": .json(status: 200, body: list)
+            case "connectionsGetMessages": .json(status: 200, body: Self.page([]))
+            default: .unreachable
+            }
+        }
+        app.state.externalEditor = "vi"
+        app.press("<enter>Dear<space>Alice,<f4>")
+        let field = "compose:\(ListingFixture.id(101))"
+        XCTAssertEqual(app.effects.last, .editExternally(field: field, text: "Dear Alice,"))
+        app.send(.textEdited(field: field, .success("Dear Alice,\n\nThank you.")))
+        XCTAssertEqual(app.state.conversations.threads.compose.text, "Dear Alice,\n\nThank you.")
+        XCTAssertEqual(app.state.context, .compose, "back in the compose box to send it")
+        app.send(.textEdited(field: field, .failure(.unexpected("vi exited with status 1; the text is unchanged"))))
+        XCTAssertEqual(app.errorLine, " The editor did not run: unexpected answer: vi exited with status 1; the text is unchanged")
+        XCTAssertEqual(app.state.conversations.threads.compose.text, "Dear Alice,\n\nThank you.")
+    }
+
     func testADraftStaysWithItsThread() async throws {
         let list = Self.page([Self.conversationJSON(1), Self.conversationJSON(2)])
         var (app, runner, _) = try await threads { request in
