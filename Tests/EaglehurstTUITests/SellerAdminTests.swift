@@ -414,6 +414,90 @@ final class SellerAdminTests: XCTestCase {
         XCTAssertEqual(app.effects, [.loadAnalytics(id: ListingFixture.uuid(1), days: 30)])
     }
 
+    // MARK: admin: refusing identity, filtering the queue
+
+    func testRefusingIdentityVerificationConfirmsThenSendsTheReason() async throws {
+        let id = UUID().uuidString
+        let user = { (verification: String) in
+            #"{"id":"\#(id)","email":"sam@example.com","user_type":"seller","first_name":"Sam","last_name":"Seller","email_verified":true,"verification_status":"\#(verification)","status":"active","created_at":"2025-11-01T10:00:00Z","updated_at":"2025-11-01T10:00:00Z"}"#
+        }
+        var (app, runner, stub) = try await admin(extra: [
+            "adminListUsers": .json(status: 200, body: #"{"items":[\#(user("pending"))],"page":1,"per_page":50,"total":1}"#),
+            "adminVerifyUser": .json(status: 200, body: user("rejected")),
+        ])
+        app.press("u")
+        await app.run(runner)
+        XCTAssertTrue(app.hints.contains("v verify  V refuse"), app.hints)
+        app.press("V")
+        guard case .confirm(let dialog) = app.state.overlay else { return XCTFail("refusing asks first") }
+        XCTAssertEqual(dialog.question, "Really refuse the user's identity verification, with a reason? “sam@example.com”")
+        app.press("y")
+        guard case .prompt(let prompt) = app.state.overlay else { return XCTFail("then a reason") }
+        XCTAssertEqual(prompt.title, "Refuse sam@example.com's identity verification")
+        app.press("<enter>")
+        XCTAssertNotNil(app.line(containing: "reason is required"))
+        app.press("Passport<space>photo<space>is<space>blurred<enter>")
+        await app.run(runner)
+        XCTAssertEqual(json(stub.requests("adminVerifyUser").first), ["verified": false, "reason": "Passport photo is blurred"])
+        XCTAssertEqual(app.errorLine, " sam@example.com is active; identity verification refused.")
+        XCTAssertTrue(app.line(containing: "sam@")!.contains("seller active    rejected"), app.line(containing: "sam@")!)
+        app.press("V")
+        XCTAssertNil(app.state.overlay)
+        XCTAssertEqual(app.errorLine, " sam@example.com's identity verification is already refused.")
+        XCTAssertEqual(stub.requests("adminVerifyUser").count, 1)
+    }
+
+    func testAFailedRefusalSaysWhyOnTheErrorLine() async throws {
+        let user = #"{"id":"\#(UUID().uuidString)","email":"sam@example.com","user_type":"seller","first_name":"Sam","last_name":"Seller","email_verified":true,"verification_status":"pending","status":"active","created_at":"2025-11-01T10:00:00Z","updated_at":"2025-11-01T10:00:00Z"}"#
+        var (app, runner, _) = try await admin(extra: [
+            "adminListUsers": .json(status: 200, body: #"{"items":[\#(user)],"page":1,"per_page":50,"total":1}"#),
+            "adminVerifyUser": .json(status: 404, body: StubTransport.problem(404, "Not Found", detail: "no such user")),
+        ])
+        app.press("u")
+        await app.run(runner)
+        app.press("Vy")
+        app.press("No<enter>")
+        await app.run(runner)
+        XCTAssertEqual(app.errorLine, " Could not change the user: Not Found: no such user (HTTP 404)")
+    }
+
+    func testTheQueueFiltersByTextAndBySeller() async throws {
+        var (app, runner, stub) = try await admin()
+        app.press("f")
+        XCTAssertEqual(app.state.context, .queueFilter)
+        app.press("dental<tab>not-an-id<enter>")
+        XCTAssertEqual(app.errorLine, " Please fix the marked fields.")
+        XCTAssertNotNil(app.line(containing: "must be a seller's id"), app.text)
+        XCTAssertEqual(stub.requests("adminListListings").count, 1, "nothing is asked with a broken id")
+        app.press("<c-u><enter>")
+        await app.run(runner)
+        let text = try XCTUnwrap(stub.requests("adminListListings").last)
+        XCTAssertEqual(text.query("q"), ["dental"])
+        XCTAssertEqual(text.query("status"), ["pending_approval"])
+        XCTAssertEqual(text.query("seller_id"), [])
+        XCTAssertTrue(app.lines[2].hasPrefix(" Waiting for approval: new listings · “dental”   (tab: edits)"), app.lines[2])
+        app.press("s")
+        await app.run(runner)
+        let seller = try XCTUnwrap(stub.requests("adminListListings").last)
+        XCTAssertEqual(seller.query("seller_id").map { $0.lowercased() }, [ListingFixture.sellerID])
+        XCTAssertEqual(seller.query("q"), ["dental"])
+        XCTAssertTrue(app.lines[2].contains("· “dental” · seller 5e11e700…"), app.lines[2])
+        app.press("<tab>")
+        await app.run(runner)
+        let edits = try XCTUnwrap(stub.requests("adminListListings").last)
+        XCTAssertEqual(edits.query("has_pending_edits"), ["true"])
+        XCTAssertEqual(edits.query("seller_id").map { $0.lowercased() }, [ListingFixture.sellerID], "the filter stays across the two queues")
+        app.press("s")
+        await app.run(runner)
+        XCTAssertEqual(stub.requests("adminListListings").last?.query("seller_id"), [], "s again shows every seller")
+        app.press("f")
+        XCTAssertEqual(app.state.admin.listingFilterForm?["q"].value, "dental", "the form opens with the filter in use")
+        app.press("<esc>")
+        XCTAssertEqual(app.state.context, .adminQueue)
+        app.send(.resized(Size(width: 120, height: 24)))
+        XCTAssertTrue(app.hints.contains("u users  f filter"), "the footer names it where there is room: \(app.hints)")
+    }
+
     /// A request's JSON body as a dictionary, to compare without caring about key order or spacing.
     func json(_ request: StubTransport.Request?) -> NSDictionary? {
         request.flatMap { try? JSONSerialization.jsonObject(with: $0.body) as? NSDictionary }

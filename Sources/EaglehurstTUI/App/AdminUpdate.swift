@@ -18,6 +18,33 @@ extension App {
         case (.adminQueue, .switchQueue):
             state.admin.queue = state.admin.queue == .newListings ? .edits : .newListings
             return restart(\.admin.listings, state: &state)
+        case (.adminQueue, .filter):
+            state.admin.listingFilterForm = .queueFilter(state.admin.listingFilter)
+            state.message = nil
+        case (.queueFilter, .submit):
+            guard var form = state.admin.listingFilterForm else { return [] }
+            let seller = form["seller_id"].value.trimmingCharacters(in: .whitespaces)
+            guard form.validateForSubmit(), seller.isEmpty || UUID(uuidString: seller) != nil else {
+                if !seller.isEmpty, UUID(uuidString: seller) == nil { form["seller_id"].serverProblems = ["must be a seller's id, e.g. 5e11e700-0000-4000-8000-000000000001"] }
+                state.admin.listingFilterForm = form
+                state.message = .error("Please fix the marked fields.")
+                return []
+            }
+            state.admin.listingFilterForm = nil
+            state.admin.listingFilter = AdminListingFilter(text: form["q"].value.trimmingCharacters(in: .whitespaces), sellerID: UUID(uuidString: seller))
+            state.message = nil
+            return restart(\.admin.listings, state: &state)
+        case (.queueFilter, .cancel):
+            state.admin.listingFilterForm = nil
+            state.message = nil
+        case (.adminQueue, .filterSeller):
+            if state.admin.listingFilter.sellerID != nil {
+                state.admin.listingFilter.sellerID = nil
+            } else {
+                guard let row = state.admin.listings.selectedItem else { return [] }
+                state.admin.listingFilter.sellerID = row.sellerId
+            }
+            return restart(\.admin.listings, state: &state)
         case (.adminQueue, .showUsers):
             state.admin.tab = .users
             state.message = nil
@@ -37,6 +64,9 @@ extension App {
             }
             state.message = .info("Verifying \(user.email)…")
             return [.verifyUser(id: user.id, verified: true)]
+        case (.adminUsers, .refuseVerification):
+            guard let user = state.admin.users.selectedItem else { return [] }
+            state.overlay = .prompt(Prompt(purpose: .refusalReason(userID: user.id), title: "Refuse \(user.email)'s identity verification", form: .reason("Reason")))
         case (.adminUsers, .suspendUser):
             guard let user = state.admin.users.selectedItem else { return [] }
             if user.status == .suspended {
@@ -84,6 +114,9 @@ extension App {
     /// Why a dangerous action cannot be done now, said instead of asking to confirm it.
     static func whyNot(_ action: Action, in context: Context, state: AppState) -> String? {
         switch (context, action) {
+        case (.adminUsers, .refuseVerification):
+            guard let user = state.admin.users.selectedItem else { return nil }
+            return user.verificationStatus == .rejected ? "\(user.email)'s identity verification is already refused." : nil
         case (.myListings, _), (.sellerDetail, _):
             return sellerWhyNot(action, state: state)
         default:
@@ -107,7 +140,9 @@ extension App {
         switch result {
         case .success(let user):
             state.admin.users.update(where: { $0.id == user.id }) { $0 = user }
-            let what = user.status == .suspended ? "suspended" : user.verificationStatus == .verified ? "verified and active" : "active"
+            let what = user.status == .suspended ? "suspended"
+                : user.verificationStatus == .verified ? "verified and active"
+                : user.verificationStatus == .rejected ? "active; identity verification refused" : "active"
             state.message = .ok("\(user.email) is \(what).")
         case .failure(let failure):
             state.message = .error("Could not change the user: \(failure.summary)")

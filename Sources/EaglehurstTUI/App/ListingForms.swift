@@ -57,6 +57,14 @@ extension Form {
         Form([FormField("notes", "Note", .text(required: false, maxLength: 2000), hint: "private to you; optional")])
     }
 
+    static func queueFilter(_ filter: AdminListingFilter) -> Form {
+        Form([
+            FormField("q", "Text", .text(required: false, maxLength: 200), text: filter.text, hint: "in the title, description or town"),
+            FormField("seller_id", "Seller id", .text(required: false, maxLength: 36), text: filter.sellerID?.uuidString.lowercased() ?? "",
+                      hint: "empty for every seller; s on a row takes its seller"),
+        ])
+    }
+
     static func reason(_ label: String) -> Form {
         Form([FormField("reason", label, .text(required: true, maxLength: 1000), hint: "shown to the user")])
     }

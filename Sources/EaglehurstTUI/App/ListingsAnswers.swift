@@ -12,7 +12,7 @@ extension App {
             switch source {
             case .browse(let query) where query == state.browser.query: path = \.browser.list
             case .mine: path = \.seller.list
-            case .moderation(let queue) where queue == state.admin.queue: path = \.admin.listings
+            case .moderation(let queue, let filter) where queue == state.admin.queue && filter == state.admin.listingFilter: path = \.admin.listings
             default: return []
             }
             if case .success(let answer) = result { stamp(answer.receivedAt, for: path, state: &state) }

@@ -39,8 +39,8 @@ extension EffectRunner {
             return .listingWritten(.approved, await moderate(id, reason: nil))
         case .rejectListing(let id, let reason):
             return .listingWritten(.rejected, await moderate(id, reason: reason))
-        case .verifyUser(let id, let verified):
-            return .userModerated(await verify(id, verified: verified))
+        case .verifyUser(let id, let verified, let reason):
+            return .userModerated(await verify(id, verified: verified, reason: reason))
         case .suspendUser(let id, let suspended, let reason):
             return .userModerated(await suspend(id, suspended: suspended, reason: reason))
         case .editExternally(let field, _):
@@ -93,11 +93,13 @@ extension EffectRunner {
                 case .default(let statusCode, let problem): throw Self.failure(statusCode: statusCode, problem: problem, what: "your listings")
                 }
             }
-        case .moderation(let queue):
+        case .moderation(let queue, let filter):
+            let text = filter.text.isEmpty ? nil : filter.text
             let query: Operations.AdminListListings.Input.Query = queue == .newListings
-                ? .init(status: .pendingApproval, page: page, perPage: perPage)
-                : .init(hasPendingEdits: true, page: page, perPage: perPage)
-            result = await cached(CacheKey(.adminListingsPage, "\(queue.rawValue)&page=\(page)&per_page=\(perPage)")) { _ in
+                ? .init(status: .pendingApproval, sellerId: filter.sellerID, q: text, page: page, perPage: perPage)
+                : .init(hasPendingEdits: true, sellerId: filter.sellerID, q: text, page: page, perPage: perPage)
+            let key = "\(queue.rawValue)&seller_id=\(filter.sellerID?.uuidString ?? "")&q=\(filter.text)&page=\(page)&per_page=\(perPage)"
+            result = await cached(CacheKey(.adminListingsPage, key)) { _ in
                 switch try await client.adminListListings(query: query) {
                 case .ok(let ok): return .modified(try ok.body.json, etag: nil)
                 case .default(let statusCode, let problem): throw Self.failure(statusCode: statusCode, problem: problem, what: "the moderation queue")
@@ -277,10 +279,10 @@ extension EffectRunner {
         }
     }
 
-    func verify(_ id: UUID, verified: Bool) async -> Result<Account, RequestFailure> {
+    func verify(_ id: UUID, verified: Bool, reason: String?) async -> Result<Account, RequestFailure> {
         await cache.invalidate(kinds: [.adminUsersPage])
         return await attempt {
-            switch try await client.adminVerifyUser(path: .init(userId: id), body: .json(.init(verified: verified))) {
+            switch try await client.adminVerifyUser(path: .init(userId: id), body: .json(.init(verified: verified, reason: reason))) {
             case .ok(let ok): return .success(try ok.body.json)
             case .default(let statusCode, let problem): return .failure(Self.failure(statusCode: statusCode, problem: problem, what: "verifying"))
             }

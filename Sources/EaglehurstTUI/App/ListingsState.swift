@@ -71,7 +71,24 @@ extension ListingSort {
 public enum ListingSource: Equatable, Sendable {
     case browse(BrowseQuery)
     case mine
-    case moderation(ModerationQueue)
+    case moderation(ModerationQueue, AdminListingFilter = AdminListingFilter())
+}
+
+/// What narrows the admin's moderation queue: `q` text and one seller.
+public struct AdminListingFilter: Equatable, Sendable {
+    public var text = ""
+    public var sellerID: UUID?
+
+    public init(text: String = "", sellerID: UUID? = nil) {
+        self.text = text
+        self.sellerID = sellerID
+    }
+
+    public var isEmpty: Bool { text.isEmpty && sellerID == nil }
+
+    public var summary: String {
+        [text.isEmpty ? nil : "“\(text)”", sellerID.map { "seller \($0.uuidString.prefix(8).lowercased())…" }].compactMap { $0 }.joined(separator: " · ")
+    }
 }
 
 public enum ModerationQueue: String, Equatable, Sendable, CaseIterable {
@@ -209,6 +226,8 @@ public struct AdminScreenState: Equatable, Sendable {
     public var tab: Tab = .queue
     public var queue: ModerationQueue = .newListings
     public var listings = PagedList<ListingSummary>()
+    public var listingFilter = AdminListingFilter()
+    public var listingFilterForm: Form?
     public var users = PagedList<Account>()
     public var userFilter = UserFilter()
     public var userFilterForm: Form?
@@ -223,6 +242,7 @@ public struct Prompt: Equatable, Sendable {
         case saveNote(listingID: UUID)
         case rejectReason(listingID: UUID)
         case suspendReason(userID: UUID)
+        case refusalReason(userID: UUID)
         /// A buyer's first message to a listing's seller.
         case connectionRequest(listingID: UUID)
         /// A seller's answer to a request, with an optional message.

@@ -73,7 +73,7 @@ extension App {
         switch path {
         case \AppState.browser.list: return .loadListingPage(.browse(state.browser.query), page: page, perPage: size, generation: generation)
         case \AppState.seller.list: return .loadListingPage(.mine, page: page, perPage: size, generation: generation)
-        case \AppState.admin.listings: return .loadListingPage(.moderation(state.admin.queue), page: page, perPage: size, generation: generation)
+        case \AppState.admin.listings: return .loadListingPage(.moderation(state.admin.queue, state.admin.listingFilter), page: page, perPage: size, generation: generation)
         case \AppState.saved.list: return .loadSavedPage(page: page, perPage: size, generation: generation)
         case \AppState.admin.users: return .loadUsersPage(state.admin.userFilter, page: page, perPage: size, generation: generation)
         default: return nil
@@ -105,7 +105,7 @@ extension App {
         case .listingDetail: return detailAction(action, state: &state)
         case .saved: return savedAction(action, state: &state)
         case .myListings, .sellerDetail, .listingForm, .mediaForm, .analytics: return sellerAction(action, in: context, state: &state)
-        case .adminQueue, .adminDetail, .adminUsers, .userFilter: return adminAction(action, in: context, state: &state)
+        case .adminQueue, .queueFilter, .adminDetail, .adminUsers, .userFilter: return adminAction(action, in: context, state: &state)
         case .prompt: return promptAction(action, state: &state)
         case .textEditor: return textEditorAction(action, state: &state)
         default: return []
@@ -348,6 +348,9 @@ extension App {
         case .suspendReason(let id):
             state.message = .info("Suspending…")
             return [.suspendUser(id: id, suspended: true, reason: text)]
+        case .refusalReason(let id):
+            state.message = .info("Refusing the identity verification…")
+            return [.verifyUser(id: id, verified: false, reason: text)]
         case .connectionRequest, .respond:
             return conversationPrompt(prompt.purpose, text: text, state: &state)
         }

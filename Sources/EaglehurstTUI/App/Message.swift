@@ -97,7 +97,8 @@ public enum Effect: Equatable, Sendable {
     case loadAnalytics(id: UUID, days: Int)
     case approveListing(id: UUID)
     case rejectListing(id: UUID, reason: String)
-    case verifyUser(id: UUID, verified: Bool)
+    /// Verifies a user's identity, or (`verified` false) refuses it with a reason for the user.
+    case verifyUser(id: UUID, verified: Bool, reason: String? = nil)
     case suspendUser(id: UUID, suspended: Bool, reason: String?)
     /// Suspends the screen and opens `$EDITOR` on `text`; runs on the UI thread, which owns the terminal.
     case editExternally(field: String, text: String)

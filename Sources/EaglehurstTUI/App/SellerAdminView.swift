@@ -113,8 +113,14 @@ extension App {
             drawModeration(detail, state: state, theme: theme, body: body, into: &frame)
             return
         }
+        if let form = admin.listingFilterForm {
+            frame.write("Filter the queue", x: 2, y: body.top, style: theme[.title])
+            drawForm(form, focused: state.overlay == nil, top: body.top + 2, bottom: body.bottom, theme: theme, into: &frame)
+            return
+        }
         let other = admin.queue == .newListings ? ModerationQueue.edits : .newListings
-        drawTitleLine("Waiting for approval: \(admin.queue.rawValue)   (tab: \(other.rawValue))", right: position(admin.listings), y: body.top, theme: theme, into: &frame)
+        let filter = admin.listingFilter.isEmpty ? "" : " · \(admin.listingFilter.summary)"
+        drawTitleLine("Waiting for approval: \(admin.queue.rawValue)\(filter)   (tab: \(other.rawValue))", right: position(admin.listings), y: body.top, theme: theme, into: &frame)
         let now = admin.receivedAt ?? Date()
         let columns = [
             Column(title: "Title"), Column(title: "Type", width: 9), Column(title: "Region", width: 15),
@@ -126,7 +132,8 @@ extension App {
                  admin.listings.isStale ? theme[.stale] : nil)
             }
         }
-        let empty = admin.queue == .newListings ? "No new listings wait for approval." : "No edits wait for approval."
+        let empty = !admin.listingFilter.isEmpty ? "Nothing waiting matches the filter; f changes it."
+            : admin.queue == .newListings ? "No new listings wait for approval." : "No edits wait for approval."
         drawFootnote(listStateLine(admin.listings, empty: empty, state: state), body: body, theme: theme, into: &frame)
     }
 

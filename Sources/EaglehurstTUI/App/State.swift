@@ -272,6 +272,7 @@ public struct AppState: Equatable, Sendable {
         case .notifications where conversations.notifications.preferences != nil: return .preferences
         case .admin:
             if admin.tab == .users { return admin.userFilterForm == nil ? .adminUsers : .userFilter }
+            if admin.listingFilterForm != nil { return .queueFilter }
             if admin.detail != nil { return .adminDetail }
         default: break
         }
@@ -294,7 +295,8 @@ public struct AppState: Equatable, Sendable {
             case .media: \.seller.panel!.mediaForm
             default: nil
             }
-        case .admin: admin.tab == .users && admin.userFilterForm != nil ? \.admin.userFilterForm! : nil
+        case .admin where admin.tab == .users: admin.userFilterForm != nil ? \.admin.userFilterForm! : nil
+        case .admin: admin.listingFilterForm != nil ? \.admin.listingFilterForm! : nil
         default: nil
         }
     }

@@ -652,9 +652,17 @@ open = "<enter>"
 approve = "a"
 reject = "r"
 switch_queue = "<tab>"
+filter = "f"
+filter_seller = "s"
 show_users = "u"
 refresh = ["<c-r>", "<f5>"]
 back = "<esc>"
+
+[queue_filter]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+submit = "<enter>"
+cancel = "<esc>"
 
 [admin_detail]
 approve = "a"
@@ -671,6 +679,7 @@ page_up = "<pgup>"
 top = ["<home>", "gg"]
 bottom = ["<end>", "G"]
 verify_user = "v"
+refuse_verification = "V"
 suspend_user = "x"
 filter = "f"
 show_queue = "l"

@@ -5,7 +5,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
     case profile, profileEdit = "profile_edit", help, command, confirm
     case listings, listingsSearch = "listings_search", listingsFilter = "listings_filter", listingDetail = "listing_detail"
     case saved, myListings = "my_listings", sellerDetail = "seller_detail", listingForm = "listing_form", mediaForm = "media_form", analytics
-    case adminQueue = "admin_queue", adminDetail = "admin_detail", adminUsers = "admin_users", userFilter = "user_filter"
+    case adminQueue = "admin_queue", queueFilter = "queue_filter", adminDetail = "admin_detail", adminUsers = "admin_users", userFilter = "user_filter"
     case prompt, textEditor = "text_editor"
     case threads, compose, notifications, preferences
 
@@ -34,6 +34,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
         case .mediaForm: "Attach media"
         case .analytics: "Listing analytics"
         case .adminQueue: "Admin: moderation queue"
+        case .queueFilter: "Admin: queue filters"
         case .adminDetail: "Admin: listing and its changes"
         case .adminUsers: "Admin: users"
         case .userFilter: "Admin: user filters"
@@ -49,7 +50,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
     /// The contexts of the listings screens and their overlays.
     var isListings: Bool {
         [.listings, .listingsSearch, .listingsFilter, .listingDetail, .saved, .myListings, .sellerDetail, .listingForm, .mediaForm,
-         .analytics, .adminQueue, .adminDetail, .adminUsers, .userFilter, .prompt, .textEditor].contains(self)
+         .analytics, .adminQueue, .queueFilter, .adminDetail, .adminUsers, .userFilter, .prompt, .textEditor].contains(self)
     }
 
     /// The contexts of the threads and notifications screens.
@@ -74,6 +75,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case attachMedia = "attach_media", showAnalytics = "show_analytics", deleteListing = "delete_listing"
     case nextMedia = "next_media", previousMedia = "previous_media", deleteMedia = "delete_media"
     case markSold = "mark_sold", archiveListing = "archive_listing", cyclePeriod = "cycle_period"
+    case filterSeller = "filter_seller", refuseVerification = "refuse_verification"
     case approve, reject, switchQueue = "switch_queue", showUsers = "show_users", showQueue = "show_queue"
     case verifyUser = "verify_user", suspendUser = "suspend_user", editLongText = "edit_long_text", done
     case goListings = "go_listings", goSaved = "go_saved", goMyListings = "go_my_listings", goAdmin = "go_admin"
@@ -234,8 +236,14 @@ public struct BindingTable: Equatable, Sendable {
             spec(.adminQueue, .reject, "reject the listing or its edits, with a reason", hint: "reject", dangerous: true),
             spec(.adminQueue, .switchQueue, "new listings ⇄ edits of published ones", hint: "new/edits"),
             spec(.adminQueue, .showUsers, "users", hint: "users"),
+            spec(.adminQueue, .filter, "filter by text and seller", hint: "filter"),
+            spec(.adminQueue, .filterSeller, "only the selected listing's seller (again: every seller)"),
             spec(.adminQueue, .refresh, "reload"),
             spec(.adminQueue, .back, "back to your profile"),
+            spec(.queueFilter, .nextField, "next field", hint: "next field"),
+            spec(.queueFilter, .previousField, "previous field"),
+            spec(.queueFilter, .submit, "apply", hint: "apply"),
+            spec(.queueFilter, .cancel, "close without applying", hint: "cancel"),
             spec(.adminDetail, .approve, "approve", hint: "approve"),
             spec(.adminDetail, .reject, "reject with a reason", hint: "reject", dangerous: true),
             spec(.adminDetail, .down, "scroll down"),
@@ -243,6 +251,7 @@ public struct BindingTable: Equatable, Sendable {
             spec(.adminDetail, .back, "back to the queue", hint: "back"),
         ] + listSpecs(.adminUsers) + [
             spec(.adminUsers, .verifyUser, "mark the user's identity verified", hint: "verify"),
+            spec(.adminUsers, .refuseVerification, "refuse the user's identity verification, with a reason", hint: "refuse", dangerous: true),
             spec(.adminUsers, .suspendUser, "suspend the user (or lift a suspension)", hint: "suspend", dangerous: true),
             spec(.adminUsers, .filter, "filter users", hint: "filter"),
             spec(.adminUsers, .showQueue, "moderation queue", hint: "queue"),
