@@ -258,6 +258,45 @@ final class SavedListingsTests: XCTestCase {
         XCTAssertEqual(stub.requests("listingsSaved").count, 2, "the saved list is read again")
     }
 
+    func testEditingASavedListingsNoteResavesItWithTheNewNote() async throws {
+        let item = { @Sendable (n: Int, note: String) in
+            #"{"listing_id":"\#(ListingFixture.id(n))","listing":\#(ListingFixture.summaryJSON(n, saved: true)),"notes":"\#(note)","saved_at":"2025-11-24T09:30:00Z"}"#
+        }
+        let page = #"{"items":[\#(item(1, "Call the agent Monday")),\#(item(2, ""))],"page":1,"per_page":50,"total":2}"#
+        let stub = StubTransport { request in
+            switch request.operationID {
+            case "listingsSaved": return .json(status: 200, body: page)
+            case "listingsSave" where request.path.contains(ListingFixture.id(2)):
+                return .json(status: 404, body: StubTransport.problem(404, "Not Found", detail: "the listing is no longer published"))
+            case "listingsSave": return .json(status: 200, body: item(1, "Call Tuesday"))
+            default: return .unreachable
+            }
+        }
+        let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
+        var app = Harness.signedIn("buyer")
+        app.press(":saved<enter>")
+        await app.run(runner)
+        XCTAssertTrue(app.hints.contains("n note  s unsave"), app.hints)
+        app.press("n")
+        guard case .prompt(let prompt) = app.state.overlay else { return XCTFail("the note is asked for") }
+        XCTAssertEqual(prompt.title, "Change the note on “Listing 1”")
+        XCTAssertEqual(prompt.form["notes"].value, "Call the agent Monday", "the prompt starts from the note as it is")
+        app.press("<c-u>Call<space>Tuesday<enter>")
+        await app.run(runner)
+        XCTAssertEqual(stub.requests("listingsSave").first?.field("notes"), "Call Tuesday")
+        XCTAssertEqual(stub.requests("listingsUnsave").count, 0, "the listing stays saved")
+        XCTAssertEqual(app.errorLine, " Note saved.")
+        XCTAssertEqual(stub.requests("listingsSaved").count, 2, "the saved list is read again")
+        app.press("j")
+        XCTAssertEqual(app.trimmed(app.lines[20]), "  No note: n writes one.")
+        app.press("n")
+        guard case .prompt(let empty) = app.state.overlay else { return XCTFail("the note is asked for") }
+        XCTAssertEqual(empty.title, "Note on “Listing 2”")
+        app.press("Parking?<enter>")
+        await app.run(runner)
+        XCTAssertEqual(app.errorLine, " Could not save: Not Found: the listing is no longer published (HTTP 404)")
+    }
+
     func testTheTableFollowsAResize() async throws {
         var app = Harness.signedIn("buyer")
         app.press(":listings<enter>")

@@ -57,6 +57,10 @@ extension Form {
         Form([FormField("notes", "Note", .text(required: false, maxLength: 2000), hint: "private to you; optional")])
     }
 
+    static func note(_ text: String) -> Form {
+        Form([FormField("notes", "Note", .text(required: false, maxLength: 2000), text: text, hint: "private to you; empty clears it")])
+    }
+
     static func queueFilter(_ filter: AdminListingFilter) -> Form {
         Form([
             FormField("q", "Text", .text(required: false, maxLength: 200), text: filter.text, hint: "in the title, description or town"),

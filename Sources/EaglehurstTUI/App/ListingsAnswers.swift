@@ -139,7 +139,8 @@ extension App {
             for path: WritableKeyPath<AppState, ListingDetailState?> in [\.browser.detail, \.saved.detail] {
                 if state[keyPath: path]?.id == id { state[keyPath: path]?.listing?.isSaved = isSaved }
             }
-            state.message = .ok(isSaved ? "Saved. Your saved listings are at :saved." : "Removed from your saved listings.")
+            let savedNote = state.screen == .saved ? "Note saved." : "Saved. Your saved listings are at :saved."
+            state.message = .ok(isSaved ? savedNote : "Removed from your saved listings.")
             if state.screen == .saved {
                 if !isSaved, state.saved.detail?.id == id { state.saved.detail = nil }
                 return restart(\.saved.list, state: &state)

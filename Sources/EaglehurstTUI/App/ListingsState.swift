@@ -240,6 +240,8 @@ public struct AdminScreenState: Equatable, Sendable {
 public struct Prompt: Equatable, Sendable {
     public enum Purpose: Equatable, Sendable {
         case saveNote(listingID: UUID)
+        /// A new note on a listing already saved.
+        case editNote(listingID: UUID)
         case rejectReason(listingID: UUID)
         case suspendReason(userID: UUID)
         case refusalReason(userID: UUID)

@@ -311,6 +311,10 @@ extension App {
         case .open:
             state.saved.detail = ListingDetailState(id: row.listingId, title: row.listing.title)
             return [.loadListing(id: row.listingId)]
+        case .editNote:
+            let title = (row.notes ?? "").isEmpty ? "Note on “\(row.listing.title)”" : "Change the note on “\(row.listing.title)”"
+            state.overlay = .prompt(Prompt(purpose: .editNote(listingID: row.listingId), title: title, form: .note(row.notes ?? "")))
+            return []
         case .toggleSave:
             return toggleSave(id: row.listingId, title: row.listing.title, isSaved: true, context: .saved, state: &state)
         case .unsave:
@@ -345,6 +349,10 @@ extension App {
         case .rejectReason(let id):
             state.message = .info("Rejecting…")
             return [.rejectListing(id: id, reason: text)]
+        case .editNote(let id):
+            // An empty note is sent as such: leaving it out would keep the old one.
+            state.message = .info("Saving the note…")
+            return [.saveListing(id: id, notes: text)]
         case .suspendReason(let id):
             state.message = .info("Suspending…")
             return [.suspendUser(id: id, suspended: true, reason: text)]

@@ -161,8 +161,9 @@ extension App {
             }
         }
         let empty = "Nothing saved yet: press s on a listing in :listings."
-        drawFootnote(listStateLine(saved.list, empty: empty, state: state) ?? saved.list.selectedItem.flatMap { item in
-            item.notes.map { ("Note: \($0)", .dim) }
+        drawFootnote(listStateLine(saved.list, empty: empty, state: state) ?? saved.list.selectedItem.map { item in
+            guard let note = item.notes, !note.isEmpty else { return ("No note: n writes one.", .dim) }
+            return ("Note: \(note)", .dim)
         }, body: body, theme: theme, into: &frame)
     }
 

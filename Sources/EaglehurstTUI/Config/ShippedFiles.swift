@@ -589,6 +589,7 @@ page_up = "<pgup>"
 top = ["<home>", "gg"]
 bottom = ["<end>", "G"]
 open = "<enter>"
+edit_note = "n"
 toggle_save = "s"
 refresh = ["r", "<c-r>", "<f5>"]
 back = "<esc>"

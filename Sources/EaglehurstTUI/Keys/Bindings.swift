@@ -75,7 +75,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case attachMedia = "attach_media", showAnalytics = "show_analytics", deleteListing = "delete_listing"
     case nextMedia = "next_media", previousMedia = "previous_media", deleteMedia = "delete_media"
     case markSold = "mark_sold", archiveListing = "archive_listing", cyclePeriod = "cycle_period"
-    case filterSeller = "filter_seller", refuseVerification = "refuse_verification"
+    case editNote = "edit_note", filterSeller = "filter_seller", refuseVerification = "refuse_verification"
     case approve, reject, switchQueue = "switch_queue", showUsers = "show_users", showQueue = "show_queue"
     case verifyUser = "verify_user", suspendUser = "suspend_user", editLongText = "edit_long_text", done
     case goListings = "go_listings", goSaved = "go_saved", goMyListings = "go_my_listings", goAdmin = "go_admin"
@@ -194,7 +194,8 @@ public struct BindingTable: Equatable, Sendable {
             spec(.listingDetail, .back, "back to the list", hint: "back"),
         ] + listSpecs(.saved) + [
             spec(.saved, .open, "open the listing", hint: "open"),
-            spec(.saved, .toggleSave, "change the note or unsave", hint: "note/unsave"),
+            spec(.saved, .editNote, "write or change your note on the listing", hint: "note"),
+            spec(.saved, .toggleSave, "remove from your saved listings (the note goes too)", hint: "unsave"),
             spec(.saved, .refresh, "reload"),
             spec(.saved, .back, "back to your profile"),
         ] + listSpecs(.myListings) + [
