@@ -14,13 +14,20 @@ final class SellerAdminTests: XCTestCase {
         ]
         let page = ListingFixture.pageJSON(rows, page: 1, perPage: 50, total: 3)
         let stub = StubTransport(answers: ["listingsMyListings": .json(status: 200, body: page)].merging(extra) { _, new in new })
+        let (harness, runner) = try await myListings(stub)
+        var app = harness
+        app.state.seller.receivedAt = ListingFixture.now
+        app.render()
+        return (app, runner, stub)
+    }
+
+    /// A signed-in seller on `:my-listings`, with `stub` as the server.
+    func myListings(_ stub: StubTransport) async throws -> (Harness, EffectRunner) {
         let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
         var app = Harness.signedIn("seller")
         app.press(":my-listings<enter>")
         await app.run(runner)
-        app.state.seller.receivedAt = ListingFixture.now
-        app.render()
-        return (app, runner, stub)
+        return (app, runner)
     }
 
     func testMyListingsShowStatusBadgesAndRejectionReasons() async throws {
@@ -345,10 +352,8 @@ final class SellerAdminTests: XCTestCase {
                 return .unreachable
             }
         }
-        let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
-        var app = Harness.signedIn("seller")
-        app.press(":my-listings<enter>")
-        await app.run(runner)
+        let (harness, runner) = try await myListings(stub)
+        var app = harness
         app.press("S")
         XCTAssertNil(app.state.overlay, "a listing that is not published is not offered")
         XCTAssertEqual(app.errorLine, " Only a published listing is marked sold; this one is rejected.")
@@ -392,10 +397,8 @@ final class SellerAdminTests: XCTestCase {
                 return .unreachable
             }
         }
-        let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
-        var app = Harness.signedIn("seller")
-        app.press(":my-listings<enter>")
-        await app.run(runner)
+        let (harness, runner) = try await myListings(stub)
+        var app = harness
         app.press("a")
         await app.run(runner)
         XCTAssertNotNil(app.line(containing: "Analytics: Listing 1 · last 30 days"), app.text)
