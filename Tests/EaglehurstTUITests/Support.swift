@@ -241,18 +241,3 @@ func assertGolden(_ lines: [String], _ name: String, file: StaticString = #fileP
     let expected = try String(contentsOf: url, encoding: .utf8)
     XCTAssertEqual(actual, expected, "frame differs from Golden/\(name).txt (regenerate with EAGLEHURST_REGENERATE=1)", file: file, line: line)
 }
-
-extension Effect {
-    /// The poll's request or its pause.
-    var isBackgroundPoll: Bool {
-        switch self {
-        case .conversations(.poll), .conversations(.wait): true
-        default: false
-        }
-    }
-
-    var isPollRequest: Bool {
-        if case .conversations(.poll) = self { return true }
-        return false
-    }
-}

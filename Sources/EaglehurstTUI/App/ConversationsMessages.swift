@@ -62,6 +62,22 @@ public enum ConversationsEffect: Equatable, Sendable {
     case setPreference(Components.Schemas.NotificationType, email: Bool?, push: Bool?)
 }
 
+extension Effect {
+    /// The background poll's request or its pause: in the app they go on for as long as it runs, so
+    /// harnesses that run effects to the end (tests, benchmarks) hold them back.
+    public var isBackgroundPoll: Bool {
+        switch self {
+        case .conversations(.poll), .conversations(.wait): true
+        default: false
+        }
+    }
+
+    public var isPollRequest: Bool {
+        if case .conversations(.poll) = self { return true }
+        return false
+    }
+}
+
 extension Result {
     var failure: Failure? {
         if case .failure(let failure) = self { return failure }
