@@ -58,11 +58,23 @@ local kinds = {
 local paths
 local counter = 0
 
+-- the same text searches, sent by a signed-in buyer (BENCH_TOKEN): saved flags are per viewer
+kinds.text_buyer = kinds.text
+
+local headers = {}
+
 function init(args)
   local kind = args[1] or "browse"
   paths = kinds[kind]
   if paths == nil then
     error("unknown query kind: " .. kind)
+  end
+  if kind == "text_buyer" then
+    local token = os.getenv("BENCH_TOKEN")
+    if token == nil or token == "" then
+      error("text_buyer needs BENCH_TOKEN, a buyer's access token")
+    end
+    headers["Authorization"] = "Bearer " .. token
   end
   -- threads start at different places in the rotation
   counter = math.random(#paths)
@@ -75,7 +87,7 @@ function request()
   if query ~= "" then
     path = path .. "?" .. query
   end
-  return wrk.format("GET", path)
+  return wrk.format("GET", path, headers)
 end
 
 function done(summary, latency, requests)
