@@ -17,6 +17,9 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     let authSessionCache = AuthSessionCache()
     app.storage[AuthSessionCacheKey.self] = authSessionCache
     app.databases.middleware.use(AuthCacheModelMiddleware(cache: authSessionCache))
+    let savedIDsCache = SavedIDsCache()
+    app.storage[SavedIDsCacheKey.self] = savedIDsCache
+    app.databases.middleware.use(SavedIDsCacheModelMiddleware(cache: savedIDsCache))
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     let secret = try settings.jwtSecret ?? JWTSecretStore.loadOrCreate(in: settings.dataDirectory)
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)

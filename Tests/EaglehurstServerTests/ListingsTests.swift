@@ -288,7 +288,7 @@ final class ListingsTests: XCTestCase {
             let saver = try await account(server, .buyer, "saver@example.com")
             let other = try await account(server, .buyer, "other@example.com")
             let camden = try await published(server, seller: seller, title: "Pharmacy in Camden", publishedAt: Date(timeIntervalSinceNow: -60))
-            try await published(server, seller: seller, title: "Pharmacy in Bath")
+            let bath = try await published(server, seller: seller, title: "Pharmacy in Bath")
             await XCTAssertEqualAsync(try await server.request(.POST, "/listings/\(camden)/save", bearer: saver.token).status, 201)
 
             /// Each title on the page with its flag: "saved", "not saved", or "-" when the answer has none.
@@ -313,7 +313,25 @@ final class ListingsTests: XCTestCase {
             }
             await XCTAssertEqualAsync(try await server.request(.DELETE, "/listings/\(camden)/save", bearer: saver.token).status, 204)
             await XCTAssertEqualAsync(try await flags(saver.token), ["Pharmacy in Camden": "not saved", "Pharmacy in Bath": "not saved"])
+            await XCTAssertEqualAsync(try await server.request(.POST, "/listings/\(bath)/save", bearer: saver.token).status, 201)
+            await XCTAssertEqualAsync(try await flags(saver.token), ["Pharmacy in Camden": "not saved", "Pharmacy in Bath": "saved"], "a save shows on the next page at once")
+            await XCTAssertEqualAsync(try await flags(other.token), ["Pharmacy in Camden": "not saved", "Pharmacy in Bath": "not saved"])
         }
+    }
+
+    func testSavedIDsCacheKeepsNoReadThatRacedAChangeAndForgetsAfterItsLifetime() {
+        let cache = SavedIDsCache()
+        let buyer = UUID(), listing = UUID()
+        let now = Date()
+        let epoch = cache.epoch
+        cache.forget(buyer: buyer)
+        cache.store([listing], of: buyer, now: now, readSince: epoch)
+        XCTAssertNil(cache.ids(of: buyer, now: now), "a read that started before a save or unsave is not kept")
+        cache.store([listing], of: buyer, now: now, readSince: cache.epoch)
+        XCTAssertEqual(cache.ids(of: buyer, now: now), [listing])
+        XCTAssertEqual(cache.ids(of: buyer, now: now.addingTimeInterval(SavedIDsCache.lifetime - 1)), [listing])
+        XCTAssertNil(cache.ids(of: buyer, now: now.addingTimeInterval(SavedIDsCache.lifetime + 1)), "within the lifetime only")
+        XCTAssertNil(cache.ids(of: UUID(), now: now), "per buyer")
     }
 
     func testRepeatedSearchesFollowApprovedEditsOfEveryFieldTheyShow() async throws {

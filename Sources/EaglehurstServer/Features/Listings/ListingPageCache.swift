@@ -179,7 +179,7 @@ struct ListingAnswerCacheMiddleware: AsyncMiddleware {
         if request.headers[.ifNoneMatch].isEmpty {
             let viewer = try await Authenticator(app: app).optionalUser()
             let generation = try await app.searchIndexCache.currentGeneration(on: app.db as! any SQLDatabase)
-            if let flags = try await Self.flags(of: viewer, on: cache.pageIDs(key, at: generation), db: request.db),
+            if let flags = try await Self.flags(of: viewer, on: cache.pageIDs(key, at: generation), db: request.db, app: app),
                let answer = cache.answer(key, flags: flags, at: generation) {
                 if var search = answer.search {
                     search.userID = viewer?.id
@@ -200,10 +200,11 @@ struct ListingAnswerCacheMiddleware: AsyncMiddleware {
     }
 
     /// The viewer's flags on a cached page (`ids`, nil when none is cached: then nil too).
-    static func flags(of viewer: User?, on ids: [UUID]?, db: any Database) async throws -> String? {
+    static func flags(of viewer: User?, on ids: [UUID]?, db: any Database, app: Application) async throws -> String? {
         guard let viewer, viewer.userType == .buyer else { return ListingPageCache.noFlags }
         guard let ids else { return nil }
-        return ListingPageCache.flags(saved: try await ListingsService.savedIDs(of: viewer, among: ids, on: db))
+        let saved = try await app.savedIDsCache.savedIDs(of: viewer.requireID(), among: ids, on: db, now: app.serverEnvironment.now())
+        return ListingPageCache.flags(saved: saved)
     }
 }
 

@@ -445,7 +445,7 @@ extension ListingsService {
             app.listingPageCache.store(page: answer, for: key, at: generation)
         }
         if let viewer, viewer.userType == .buyer {
-            let savedIDs = try await Self.savedIDs(of: viewer, among: answer.items.map(\.id), on: db)
+            let savedIDs = try await app.savedIDsCache.savedIDs(of: viewer.requireID(), among: answer.items.map(\.id), on: db, now: now)
             for index in answer.items.indices { answer.items[index].isSaved = savedIDs.contains(answer.items[index].id) }
         }
         var search: SearchLog.Entry?
@@ -459,12 +459,6 @@ extension ListingsService {
         return BrowseResult(page: answer, generation: generation, search: search)
     }
 
-    /// Which of these listings the buyer saved.
-    static func savedIDs(of buyer: User, among ids: [UUID], on db: any Database) async throws -> Set<UUID> {
-        guard !ids.isEmpty else { return [] }
-        return Set(try await SavedListing.query(on: db).filter(\.$buyer.$id == buyer.requireID())
-            .filter(\.$listing.$id ~~ ids).all(\.$listing.$id))
-    }
 
     struct BrowseResult {
         var page: Components.Schemas.ListingPage

@@ -228,6 +228,7 @@ struct ListingsService {
                 try await saved.create(on: db)
                 try await (db as! any SQLDatabase).raw("UPDATE listings SET save_count = save_count + 1 WHERE id = \(bind: id)").run()
             }
+            app.savedIDsCache.forget(buyer: buyerID)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // The same buyer saved it concurrently: answer as the earlier save did.
             return try await save(id, buyer: buyer, notes: notes)
@@ -249,6 +250,8 @@ struct ListingsService {
             try await saved.delete(on: db)
             try await (db as! any SQLDatabase).raw("UPDATE listings SET save_count = save_count - 1 WHERE id = \(bind: id) AND save_count > 0").run()
         }
+        // After the commit: a read between the model's delete and the commit may have kept the old set.
+        app.savedIDsCache.forget(buyer: buyerID)
     }
 
     func saved(_ buyer: User, page: PageRequest) async throws -> Components.Schemas.SavedListingPage {

@@ -1,0 +1,105 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Each buyer's saved listing ids, for a few seconds, so that browsing does not ask the database for
+/// the saved flags of every page a buyer turns.
+///
+/// Dropped at once when this server saves or unsaves for the buyer: after the commit of `save` and
+/// `unsave`, and on any create or delete of a `SavedListing` model. A read that started before a
+/// drop is not stored (`epoch`). With several servers on one database, a save made through another
+/// server shows here within `lifetime`. Buyers with more than `maxSaved` saved listings are asked
+/// per page, as before.
+final class SavedIDsCache: Sendable {
+    static let lifetime: TimeInterval = 10
+    static let maxEntries = 10_000
+    static let maxSaved = 2_000
+
+    private struct Entry {
+        let ids: Set<UUID>
+        let expires: Date
+    }
+
+    private struct State {
+        var entries: [UUID: Entry] = [:]
+        /// Moves on every drop.
+        var epoch: UInt64 = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    /// Taken before reading what `store` is then given.
+    var epoch: UInt64 { state.withLockedValue { $0.epoch } }
+
+    func ids(of buyer: UUID, now: Date) -> Set<UUID>? {
+        state.withLockedValue { state in
+            guard let entry = state.entries[buyer] else { return nil }
+            guard entry.expires > now else {
+                state.entries[buyer] = nil
+                return nil
+            }
+            return entry.ids
+        }
+    }
+
+    func store(_ ids: Set<UUID>, of buyer: UUID, now: Date, readSince epoch: UInt64) {
+        state.withLockedValue { state in
+            guard state.epoch == epoch else { return }
+            if state.entries.count >= Self.maxEntries {
+                state.entries = state.entries.filter { $0.value.expires > now }
+                if state.entries.count >= Self.maxEntries { state.entries.removeAll() }
+            }
+            state.entries[buyer] = Entry(ids: ids, expires: now.addingTimeInterval(Self.lifetime))
+        }
+    }
+
+    func forget(buyer: UUID) {
+        state.withLockedValue { state in
+            state.epoch &+= 1
+            state.entries[buyer] = nil
+        }
+    }
+
+    /// Which of `ids` the buyer saved: from the cached set when there is one, else from one read of
+    /// all the buyer's saved ids (kept), or of just these for a buyer who saved very many.
+    func savedIDs(of buyer: UUID, among ids: [UUID], on db: any Database, now: Date) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        if let all = self.ids(of: buyer, now: now) { return all.intersection(ids) }
+        let epoch = self.epoch
+        let all = try await SavedListing.query(on: db).filter(\.$buyer.$id == buyer).limit(Self.maxSaved + 1).all(\.$listing.$id)
+        guard all.count <= Self.maxSaved else {
+            return Set(try await SavedListing.query(on: db).filter(\.$buyer.$id == buyer).filter(\.$listing.$id ~~ ids).all(\.$listing.$id))
+        }
+        let saved = Set(all)
+        store(saved, of: buyer, now: now, readSince: epoch)
+        return saved.intersection(ids)
+    }
+}
+
+/// Drops a buyer's cached saved ids when a `SavedListing` of theirs is created or deleted through its model.
+struct SavedIDsCacheModelMiddleware: AnyModelMiddleware {
+    let cache: SavedIDsCache
+
+    func handle(
+        _ event: ModelEvent, _ model: any AnyModel, on db: any Database, chainingTo next: any AnyModelResponder
+    ) -> EventLoopFuture<Void> {
+        let buyer = (model as? SavedListing)?.$buyer.id
+        return next.handle(event, model, on: db).map { [cache] in
+            guard let buyer else { return }
+            switch event {
+            case .create, .delete, .softDelete, .restore: cache.forget(buyer: buyer)
+            case .update: break
+            }
+        }
+    }
+}
+
+struct SavedIDsCacheKey: StorageKey { typealias Value = SavedIDsCache }
+
+extension Application {
+    var savedIDsCache: SavedIDsCache {
+        guard let cache = storage[SavedIDsCacheKey.self] else { fatalError("configure(_:settings:) was not called") }
+        return cache
+    }
+}
