@@ -190,6 +190,18 @@ final class ListingsTests: XCTestCase {
 
     // MARK: browse
 
+    func testAPageFarBeyondAnyListIsAProblemNotACrash() async throws {
+        try await forEachDatabase { server in
+            let buyer = try await account(server, .buyer, "b@example.com")
+            for path in ["/listings?page=499101342703370944", "/listings?page=1000001&per_page=100", "/notifications?page=9223372036854775807"] {
+                let response = try await server.request(.GET, path, bearer: buyer.token)
+                XCTAssertEqual(response.status, 422, "\(path): \(response.text)")
+                XCTAssertTrue(response.text.contains("must be between 1 and 1000000"), response.text)
+            }
+            await XCTAssertEqualAsync(try await server.request(.GET, "/listings?page=1000000&per_page=100", bearer: buyer.token).status, 200, "the last page allowed is just empty")
+        }
+    }
+
     func testBrowseFiltersSortsAndPages() async throws {
         try await forEachDatabase { server in
             let seller = try await account(server, .seller, "s@example.com")

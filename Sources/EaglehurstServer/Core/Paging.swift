@@ -3,6 +3,8 @@ import Foundation
 /// `page` and `per_page` as every list takes them: page from 1, per_page 1–100 (default 20).
 struct PageRequest: Sendable, Equatable {
     static let maxPerPage = 100
+    /// Far beyond any list, and small enough that `offset` can never overflow.
+    static let maxPage = 1_000_000
     let page: Int
     let perPage: Int
 
@@ -10,7 +12,7 @@ struct PageRequest: Sendable, Equatable {
         var errors: [String: [String]] = [:]
         let page = page ?? 1
         let perPage = perPage ?? 20
-        if page < 1 { errors["page"] = ["must be 1 or more"] }
+        if !(1...Self.maxPage).contains(page) { errors["page"] = ["must be between 1 and \(Self.maxPage)"] }
         if !(1...Self.maxPerPage).contains(perPage) { errors["per_page"] = ["must be between 1 and \(Self.maxPerPage)"] }
         guard errors.isEmpty else { throw Problem.validation(errors) }
         self.page = page
