@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import NIOConcurrencyHelpers
 import Vapor
 
 /// Sign-ins this server checked in the last few seconds, so a request with an access token does
@@ -22,63 +21,35 @@ final class AuthSessionCache: Sendable {
     static let lifetime: TimeInterval = 30
     static let maxEntries = 10_000
 
-    private struct Entry {
+    private struct Entry: Sendable {
         let userID: UUID
         let userRow: any DatabaseOutput
-        let expires: Date
     }
 
-    private struct State {
-        var entries: [UUID: Entry] = [:]
-        /// Moves on every drop.
-        var epoch: UInt64 = 0
-    }
-
-    private let state = NIOLockedValueBox(State())
+    private let entries = ExpiringEntries<UUID, Entry>(lifetime: lifetime, maxEntries: maxEntries)
 
     /// The user of a live session checked less than `lifetime` ago, read afresh from its cached row.
     func user(session: UUID, userID: UUID, now: Date) throws -> User? {
-        let entry: Entry? = state.withLockedValue { state in
-            guard let entry = state.entries[session] else { return nil }
-            guard entry.expires > now, entry.userID == userID else {
-                state.entries[session] = nil
-                return nil
-            }
-            return entry
-        }
-        guard let entry else { return nil }
+        guard let entry = entries.value(for: session, now: now, isValid: { $0.userID == userID }) else { return nil }
         let user = User()
         try user.output(from: entry.userRow)
         return user
     }
 
     /// Taken before reading the rows that `store` is then given.
-    var epoch: UInt64 { state.withLockedValue { $0.epoch } }
+    var epoch: UInt64 { entries.epoch }
 
     /// Keeps a checked session unless something was dropped since `epoch` was taken.
     func store(session: UUID, userID: UUID, userRow: any DatabaseOutput, now: Date, readSince epoch: UInt64) {
-        state.withLockedValue { state in
-            guard state.epoch == epoch else { return }
-            if state.entries.count >= Self.maxEntries {
-                state.entries = state.entries.filter { $0.value.expires > now }
-                if state.entries.count >= Self.maxEntries { state.entries.removeAll() }
-            }
-            state.entries[session] = Entry(userID: userID, userRow: userRow, expires: now.addingTimeInterval(Self.lifetime))
-        }
+        entries.store(Entry(userID: userID, userRow: userRow), for: session, now: now, readSince: epoch)
     }
 
     func forget(session: UUID) {
-        state.withLockedValue { state in
-            state.epoch &+= 1
-            state.entries[session] = nil
-        }
+        entries.forget(session)
     }
 
     func forget(user: UUID) {
-        state.withLockedValue { state in
-            state.epoch &+= 1
-            state.entries = state.entries.filter { $0.value.userID != user }
-        }
+        entries.forget { $0.userID == user }
     }
 }
 

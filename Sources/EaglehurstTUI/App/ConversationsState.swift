@@ -167,19 +167,24 @@ public struct PollState: Equatable, Sendable {
 
 /// What one poll asks for.
 public struct PollRequest: Equatable, Sendable {
+    public struct Conversations: Equatable, Sendable {
+        public var filter: ConversationFilter
+        public var etag: String?
+    }
+
+    public struct Thread: Equatable, Sendable {
+        public var id: UUID
+        /// Only messages after this one.
+        public var after: UUID?
+        public var etag: String?
+    }
+
     public var notificationsETag: String?
     /// The whole notifications list (the screen is open) or just the unread count.
     public var notificationsPerPage: Int
     public var notificationsUnreadOnly: Bool
-    public var conversations: (filter: ConversationFilter, etag: String?)?
-    public var thread: (id: UUID, after: UUID?, etag: String?)?
-
-    public static func == (a: PollRequest, b: PollRequest) -> Bool {
-        a.notificationsETag == b.notificationsETag && a.notificationsPerPage == b.notificationsPerPage
-            && a.notificationsUnreadOnly == b.notificationsUnreadOnly
-            && a.conversations?.filter == b.conversations?.filter && a.conversations?.etag == b.conversations?.etag
-            && a.thread?.id == b.thread?.id && a.thread?.after == b.thread?.after && a.thread?.etag == b.thread?.etag
-    }
+    public var conversations: Conversations?
+    public var thread: Thread?
 }
 
 /// What a poll of a thread asked and was told.

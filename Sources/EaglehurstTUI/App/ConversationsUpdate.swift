@@ -61,10 +61,10 @@ extension App {
             notificationsUnreadOnly: onNotifications && c.notifications.unreadOnly
         )
         if state.screen == .threads {
-            request.conversations = (c.threads.filter, c.threads.etag)
+            request.conversations = .init(filter: c.threads.filter, etag: c.threads.etag)
             if let thread = c.threads.thread, !thread.isLoading, thread.failure == nil {
                 let after = thread.lastMessageID
-                request.thread = (thread.connectionID, after, thread.etagAfter == after ? thread.etag : nil)
+                request.thread = .init(id: thread.connectionID, after: after, etag: thread.etagAfter == after ? thread.etag : nil)
             }
         }
         return request
@@ -652,22 +652,6 @@ extension App {
         }
         state.conversations.notifications.preferences = preferences
         return []
-    }
-}
-
-extension ListCursor {
-    /// Moves by a list action (row, page, ends); false for any other action.
-    mutating func move(_ action: Action) -> Bool {
-        switch action {
-        case .down: moveDown()
-        case .up: moveUp()
-        case .pageDown: pageDown()
-        case .pageUp: pageUp()
-        case .top: moveToTop()
-        case .bottom: moveToBottom()
-        default: return false
-        }
-        return true
     }
 }
 

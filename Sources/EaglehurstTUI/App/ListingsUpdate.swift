@@ -113,17 +113,7 @@ extension App {
     }
 
     private static func move(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
-        func step(_ cursor: inout ListCursor) {
-            switch action {
-            case .down: cursor.moveDown()
-            case .up: cursor.moveUp()
-            case .pageDown: cursor.pageDown()
-            case .pageUp: cursor.pageUp()
-            case .top: cursor.moveToTop()
-            case .bottom: cursor.moveToBottom()
-            default: break
-            }
-        }
+        func step(_ cursor: inout ListCursor) { _ = cursor.move(action) }
         switch context {
         case .listings, .listingsSearch:
             step(&state.browser.list.cursor)

@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import NIOConcurrencyHelpers
 import Vapor
 
 /// Each buyer's saved listing ids, for a few seconds, so that browsing does not ask the database for
@@ -16,49 +15,21 @@ final class SavedIDsCache: Sendable {
     static let maxEntries = 10_000
     static let maxSaved = 2_000
 
-    private struct Entry {
-        let ids: Set<UUID>
-        let expires: Date
-    }
-
-    private struct State {
-        var entries: [UUID: Entry] = [:]
-        /// Moves on every drop.
-        var epoch: UInt64 = 0
-    }
-
-    private let state = NIOLockedValueBox(State())
+    private let entries = ExpiringEntries<UUID, Set<UUID>>(lifetime: lifetime, maxEntries: maxEntries)
 
     /// Taken before reading what `store` is then given.
-    var epoch: UInt64 { state.withLockedValue { $0.epoch } }
+    var epoch: UInt64 { entries.epoch }
 
     func ids(of buyer: UUID, now: Date) -> Set<UUID>? {
-        state.withLockedValue { state in
-            guard let entry = state.entries[buyer] else { return nil }
-            guard entry.expires > now else {
-                state.entries[buyer] = nil
-                return nil
-            }
-            return entry.ids
-        }
+        entries.value(for: buyer, now: now)
     }
 
     func store(_ ids: Set<UUID>, of buyer: UUID, now: Date, readSince epoch: UInt64) {
-        state.withLockedValue { state in
-            guard state.epoch == epoch else { return }
-            if state.entries.count >= Self.maxEntries {
-                state.entries = state.entries.filter { $0.value.expires > now }
-                if state.entries.count >= Self.maxEntries { state.entries.removeAll() }
-            }
-            state.entries[buyer] = Entry(ids: ids, expires: now.addingTimeInterval(Self.lifetime))
-        }
+        entries.store(ids, for: buyer, now: now, readSince: epoch)
     }
 
     func forget(buyer: UUID) {
-        state.withLockedValue { state in
-            state.epoch &+= 1
-            state.entries[buyer] = nil
-        }
+        entries.forget(buyer)
     }
 
     /// Which of `ids` the buyer saved: from the cached set when there is one, else from one read of

@@ -30,13 +30,13 @@ struct PlanService {
     }
 
     /// Usage periods are calendar months (UTC); they reset on the first of the month.
-    func period(containing date: Date) -> (start: String, resets: Date) {
+    func period(containing date: Date) -> (start: String, startDate: Date, resets: Date) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month], from: date)
         let start = calendar.date(from: c)!
         let next = calendar.date(byAdding: .month, value: 1, to: start)!
-        return (String(format: "%04d-%02d-01", c.year!, c.month!), next)
+        return (String(format: "%04d-%02d-01", c.year!, c.month!), start, next)
     }
 
     func usage(of subscription: UserSubscription) async throws -> SubscriptionUsage {

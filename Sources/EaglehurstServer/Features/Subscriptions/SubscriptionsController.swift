@@ -14,20 +14,11 @@ extension APIHandler {
         let (subscription, plan) = try await plans.current(for: user)
         let usage = try await plans.usage(of: subscription)
         let period = plans.period(containing: plans.now)
-        let periodStart = period.resets.addingMonths(-1)
         let listingsUsed = try await Listing.query(on: db).filter(\.$seller.$id == user.requireID())
-            .filter(\.$createdAt >= periodStart).count()
+            .filter(\.$createdAt >= period.startDate).count()
         return .ok(.init(body: .json(.init(
-            subscriptionId: try subscription.requireID(), planName: plan.name, periodStart: periodStart, periodEnd: period.resets,
+            subscriptionId: try subscription.requireID(), planName: plan.name, periodStart: period.startDate, periodEnd: period.resets,
             connectionsUsed: usage.connectionsUsed, connectionsLimit: plan.connectionLimit,
             listingsUsed: listingsUsed, listingsLimit: plan.listingLimit))))
-    }
-}
-
-private extension Date {
-    func addingMonths(_ months: Int) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(byAdding: .month, value: months, to: self)!
     }
 }
