@@ -40,6 +40,8 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(name: "CNcurses"),
+        // Signal handlers that give the terminal back; C so that their state exists once.
+        .target(name: "CTerminalGuard"),
         .target(
             name: "EaglehurstServer",
             dependencies: [
@@ -78,6 +80,7 @@ let package = Package(
                 "EaglehurstAPI",
                 "EaglehurstClient",
                 "CNcurses",
+                "CTerminalGuard",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]
         ),

@@ -62,25 +62,19 @@ static inline int eh_read_key(wint_t *key, int *is_function) {
     return 0;
 }
 
-/* The terminal must come back on a signal or a crash: restore it, then die of the same signal so the
-   exit status stays honest. endwin is what ncurses' own handlers call here too. */
-static inline void eh_restore_and_reraise(int sig) {
-    endwin();
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static inline void eh_install_restoring_signal_handlers(void) {
-    int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE };
-    for (unsigned i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
-        signal(signals[i], eh_restore_and_reraise);
+/* What endwin would send to leave full-screen mode, from terminfo: keypad off, attributes off, cursor
+   on, alternate screen off. A crash handler writes these bytes, since it may not call ncurses. */
+static inline size_t eh_exit_sequence(char *buffer, size_t capacity) {
+    const char *names[] = { "rmkx", "sgr0", "cnorm", "rmcup" };
+    size_t used = 0;
+    for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        const char *value = tigetstr(names[i]);
+        if (value == NULL || value == (const char *)-1) { continue; }
+        size_t length = strlen(value);
+        if (used + length > capacity) { break; }
+        memcpy(buffer + used, value, length);
+        used += length;
     }
-}
-
-static inline void eh_reset_signal_handlers(void) {
-    int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE };
-    for (unsigned i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
-        signal(signals[i], SIG_DFL);
-    }
+    return used;
 }
 #endif

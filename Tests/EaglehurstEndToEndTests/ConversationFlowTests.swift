@@ -5,23 +5,6 @@ import XCTest
 /// seller sees the notification, opens it and accepts, and each sees the other's message arrive
 /// without pressing a key.
 final class ConversationFlowTests: EndToEndTestCase {
-    /// A TCP port nothing listens on now.
-    func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw E2EError("socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw E2EError("bind: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     func client(_ name: String) throws -> TmuxSession {
         try TmuxSession(environment: [
             "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config-\(name)").path,

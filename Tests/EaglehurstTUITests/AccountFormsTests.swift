@@ -50,19 +50,19 @@ final class AccountFormsTests: XCTestCase {
     func testAValidRegistrationIsSentAsTheContractSaysAndThenSignsIn() {
         var app = registrationForm()
         app.press("ann@example.com<tab>Secret-pass1<tab>Ann<tab>Jones<tab>+447700900123<tab><right><enter>")
-        XCTAssertEqual(app.effects, [.register(.init(email: "ann@example.com", password: "Secret-pass1", userType: .seller, firstName: "Ann", lastName: "Jones", phone: "+447700900123"))])
+        XCTAssertEqual(app.effects, [.account(.register(.init(email: "ann@example.com", password: "Secret-pass1", userType: .seller, firstName: "Ann", lastName: "Jones", phone: "+447700900123")))])
         XCTAssertNotNil(app.line(containing: "Creating your account…"))
         app.effects = []
         app.press("<enter>")
         XCTAssertEqual(app.effects, [], "one submission at a time")
 
-        app.send(.registered(.success(Fixture.account(Fixture.userJSON(email: "ann@example.com", type: "seller", verified: false)))))
-        XCTAssertEqual(app.effects, [.signIn(email: "ann@example.com", password: "Secret-pass1")], "registration gives no tokens: sign in with the same password")
+        app.send(.account(.registered(.success(Fixture.account(Fixture.userJSON(email: "ann@example.com", type: "seller", verified: false))))))
+        XCTAssertEqual(app.effects, [.account(.signIn(email: "ann@example.com", password: "Secret-pass1"))], "registration gives no tokens: sign in with the same password")
         XCTAssertEqual(app.state.registration["password"].value, "", "the password is not kept in the form")
         XCTAssertEqual(app.state.screen, .signin)
         XCTAssertEqual(app.errorLine, " Account created for ann@example.com. Signing in…")
 
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(email: "ann@example.com", type: "seller", verified: false))))))
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(email: "ann@example.com", type: "seller", verified: false)))))))
         XCTAssertEqual(app.state.screen, .verify, "an unverified account is asked for its code")
         XCTAssertEqual(app.state.verification["email"].value, "ann@example.com")
         XCTAssertEqual(app.state.verification.focusedField.name, "otp_code")
@@ -103,7 +103,7 @@ final class AccountFormsTests: XCTestCase {
     func verifyScreen(signedIn: Bool = true) -> Harness {
         var app = Harness()
         if signedIn {
-            app.send(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(verified: false))))))
+            app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(verified: false)))))))
         } else {
             app.press(":verify<enter>")
         }
@@ -118,7 +118,7 @@ final class AccountFormsTests: XCTestCase {
         XCTAssertEqual(app.line(containing: "code must"), "              code must be the 6-digit code from the mail")
         XCTAssertEqual(app.effects, [])
         app.press("<bs><bs><bs>3456<enter>")
-        XCTAssertEqual(app.effects, [.verifyEmail(email: "bob@example.com", code: "123456")])
+        XCTAssertEqual(app.effects, [.account(.verifyEmail(email: "bob@example.com", code: "123456"))])
         XCTAssertNotNil(app.line(containing: "Checking the code…"))
     }
 
@@ -141,8 +141,8 @@ final class AccountFormsTests: XCTestCase {
     func testVerifyingWithoutASessionLeadsToSignIn() {
         var app = verifyScreen(signedIn: false)
         app.press("bob@example.com<tab>123456<enter>")
-        XCTAssertEqual(app.effects, [.verifyEmail(email: "bob@example.com", code: "123456")])
-        app.send(.emailVerified(.success(Fixture.account())))
+        XCTAssertEqual(app.effects, [.account(.verifyEmail(email: "bob@example.com", code: "123456"))])
+        app.send(.account(.emailVerified(.success(Fixture.account()))))
         XCTAssertEqual(app.state.screen, .signin)
         XCTAssertEqual(app.state.signIn["email"].value, "bob@example.com")
         XCTAssertEqual(app.errorLine, " Email verified. Sign in with your password.")
@@ -155,7 +155,7 @@ final class AccountFormsTests: XCTestCase {
         var app = verifyScreen()
         XCTAssertNotNil(app.line(containing: "No mail? <c-r> sends a new code."))
         app.press("<c-r>")
-        XCTAssertEqual(app.effects, [.resendCode(email: "bob@example.com")])
+        XCTAssertEqual(app.effects, [.account(.resendCode(email: "bob@example.com"))])
         XCTAssertNotNil(app.line(containing: "Asking for a new code…"))
         await app.run(limited)
         XCTAssertEqual(app.errorLine, " No new code: Too Many Requests: Wait before asking again. (HTTP 429); try again")
@@ -182,7 +182,7 @@ final class AccountFormsTests: XCTestCase {
             "authResetPassword": .empty(status: 204),
         ])
         app.press("<enter>")
-        XCTAssertEqual(app.effects, [.forgotPassword(email: "bob@example.com")])
+        XCTAssertEqual(app.effects, [.account(.forgotPassword(email: "bob@example.com"))])
         await app.run(runner)
         XCTAssertEqual(app.state.screen, .resetPassword)
         XCTAssertEqual(app.errorLine, " \(sentence)")
@@ -192,7 +192,7 @@ final class AccountFormsTests: XCTestCase {
         app.press("tok-123<tab>short<enter>")
         XCTAssertEqual(app.state.resetPassword.problem(at: 1), "new password must be at least 8 characters; must contain an upper-case letter; must contain a digit")
         app.press("<c-u>Better-pass9<enter>")
-        XCTAssertEqual(app.effects, [.resetPassword(token: "tok-123", newPassword: "Better-pass9")])
+        XCTAssertEqual(app.effects, [.account(.resetPassword(token: "tok-123", newPassword: "Better-pass9"))])
         await app.run(runner)
         XCTAssertEqual(app.state.screen, .signin)
         XCTAssertEqual(app.state.signIn["email"].value, "bob@example.com")
@@ -234,27 +234,34 @@ final class AccountFormsTests: XCTestCase {
         app.press("<esc>:signin<enter>")
         XCTAssertEqual(app.state.screen, .signin)
 
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account()))))
-        app.send(.profileLoaded(.success(ProfileData(account: Fixture.account()))))
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account())))))
+        app.press(":profile<enter>")
+        app.send(.account(.profileLoaded(.success(ProfileData(account: Fixture.account())))))
         app.effects = []
         app.press(":register<enter>")
         XCTAssertEqual(app.state.screen, .profile)
         XCTAssertEqual(app.errorLine, " You are signed in as bob@example.com; :signout first to use another account.")
         app.press(":status<enter>s")
         XCTAssertEqual(app.state.screen, .profile, "s on the status screen leads a signed-in user to the profile")
-        XCTAssertEqual(app.effects, [.loadProfile], "the profile is loaded each time it is shown")
+        XCTAssertEqual(app.effects, [.account(.loadProfile)], "the profile is loaded each time it is shown")
     }
 
     func testHelpListsTheAccountBindingsFromTheTable() {
         var app = Harness()
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account()))))
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account())))))
+        app.press(":profile<enter>")
         app.press("?")
         guard case .help(let help) = app.state.overlay else { return XCTFail("help is open") }
         let texts = help.rows.map(\.text)
+        // A long description goes on over the rows that follow it, which have no keys of their own.
+        var listed: [(keys: String, text: String)] = []
+        for row in help.rows where row.kind == .binding {
+            if row.keys.isEmpty, let last = listed.popLast() { listed.append((last.keys, last.text + " " + row.text)) } else { listed.append((row.keys, row.text)) }
+        }
         for context in [Context.signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .profileEdit] {
             XCTAssertTrue(texts.contains(context.title), "help has a section for \(context.title)")
             for binding in app.state.bindings.bindings(in: context) {
-                XCTAssertTrue(help.rows.contains { $0.text == binding.description && !$0.keys.isEmpty && $0.keys != "(none)" }, "\(context.rawValue).\(binding.action.rawValue) is listed with its keys")
+                XCTAssertTrue(listed.contains { $0.text == binding.description && !$0.keys.isEmpty && $0.keys != "(none)" }, "\(context.rawValue).\(binding.action.rawValue) is listed with its keys")
             }
         }
         XCTAssertEqual(texts.first, "Profile", "the live screen's keys come first")
@@ -269,7 +276,8 @@ final class AccountFormsTests: XCTestCase {
         app.press("<esc><esc>:verify<enter>")
         XCTAssertEqual(app.hints, " <tab> next field  <enter> verify  <esc> back  <f1> help  <c-c> quit", "the screen itself says which key mails a new code")
         app.press("<esc>")
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account()))))
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account())))))
+        app.press(":profile<enter>")
         XCTAssertEqual(app.hints, " e edit  b buyer/seller  a avatar  k KYC  o sign out  ? help  : command  q quit")
     }
 }

@@ -6,7 +6,7 @@ final class AppTests: XCTestCase {
 
     func testTheFirstScreenChecksTheServerAndShowsASpinnerMeanwhile() {
         let app = Harness()
-        XCTAssertEqual(app.effects, [.checkHealth])
+        XCTAssertEqual(app.effects, [.status(.checkHealth)])
         XCTAssertEqual(app.line(containing: "Health"), "  Health        ⠋ checking…")
         XCTAssertEqual(app.line(containing: "Version"), "  Version       —")
         XCTAssertTrue(app.statusBar.hasSuffix("⠋ connecting 127.0.0.1:8080"), app.statusBar)
@@ -14,7 +14,7 @@ final class AppTests: XCTestCase {
 
     func testAHealthyServerFillsTheStatusScreen() throws {
         var app = Harness(welcome: ["Demo accounts: buyer@example.com / Demo-pass1"])
-        app.send(.healthChecked(.success(Harness.fixedReport)))
+        app.send(.status(.healthChecked(.success(Harness.fixedReport))))
         try assertGolden(app.lines, "status-ok-80x24")
         XCTAssertEqual(app.line(containing: "Round trip"), "  Round trip    12 ms")
         XCTAssertTrue(app.statusBar.hasSuffix("● connected 127.0.0.1:8080"))
@@ -25,7 +25,7 @@ final class AppTests: XCTestCase {
         var app = Harness()
         app.send(.tick)
         XCTAssertEqual(app.line(containing: "Health"), "  Health        ⠙ checking…")
-        app.send(.healthChecked(.success(Harness.fixedReport)))
+        app.send(.status(.healthChecked(.success(Harness.fixedReport))))
         let frame = app.state.spinnerFrame
         app.send(.tick)
         XCTAssertEqual(app.state.spinnerFrame, frame)
@@ -33,12 +33,12 @@ final class AppTests: XCTestCase {
 
     func testAFailedRefreshKeepsTheLastDataMarkedStaleAndShowsTheErrorLine() {
         var app = Harness()
-        app.send(.healthChecked(.success(Harness.fixedReport)))
+        app.send(.status(.healthChecked(.success(Harness.fixedReport))))
         app.effects = []
         app.press("r")
-        XCTAssertEqual(app.effects, [.checkHealth])
+        XCTAssertEqual(app.effects, [.status(.checkHealth)])
         XCTAssertEqual(app.line(containing: "Version"), "  Version       1.2.3", "the data stays while checking")
-        app.send(.healthChecked(.failure(.unreachable("connection refused"))))
+        app.send(.status(.healthChecked(.failure(.unreachable("connection refused")))))
         XCTAssertEqual(app.errorLine, " Health check failed: server unreachable: connection refused")
         XCTAssertEqual(app.line(containing: "Version"), "  Version       1.2.3")
         XCTAssertNotNil(app.line(containing: "stale: from an earlier check; the latest one failed"))
@@ -47,7 +47,7 @@ final class AppTests: XCTestCase {
         XCTAssertEqual(app.terminal.semanticStyle(x: 16, y: versionRow), app.theme[.stale], "stale values are drawn in the stale style")
 
         app.press("r")
-        app.send(.healthChecked(.success(Harness.fixedReport)))
+        app.send(.status(.healthChecked(.success(Harness.fixedReport))))
         XCTAssertEqual(app.errorLine, "", "a good answer clears the error")
         XCTAssertNil(app.line(containing: "stale"))
     }
@@ -61,7 +61,7 @@ final class AppTests: XCTestCase {
 
     func testStatusWithTheStubTransport() async throws {
         let healthy = try await makeRunner(["healthGet": .json(status: 200, body: StubTransport.healthyJSON)])
-        guard case .healthChecked(.success(let report)) = await healthy.perform(.checkHealth) else { return XCTFail("expected a report") }
+        guard case .status(.healthChecked(.success(let report))) = await healthy.perform(.status(.checkHealth)) else { return XCTFail("expected a report") }
         XCTAssertEqual(report.version, "1.2.3")
         XCTAssertEqual(report.database, "sqlite")
         XCTAssertEqual(report.status, "ok")
@@ -69,16 +69,16 @@ final class AppTests: XCTestCase {
 
         let down = try await makeRunner(["healthGet": .unreachable])
         var app = Harness()
-        app.send(await healthy.perform(.checkHealth))
+        app.send(await healthy.perform(.status(.checkHealth)))
         app.press("r")
-        app.send(await down.perform(.checkHealth))
+        app.send(await down.perform(.status(.checkHealth)))
         XCTAssertEqual(app.errorLine, " Health check failed: server unreachable: connection refused")
         XCTAssertEqual(app.line(containing: "Database"), "  Database      sqlite")
         XCTAssertNotNil(app.line(containing: "stale"))
 
         let broken = try await makeRunner(["healthGet": .json(status: 503, body: #"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"database is down"}"#)])
         app.press("r")
-        app.send(await broken.perform(.checkHealth))
+        app.send(await broken.perform(.status(.checkHealth)))
         XCTAssertEqual(app.errorLine, " Health check failed: Service Unavailable: database is down (HTTP 503)")
         XCTAssertTrue(app.statusBar.hasSuffix("● connected 127.0.0.1:8080"), "the server answered, so it is reachable")
     }
@@ -105,7 +105,7 @@ final class AppTests: XCTestCase {
 
     func testHelpOverlayIsBuiltFromTheBindingTable() throws {
         var app = Harness()
-        app.send(.healthChecked(.success(Harness.fixedReport)))
+        app.send(.status(.healthChecked(.success(Harness.fixedReport))))
         app.press("?")
         try assertGolden(app.lines, "help-80x24")
         for binding in app.state.bindings.bindings(in: .status) + app.state.bindings.bindings(in: .global) {
@@ -189,7 +189,7 @@ final class AppTests: XCTestCase {
         XCTAssertTrue(state.isQuitting)
         XCTAssertEqual(state.screen, .status)
         XCTAssertEqual(state.signIn["email"].value, "a@b.co")
-        XCTAssertEqual(started, [.checkHealth])
+        XCTAssertEqual(started, [.status(.checkHealth)])
         XCTAssertTrue(terminal.lines[2].contains("(remote)"))
         XCTAssertLessThan(terminal.drawCount, 40, "frames are drawn when something changed, not on every poll")
     }
@@ -199,7 +199,7 @@ final class AppTests: XCTestCase {
         let options = TUIOptions(serverURL: URL(string: "http://127.0.0.1:8080/api/v1")!, isEmbedded: true, configDirectory: nil, environment: [:])
         var (state, theme) = options.initialState(size: terminal.size)
         let inbox = Inbox()
-        inbox.post(.healthChecked(.success(Harness.fixedReport)))
+        inbox.post(.status(.healthChecked(.success(Harness.fixedReport))))
         UILoop.run(terminal: terminal, state: &state, theme: theme, inbox: inbox, start: { _ in })
         XCTAssertEqual(state.status.report, Harness.fixedReport)
         XCTAssertEqual(state.size, Size(width: 100, height: 30))
@@ -219,7 +219,7 @@ final class AppTests: XCTestCase {
         XCTAssertEqual(app.line(containing: "password is"), "              password is required")
         XCTAssertEqual(app.errorLine, " Please fix the marked fields.")
         XCTAssertEqual(app.state.signIn.focus, 0, "the first bad field gets the focus")
-        XCTAssertEqual(app.effects, [.checkHealth])
+        XCTAssertEqual(app.effects, [.status(.checkHealth)])
 
         app.press("example.com<tab>Secret-1q?")
         XCTAssertNil(app.line(containing: "email must"))
@@ -229,7 +229,7 @@ final class AppTests: XCTestCase {
         XCTAssertNil(app.state.overlay, "? types into a field instead of opening help")
         app.effects = []
         app.press("<enter>")
-        XCTAssertEqual(app.effects, [.signIn(email: "bob@example.com", password: "Secret-1q?")])
+        XCTAssertEqual(app.effects, [.account(.signIn(email: "bob@example.com", password: "Secret-1q?"))])
         XCTAssertNotNil(app.line(containing: "Signing in…"))
     }
 
@@ -237,19 +237,19 @@ final class AppTests: XCTestCase {
         var app = Harness()
         app.press("s")
         app.press("bob@example.com<tab>pw<enter>")
-        app.send(.signedIn(.failure(.problem(ProblemReport(status: 401, title: "Unauthorized")))))
+        app.send(.account(.signedIn(.failure(.problem(ProblemReport(status: 401, title: "Unauthorized"))))))
         XCTAssertEqual(app.errorLine, " Email or password is wrong.")
         app.press("<enter>")
-        app.send(.signedIn(.failure(.notAvailable("sign-in"))))
+        app.send(.account(.signedIn(.failure(.notAvailable("sign-in")))))
         XCTAssertEqual(app.errorLine, " Sign-in is not available on this server yet.")
         app.press("<enter>")
-        app.send(.signedIn(.failure(.problem(ProblemReport(status: 429, title: "Too Many Requests", detail: "Slow down.", retryAfter: 300)))))
+        app.send(.account(.signedIn(.failure(.problem(ProblemReport(status: 429, title: "Too Many Requests", detail: "Slow down.", retryAfter: 300))))))
         XCTAssertEqual(app.errorLine, " Sign-in failed: Too Many Requests: Slow down. (HTTP 429); try again in 5 min")
         app.press("<enter>")
         app.effects = []
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account()))))
-        XCTAssertEqual(app.state.screen, .profile, "the signed-in home is the profile")
-        XCTAssertEqual(app.effects.filter { !$0.isBackgroundPoll }, [.loadProfile])
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account())))))
+        XCTAssertEqual(app.state.screen, .listings, "a buyer lands on the listings, where the work is")
+        XCTAssertEqual(app.effects.filter { !$0.isBackgroundPoll }, [.listings(.loadListingPage(.browse(BrowseQuery()), page: 1, perPage: 50, generation: 0))])
         XCTAssertEqual(app.effects.filter(\.isPollRequest).count, 1, "signing in starts the poll (unread count, threads)")
         XCTAssertEqual(app.errorLine, " Signed in as Bob Smith.")
         XCTAssertTrue(app.statusBar.contains("bob@example.com (buyer)"), "the status bar says who is signed in: \(app.statusBar)")
@@ -258,15 +258,15 @@ final class AppTests: XCTestCase {
 
     func testSignInThroughTheStubTransport() async throws {
         let (ok, keeper) = try await makeRunner(StubTransport(answers: ["authLogin": .json(status: 200, body: Fixture.tokensJSON())]))
-        let message = await ok.perform(.signIn(email: "bob@example.com", password: "pw"))
-        XCTAssertEqual(message, .signedIn(.success(SignedIn(account: Fixture.account()))))
+        let message = await ok.perform(.account(.signIn(email: "bob@example.com", password: "pw")))
+        XCTAssertEqual(message, .account(.signedIn(.success(SignedIn(account: Fixture.account())))))
         let session = await keeper.session
         XCTAssertEqual(session, StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"), "the keeper holds the tokens")
         XCTAssertEqual(session?.description, "session of bob@example.com (tokens hidden)")
 
         let unbuilt = try await makeRunner(["authLogin": .json(status: 501, body: #"{"type":"about:blank","title":"Not Implemented","status":501}"#)])
-        let notYet = await unbuilt.perform(.signIn(email: "bob@example.com", password: "pw"))
-        XCTAssertEqual(notYet, .signedIn(.failure(.notAvailable("sign-in"))))
+        let notYet = await unbuilt.perform(.account(.signIn(email: "bob@example.com", password: "pw")))
+        XCTAssertEqual(notYet, .account(.signedIn(.failure(.notAvailable("sign-in")))))
     }
 
     // MARK: confirm dialog
@@ -279,7 +279,7 @@ final class AppTests: XCTestCase {
             return binding
         })
         var app = Harness(bindings: table)
-        app.send(.healthChecked(.success(Harness.fixedReport)))
+        app.send(.status(.healthChecked(.success(Harness.fixedReport))))
         app.effects = []
         app.press("r")
         XCTAssertEqual(app.effects, [], "nothing happens before the answer")
@@ -290,7 +290,7 @@ final class AppTests: XCTestCase {
         XCTAssertEqual(app.effects, [], "Enter on the highlighted No does nothing")
         app.press("r")
         app.press("y")
-        XCTAssertEqual(app.effects, [.checkHealth])
+        XCTAssertEqual(app.effects, [.status(.checkHealth)])
         XCTAssertTrue(table.markdown().contains("check the server again (asks to confirm)"))
     }
 
@@ -315,5 +315,17 @@ final class AppTests: XCTestCase {
         XCTAssertEqual(style?.reverse, true, "the screen name stands out by reverse video without colour")
         let coloured = Harness(profile: .ansi256)
         XCTAssertEqual(coloured.terminal.style(x: 1, y: barRow)?.background, .index(111))
+    }
+
+    func testEachRoleLandsWhereItsWorkIs() {
+        func landing(_ type: String, pendingRequests: Int = 0) -> ScreenID {
+            var app = Harness()
+            app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(type: type)), pendingRequests: pendingRequests)))))
+            return app.state.screen
+        }
+        XCTAssertEqual(landing("buyer"), .listings)
+        XCTAssertEqual(landing("seller"), .myListings, "a seller with no request waiting tends the listings")
+        XCTAssertEqual(landing("seller", pendingRequests: 2), .threads, "a seller with requests waiting answers them first")
+        XCTAssertEqual(landing("admin"), .admin, "an admin lands on the moderation queue")
     }
 }

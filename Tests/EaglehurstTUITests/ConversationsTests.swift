@@ -254,7 +254,7 @@ final class ConversationsTests: XCTestCase {
         var app = Harness.signedIn("buyer")
         app.state.screen = .listings
         app.state.browser.detail = ListingDetailState(id: ListingFixture.uuid(7), title: "Listing 7")
-        app.send(.listingLoaded(id: ListingFixture.uuid(7), await runner.listing(ListingFixture.uuid(7))))
+        app.send(.listings(.listingLoaded(id: ListingFixture.uuid(7), await runner.listing(ListingFixture.uuid(7)))))
         XCTAssertTrue(app.hints.contains("c connect"), app.hints)
         app.press("c")
         await app.run(runner)
@@ -380,7 +380,7 @@ final class ConversationsTests: XCTestCase {
         guard case .conversations(.wait(let pause, _))? = app.background.last else { return XCTFail("a pause follows each poll: \(app.background)") }
         XCTAssertEqual(pause, .seconds(4))
         let token = app.state.conversations.poll.token
-        app.send(.signedOut(nil))
+        app.send(.account(.signedOut(nil)))
         XCTAssertFalse(app.state.conversations.poll.isRunning)
         XCTAssertTrue(app.effects.isEmpty)
         app.send(.conversations(.pollDue(token: token)))

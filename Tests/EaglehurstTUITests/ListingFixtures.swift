@@ -55,7 +55,7 @@ extension Harness {
     /// Signed in as `type`, with no effects pending.
     static func signedIn(_ type: String, size: Size = Size(width: 80, height: 24)) -> Harness {
         var app = Harness(size: size)
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(type: type))))))
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(type: type)))))))
         app.effects = []
         return app
     }
@@ -71,7 +71,7 @@ extension Harness {
     var requestedPages: [Int] {
         effects.compactMap { effect in
             switch effect {
-            case .loadListingPage(_, let page, _, _), .loadSavedPage(let page, _, _), .loadUsersPage(_, let page, _, _): page
+            case .listings(.loadListingPage(_, let page, _, _)), .saved(.loadSavedPage(let page, _, _)), .admin(.loadUsersPage(_, let page, _, _)): page
             default: nil
             }
         }

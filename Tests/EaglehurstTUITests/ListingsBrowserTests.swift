@@ -38,7 +38,7 @@ final class ListingsBrowserTests: XCTestCase {
         var json = ListingFixture.summaryJSON(1, title: "診療所 🦷 Harbour Dental Practice Limited")
         json = ListingFixture.pageJSON([json], page: 1, perPage: 50, total: 1)
         let page = try! Fixture.decoder.decode(Components.Schemas.ListingPage.self, from: Data(json.utf8))
-        app.send(.listingPageLoaded(.browse(BrowseQuery()), page: 1, generation: 0, .success(PageAnswer(items: page.items, total: 1, receivedAt: ListingFixture.now))))
+        app.send(.listings(.listingPageLoaded(.browse(BrowseQuery()), page: 1, generation: 0, .success(PageAnswer(items: page.items, total: 1, receivedAt: ListingFixture.now)))))
         let row = app.line(containing: "診療所")!
         XCTAssertEqual(TextWidth.of(row), 79, "the row keeps its columns: wide clusters count two")
         XCTAssertTrue(row.hasPrefix("   診療所 🦷 Harbour De… Dental    Yorkshire"), row)
@@ -86,15 +86,15 @@ final class ListingsBrowserTests: XCTestCase {
         app.press("/")
         XCTAssertEqual(app.state.context, .listingsSearch)
         app.press("den")
-        XCTAssertEqual(app.effects, [.settleSearch(generation: 1), .settleSearch(generation: 2), .settleSearch(generation: 3)])
+        XCTAssertEqual(app.effects, [.browse(.settleSearch(generation: 1)), .browse(.settleSearch(generation: 2)), .browse(.settleSearch(generation: 3))])
         app.effects = []
-        app.send(.searchSettled(generation: 1))
-        app.send(.searchSettled(generation: 2))
+        app.send(.browse(.searchSettled(generation: 1)))
+        app.send(.browse(.searchSettled(generation: 2)))
         XCTAssertEqual(app.effects, [], "an earlier pause is overtaken by later keys")
-        app.send(.searchSettled(generation: 3))
+        app.send(.browse(.searchSettled(generation: 3)))
         var query = BrowseQuery()
         query.text = "den"
-        XCTAssertEqual(app.effects, [.loadListingPage(.browse(query), page: 1, perPage: 50, generation: 1)])
+        XCTAssertEqual(app.effects, [.listings(.loadListingPage(.browse(query), page: 1, perPage: 50, generation: 1))])
         await app.run(runner)
         let sent = stub.requests("listingsBrowse").last!
         XCTAssertEqual(sent.query("q"), ["den"])
@@ -111,8 +111,8 @@ final class ListingsBrowserTests: XCTestCase {
         let (runner, _) = try await makeRunner(StubTransport(answers: [:]))
         let clock = ContinuousClock()
         let start = clock.now
-        let message = await runner.perform(.settleSearch(generation: 7))
-        XCTAssertEqual(message, .searchSettled(generation: 7))
+        let message = await runner.perform(.browse(.settleSearch(generation: 7)))
+        XCTAssertEqual(message, .browse(.searchSettled(generation: 7)))
         XCTAssertGreaterThanOrEqual(clock.now - start, .milliseconds(200))
     }
 
@@ -173,7 +173,7 @@ final class ListingsBrowserTests: XCTestCase {
     func testOnlyBuyersSave() async throws {
         var app = Harness.signedIn("seller")
         app.press(":listings<enter>")
-        app.send(.listingPageLoaded(.browse(BrowseQuery()), page: 1, generation: 0, .success(PageAnswer(items: ListingFixture.summaries(1...3), total: 3, receivedAt: ListingFixture.now))))
+        app.send(.listings(.listingPageLoaded(.browse(BrowseQuery()), page: 1, generation: 0, .success(PageAnswer(items: ListingFixture.summaries(1...3), total: 3, receivedAt: ListingFixture.now)))))
         app.press("s")
         XCTAssertNil(app.state.overlay)
         XCTAssertEqual(app.errorLine, " Only buyers save listings.")
@@ -201,7 +201,7 @@ final class ListingsBrowserTests: XCTestCase {
         app.press(":my-listings<enter>")
         app.state.seller.panel = .detail(ListingDetailState(id: ListingFixture.uuid(1), title: "Listing 1"))
         let edits = "[" + ListingFixture.editJSON("asking_price", old: "650000", new: "600000") + "]"
-        app.send(.listingLoaded(id: ListingFixture.uuid(1), .success(DetailAnswer(listing: ListingFixture.detail(ListingFixture.detailJSON(1, confidential: true, edits: edits))))))
+        app.send(.listings(.listingLoaded(id: ListingFixture.uuid(1), .success(DetailAnswer(listing: ListingFixture.detail(ListingFixture.detailJSON(1, confidential: true, edits: edits)))))))
         app.press("jjjjjjjjjjjjjjjj")
         XCTAssertEqual(app.line(containing: "Trading name"), "  Trading name    Smile Ltd")
         XCTAssertEqual(app.line(containing: "Postcode"), "  Postcode        LS1 1AA")
@@ -300,7 +300,7 @@ final class SavedListingsTests: XCTestCase {
     func testTheTableFollowsAResize() async throws {
         var app = Harness.signedIn("buyer")
         app.press(":listings<enter>")
-        app.send(.listingPageLoaded(.browse(BrowseQuery()), page: 1, generation: 0, .success(PageAnswer(items: ListingFixture.summaries(1...50), total: 500, receivedAt: ListingFixture.now))))
+        app.send(.listings(.listingPageLoaded(.browse(BrowseQuery()), page: 1, generation: 0, .success(PageAnswer(items: ListingFixture.summaries(1...50), total: 500, receivedAt: ListingFixture.now)))))
         app.effects = []
         XCTAssertEqual(app.state.browser.list.cursor.viewportHeight, 16)
         app.send(.resized(Size(width: 100, height: 40)))

@@ -105,21 +105,21 @@ final class ModelCacheTests: XCTestCase {
         let stub = StubTransport { server.answer($0) }
         let (runner, _) = try await makeRunner(stub)
         let id = ListingFixture.uuid(1)
-        guard case .listingLoaded(_, .success(let first)) = await runner.perform(.loadListing(id: id)) else { return XCTFail() }
-        guard case .listingLoaded(_, .success(let second)) = await runner.perform(.loadListing(id: id)) else { return XCTFail() }
+        guard case .listings(.listingLoaded(_, .success(let first))) = await runner.perform(.listings(.loadListing(id: id))) else { return XCTFail() }
+        guard case .listings(.listingLoaded(_, .success(let second))) = await runner.perform(.listings(.loadListing(id: id))) else { return XCTFail() }
         XCTAssertEqual(first, second, "the 304 answer reuses the stored listing")
         XCTAssertEqual(stub.requests("listingsGet").map(\.ifNoneMatch), [nil, "\"v1\""])
 
-        _ = await runner.perform(.saveListing(id: id, notes: nil))
-        _ = await runner.perform(.loadListing(id: id))
+        _ = await runner.perform(.listings(.saveListing(id: id, notes: nil)))
+        _ = await runner.perform(.listings(.loadListing(id: id)))
         XCTAssertNil(stub.requests("listingsGet").last?.ifNoneMatch, "a save invalidates the listing: asked for in full")
 
-        let page = Effect.loadListingPage(.browse(BrowseQuery()), page: 1, perPage: 50, generation: 0)
+        let page = Effect.listings(.loadListingPage(.browse(BrowseQuery()), page: 1, perPage: 50, generation: 0))
         _ = await runner.perform(page)
-        guard case .listingPageLoaded(_, _, _, .success(let again)) = await runner.perform(page) else { return XCTFail() }
+        guard case .listings(.listingPageLoaded(_, _, _, .success(let again))) = await runner.perform(page) else { return XCTFail() }
         XCTAssertEqual(again.items.count, 3)
         XCTAssertEqual(stub.requests("listingsBrowse").map(\.ifNoneMatch), [nil, "\"v2\""], "pages are revalidated too")
-        _ = await runner.perform(.saveListing(id: id, notes: nil))
+        _ = await runner.perform(.listings(.saveListing(id: id, notes: nil)))
         _ = await runner.perform(page)
         XCTAssertNil(stub.requests("listingsBrowse").last?.ifNoneMatch, "a save invalidates browse pages (their saved flags)")
     }
@@ -128,17 +128,17 @@ final class ModelCacheTests: XCTestCase {
         let server = ListingServer()
         let (runner, _) = try await makeRunner(StubTransport { server.answer($0) })
         let id = ListingFixture.uuid(1)
-        _ = await runner.perform(.loadListing(id: id))
+        _ = await runner.perform(.listings(.loadListing(id: id)))
         server.online.withLock { $0 = false }
-        guard case .listingLoaded(_, .success(let stale)) = await runner.perform(.loadListing(id: id)) else { return XCTFail("the last copy comes back") }
+        guard case .listings(.listingLoaded(_, .success(let stale))) = await runner.perform(.listings(.loadListing(id: id))) else { return XCTFail("the last copy comes back") }
         XCTAssertTrue(stale.isStale)
-        guard case .listingLoaded(_, .failure(.unreachable)) = await runner.perform(.loadListing(id: ListingFixture.uuid(2))) else {
+        guard case .listings(.listingLoaded(_, .failure(.unreachable))) = await runner.perform(.listings(.loadListing(id: ListingFixture.uuid(2)))) else {
             return XCTFail("a listing never seen is a failure")
         }
         var app = Harness.signedIn("buyer")
         app.press(":listings<enter>")
         app.state.browser.detail = ListingDetailState(id: id, title: "Listing 1")
-        app.send(.listingLoaded(id: id, .success(stale)))
+        app.send(.listings(.listingLoaded(id: id, .success(stale))))
         XCTAssertTrue(app.lines[2].contains("Listing 1  stale"), app.lines[2])
         XCTAssertTrue(app.statusBar.contains(" stale "), app.statusBar)
     }
@@ -147,7 +147,7 @@ final class ModelCacheTests: XCTestCase {
         let stub = StubTransport(answers: ["authLogin": .json(status: 200, body: Fixture.tokensJSON())])
         let (runner, _) = try await makeRunner(stub)
         await runner.cache.store("someone else's", for: CacheKey(.listing, "1"))
-        _ = await runner.perform(.signIn(email: "bob@example.com", password: "pw"))
+        _ = await runner.perform(.account(.signIn(email: "bob@example.com", password: "pw")))
         let count = await runner.cache.count
         XCTAssertEqual(count, 0, "the last user's saved flags and confidential fields go")
     }

@@ -21,8 +21,11 @@ final class ProfileTests: XCTestCase {
         let stub = StubTransport(answers: Fixture.profileAnswers(type: type).merging(extra) { _, new in new })
         let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
         var app = Harness()
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(type: type))))))
-        app.effects = [.loadProfile]
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(type: type)))))))
+        // Signing in lands where the role's work is; the profile is one command away.
+        app.effects = []
+        app.press(":profile<enter>")
+        XCTAssertEqual(app.effects, [.account(.loadProfile)])
         await app.run(runner)
         XCTAssertEqual(app.state.screen, .profile)
         return (app, runner, stub)
@@ -54,8 +57,9 @@ final class ProfileTests: XCTestCase {
 
     func testAnUnverifiedEmailSaysHowToVerify() async throws {
         var app = Harness()
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account()))))
-        app.send(.profileLoaded(.success(ProfileData(account: Fixture.account(Fixture.userJSON(verified: false))))))
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account())))))
+        app.press(":profile<enter>")
+        app.send(.account(.profileLoaded(.success(ProfileData(account: Fixture.account(Fixture.userJSON(verified: false)))))))
         XCTAssertEqual(app.line(containing: "Email"), "  Email          bob@example.com  ✕ not verified: verify it (v)")
         app.press("v")
         XCTAssertEqual(app.state.screen, .verify)
@@ -65,7 +69,7 @@ final class ProfileTests: XCTestCase {
     func testAFailedReloadKeepsTheProfileMarkedStale() async throws {
         var (app, _, _) = try await profile()
         app.press("r")
-        app.send(.profileLoaded(.failure(.unreachable("connection refused"))))
+        app.send(.account(.profileLoaded(.failure(.unreachable("connection refused")))))
         XCTAssertEqual(app.errorLine, " Could not load your profile: server unreachable: connection refused")
         XCTAssertNotNil(app.line(containing: "Bob Smith  stale: the latest load failed"))
         XCTAssertEqual(app.line(containing: "Regions"), "  Regions        Leeds")
@@ -82,7 +86,7 @@ final class ProfileTests: XCTestCase {
         XCTAssertEqual(app.line(containing: "phone must"), "              phone must be 9 to 15 digits, optionally starting with +")
         XCTAssertEqual(app.effects, [])
         app.press("<c-u>+447700900123<enter>")
-        XCTAssertEqual(app.effects, [.saveProfile(.details(.init(firstName: "Bob", lastName: "Smith", phone: "+447700900123")))])
+        XCTAssertEqual(app.effects, [.account(.saveProfile(.details(.init(firstName: "Bob", lastName: "Smith", phone: "+447700900123"))))])
         XCTAssertNotNil(app.line(containing: "Saving…"))
         await app.run(runner)
         XCTAssertNil(app.state.profile.editor)
@@ -104,7 +108,7 @@ final class ProfileTests: XCTestCase {
         app.press("<c-u>pharmacy,<space>bakery<enter>")
         XCTAssertTrue(app.state.profile.editor?.form.problem(at: 0)?.hasPrefix("business types has 'bakery', which is not one of pharmacy, dental_practice") == true)
         app.press("<c-u>pharmacy<tab><tab><tab><c-u>1000<enter>")
-        guard case .saveProfile(.preferences(let preferences)) = app.effects.first else { return XCTFail("\(app.effects)") }
+        guard case .account(.saveProfile(.preferences(let preferences))) = app.effects.first else { return XCTFail("\(app.effects)") }
         XCTAssertEqual(preferences.businessTypes, [.pharmacy])
         XCTAssertEqual(preferences.regions, ["Leeds"])
         XCTAssertEqual(preferences.minPrice, 100_000)
@@ -122,7 +126,7 @@ final class ProfileTests: XCTestCase {
         app.press("<tab><tab><tab><tab><tab><tab><c-u>300<enter>")
         XCTAssertEqual(app.line(containing: "years trading must"), "                 years trading must be a whole number from 0 to 200")
         app.press("<c-u>13<enter>")
-        guard case .saveProfile(.business(let update)) = app.effects.last else { return XCTFail("\(app.effects)") }
+        guard case .account(.saveProfile(.business(let update))) = app.effects.last else { return XCTFail("\(app.effects)") }
         XCTAssertEqual(update.businessName, "Harbour Dental")
         XCTAssertEqual(update.yearsInBusiness, 13)
     }
@@ -136,7 +140,7 @@ final class ProfileTests: XCTestCase {
         app.press("a")
         XCTAssertNotNil(app.line(containing: "Upload a profile picture"))
         app.press(file.path + "<enter>")
-        XCTAssertEqual(app.effects, [.saveProfile(.avatar(path: file.path))], "the file is read by the runner, off the UI loop")
+        XCTAssertEqual(app.effects, [.account(.saveProfile(.avatar(path: file.path)))], "the file is read by the runner, off the UI loop")
         XCTAssertNotNil(app.line(containing: "Uploading…"))
         await app.run(runner)
         XCTAssertEqual(app.errorLine, " Profile picture uploaded.")
@@ -157,7 +161,7 @@ final class ProfileTests: XCTestCase {
         app.press("k")
         XCTAssertNotNil(app.line(containing: "‹ passport ›"), "six kinds do not fit: the chosen one shows between arrows")
         app.press("<right><tab>\(file.path)<enter>")
-        XCTAssertEqual(app.effects, [.saveProfile(.document(type: .drivingLicence, path: file.path))])
+        XCTAssertEqual(app.effects, [.account(.saveProfile(.document(type: .drivingLicence, path: file.path)))])
         await app.run(runner)
         XCTAssertEqual(app.errorLine, " Document uploaded; it waits for review.")
         let text = try XCTUnwrap(stub.requests("usersKycUpload").first?.bodyText)
@@ -191,7 +195,8 @@ final class ProfileTests: XCTestCase {
 
     func testAdminsHaveNoBuyerOrSellerProfile() {
         var app = Harness()
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(type: "admin"))))))
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(type: "admin")))))))
+        app.press(":profile<enter>")
         app.press("b")
         XCTAssertEqual(app.errorLine, " Admin accounts have no seller or buyer profile.")
         XCTAssertNil(app.state.profile.editor)

@@ -411,10 +411,10 @@ final class SellerAdminTests: XCTestCase {
         await app.run(runner)
         XCTAssertEqual(app.line(containing: "Views "), "  Views               7 (1 different viewers)")
         XCTAssertEqual(stub.requests("listingsAnalytics").map { $0.query("days") }, [["30"], ["90"], ["7"]])
-        app.send(.analyticsLoaded(id: ListingFixture.uuid(1), days: 90, .failure(.unreachable("late"))))
+        app.send(.seller(.analyticsLoaded(id: ListingFixture.uuid(1), days: 90, .failure(.unreachable("late")))))
         XCTAssertEqual(app.line(containing: "Views "), "  Views               7 (1 different viewers)", "a late answer for another period is dropped")
         app.press("p")
-        XCTAssertEqual(app.effects, [.loadAnalytics(id: ListingFixture.uuid(1), days: 30)])
+        XCTAssertEqual(app.effects, [.seller(.loadAnalytics(id: ListingFixture.uuid(1), days: 30))])
     }
 
     // MARK: admin: refusing identity, filtering the queue
@@ -522,7 +522,8 @@ final class SellerAdminTests: XCTestCase {
 
     func testTheProfileSaysWhereToGo() async throws {
         var app = Harness.signedIn("seller")
-        app.send(.profileLoaded(.success(ProfileData(account: Fixture.account(Fixture.userJSON(type: "seller"))))))
+        app.press(":profile<enter>")
+        app.send(.account(.profileLoaded(.success(ProfileData(account: Fixture.account(Fixture.userJSON(type: "seller")))))))
         XCTAssertEqual(app.line(containing: "Go to"), "  Go to          l listings · m my listings")
         app.press("m")
         XCTAssertEqual(app.state.screen, .myListings)

@@ -68,7 +68,7 @@ final class SessionTests: XCTestCase {
         let stub = StubTransport(answers: ["authLogin": .json(status: 200, body: Fixture.tokensJSON()), "authMe": .json(status: 200, body: Fixture.userJSON())]
             .merging(Fixture.profileAnswers()) { a, _ in a })
         let (runner, _) = try await makeRunner(stub, store: store)
-        guard case .signedIn(.success) = await runner.perform(.signIn(email: "bob@example.com", password: "Secret-1q")) else { return XCTFail("signed in") }
+        guard case .account(.signedIn(.success)) = await runner.perform(.account(.signIn(email: "bob@example.com", password: "Secret-1q"))) else { return XCTFail("signed in") }
         XCTAssertEqual(try mode(store.file), 0o600)
         let text = try String(contentsOf: store.file, encoding: .utf8)
         XCTAssertTrue(text.contains(testServerURL.absoluteString) && text.contains("\"ref\""), text)
@@ -78,9 +78,9 @@ final class SessionTests: XCTestCase {
         let resumed = await keeper.session
         XCTAssertEqual(resumed?.refreshToken, "ref")
         var app = Harness(storedSessionEmail: "bob@example.com")
-        XCTAssertEqual(app.effects, [.checkHealth, .restoreSession])
+        XCTAssertEqual(app.effects, [.status(.checkHealth), .account(.restoreSession)])
         XCTAssertNotNil(app.line(containing: "resuming your session…"))
-        app.effects = [.restoreSession]
+        app.effects = [.account(.restoreSession)]
         await app.run(nextRunner)
         XCTAssertEqual(app.state.screen, .profile, "a resumed session starts on the signed-in home")
         XCTAssertTrue(app.statusBar.contains("bob@example.com (buyer)"), app.statusBar)
@@ -95,9 +95,9 @@ final class SessionTests: XCTestCase {
             "authForgotPassword": .json(status: 200, body: #"{"message":"sent"}"#), "healthGet": .json(status: 200, body: StubTransport.healthyJSON),
         ]) { a, _ in a })
         let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
-        _ = await runner.perform(.loadProfile)
-        _ = await runner.perform(.forgotPassword(email: "bob@example.com"))
-        _ = await runner.perform(.checkHealth)
+        _ = await runner.perform(.account(.loadProfile))
+        _ = await runner.perform(.account(.forgotPassword(email: "bob@example.com")))
+        _ = await runner.perform(.status(.checkHealth))
         XCTAssertEqual(Set(stub.requests.map(\.operationID)), ["usersGetProfile", "usersGetBuyerProfile", "usersVerificationStatus", "authForgotPassword", "healthGet"])
         for request in stub.requests {
             let expected = ["authForgotPassword", "healthGet"].contains(request.operationID) ? nil : "Bearer acc"
@@ -147,12 +147,12 @@ final class SessionTests: XCTestCase {
         let (runner, keeper) = try await makeRunner(stub, store: store, session: StoredSession(email: "bob@example.com", accessToken: "acc-1", refreshToken: "ref-1"))
 
         let messages = await withTaskGroup(of: Message.self) { group in
-            for _ in 0..<8 { group.addTask { await runner.perform(.restoreSession) } }
+            for _ in 0..<8 { group.addTask { await runner.perform(.account(.restoreSession)) } }
             return await group.reduce(into: []) { $0.append($1) }
         }
         XCTAssertEqual(messages.count, 8)
         for message in messages {
-            guard case .sessionRestored(.success(let account)) = message else { return XCTFail("every request succeeds: \(message)") }
+            guard case .account(.sessionRestored(.success(let account))) = message else { return XCTFail("every request succeeds: \(message)") }
             XCTAssertEqual(account.email, "bob@example.com")
         }
         XCTAssertEqual(stub.requests("authRefresh").count, 1, "one refresh for eight 401s")
@@ -169,8 +169,8 @@ final class SessionTests: XCTestCase {
         let server = TokenServer(acceptsRenewedAccess: false)
         let stub = StubTransport { await server.answer($0) }
         let (runner, keeper) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc-1", refreshToken: "ref-1"))
-        let message = await runner.perform(.restoreSession)
-        guard case .sessionRestored(.failure(.problem(let problem))) = message else { return XCTFail("\(message)") }
+        let message = await runner.perform(.account(.restoreSession))
+        guard case .account(.sessionRestored(.failure(.problem(let problem)))) = message else { return XCTFail("\(message)") }
         XCTAssertEqual(problem.status, 401)
         XCTAssertEqual(stub.requests("authMe").count, 2, "the request and one retry")
         XCTAssertEqual(stub.requests("authRefresh").count, 1)
@@ -187,8 +187,8 @@ final class SessionTests: XCTestCase {
         }
         let (runner, keeper) = try await makeRunner(stub, store: store, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
         var app = Harness()
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account()))))
-        app.effects = [.loadProfile]
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account())))))
+        app.effects = [.account(.loadProfile)]
         await app.run(runner)
         let gone = await keeper.session
         XCTAssertNil(gone)
@@ -203,8 +203,8 @@ final class SessionTests: XCTestCase {
         // A 403 from the refresh means the same.
         let forbidden = StubTransport { $0.operationID == "authRefresh" ? .json(status: 403, body: StubTransport.problem(403, "Forbidden", detail: "The account is suspended.")) : .json(status: 401, body: StubTransport.problem(401, "Unauthorized")) }
         let (other, _) = try await makeRunner(forbidden, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
-        let message = await other.perform(.restoreSession)
-        XCTAssertEqual(message, .sessionRestored(.failure(.sessionExpired)))
+        let message = await other.perform(.account(.restoreSession))
+        XCTAssertEqual(message, .account(.sessionRestored(.failure(.sessionExpired))))
     }
 
     func testAStoredSessionThatExpiredLeadsToSignInWithItsAddress() async throws {
@@ -212,7 +212,7 @@ final class SessionTests: XCTestCase {
         try store.save(StoredSession(email: "bob@example.com", accessToken: "old", refreshToken: "revoked"), server: testServerURL.absoluteString)
         let (runner, _) = try await makeRunner(stub, store: store)
         var app = Harness(storedSessionEmail: "bob@example.com")
-        app.effects = [.restoreSession]
+        app.effects = [.account(.restoreSession)]
         await app.run(runner)
         XCTAssertEqual(app.state.screen, .signin)
         XCTAssertEqual(app.errorLine, " Your session expired; sign in again.")
@@ -225,8 +225,8 @@ final class SessionTests: XCTestCase {
     func testARefreshThatCannotReachTheServerKeepsTheSession() async throws {
         let stub = StubTransport { $0.operationID == "authRefresh" ? .unreachable : .json(status: 401, body: StubTransport.problem(401, "Unauthorized")) }
         let (runner, keeper) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
-        let message = await runner.perform(.loadProfile)
-        XCTAssertEqual(message, .profileLoaded(.failure(.unreachable("connection refused"))))
+        let message = await runner.perform(.account(.loadProfile))
+        XCTAssertEqual(message, .account(.profileLoaded(.failure(.unreachable("connection refused")))))
         let kept = await keeper.session
         XCTAssertEqual(kept?.refreshToken, "ref", "an unreachable server is no reason to forget the session")
     }
@@ -245,8 +245,8 @@ final class SessionTests: XCTestCase {
             }
         }
         let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc-1", refreshToken: "ref-1"))
-        let message = await runner.perform(.saveProfile(.avatar(path: file.path)))
-        guard case .profileSaved(.avatar, .success) = message else { return XCTFail("\(message)") }
+        let message = await runner.perform(.account(.saveProfile(.avatar(path: file.path))))
+        guard case .account(.profileSaved(.avatar, .success)) = message else { return XCTFail("\(message)") }
         let uploads = stub.requests("usersUploadAvatar")
         XCTAssertEqual(uploads.count, 2)
         XCTAssertEqual(uploads[0].body, uploads[1].body, "the retry carries the same bytes")
@@ -260,10 +260,10 @@ final class SessionTests: XCTestCase {
         let (runner, keeper) = try await makeRunner(stub, store: store, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
         XCTAssertNotNil(store.load(server: testServerURL.absoluteString))
         var app = Harness()
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account()))))
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account())))))
         app.effects = []
         app.press(":signout<enter>")
-        XCTAssertEqual(app.effects, [.signOut])
+        XCTAssertEqual(app.effects, [.account(.signOut)])
         await app.run(runner)
         XCTAssertEqual(stub.requests("authLogout").first?.field("refresh_token"), "ref", "logout sends the refresh token")
         XCTAssertNil(stub.requests("authLogout").first?.authorization)
@@ -281,7 +281,8 @@ final class SessionTests: XCTestCase {
     func testSignOutWhileTheServerIsDownStillSignsOutHere() async throws {
         let (runner, keeper) = try await makeRunner(StubTransport(answers: [:]), store: store, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
         var app = Harness()
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account()))))
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account())))))
+        app.press(":profile<enter>")
         app.effects = []
         app.press("o")
         await app.run(runner)

@@ -1,4 +1,5 @@
 import CNcurses
+import CTerminalGuard
 import Foundation
 
 public enum TerminalError: Error, CustomStringConvertible {
@@ -31,12 +32,14 @@ public final class NcursesTerminal: Terminal {
         guard eh_ensure_utf8_locale() == 1 else {
             throw TerminalError.cannotStart("no UTF-8 locale is available (set LANG=C.UTF-8)")
         }
-        // Restoring handlers go in before initscr so no signal can leave a raw terminal behind.
-        eh_install_restoring_signal_handlers()
+        // The guard goes in before initscr so no signal can leave a raw terminal behind.
+        eh_guard_begin()
         guard initscr() != nil else {
-            eh_reset_signal_handlers()
+            eh_guard_end()
             throw TerminalError.cannotStart("initscr failed for TERM=\(environment["TERM"] ?? "(unset)")")
         }
+        var exitSequence = [CChar](repeating: 0, count: 255)
+        eh_guard_set_exit_sequence(exitSequence, eh_exit_sequence(&exitSequence, exitSequence.count))
         raw()
         noecho()
         nonl()
@@ -165,11 +168,19 @@ public final class NcursesTerminal: Terminal {
         refresh()
     }
 
+    /// Gives the terminal back: the user's modes and screen, the cursor. Runs before the process may
+    /// exit (`runTUI` returns only after it), so no exit path can leave the shell raw.
     public func restore() {
         guard isActive else { return }
         isActive = false
         curs_set(1)
         endwin()
-        eh_reset_signal_handlers()
+        eh_guard_end()
+    }
+
+    /// The quit signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) that asked the UI loop to stop, if one did.
+    public var pendingQuitSignal: Int32? {
+        let signal = eh_guard_pending_signal()
+        return signal == 0 ? nil : signal
     }
 }

@@ -1,0 +1,158 @@
+import Foundation
+
+/// The pure heart of the client: a message changes the state and may ask for effects.
+public enum App {
+    /// What the app does when it opens: ask the server how it is, and who a stored session belongs to.
+    public static func start(_ state: inout AppState) -> [Effect] {
+        startHealthCheck(&state) + (state.isRestoringSession ? [.account(.restoreSession)] : [])
+    }
+
+    public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+        let effects = react(&state, message)
+        return effects + keepPolling(&state)
+    }
+
+    private static func react(_ state: inout AppState, _ message: Message) -> [Effect] {
+        if let failure = message.failure {
+            if failure == .sessionExpired { return expireSession(&state) }
+            if case .unreachable = failure { state.connection = .unreachable }
+        }
+        switch message {
+        case .key(let key):
+            return handle(key, in: &state)
+        case .resized(let size):
+            state.size = size
+            resizeLists(&state)
+            resizeConversations(&state)
+            let effects = fetchShownPages(&state)
+            if case .help(let help) = state.overlay {
+                // Descriptions wrap to the new width; the top row stays about where it was.
+                var resized = HelpOverlay(
+                    bindings: state.bindings, current: help.current,
+                    viewportHeight: Layout.helpViewportHeight(for: size), textWidth: Layout.helpTextWidth(for: size))
+                resized.cursor.scroll(by: help.cursor.offset)
+                state.overlay = .help(resized)
+            }
+            return effects
+        case .tick:
+            if state.isWaiting { state.spinnerFrame += 1 }
+        case .inputClosed:
+            state.isQuitting = true
+        case .textEdited(let field, let result):
+            return textEdited(field: field, result, state: &state)
+        case .status(let message):
+            statusAnswer(message, state: &state)
+        case .account(let message):
+            return accountAnswer(message, state: &state)
+        case .browse(let message):
+            return browseAnswer(message, state: &state)
+        case .saved(let message):
+            return savedAnswer(message, state: &state)
+        case .seller(let message):
+            return sellerAnswer(message, state: &state)
+        case .admin(let message):
+            return adminAnswer(message, state: &state)
+        case .listings(let message):
+            return listingsAnswer(message, state: &state)
+        case .conversations(let message):
+            return conversationsAnswer(message, state: &state)
+        }
+        return []
+    }
+
+
+    // MARK: keys
+
+    /// Typing goes to the focused field; other keys go through the binding table of the live context.
+    private static func handle(_ key: Key, in state: inout AppState) -> [Effect] {
+        if state.pendingKeys.isEmpty, let effects = editSearch(key, state: &state) { return effects }
+        if state.pendingKeys.isEmpty, edit(key, in: &state) { return [] }
+        let sequence = KeySequence(state.pendingKeys + [key])
+        switch state.bindings.resolve(sequence, in: state.context, allowPrintable: !isTyping(state)) {
+        case .action(let binding):
+            state.pendingKeys = []
+            return trigger(binding, in: &state)
+        case .pending:
+            state.pendingKeys = sequence.keys
+            return []
+        case .unbound:
+            guard !state.pendingKeys.isEmpty else { return [] }
+            state.pendingKeys = []
+            return handle(key, in: &state)
+        }
+    }
+
+    static func isTyping(_ state: AppState) -> Bool {
+        switch state.overlay {
+        case .commandLine, .prompt, .textEditor: true
+        case .some: false
+        case nil: state.formPath != nil || state.context == .listingsSearch || state.context == .compose
+        }
+    }
+
+    private static func edit(_ key: Key, in state: inout AppState) -> Bool {
+        switch state.overlay {
+        case .commandLine(var line):
+            if key == .backspace && line.field.text.isEmpty {
+                state.overlay = nil
+                return true
+            }
+            guard line.edit(key) else { return false }
+            state.overlay = .commandLine(line)
+            return true
+        case .prompt, .textEditor:
+            return editOverlay(key, state: &state)
+        case .some:
+            return false
+        case nil:
+            if state.context == .compose { return editCompose(key, state: &state) }
+            guard let path = state.formPath, !state[keyPath: path].isSubmitting else { return false }
+            return state[keyPath: path].edit(key)
+        }
+    }
+
+    /// Dangerous actions ask first (unless they cannot be done, which is said at once); the rest happen at once.
+    private static func trigger(_ binding: Binding, in state: inout AppState) -> [Effect] {
+        if binding.dangerous {
+            if let reason = whyNot(binding.action, in: binding.context, state: state) {
+                state.message = .info(reason)
+                return []
+            }
+            let subject = dangerSubject(binding.action, in: binding.context, state: state).map { " “\($0)”" } ?? ""
+            state.overlay = .confirm(ConfirmDialog(question: "Really \(binding.description)?\(subject)", action: binding.action, context: binding.context))
+            return []
+        }
+        return perform(binding.action, in: binding.context, state: &state)
+    }
+
+    /// Hands an action to the handler of its context; every context is routed, so a new one that is not
+    /// fails to compile. The handlers live beside their bindings (`<Feature>Bindings.swift`).
+    static func perform(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
+        if action == .goThreads || action == .goNotifications {
+            return conversationsAction(action, in: context, state: &state)
+        }
+        switch context {
+        case .global:
+            return globalAction(action, state: &state)
+        case .status:
+            return statusAction(action, state: &state)
+        case .signin, .register, .verify, .forgotPassword, .resetPassword:
+            return formKey(action, state: &state) ?? accountFormAction(action, in: context, state: &state)
+        case .profile, .profileEdit:
+            return formKey(action, state: &state) ?? profileAction(action, in: context, state: &state)
+        case .help:
+            moveHelp(action, state: &state)
+            return []
+        case .command:
+            return commandLineAction(action, state: &state)
+        case .confirm:
+            return confirmAction(action, state: &state)
+        case .listings, .listingsSearch, .listingsFilter, .listingDetail, .saved, .myListings, .sellerDetail, .listingForm,
+             .mediaForm, .analytics, .adminQueue, .queueFilter, .adminDetail, .adminUsers, .userFilter, .prompt, .textEditor:
+            if action == .nextField || action == .previousField { return formKey(action, state: &state) ?? [] }
+            return listingsAction(action, in: context, state: &state)
+        case .threads, .compose, .notifications, .preferences:
+            return conversationsAction(action, in: context, state: &state)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Dangerous actions ask first; these route the question of what they act on, and why they cannot
+/// be done now, to the feature of the context. Every context is routed.
+extension App {
+    /// Words for the confirm dialog: what a dangerous action is about to act on.
+    static func dangerSubject(_ action: Action, in context: Context, state: AppState) -> String? {
+        switch context {
+        case .adminQueue, .adminDetail, .adminUsers:
+            adminDangerSubject(action, in: context, state: state)
+        case .myListings, .sellerDetail:
+            sellerDangerSubject(action, state: state)
+        case .global, .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .profileEdit,
+             .help, .command, .confirm, .listings, .listingsSearch, .listingsFilter, .listingDetail, .saved,
+             .listingForm, .mediaForm, .analytics, .queueFilter, .userFilter,
+             .prompt, .textEditor, .threads, .compose, .notifications, .preferences:
+            nil
+        }
+    }
+
+    /// Why a dangerous action cannot be done now, said instead of asking to confirm it.
+    static func whyNot(_ action: Action, in context: Context, state: AppState) -> String? {
+        switch context {
+        case .adminUsers:
+            adminWhyNot(action, state: state)
+        case .myListings, .sellerDetail:
+            sellerWhyNot(action, state: state)
+        case .global, .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .profileEdit,
+             .help, .command, .confirm, .listings, .listingsSearch, .listingsFilter, .listingDetail, .saved,
+             .listingForm, .mediaForm, .analytics, .adminQueue, .queueFilter, .adminDetail, .userFilter,
+             .prompt, .textEditor, .threads, .compose, .notifications, .preferences:
+            nil
+        }
+    }
+}

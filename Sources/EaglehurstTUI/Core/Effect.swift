@@ -1,0 +1,17 @@
+import EaglehurstAPI
+import Foundation
+
+/// Work that leaves the UI loop. The runner performs it in a task and answers with a message; each
+/// feature's effects are its own enum, routed exhaustively.
+public enum Effect: Equatable, Sendable {
+    case status(StatusEffect)
+    case account(AccountEffect)
+    case browse(BrowseEffect)
+    case saved(SavedEffect)
+    case seller(SellerEffect)
+    case admin(AdminEffect)
+    case listings(ListingsEffect)
+    case conversations(ConversationsEffect)
+    /// Suspends the screen and opens `$EDITOR` on `text`; runs on the UI thread, which owns the terminal.
+    case editExternally(field: String, text: String)
+}

@@ -1,0 +1,49 @@
+import EaglehurstAPI
+import Foundation
+
+extension App {
+    /// Goes to a screen, or says why not: the profile needs a session, and signing in or registering
+    /// while signed in would leave a session behind.
+    static func show(_ screen: ScreenID, state: inout AppState) -> [Effect] {
+        state.message = nil
+        switch screen {
+        case .profile:
+            guard state.account != nil else {
+                state.screen = .signin
+                state.message = .info("Sign in to see your profile.")
+                return []
+            }
+        case .signin, .register:
+            if let account = state.account {
+                state.message = .info("You are signed in as \(account.email); :signout first to use another account.")
+                return []
+            }
+        case .verify:
+            if state.verification["email"].value.isEmpty, let account = state.account {
+                state.verification = .verification(email: account.email)
+            } else if state.verification["email"].value.isEmpty {
+                state.verification["email"].input.setText(state.signIn["email"].value)
+            }
+        case .listings, .saved, .myListings, .admin:
+            return showListingScreen(screen, state: &state)
+        case .threads, .notifications:
+            return showConversations(screen, state: &state)
+        case .status, .forgotPassword, .resetPassword, .subscriptions, .services, .analytics:
+            break
+        }
+        state.screen = screen
+        guard screen == .profile else { return [] }
+        state.profile.editor = nil
+        return loadProfile(&state)
+    }
+
+    static func goBack(_ state: inout AppState) -> [Effect] {
+        if state.screen == .signin {
+            state.screen = state.account == nil ? .status : .profile
+        } else {
+            state.screen = state.account == nil ? .signin : .profile
+        }
+        state.message = nil
+        return []
+    }
+}

@@ -1,0 +1,44 @@
+import EaglehurstAPI
+
+/// Answers about the account: signing in and out, registration, verification, passwords, the profile.
+public enum AccountMessage: Equatable, Sendable {
+    case signedIn(Result<SignedIn, RequestFailure>)
+    case registered(Result<Account, RequestFailure>)
+    case emailVerified(Result<Account, RequestFailure>)
+    /// The server's sentence about the new code.
+    case codeResent(Result<String, RequestFailure>)
+    /// The server's sentence, the same whether or not the address has an account.
+    case resetRequested(Result<String, RequestFailure>)
+    /// Nil when the password was changed.
+    case passwordReset(RequestFailure?)
+    /// The session is gone here either way; the failure says why the server could not be told.
+    case signedOut(RequestFailure?)
+    /// The stored session's user, asked for at start.
+    case sessionRestored(Result<Account, RequestFailure>)
+    case profileLoaded(Result<ProfileData, RequestFailure>)
+    case profileSaved(ProfileEditor.Kind, Result<ProfileData, RequestFailure>)
+
+    var failure: RequestFailure? {
+        switch self {
+        case .signedIn(let result): result.failure
+        case .registered(let result), .emailVerified(let result), .sessionRestored(let result): result.failure
+        case .codeResent(let result), .resetRequested(let result): result.failure
+        case .passwordReset(let failure), .signedOut(let failure): failure
+        case .profileLoaded(let result), .profileSaved(_, let result): result.failure
+        }
+    }
+}
+
+public enum AccountEffect: Equatable, Sendable {
+    case signIn(email: String, password: String)
+    case register(Components.Schemas.RegisterRequest)
+    case verifyEmail(email: String, code: String)
+    case resendCode(email: String)
+    case forgotPassword(email: String)
+    case resetPassword(token: String, newPassword: String)
+    case signOut
+    /// Asks who the stored session belongs to (`/auth/me`).
+    case restoreSession
+    case loadProfile
+    case saveProfile(ProfileChange)
+}

@@ -1,0 +1,100 @@
+import EaglehurstAPI
+import Foundation
+
+/// The signed-in user as the server describes it.
+public typealias Account = Components.Schemas.User
+
+extension Account {
+    public var displayName: String {
+        let name = "\(firstName) \(lastName)".trimmingCharacters(in: .whitespaces)
+        return name.isEmpty ? email : name
+    }
+}
+
+/// A successful sign-in. The tokens stay with the session keeper; the UI state never holds them.
+public struct SignedIn: Equatable, Sendable {
+    public var account: Account
+    /// Why the session could not be saved for the next start, when it could not.
+    public var storageProblem: String?
+    /// Connection requests waiting for this seller's answer, asked for at sign-in: a seller with some
+    /// lands on the threads.
+    public var pendingRequests: Int
+
+    public init(account: Account, storageProblem: String? = nil, pendingRequests: Int = 0) {
+        self.account = account
+        self.storageProblem = storageProblem
+        self.pendingRequests = pendingRequests
+    }
+}
+
+/// What the profile screen shows: the user, the seller or buyer profile, and identity verification.
+public struct ProfileData: Equatable, Sendable {
+    public var account: Account
+    public var seller: Components.Schemas.SellerProfile?
+    public var buyer: Components.Schemas.BuyerProfile?
+    public var verification: Components.Schemas.VerificationStatusResponse?
+
+    public init(account: Account, seller: Components.Schemas.SellerProfile? = nil, buyer: Components.Schemas.BuyerProfile? = nil, verification: Components.Schemas.VerificationStatusResponse? = nil) {
+        self.account = account
+        self.seller = seller
+        self.buyer = buyer
+        self.verification = verification
+    }
+}
+
+public struct ProfileScreenState: Equatable, Sendable {
+    public var data: ProfileData?
+    public var isLoading = false
+    public var failure: RequestFailure?
+    /// The form open over the profile, if one is.
+    public var editor: ProfileEditor?
+
+    /// The data on screen is from an earlier load that has since failed.
+    public var isStale: Bool { data != nil && failure != nil }
+}
+
+/// A form over the profile screen: what it edits and its fields.
+public struct ProfileEditor: Equatable, Sendable {
+    public enum Kind: String, Equatable, Sendable {
+        case details, business, preferences, avatar, document
+
+        var title: String {
+            switch self {
+            case .details: "Edit your name and phone"
+            case .business: "Edit your business profile"
+            case .preferences: "Edit what you are looking for"
+            case .avatar: "Upload a profile picture"
+            case .document: "Upload an identity or business document"
+            }
+        }
+
+        var submitting: String {
+            switch self {
+            case .avatar, .document: "Uploading…"
+            default: "Saving…"
+            }
+        }
+
+        var done: String {
+            switch self {
+            case .details: "Profile saved."
+            case .business: "Business profile saved."
+            case .preferences: "Preferences saved."
+            case .avatar: "Profile picture uploaded."
+            case .document: "Document uploaded; it waits for review."
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var form: Form
+}
+
+/// A change the profile screen sends. Files are named by path and read by the runner, off the UI loop.
+public enum ProfileChange: Equatable, Sendable {
+    case details(Components.Schemas.UpdateProfileRequest)
+    case business(Components.Schemas.SellerProfileUpdate)
+    case preferences(Components.Schemas.BuyerPreferences)
+    case avatar(path: String)
+    case document(type: Components.Schemas.KycDocumentType, path: String)
+}

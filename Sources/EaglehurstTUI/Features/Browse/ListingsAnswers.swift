@@ -1,0 +1,117 @@
+import EaglehurstAPI
+import Foundation
+
+/// What each listings answer does to the screens.
+extension App {
+    static func listingsAnswer(_ message: ListingsMessage, state: inout AppState) -> [Effect] {
+        switch message {
+        case .listingPageLoaded(let source, let page, let generation, let result):
+            // A page for a search or queue that has since changed is nobody's.
+            let receivedAt = (try? result.get())?.receivedAt
+            switch source {
+            case .browse(let query):
+                guard query == state.browser.query else { return [] }
+                if let receivedAt { state.browser.receivedAt = receivedAt }
+                return takePage(page, generation: generation, result, into: \.browser.list, state: &state)
+            case .mine:
+                if let receivedAt { state.seller.receivedAt = receivedAt }
+                return takePage(page, generation: generation, result, into: \.seller.list, state: &state)
+            case .moderation(let queue, let filter):
+                guard queue == state.admin.queue, filter == state.admin.listingFilter else { return [] }
+                if let receivedAt { state.admin.receivedAt = receivedAt }
+                return takePage(page, generation: generation, result, into: \.admin.listings, state: &state)
+            }
+        case .listingLoaded(let id, let result):
+            takeListing(id: id, result, state: &state)
+            return []
+        case .saveChanged(let id, let saved, let result):
+            return saveAnswer(id: id, saved: saved, result, state: &state)
+        case .listingWritten(let write, let result):
+            switch write {
+            case .approved, .rejected: return moderationAnswer(write, result, state: &state)
+            case .created, .edited, .submitted, .markedSold, .archived: return sellerWriteAnswer(write, result, state: &state)
+            }
+        }
+    }
+
+    /// Files a page in its list and asks for whatever else the window now needs (a first page tells
+    /// the total, after which the next page may be wanted).
+    static func takePage<Item>(
+        _ page: Int, generation: Int, _ result: Result<PageAnswer<Item>, RequestFailure>,
+        into path: WritableKeyPath<AppState, PagedList<Item>>, state: inout AppState
+    ) -> [Effect] {
+        switch result {
+        case .success(let answer):
+            guard state[keyPath: path].receive(page: page, items: answer.items, total: answer.total, totalCapped: answer.totalCapped, isStale: answer.isStale, generation: generation) else { return [] }
+            state.connection = answer.isStale ? .unreachable : .connected
+            return fetchPages(path, state: &state)
+        case .failure(let failure):
+            guard state[keyPath: path].fail(page: page, with: failure, generation: generation) else { return [] }
+            state.message = .error("Could not load the list: \(failure.summary)")
+            return []
+        }
+    }
+
+    private static func takeListing(id: UUID, _ result: Result<DetailAnswer, RequestFailure>, state: inout AppState) {
+        func apply(_ detail: inout ListingDetailState) {
+            guard detail.id == id else { return }
+            detail.isLoading = false
+            switch result {
+            case .success(let answer):
+                detail.listing = answer.listing
+                detail.title = answer.listing.title
+                detail.selectedMedia = min(detail.selectedMedia, max(0, answer.listing.media.count - 1))
+                detail.isStale = answer.isStale
+                detail.failure = nil
+                if answer.isStale { state.connection = .unreachable }
+            case .failure(let failure):
+                detail.failure = failure
+                detail.isStale = detail.listing != nil
+                state.message = .error("Could not load the listing: \(failure.summary)")
+            }
+        }
+        if var detail = state.browser.detail { apply(&detail); state.browser.detail = detail }
+        if var detail = state.saved.detail { apply(&detail); state.saved.detail = detail }
+        if var detail = state.admin.detail { apply(&detail); state.admin.detail = detail }
+        switch state.seller.panel {
+        case .detail(var detail):
+            apply(&detail)
+            state.seller.panel = .detail(detail)
+        case .form(var editor) where editor.listingID == id && editor.original == nil:
+            switch result {
+            case .success(let answer):
+                let focus = editor.form.focus
+                editor.form = .listing(answer.listing)
+                editor.form.focus = focus
+                editor.original = answer.listing
+                state.seller.panel = .form(editor)
+            case .failure(let failure):
+                state.seller.panel = nil
+                state.message = .error("Could not open the listing to edit: \(failure.summary)")
+            }
+        case .form, .media, .analytics, nil:
+            break
+        }
+    }
+
+    private static func saveAnswer(id: UUID, saved: Bool, _ result: Result<Bool, RequestFailure>, state: inout AppState) -> [Effect] {
+        switch result {
+        case .failure(let failure):
+            state.message = .error("Could not \(saved ? "save" : "unsave"): \(failure.summary)")
+            return []
+        case .success(let isSaved):
+            state.browser.list.update(where: { $0.id == id }) { $0.isSaved = isSaved }
+            for path: WritableKeyPath<AppState, ListingDetailState?> in [\.browser.detail, \.saved.detail] {
+                if state[keyPath: path]?.id == id { state[keyPath: path]?.listing?.isSaved = isSaved }
+            }
+            let savedNote = state.screen == .saved ? "Note saved." : "Saved. Your saved listings are at :saved."
+            state.message = .ok(isSaved ? savedNote : "Removed from your saved listings.")
+            if state.screen == .saved {
+                if !isSaved, state.saved.detail?.id == id { state.saved.detail = nil }
+                return restart(\.saved.list, state: &state)
+            }
+            state.saved.list.reset()
+            return []
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import EaglehurstAPI
+
+public enum SavedMessage: Equatable, Sendable {
+    case savedPageLoaded(page: Int, generation: Int, Result<PageAnswer<SavedListing>, RequestFailure>)
+
+    var failure: RequestFailure? {
+        switch self {
+        case .savedPageLoaded(_, _, let result): result.failure
+        }
+    }
+}
+
+public enum SavedEffect: Equatable, Sendable {
+    case loadSavedPage(page: Int, perPage: Int, generation: Int)
+}

@@ -1,0 +1,69 @@
+import EaglehurstAPI
+import Foundation
+
+/// Which write a listing answer is for, so the right screen takes it.
+public enum ListingWrite: Equatable, Sendable {
+    case created, edited, submitted, approved, rejected, markedSold, archived
+}
+
+/// What the seller's screen has open over the table.
+public enum SellerPanel: Equatable, Sendable {
+    case detail(ListingDetailState)
+    /// Create (`listingID` nil) or edit a listing.
+    case form(ListingEditor)
+    case media(listingID: UUID, title: String, form: Form)
+    case analytics(AnalyticsState)
+}
+
+public struct ListingEditor: Equatable, Sendable {
+    /// Nil for a new listing.
+    public var listingID: UUID?
+    public var form: Form
+    /// The listing as it was when the form opened: an edit sends only what changed.
+    public var original: ListingDetail?
+}
+
+public struct AnalyticsState: Equatable, Sendable {
+    public var listingID: UUID
+    public var title: String
+    public var analytics: Components.Schemas.ListingAnalytics?
+    /// The period asked for, in days.
+    public var days = AnalyticsState.periods[1]
+    public var isLoading = true
+    public var failure: RequestFailure?
+}
+
+extension AnalyticsState {
+    /// The periods `p` steps through.
+    static let periods = [7, 30, 90]
+
+    var nextPeriod: Int { Self.periods.first { $0 > days } ?? Self.periods[0] }
+}
+
+public struct SellerScreenState: Equatable, Sendable {
+    public var list = PagedList<ListingSummary>()
+    public var panel: SellerPanel?
+    public var receivedAt: Date?
+}
+
+extension SellerPanel {
+    /// The listing form, for key paths; a panel that is not the form has none to write into.
+    var editorForm: Form {
+        get { if case .form(let editor) = self { editor.form } else { Form([]) } }
+        set { if case .form(var editor) = self { editor.form = newValue; self = .form(editor) } }
+    }
+
+    var mediaForm: Form {
+        get { if case .media(_, _, let form) = self { form } else { Form([]) } }
+        set { if case .media(let id, let title, _) = self { self = .media(listingID: id, title: title, form: newValue) } }
+    }
+
+    var isBusy: Bool {
+        switch self {
+        case .detail(let detail): detail.isLoading
+        case .form(let editor): editor.form.isSubmitting
+        case .media(_, _, let form): form.isSubmitting
+        case .analytics(let analytics): analytics.isLoading
+        }
+    }
+}
