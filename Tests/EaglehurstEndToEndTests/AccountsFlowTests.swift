@@ -65,7 +65,9 @@ final class AccountsFlowTests: EndToEndTestCase {
         // Sign in again: the email is filled in, the password is typed.
         try type(tmux, password)
         try tmux.keys("Enter")
-        let again = try tmux.waitFor(timeout: 30, "signing in again") { $0.contains(" Profile ") && $0.contains("Erin Example") }
+        let again = try tmux.waitFor(timeout: 30, "signing in again, on the listings where a buyer's work is") {
+            $0.contains("Signed in as Erin Example.") && $0.contains("Eaglehurst  ·  Listings")
+        }
         XCTAssertTrue(again.contains("\(email) (buyer)"), again)
         let tokens = try assertPrivateSessionFile(containing: email)
 

@@ -31,9 +31,11 @@ final class ConversationFlowTests: EndToEndTestCase {
             try terminal.keys("Tab")
             try type(terminal, password)
             try terminal.keys("Enter")
-            try terminal.waitFor(timeout: 30, "signed in as \(email)") { $0.contains(" Profile ") && $0.contains(email) }
+            try terminal.waitFor(timeout: 30, "signed in as \(email)") { $0.contains("Signed in as") && $0.contains(email) }
         }
-        // The demo seller already has a request waiting and an unread message: the count is on every screen.
+        // The demo seller already has a request waiting, so lands on the threads; an unread message too:
+        // the count is on every screen.
+        try seller.waitFor(timeout: 20, "the seller on the threads") { $0.contains("Eaglehurst  ·  Messages") }
         try seller.waitFor(timeout: 20, "the unread count in the status bar") { $0.contains(" 2 unread ") }
 
         // The buyer opens the third newest listing (the demo buyer asked about the two newest) and asks.
