@@ -25,7 +25,7 @@ final class ScreenGoldenTests: XCTestCase {
     /// The app a moment after start, the server's answer in.
     func started() -> Harness {
         var app = Harness(size: Self.size)
-        app.send(.healthChecked(.success(Harness.fixedReport)))
+        app.send(.status(.healthChecked(.success(Harness.fixedReport))))
         app.effects = []
         return app
     }
@@ -34,7 +34,7 @@ final class ScreenGoldenTests: XCTestCase {
 
     func testStatusHealthy() throws {
         var app = Harness(size: Self.size, welcome: ["Demo accounts: buyer@example.com / Demo-pass1"])
-        app.send(.healthChecked(.success(Harness.fixedReport)))
+        app.send(.status(.healthChecked(.success(Harness.fixedReport))))
         try assertGolden(app.lines, "status-ok-120x40")
     }
 
@@ -56,7 +56,7 @@ final class ScreenGoldenTests: XCTestCase {
 
     func testVerifyEmail() throws {
         var app = started()
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(verified: false))))))
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(verified: false)))))))
         app.press("123")
         XCTAssertEqual(app.state.screen, .verify)
         try assertGolden(app.lines, "verify-120x40")
@@ -80,12 +80,17 @@ final class ScreenGoldenTests: XCTestCase {
     // MARK: profile
 
     func profile(_ type: String) async throws -> Harness {
+        // Where signing in lands, the list there loads too.
         let stub = StubTransport { request in
-            request.operationID == "listingsBrowse" ? ListingFixture.browseAnswer(request, total: 3) : Fixture.profileAnswers(type: type)[request.operationID] ?? .unreachable
+            switch request.operationID {
+            case "listingsBrowse": ListingFixture.browseAnswer(request, total: 3)
+            case "listingsMyListings": .json(status: 200, body: ListingFixture.pageJSON([], page: 1, perPage: 50, total: 0))
+            default: Fixture.profileAnswers(type: type)[request.operationID] ?? .unreachable
+            }
         }
         let (runner, _) = try await makeRunner(stub, session: Self.session)
         var app = started()
-        app.send(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(type: type))))))
+        app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account(Fixture.userJSON(type: type)))))))
         await app.run(runner)
         // Then from the status screen, so that the frame does not depend on where signing in lands.
         app.press(":status<enter>s")
