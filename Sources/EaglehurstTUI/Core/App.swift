@@ -4,11 +4,15 @@ import Foundation
 public enum App {
     /// What the app does when it opens: ask the server how it is, and who a stored session belongs to.
     public static func start(_ state: inout AppState) -> [Effect] {
-        startHealthCheck(&state) + (state.isRestoringSession ? [.account(.restoreSession)] : [])
+        StatusScreen.checkHealth(&state.status, &state.shell) + (state.isRestoringSession ? [.account(.restoreSession)] : [])
     }
 
     public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
-        let effects = react(&state, message)
+        var effects = react(&state, message)
+        if let destination = state.shell.destination {
+            state.shell.destination = nil
+            effects += go(destination, state: &state)
+        }
         return effects + keepPolling(&state)
     }
 
@@ -41,7 +45,7 @@ public enum App {
         case .textEdited(let field, let result):
             return textEdited(field: field, result, state: &state)
         case .status(let message):
-            statusAnswer(message, state: &state)
+            return StatusScreen.update(&state.status, message, &state.shell)
         case .account(let message):
             return accountAnswer(message, state: &state)
         case .browse(let message):
@@ -135,7 +139,7 @@ public enum App {
         case .global:
             return globalAction(action, state: &state)
         case .status:
-            return statusAction(action, state: &state)
+            return StatusScreen.perform(action, &state.status, &state.shell)
         case .signin, .register, .verify, .forgotPassword, .resetPassword:
             return formKey(action, state: &state) ?? accountFormAction(action, in: context, state: &state)
         case .profile, .profileEdit:

@@ -88,51 +88,25 @@ public enum Overlay: Equatable, Sendable {
     }
 }
 
+/// The whole state: the shell every feature shares, and each feature's own state. `App.update` hands
+/// a feature its own state and the shell, never another feature's state; only the app-level code
+/// here and in `Core/` reads across features (which context has the keys, whether anything is in
+/// flight, where a cross-feature jump goes).
 public struct AppState: Equatable, Sendable {
-    public var size: Size
-    public var bindings: BindingTable
-    public var server: ServerInfo
-    public var connection: ConnectionState = .connecting
-    public var screen: ScreenID = .status
-    public var overlay: Overlay?
-    /// The error line: inline messages, and configuration problems found at start-up.
-    public var message: InlineMessage?
-    /// Unread notifications, shown in the status bar on every screen; nil until the poll has asked.
-    public var unreadCount: Int?
-    public var welcomeLines: [String]
-    public var pendingKeys: [Key] = []
+    public var shell: Shell
     public var status = StatusScreenState()
-    public var signIn = Form.signIn()
-    public var registration = Form.registration()
-    public var verification = Form.verification(email: "")
-    public var forgotPassword = Form.forgotPassword(email: "")
-    public var resetPassword = Form.resetPassword()
+    public var accountForms: AccountForms
     public var profile = ProfileScreenState()
-    /// Who is signed in, once the server has said so.
-    public var account: Account?
-    /// A session was found on disk and `/auth/me` is being asked about it.
-    public var isRestoringSession = false
-    public var isResendingCode = false
-    public var isSigningOut = false
-    public var spinnerFrame = 0
-    public var isQuitting = false
     public var browser = BrowserState()
     public var saved = SavedScreenState()
     public var seller = SellerScreenState()
     public var admin = AdminScreenState()
     public var conversations = ConversationsState()
-    /// `$VISUAL` or `$EDITOR`: long text opens there when set, in the built-in editor otherwise.
-    public var externalEditor: String?
 
     public init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil, storedSessionEmail: String? = nil) {
-        self.size = size
-        self.bindings = bindings
-        self.server = server
-        self.welcomeLines = welcomeLines
-        self.message = message
-        // A stored session is resumed at start; should it have expired, sign-in starts with its address.
-        self.isRestoringSession = storedSessionEmail != nil
-        self.signIn = Form.signIn(email: storedSessionEmail ?? "")
+        shell = Shell(size: size, bindings: bindings, server: server, welcomeLines: welcomeLines, message: message)
+        shell.isRestoringSession = storedSessionEmail != nil
+        accountForms = AccountForms(storedSessionEmail: storedSessionEmail)
     }
 
     /// The context whose keys are live now.

@@ -46,3 +46,6 @@ enum Layout {
 
     static let spinnerFrames: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 }
+
+/// The rows between the header and the error line that a screen draws in.
+typealias Body = (top: Int, bottom: Int)

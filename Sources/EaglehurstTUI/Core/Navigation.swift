@@ -46,4 +46,27 @@ extension App {
         state.message = nil
         return []
     }
+
+    /// Takes the user where a feature asked to go; the features concerned each do their part.
+    static func go(_ destination: Destination, state: inout AppState) -> [Effect] {
+        switch destination {
+        case .screen(let screen):
+            return show(screen, state: &state)
+        case .listing(let id, let title):
+            if state.account?.userType == .seller {
+                let effects = show(.myListings, state: &state)
+                state.seller.panel = .detail(ListingDetailState(id: id, title: title))
+                return effects + [.listings(.loadListing(id: id))]
+            }
+            let effects = show(.listings, state: &state)
+            state.browser.detail = ListingDetailState(id: id, title: title)
+            return effects + [.listings(.loadListing(id: id))]
+        case .moderationQueue(let queue):
+            let effects = show(.admin, state: &state)
+            guard state.screen == .admin, state.admin.queue != queue || state.admin.tab != .queue else { return effects }
+            state.admin.tab = .queue
+            state.admin.queue = queue
+            return restart(\.admin.listings, state: &state)
+        }
+    }
 }

@@ -21,7 +21,7 @@ extension App {
         case .threads: drawThreads(state, theme: theme, body: body, into: &frame)
         case .notifications: drawNotifications(state, theme: theme, body: body, into: &frame)
         // Screens not built yet cannot be opened (`ScreenID.isAvailable`); the status screen stands in.
-        case .status, .subscriptions, .services, .analytics: drawStatus(state, theme: theme, body: body, into: &frame)
+        case .status, .subscriptions, .services, .analytics: StatusScreen.view(state.status, shell: state.shell, theme: theme, body: body, into: &frame)
         }
         drawMessageLine(state, theme: theme, into: &frame)
         drawStatusBar(state, theme: theme, into: &frame)
@@ -37,8 +37,8 @@ extension App {
         return frame
     }
 
-    static func spinner(_ state: AppState) -> String {
-        String(Layout.spinnerFrames[state.spinnerFrame % Layout.spinnerFrames.count])
+    static func spinner(_ shell: Shell) -> String {
+        String(Layout.spinnerFrames[shell.spinnerFrame % Layout.spinnerFrames.count])
     }
 
     private static func drawHeader(_ state: AppState, theme: Theme, into frame: inout Frame) {
@@ -84,7 +84,7 @@ extension App {
         let host = state.server.hostLabel
         switch state.connection {
         case .connected: right.append((" ● connected \(host) ", theme[.statusConnected]))
-        case .connecting: right.append((" \(spinner(state)) connecting \(host) ", theme[.statusConnecting]))
+        case .connecting: right.append((" \(spinner(state.shell)) connecting \(host) ", theme[.statusConnecting]))
         case .unreachable: right.append((" ✕ unreachable \(host) ", theme[.statusUnreachable]))
         }
         let rightWidth = right.reduce(0) { $0 + TextWidth.of($1.0) }

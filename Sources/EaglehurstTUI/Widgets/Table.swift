@@ -39,7 +39,7 @@ extension App {
     }
 
     static func listStateLine<Item>(_ list: PagedList<Item>, empty: String, state: AppState) -> (String, FootnoteKind)? {
-        if list.total == nil, list.isLoading { return ("\(spinner(state)) loading…", .busy) }
+        if list.total == nil, list.isLoading { return ("\(spinner(state.shell)) loading…", .busy) }
         if list.isEmpty { return (empty, .dim) }
         if list.isStale { return ("stale: the latest request failed; these rows are from before", .stale) }
         return nil

@@ -98,3 +98,34 @@ public enum ProfileChange: Equatable, Sendable {
     case avatar(path: String)
     case document(type: Components.Schemas.KycDocumentType, path: String)
 }
+
+/// The account screens' forms and what they wait for.
+public struct AccountForms: Equatable, Sendable {
+    public var signIn: Form
+    public var registration = Form.registration()
+    public var verification = Form.verification(email: "")
+    public var forgotPassword = Form.forgotPassword(email: "")
+    public var resetPassword = Form.resetPassword()
+    public var isResendingCode = false
+    public var isSigningOut = false
+
+    /// A stored session is resumed at start; should it have expired, sign-in starts with its address.
+    init(storedSessionEmail: String?) {
+        signIn = Form.signIn(email: storedSessionEmail ?? "")
+    }
+
+    var isSubmitting: Bool {
+        [signIn, registration, verification, forgotPassword, resetPassword].contains { $0.isSubmitting }
+    }
+}
+
+/// The account forms read and written through the whole state, so app-level code reads as before.
+extension AppState {
+    public var signIn: Form { get { accountForms.signIn } set { accountForms.signIn = newValue } }
+    public var registration: Form { get { accountForms.registration } set { accountForms.registration = newValue } }
+    public var verification: Form { get { accountForms.verification } set { accountForms.verification = newValue } }
+    public var forgotPassword: Form { get { accountForms.forgotPassword } set { accountForms.forgotPassword = newValue } }
+    public var resetPassword: Form { get { accountForms.resetPassword } set { accountForms.resetPassword = newValue } }
+    public var isResendingCode: Bool { get { accountForms.isResendingCode } set { accountForms.isResendingCode = newValue } }
+    public var isSigningOut: Bool { get { accountForms.isSigningOut } set { accountForms.isSigningOut = newValue } }
+}

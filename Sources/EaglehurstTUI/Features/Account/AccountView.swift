@@ -3,7 +3,6 @@ import Foundation
 
 /// The account screens: the forms (sign in, register, verify, forgot and reset password) and the profile.
 extension App {
-    typealias Body = (top: Int, bottom: Int)
 
     static func drawFormScreen(_ state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
         guard let path = state.formPath else { return }
@@ -19,7 +18,7 @@ extension App {
             (title, intro, waiting) = ("Create an account on \(host)", "We will mail you a 6-digit code to confirm the address.", "Creating your account…")
         case .verify:
             (title, intro, waiting) = ("Verify your email address", "Enter the 6-digit code from the mail we sent.", "Checking the code…")
-            if state.isResendingCode { footnotes.append("\(spinner(state)) Asking for a new code…") }
+            if state.isResendingCode { footnotes.append("\(spinner(state.shell)) Asking for a new code…") }
             else if let resend = key(.resendCode) { footnotes.append("No mail? \(resend) sends a new code.") }
         case .forgotPassword:
             (title, intro, waiting) = ("Forgot your password?", "We will mail a reset token to this address.", "Sending…")
@@ -38,7 +37,7 @@ extension App {
         y += 1
         y = drawForm(form, focused: state.overlay == nil, top: y, bottom: body.bottom, theme: theme, into: &frame)
         if form.isSubmitting {
-            frame.write("\(spinner(state)) \(waiting)", x: 2, y: y, style: theme[.spinner])
+            frame.write("\(spinner(state.shell)) \(waiting)", x: 2, y: y, style: theme[.spinner])
         } else {
             frame.write(footnotes.joined(separator: "   "), x: 2, y: y, style: theme[.textDim], maxWidth: frame.size.width - 4)
         }
@@ -100,7 +99,7 @@ extension App {
         if let editor = state.profile.editor {
             frame.write(editor.kind.title, x: 2, y: body.top, style: theme[.title], maxWidth: frame.size.width - 4)
             let y = drawForm(editor.form, focused: state.overlay == nil, top: body.top + 2, bottom: body.bottom, theme: theme, into: &frame)
-            if editor.form.isSubmitting { frame.write("\(spinner(state)) \(editor.kind.submitting)", x: 2, y: y, style: theme[.spinner]) }
+            if editor.form.isSubmitting { frame.write("\(spinner(state.shell)) \(editor.kind.submitting)", x: 2, y: y, style: theme[.spinner]) }
             return
         }
         guard let account = state.profile.data?.account ?? state.account else { return }
@@ -110,7 +109,7 @@ extension App {
         let name = account.displayName
         let used = frame.write(name, x: 2, y: y, style: theme[.title], maxWidth: frame.size.width - 4)
         if profile.isLoading {
-            frame.write("  \(spinner(state)) loading…", x: 2 + used, y: y, style: theme[.spinner])
+            frame.write("  \(spinner(state.shell)) loading…", x: 2 + used, y: y, style: theme[.spinner])
         } else if profile.isStale {
             frame.write("  stale: the latest load failed", x: 2 + used, y: y, style: theme[.stale])
         }

@@ -73,7 +73,7 @@ extension App {
         if detail.listing?.isSaved == true { title = "★ " + title }
         let used = frame.write(title, x: x, y: body.top, style: theme[.title], maxWidth: width)
         if detail.isLoading {
-            frame.write("  \(spinner(state)) loading…", x: x + used, y: body.top, style: theme[.spinner])
+            frame.write("  \(spinner(state.shell)) loading…", x: x + used, y: body.top, style: theme[.spinner])
         } else if detail.isStale {
             frame.write("  stale", x: x + used, y: body.top, style: theme[.stale])
         }

@@ -19,7 +19,7 @@ extension App {
                     item.isRead ? (screen.isStale ? theme[.stale] : theme[.textDim]) : theme[.listUnread])
         }
         let note: (String, FootnoteKind)?
-        if screen.items.isEmpty, screen.isLoading { note = ("\(spinner(state)) loading…", .busy) }
+        if screen.items.isEmpty, screen.isLoading { note = ("\(spinner(state.shell)) loading…", .busy) }
         else if let failure = screen.failure, screen.items.isEmpty { note = ("✕ \(failure.summary)", .error) }
         else if screen.items.isEmpty { note = (screen.unreadOnly ? "Nothing unread." : "No notifications yet.", .dim) }
         else if screen.isStale { note = ("stale: the last poll failed; these are from before", .stale) }
@@ -29,7 +29,7 @@ extension App {
     }
 
     static func drawPreferences(_ preferences: PreferencesState, state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
-        drawTitleLine("Notification preferences", right: preferences.isSaving ? "\(spinner(state)) saving…" : "in-app is always on", y: body.top, theme: theme, into: &frame)
+        drawTitleLine("Notification preferences", right: preferences.isSaving ? "\(spinner(state.shell)) saving…" : "in-app is always on", y: body.top, theme: theme, into: &frame)
         let columns = [Column(title: "Kind"), Column(title: "In app", width: 7), Column(title: "Email", width: 7), Column(title: "Push", width: 7)]
         drawTable(columns: columns, cursor: preferences.cursor, top: body.top + 1, theme: theme, focused: state.overlay == nil, into: &frame) { row in
             guard preferences.items.indices.contains(row) else { return nil }
@@ -37,7 +37,7 @@ extension App {
             func mark(_ on: Bool) -> String { on ? "[x]" : "[ ]" }
             return ([item._type.label, mark(item.inApp), mark(item.emailEnabled), mark(item.pushEnabled)], nil)
         }
-        if preferences.isLoading { drawFootnote(("\(spinner(state)) loading…", .busy), body: body, theme: theme, into: &frame) }
+        if preferences.isLoading { drawFootnote(("\(spinner(state.shell)) loading…", .busy), body: body, theme: theme, into: &frame) }
         else if let failure = preferences.failure { drawFootnote(("✕ \(failure.summary)", .error), body: body, theme: theme, into: &frame) }
         else { drawFootnote(("Email goes to your account's address; push to the devices registered with the server.", .dim), body: body, theme: theme, into: &frame) }
     }

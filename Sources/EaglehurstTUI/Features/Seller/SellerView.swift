@@ -15,13 +15,13 @@ extension App {
             frame.write(title, x: 2, y: body.top, style: theme[.title], maxWidth: frame.size.width - 4)
             let y = drawForm(editor.form, focused: state.overlay == nil, top: body.top + 1, bottom: body.bottom - 1, theme: theme, into: &frame)
             if editor.form.isSubmitting {
-                frame.write("\(spinner(state)) \(editor.original == nil && editor.listingID != nil ? "Loading…" : "Saving…")", x: 2, y: min(y, body.bottom), style: theme[.spinner])
+                frame.write("\(spinner(state.shell)) \(editor.original == nil && editor.listingID != nil ? "Loading…" : "Saving…")", x: 2, y: min(y, body.bottom), style: theme[.spinner])
             }
             return
         case .media(_, let title, let form):
             frame.write("Attach a file to “\(title)”", x: 2, y: body.top, style: theme[.title], maxWidth: frame.size.width - 4)
             let y = drawForm(form, focused: state.overlay == nil, top: body.top + 2, bottom: body.bottom, theme: theme, into: &frame)
-            if form.isSubmitting { frame.write("\(spinner(state)) Uploading…", x: 2, y: y, style: theme[.spinner]) }
+            if form.isSubmitting { frame.write("\(spinner(state.shell)) Uploading…", x: 2, y: y, style: theme[.spinner]) }
             return
         case .analytics(let analytics):
             drawAnalytics(analytics, state: state, theme: theme, body: body, into: &frame)
@@ -72,7 +72,7 @@ extension App {
 
     static func drawAnalytics(_ analytics: AnalyticsState, state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
         let used = frame.write("Analytics: \(analytics.title) · last \(analytics.days) days", x: 2, y: body.top, style: theme[.title], maxWidth: frame.size.width - 4)
-        if analytics.isLoading { frame.write("  \(spinner(state)) loading…", x: 2 + used, y: body.top, style: theme[.spinner]) }
+        if analytics.isLoading { frame.write("  \(spinner(state.shell)) loading…", x: 2 + used, y: body.top, style: theme[.spinner]) }
         guard let data = analytics.analytics else {
             if let failure = analytics.failure { frame.write(failure.summary, x: 2, y: body.top + 2, style: theme[.statusError], maxWidth: frame.size.width - 4) }
             return

@@ -1,41 +1,33 @@
 import EaglehurstAPI
 import Foundation
 
-extension App {
-    static func startHealthCheck(_ state: inout AppState) -> [Effect] {
-        guard !state.status.isChecking else { return [] }
-        state.status.isChecking = true
-        if state.connection != .connected { state.connection = .connecting }
-        return [.status(.checkHealth)]
-    }
-}
-
-extension App {
+/// The server status screen: how the server is, checked at start and again on request. Like every
+/// feature, it sees its own state and the shell, and nothing of the other features.
+enum StatusScreen {
     static let healthFailurePrefix = "Health check failed: "
 
-    static func statusAnswer(_ message: StatusMessage, state: inout AppState) {
+    /// Asks the server how it is, unless a check is already on its way.
+    static func checkHealth(_ state: inout StatusScreenState, _ shell: inout Shell) -> [Effect] {
+        guard !state.isChecking else { return [] }
+        state.isChecking = true
+        if shell.connection != .connected { shell.connection = .connecting }
+        return [.status(.checkHealth)]
+    }
+
+    static func update(_ state: inout StatusScreenState, _ message: StatusMessage, _ shell: inout Shell) -> [Effect] {
         switch message {
         case .healthChecked(.success(let report)):
-            state.status.report = report
-            state.status.failure = nil
-            state.status.isChecking = false
-            state.connection = .connected
-            if state.message?.kind == .error, state.message?.text.hasPrefix(healthFailurePrefix) == true { state.message = nil }
+            state.report = report
+            state.failure = nil
+            state.isChecking = false
+            shell.connection = .connected
+            if shell.message?.kind == .error, shell.message?.text.hasPrefix(healthFailurePrefix) == true { shell.message = nil }
         case .healthChecked(.failure(let failure)):
-            state.status.failure = failure
-            state.status.isChecking = false
-            if case .unreachable = failure {} else { state.connection = .connected }
-            state.message = .error(healthFailurePrefix + failure.summary)
+            state.failure = failure
+            state.isChecking = false
+            if case .unreachable = failure {} else { shell.connection = .connected }
+            shell.message = .error(healthFailurePrefix + failure.summary)
         }
-    }
-}
-
-extension App {
-    static func statusAction(_ action: Action, state: inout AppState) -> [Effect] {
-        switch action {
-        case .refresh: startHealthCheck(&state)
-        case .signIn: show(state.account == nil ? .signin : .profile, state: &state)
-        default: formKey(action, state: &state) ?? []
-        }
+        return []
     }
 }

@@ -1,9 +1,8 @@
 import EaglehurstAPI
 import Foundation
 
-extension App {
-    static func drawStatus(_ state: AppState, theme: Theme, body: (top: Int, bottom: Int), into frame: inout Frame) {
-        let status = state.status
+extension StatusScreen {
+    static func view(_ status: StatusScreenState, shell state: Shell, theme: Theme, body: Body, into frame: inout Frame) {
         let valueStyle = status.isStale ? theme[.stale] : theme[.text]
         var y = body.top
         func row(_ label: String, _ value: String, _ style: Style) {
@@ -15,7 +14,7 @@ extension App {
         row("Server", "\(state.server.url.absoluteString)  (\(state.server.isEmbedded ? "embedded in this app" : "remote"))", theme[.text])
         let health: (String, Style)
         if status.isChecking {
-            health = ("\(spinner(state)) checking…", theme[.spinner])
+            health = ("\(App.spinner(state)) checking…", theme[.spinner])
         } else if let report = status.report, !status.isStale {
             health = ("● \(report.status)", report.status == "ok" ? theme[.statusOK] : theme[.stale])
         } else if let failure = status.failure {
@@ -34,7 +33,7 @@ extension App {
         }
         y += 1
         if state.isRestoringSession {
-            row("", "\(spinner(state)) resuming your session…", theme[.spinner])
+            row("", "\(App.spinner(state)) resuming your session…", theme[.spinner])
         } else if state.account == nil, let signIn = state.bindings.binding(for: .signIn, in: .status)?.keys.first {
             row("", "Press \(signIn) to sign in.", theme[.textDim])
         }

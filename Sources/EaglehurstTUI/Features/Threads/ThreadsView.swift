@@ -36,7 +36,7 @@ extension App {
         }
         if screen.conversations.isEmpty {
             let text: String
-            if screen.isLoading { text = "\(spinner(state)) loading…" }
+            if screen.isLoading { text = "\(spinner(state.shell)) loading…" }
             else if let failure = screen.failure { text = "✕ \(failure.summary)" }
             else if state.account?.userType == .buyer { text = screen.filter == .all ? "No connections yet. Open a listing and press c to ask its seller." : "None." }
             else { text = screen.filter == .all ? "No connections yet. Buyers' requests about your listings arrive here." : "None." }
@@ -80,7 +80,7 @@ extension App {
         let messagesBottom = composeTop - 2
         if let thread = screen.thread {
             if thread.isLoading && thread.messages.isEmpty {
-                frame.write("\(spinner(state)) loading the thread…", x: x, y: messagesTop, style: theme[.spinner])
+                frame.write("\(spinner(state.shell)) loading the thread…", x: x, y: messagesTop, style: theme[.spinner])
             } else if let failure = thread.failure, thread.messages.isEmpty {
                 frame.write("✕ \(failure.summary)", x: x, y: messagesTop, style: theme[.statusError], maxWidth: width)
             } else {
