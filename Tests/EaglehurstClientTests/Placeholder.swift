@@ -1,2 +1,0 @@
-import XCTest
-final class EaglehurstClientTestsPlaceholder: XCTestCase { func testNothing() {} }
