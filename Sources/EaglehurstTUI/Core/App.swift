@@ -51,7 +51,7 @@ public enum App {
         case .browse(let message):
             return browseAnswer(message, state: &state)
         case .saved(let message):
-            return savedAnswer(message, state: &state)
+            return Saved.update(&state.saved, message, &state.shell)
         case .seller(let message):
             return sellerAnswer(message, state: &state)
         case .admin(let message):
@@ -151,7 +151,11 @@ public enum App {
             return commandLineAction(action, state: &state)
         case .confirm:
             return confirmAction(action, state: &state)
-        case .listings, .listingsSearch, .listingsFilter, .listingDetail, .saved, .myListings, .sellerDetail, .listingForm,
+        case .saved:
+            return Saved.perform(action, in: context, &state.saved, &state.shell)
+        case .listingDetail where state.screen == .saved:
+            return Saved.perform(action, in: context, &state.saved, &state.shell)
+        case .listings, .listingsSearch, .listingsFilter, .listingDetail, .myListings, .sellerDetail, .listingForm,
              .mediaForm, .analytics, .adminQueue, .queueFilter, .adminDetail, .adminUsers, .userFilter, .prompt, .textEditor:
             if action == .nextField || action == .previousField { return formKey(action, state: &state) ?? [] }
             return listingsAction(action, in: context, state: &state)

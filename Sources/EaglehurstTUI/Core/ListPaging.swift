@@ -15,7 +15,7 @@ extension App {
     static func fetchShownPages(_ state: inout AppState) -> [Effect] {
         switch state.screen {
         case .listings where state.browser.list.total != nil: fetchPages(\.browser.list, state: &state)
-        case .saved where state.saved.list.total != nil: fetchPages(\.saved.list, state: &state)
+        case .saved where state.saved.list.total != nil: state.saved.list.fetch(Saved.pageRequest)
         case .myListings where state.seller.list.total != nil: fetchPages(\.seller.list, state: &state)
         case .admin where state.admin.tab == .queue && state.admin.listings.total != nil: fetchPages(\.admin.listings, state: &state)
         case .admin where state.admin.tab == .users && state.admin.users.total != nil: fetchPages(\.admin.users, state: &state)
@@ -29,7 +29,7 @@ extension App {
         case .listings:
             if let detail = state.browser.detail { return [.listings(.loadListing(id: detail.id))] }
             return reloadPages(\.browser.list, state: &state)
-        case .saved: return reloadPages(\.saved.list, state: &state)
+        case .saved: return Saved.reload(&state.saved)
         case .myListings: return reloadPages(\.seller.list, state: &state)
         case .admin: return state.admin.tab == .queue ? reloadPages(\.admin.listings, state: &state) : reloadPages(\.admin.users, state: &state)
         default: return []
@@ -53,7 +53,6 @@ extension App {
         case \AppState.browser.list: return .listings(.loadListingPage(.browse(state.browser.query), page: page, perPage: size, generation: generation))
         case \AppState.seller.list: return .listings(.loadListingPage(.mine, page: page, perPage: size, generation: generation))
         case \AppState.admin.listings: return .listings(.loadListingPage(.moderation(state.admin.queue, state.admin.listingFilter), page: page, perPage: size, generation: generation))
-        case \AppState.saved.list: return .saved(.loadSavedPage(page: page, perPage: size, generation: generation))
         case \AppState.admin.users: return .admin(.loadUsersPage(state.admin.userFilter, page: page, perPage: size, generation: generation))
         default: return nil
         }

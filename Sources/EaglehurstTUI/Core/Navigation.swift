@@ -67,6 +67,10 @@ extension App {
             state.admin.tab = .queue
             state.admin.queue = queue
             return restart(\.admin.listings, state: &state)
+        case .back:
+            return goBack(&state)
+        case .connectionRequest(let id, let title):
+            return requestConnection(listingID: id, title: title, state: &state)
         }
     }
 }

@@ -49,6 +49,10 @@ public enum Destination: Equatable, Sendable {
     case listing(UUID, title: String)
     /// The admin's moderation queue, on one of its two lists.
     case moderationQueue(ModerationQueue)
+    /// Back from a screen: to the profile, or to signing in.
+    case back
+    /// The prompt for a buyer's first message to a listing's seller, over the current screen.
+    case connectionRequest(listingID: UUID, title: String)
 }
 
 /// The shell's fields read and written through the whole state, so app-level code reads as before.

@@ -15,7 +15,7 @@ extension App {
         case .signin, .register, .verify, .forgotPassword, .resetPassword: drawFormScreen(state, theme: theme, body: body, into: &frame)
         case .profile: drawProfile(state, theme: theme, body: body, into: &frame)
         case .listings: drawListings(state, theme: theme, body: body, into: &frame)
-        case .saved: drawSaved(state, theme: theme, body: body, into: &frame)
+        case .saved: Saved.view(state.saved, shell: state.shell, theme: theme, body: body, into: &frame)
         case .myListings: drawMyListings(state, theme: theme, body: body, into: &frame)
         case .admin: drawAdmin(state, theme: theme, body: body, into: &frame)
         case .threads: drawThreads(state, theme: theme, body: body, into: &frame)

@@ -38,8 +38,8 @@ extension App {
         return "\(rows.lowerBound + 1)–\(rows.upperBound) of \(count)"
     }
 
-    static func listStateLine<Item>(_ list: PagedList<Item>, empty: String, state: AppState) -> (String, FootnoteKind)? {
-        if list.total == nil, list.isLoading { return ("\(spinner(state.shell)) loading…", .busy) }
+    static func listStateLine<Item>(_ list: PagedList<Item>, empty: String, shell: Shell) -> (String, FootnoteKind)? {
+        if list.total == nil, list.isLoading { return ("\(spinner(shell)) loading…", .busy) }
         if list.isEmpty { return (empty, .dim) }
         if list.isStale { return ("stale: the latest request failed; these rows are from before", .stale) }
         return nil
@@ -67,3 +67,10 @@ extension App {
 
 /// How the note under a table reads.
 enum FootnoteKind { case busy, dim, stale, error }
+
+/// A column of a table: its title, a fixed width or nil to take what the fixed ones leave, and alignment.
+struct Column {
+    var title: String
+    var width: Int?
+    var alignment: TextWidth.Alignment = .left
+}

@@ -33,14 +33,14 @@ extension App {
         }
         let empty = !admin.listingFilter.isEmpty ? "Nothing waiting matches the filter; f changes it."
             : admin.queue == .newListings ? "No new listings wait for approval." : "No edits wait for approval."
-        drawFootnote(listStateLine(admin.listings, empty: empty, state: state), body: body, theme: theme, into: &frame)
+        drawFootnote(listStateLine(admin.listings, empty: empty, shell: state.shell), body: body, theme: theme, into: &frame)
     }
 
     /// The listing on the left; on the right what approving changes: each edited field old → new, or
     /// for a new listing, that all of it goes live.
     static func drawModeration(_ detail: ListingDetailState, state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
         let half = (frame.size.width - 5) / 2
-        drawDetail(detail, state: state, theme: theme, body: body, into: &frame, width: half, x: 2)
+        drawDetail(detail, shell: state.shell, theme: theme, body: body, into: &frame, width: half, x: 2)
         let x = 3 + half + 1
         for y in body.top...body.bottom { frame.write("│", x: x - 2, y: y, style: theme[.border]) }
         guard let listing = detail.listing else { return }
@@ -88,6 +88,6 @@ extension App {
         let note: (String, FootnoteKind)? = admin.users.selectedItem.flatMap { user in
             user.suspensionReason.map { ("Suspended: \($0)", .error) }
         }
-        drawFootnote(listStateLine(admin.users, empty: "No users match.", state: state) ?? note, body: body, theme: theme, into: &frame)
+        drawFootnote(listStateLine(admin.users, empty: "No users match.", shell: state.shell) ?? note, body: body, theme: theme, into: &frame)
     }
 }

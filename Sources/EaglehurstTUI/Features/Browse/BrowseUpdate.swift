@@ -39,7 +39,6 @@ extension App {
         switch context {
         case .listings, .listingsSearch, .listingsFilter: return browserAction(action, in: context, state: &state)
         case .listingDetail: return detailAction(action, state: &state)
-        case .saved: return savedAction(action, state: &state)
         case .myListings, .sellerDetail, .listingForm, .mediaForm, .analytics: return sellerAction(action, in: context, state: &state)
         case .adminQueue, .queueFilter, .adminDetail, .adminUsers, .userFilter: return adminAction(action, in: context, state: &state)
         case .prompt: return promptAction(action, state: &state)
@@ -54,9 +53,6 @@ extension App {
         case .listings, .listingsSearch:
             step(&state.browser.list.cursor)
             return fetchPages(\.browser.list, state: &state)
-        case .saved:
-            step(&state.saved.list.cursor)
-            return fetchPages(\.saved.list, state: &state)
         case .myListings:
             step(&state.seller.list.cursor)
             return fetchPages(\.seller.list, state: &state)
@@ -82,7 +78,6 @@ extension App {
         }
         switch state.screen {
         case .listings: scroll(&state.browser.detail)
-        case .saved: scroll(&state.saved.detail)
         case .admin: scroll(&state.admin.detail)
         case .myListings:
             if case .detail(var detail) = state.seller.panel {
@@ -192,7 +187,6 @@ extension App {
         case .back:
             switch state.screen {
             case .listings: state.browser.detail = nil
-            case .saved: state.saved.detail = nil
             default: break
             }
             state.message = nil
@@ -206,7 +200,8 @@ extension App {
             guard let detail = openDetail(state) else { return [] }
             return [.listings(.unsaveListing(id: detail.id))]
         case .requestConnection:
-            return requestConnection(state: &state)
+            guard let detail = openDetail(state) else { return [] }
+            return requestConnection(listingID: detail.id, title: detail.title, state: &state)
         default:
             break
         }
@@ -216,7 +211,6 @@ extension App {
     static func openDetail(_ state: AppState) -> ListingDetailState? {
         switch state.screen {
         case .listings: return state.browser.detail
-        case .saved: return state.saved.detail
         case .admin: return state.admin.detail
         case .myListings:
             if case .detail(let detail) = state.seller.panel { return detail }

@@ -3,19 +3,12 @@ import Foundation
 
 /// The listings screens as frames: tables, a listing in full, the seller's panels and the admin's queue.
 extension App {
-    struct Column {
-        var title: String
-        /// Nil takes what the fixed columns leave.
-        var width: Int?
-        var alignment: TextWidth.Alignment = .left
-    }
-
     // MARK: browser
 
     static func drawListings(_ state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
         let browser = state.browser
         if let detail = browser.detail {
-            drawDetail(detail, state: state, theme: theme, body: body, into: &frame)
+            drawDetail(detail, shell: state.shell, theme: theme, body: body, into: &frame)
             return
         }
         if let filters = browser.filters {
@@ -57,7 +50,7 @@ extension App {
             }
         }
         let empty = query.text.isEmpty && !query.hasFilters ? "No listings yet." : "Nothing matches; x clears the search and filters."
-        drawFootnote(listStateLine(browser.list, empty: empty, state: state) ?? browser.list.selectedItem.flatMap { item in
+        drawFootnote(listStateLine(browser.list, empty: empty, shell: state.shell) ?? browser.list.selectedItem.flatMap { item in
             item.summary.map { ($0.replacingOccurrences(of: "\n", with: " "), .dim) }
         }, body: body, theme: theme, into: &frame)
     }
@@ -67,13 +60,13 @@ extension App {
     // MARK: a listing in full
 
     /// `selectedMedia` marks the media item the seller has selected, on their own listing.
-    static func drawDetail(_ detail: ListingDetailState, state: AppState, theme: Theme, body: Body, into frame: inout Frame, width: Int? = nil, x: Int = 2, selectedMedia: Int? = nil) {
+    static func drawDetail(_ detail: ListingDetailState, shell state: Shell, theme: Theme, body: Body, into frame: inout Frame, width: Int? = nil, x: Int = 2, selectedMedia: Int? = nil) {
         let width = width ?? frame.size.width - 4
         var title = detail.title
         if detail.listing?.isSaved == true { title = "★ " + title }
         let used = frame.write(title, x: x, y: body.top, style: theme[.title], maxWidth: width)
         if detail.isLoading {
-            frame.write("  \(spinner(state.shell)) loading…", x: x + used, y: body.top, style: theme[.spinner])
+            frame.write("  \(spinner(state)) loading…", x: x + used, y: body.top, style: theme[.spinner])
         } else if detail.isStale {
             frame.write("  stale", x: x + used, y: body.top, style: theme[.stale])
         }

@@ -23,6 +23,7 @@ extension App {
             }
         case .listingLoaded(let id, let result):
             takeListing(id: id, result, state: &state)
+            Saved.listingLoaded(id: id, result, &state.saved, &state.shell)
             return []
         case .saveChanged(let id, let saved, let result):
             return saveAnswer(id: id, saved: saved, result, state: &state)
@@ -71,7 +72,6 @@ extension App {
             }
         }
         if var detail = state.browser.detail { apply(&detail); state.browser.detail = detail }
-        if var detail = state.saved.detail { apply(&detail); state.saved.detail = detail }
         if var detail = state.admin.detail { apply(&detail); state.admin.detail = detail }
         switch state.seller.panel {
         case .detail(var detail):
@@ -101,17 +101,10 @@ extension App {
             return []
         case .success(let isSaved):
             state.browser.list.update(where: { $0.id == id }) { $0.isSaved = isSaved }
-            for path: WritableKeyPath<AppState, ListingDetailState?> in [\.browser.detail, \.saved.detail] {
-                if state[keyPath: path]?.id == id { state[keyPath: path]?.listing?.isSaved = isSaved }
-            }
+            if state.browser.detail?.id == id { state.browser.detail?.listing?.isSaved = isSaved }
             let savedNote = state.screen == .saved ? "Note saved." : "Saved. Your saved listings are at :saved."
             state.message = .ok(isSaved ? savedNote : "Removed from your saved listings.")
-            if state.screen == .saved {
-                if !isSaved, state.saved.detail?.id == id { state.saved.detail = nil }
-                return restart(\.saved.list, state: &state)
-            }
-            state.saved.list.reset()
-            return []
+            return Saved.saveChanged(id: id, isSaved: isSaved, &state.saved, &state.shell)
         }
     }
 }

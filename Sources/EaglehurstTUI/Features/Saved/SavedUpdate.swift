@@ -1,41 +1,38 @@
 import EaglehurstAPI
 import Foundation
 
-extension App {
-    static func savedAction(_ action: Action, state: inout AppState) -> [Effect] {
-        guard let row = state.saved.list.selectedItem else {
-            if action == .back { return goBack(&state) }
-            if action == .refresh { return reload(&state) }
-            return []
-        }
-        switch action {
-        case .open:
-            state.saved.detail = ListingDetailState(id: row.listingId, title: row.listing.title)
-            return [.listings(.loadListing(id: row.listingId))]
-        case .editNote:
-            let title = (row.notes ?? "").isEmpty ? "Note on “\(row.listing.title)”" : "Change the note on “\(row.listing.title)”"
-            state.overlay = .prompt(Prompt(purpose: .editNote(listingID: row.listingId), title: title, form: .note(row.notes ?? "")))
-            return []
-        case .toggleSave:
-            return toggleSave(id: row.listingId, title: row.listing.title, isSaved: true, context: .saved, state: &state)
-        case .unsave:
-            return [.listings(.unsaveListing(id: row.listingId))]
-        case .refresh:
-            return reload(&state)
-        case .back:
-            return goBack(&state)
-        default:
-            return []
-        }
+/// A buyer's saved listings, each with its note, and a listing opened from them.
+enum Saved {
+    static func pageRequest(_ page: Int, _ perPage: Int, _ generation: Int) -> Effect {
+        .saved(.loadSavedPage(page: page, perPage: perPage, generation: generation))
     }
-}
 
-extension App {
-    static func savedAnswer(_ message: SavedMessage, state: inout AppState) -> [Effect] {
+    /// Shown again: the rows stay and are revalidated.
+    static func reload(_ state: inout SavedScreenState) -> [Effect] {
+        state.list.reloadAll(pageRequest)
+    }
+
+    static func update(_ state: inout SavedScreenState, _ message: SavedMessage, _ shell: inout Shell) -> [Effect] {
         switch message {
         case .savedPageLoaded(let page, let generation, let result):
-            if case .success(let answer) = result { state.saved.receivedAt = answer.receivedAt }
-            return takePage(page, generation: generation, result, into: \.saved.list, state: &state)
+            if case .success(let answer) = result { state.receivedAt = answer.receivedAt }
+            return state.list.take(page: page, generation: generation, result, shell: &shell, pageRequest)
         }
+    }
+
+    /// A listing's answer, for the listing opened here if it is that one.
+    static func listingLoaded(id: UUID, _ result: Result<DetailAnswer, RequestFailure>, _ state: inout SavedScreenState, _ shell: inout Shell) {
+        OpenListing.take(id: id, result, into: &state.detail, shell: &shell)
+    }
+
+    /// A listing was saved or unsaved, here or in the browser: what is saved has changed.
+    static func saveChanged(id: UUID, isSaved: Bool, _ state: inout SavedScreenState, _ shell: inout Shell) -> [Effect] {
+        if state.detail?.id == id { state.detail?.listing?.isSaved = isSaved }
+        guard shell.screen == .saved else {
+            state.list.reset()
+            return []
+        }
+        if !isSaved, state.detail?.id == id { state.detail = nil }
+        return state.list.restart(height: Layout.tableViewportHeight(shell.size), pageRequest)
     }
 }

@@ -48,14 +48,14 @@ extension App {
             if item.status == .draft { return ("A draft: p submits it for approval", .dim) }
             return nil
         }
-        drawFootnote(listStateLine(seller.list, empty: "No listings yet: n creates one.", state: state) ?? note, body: body, theme: theme, into: &frame)
+        drawFootnote(listStateLine(seller.list, empty: "No listings yet: n creates one.", shell: state.shell) ?? note, body: body, theme: theme, into: &frame)
     }
 
     /// The seller's own listing, with the media item `d` would delete named on the last line.
     static func drawSellerDetail(_ detail: ListingDetailState, state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
         let media = detail.listing?.media ?? []
         let selected = media.indices.contains(detail.selectedMedia) ? detail.selectedMedia : nil
-        drawDetail(detail, state: state, theme: theme, body: (body.top, body.bottom - 1), into: &frame, selectedMedia: selected)
+        drawDetail(detail, shell: state.shell, theme: theme, body: (body.top, body.bottom - 1), into: &frame, selectedMedia: selected)
         guard let selected else { return }
         let note = "Media \(selected + 1) of \(media.count): \(media[selected].fileName) — tab selects another, d deletes it"
         drawFootnote((note, .dim), body: body, theme: theme, into: &frame)

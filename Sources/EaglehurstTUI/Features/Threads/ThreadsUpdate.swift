@@ -395,8 +395,7 @@ extension App {
     }
 
     /// `c` on a listing: a buyer asks the seller to connect, seeing how many requests the plan has left.
-    static func requestConnection(state: inout AppState) -> [Effect] {
-        guard let detail = openDetail(state) else { return [] }
+    static func requestConnection(listingID: UUID, title: String, state: inout AppState) -> [Effect] {
         guard let account = state.account, account.userType == .buyer else {
             state.message = .info(state.account == nil ? "Sign in as a buyer to ask the seller to connect." : "Connection requests are for buyers.")
             return []
@@ -407,7 +406,7 @@ extension App {
         }
         var field = FormField("message", "First message to the seller", .text(required: true, maxLength: 5000), hint: "checking your plan…")
         if let usage = state.conversations.usage { field.hint = requestsLeftText(usage) }
-        state.overlay = .prompt(Prompt(purpose: .connectionRequest(listingID: detail.id), title: "Ask about “\(detail.title)”", form: Form([field])))
+        state.overlay = .prompt(Prompt(purpose: .connectionRequest(listingID: listingID), title: "Ask about “\(title)”", form: Form([field])))
         return [.conversations(.loadUsage)]
     }
 
