@@ -55,7 +55,7 @@ public enum App {
         case .seller(let message):
             return sellerAnswer(message, state: &state)
         case .admin(let message):
-            return adminAnswer(message, state: &state)
+            return Admin.update(&state.admin, message, &state.shell)
         case .listings(let message):
             return listingsAnswer(message, state: &state)
         case .conversations(let message):
@@ -155,8 +155,11 @@ public enum App {
             return Saved.perform(action, in: context, &state.saved, &state.shell)
         case .listingDetail where state.screen == .saved:
             return Saved.perform(action, in: context, &state.saved, &state.shell)
+        case .adminQueue, .queueFilter, .adminDetail, .adminUsers, .userFilter:
+            if action == .nextField || action == .previousField { return formKey(action, state: &state) ?? [] }
+            return Admin.perform(action, in: context, &state.admin, &state.shell)
         case .listings, .listingsSearch, .listingsFilter, .listingDetail, .myListings, .sellerDetail, .listingForm,
-             .mediaForm, .analytics, .adminQueue, .queueFilter, .adminDetail, .adminUsers, .userFilter, .prompt, .textEditor:
+             .mediaForm, .analytics, .prompt, .textEditor:
             if action == .nextField || action == .previousField { return formKey(action, state: &state) ?? [] }
             return listingsAction(action, in: context, state: &state)
         case .threads, .compose, .notifications, .preferences:

@@ -7,7 +7,7 @@ extension App {
     static func dangerSubject(_ action: Action, in context: Context, state: AppState) -> String? {
         switch context {
         case .adminQueue, .adminDetail, .adminUsers:
-            adminDangerSubject(action, in: context, state: state)
+            Admin.dangerSubject(action, in: context, state.admin)
         case .myListings, .sellerDetail:
             sellerDangerSubject(action, state: state)
         case .global, .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .profileEdit,
@@ -22,7 +22,7 @@ extension App {
     static func whyNot(_ action: Action, in context: Context, state: AppState) -> String? {
         switch context {
         case .adminUsers:
-            adminWhyNot(action, state: state)
+            Admin.whyNot(action, state.admin)
         case .myListings, .sellerDetail:
             sellerWhyNot(action, state: state)
         case .global, .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .profileEdit,

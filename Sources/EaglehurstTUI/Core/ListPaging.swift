@@ -17,8 +17,8 @@ extension App {
         case .listings where state.browser.list.total != nil: fetchPages(\.browser.list, state: &state)
         case .saved where state.saved.list.total != nil: state.saved.list.fetch(Saved.pageRequest)
         case .myListings where state.seller.list.total != nil: fetchPages(\.seller.list, state: &state)
-        case .admin where state.admin.tab == .queue && state.admin.listings.total != nil: fetchPages(\.admin.listings, state: &state)
-        case .admin where state.admin.tab == .users && state.admin.users.total != nil: fetchPages(\.admin.users, state: &state)
+        case .admin where state.admin.tab == .queue && state.admin.listings.total != nil: state.admin.listings.fetch(Admin.queuePageRequest(state.admin))
+        case .admin where state.admin.tab == .users && state.admin.users.total != nil: state.admin.users.fetch(Admin.usersPageRequest(state.admin))
         default: []
         }
     }
@@ -31,7 +31,7 @@ extension App {
             return reloadPages(\.browser.list, state: &state)
         case .saved: return Saved.reload(&state.saved)
         case .myListings: return reloadPages(\.seller.list, state: &state)
-        case .admin: return state.admin.tab == .queue ? reloadPages(\.admin.listings, state: &state) : reloadPages(\.admin.users, state: &state)
+        case .admin: return Admin.reload(&state.admin)
         default: return []
         }
     }
@@ -52,8 +52,6 @@ extension App {
         switch path {
         case \AppState.browser.list: return .listings(.loadListingPage(.browse(state.browser.query), page: page, perPage: size, generation: generation))
         case \AppState.seller.list: return .listings(.loadListingPage(.mine, page: page, perPage: size, generation: generation))
-        case \AppState.admin.listings: return .listings(.loadListingPage(.moderation(state.admin.queue, state.admin.listingFilter), page: page, perPage: size, generation: generation))
-        case \AppState.admin.users: return .admin(.loadUsersPage(state.admin.userFilter, page: page, perPage: size, generation: generation))
         default: return nil
         }
     }

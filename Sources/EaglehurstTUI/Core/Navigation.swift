@@ -62,11 +62,7 @@ extension App {
             state.browser.detail = ListingDetailState(id: id, title: title)
             return effects + [.listings(.loadListing(id: id))]
         case .moderationQueue(let queue):
-            let effects = show(.admin, state: &state)
-            guard state.screen == .admin, state.admin.queue != queue || state.admin.tab != .queue else { return effects }
-            state.admin.tab = .queue
-            state.admin.queue = queue
-            return restart(\.admin.listings, state: &state)
+            return show(.admin, state: &state) + Admin.openQueue(queue, &state.admin, state.shell)
         case .back:
             return goBack(&state)
         case .connectionRequest(let id, let title):

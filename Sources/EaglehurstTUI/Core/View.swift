@@ -17,7 +17,7 @@ extension App {
         case .listings: drawListings(state, theme: theme, body: body, into: &frame)
         case .saved: Saved.view(state.saved, shell: state.shell, theme: theme, body: body, into: &frame)
         case .myListings: drawMyListings(state, theme: theme, body: body, into: &frame)
-        case .admin: drawAdmin(state, theme: theme, body: body, into: &frame)
+        case .admin: Admin.view(state.admin, shell: state.shell, theme: theme, body: body, into: &frame)
         case .threads: drawThreads(state, theme: theme, body: body, into: &frame)
         case .notifications: drawNotifications(state, theme: theme, body: body, into: &frame)
         // Screens not built yet cannot be opened (`ScreenID.isAvailable`); the status screen stands in.
@@ -35,10 +35,6 @@ extension App {
         case nil: break
         }
         return frame
-    }
-
-    static func spinner(_ shell: Shell) -> String {
-        String(Layout.spinnerFrames[shell.spinnerFrame % Layout.spinnerFrames.count])
     }
 
     private static func drawHeader(_ state: AppState, theme: Theme, into frame: inout Frame) {
@@ -109,18 +105,6 @@ extension App {
     }
 
     // MARK: overlays
-
-    static func drawBox(x: Int, y: Int, width: Int, height: Int, title: String, theme: Theme, border: Style, into frame: inout Frame) {
-        frame.fill(x: x, y: y, width: width, height: height, style: theme[.overlay])
-        let horizontal = String(repeating: "─", count: max(0, width - 2))
-        frame.write("┌" + horizontal + "┐", x: x, y: y, style: border)
-        frame.write("└" + horizontal + "┘", x: x, y: y + height - 1, style: border)
-        for row in (y + 1)..<(y + height - 1) {
-            frame.write("│", x: x, y: row, style: border)
-            frame.write("│", x: x + width - 1, y: row, style: border)
-        }
-        frame.write(" \(title) ", x: x + 2, y: y, style: theme[.helpTitle], maxWidth: width - 4)
-    }
 
     /// The data on the current screen is the last the server gave; the latest request failed.
     static func isShowingStale(_ state: AppState) -> Bool {

@@ -1,7 +1,7 @@
 import EaglehurstAPI
 import Foundation
 
-extension App {
+extension Drawing {
     static func thousands(_ value: Int64) -> String { String(pounds(value).drop { $0 == "£" || $0 == "-" }) }
 
     /// How long ago, in the fewest characters: 5m, 3h, 4d, 2w, 5mo, 2y.

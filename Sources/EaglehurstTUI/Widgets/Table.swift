@@ -1,7 +1,7 @@
 import EaglehurstAPI
 import Foundation
 
-extension App {
+extension Drawing {
     /// The table's header and visible rows; `cells` gives a row's texts and style, or nil while its
     /// page is on the way (drawn as a placeholder).
     static func drawTable(

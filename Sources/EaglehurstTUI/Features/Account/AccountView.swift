@@ -43,56 +43,6 @@ extension App {
         }
     }
 
-    /// Each field takes two rows: the input, then its problem (or its hint). Returns the row after the form.
-    @discardableResult
-    static func drawForm(_ form: Form, focused: Bool, top: Int, bottom: Int, theme: Theme, into frame: inout Frame) -> Int {
-        let labelWidth = max(12, (form.fields.map { TextWidth.of($0.label) }.max() ?? 0) + 2)
-        let x = 2 + labelWidth
-        let width = max(8, min(48, frame.size.width - x - 2))
-        var y = top
-        // A form taller than the room scrolls so the focused field shows.
-        let room = max(1, (bottom - top + 1) / 2)
-        let first = max(0, form.focus - room + 1)
-        for (index, field) in form.fields.enumerated() where index >= first && y <= bottom {
-            let hasFocus = focused && form.focus == index
-            let style = hasFocus ? theme[.inputFocused] : theme[.input]
-            frame.write(field.label, x: 2, y: y, style: theme[.label], maxWidth: labelWidth - 1)
-            frame.fill(x: x, y: y, width: width, style: style)
-            if case .choice(let options) = field.rule {
-                frame.write(choiceText(options, chosen: field.choice, width: width), x: x, y: y, style: style, maxWidth: width)
-            } else if case .multiChoice(let options) = field.rule {
-                frame.write(TextWidth.truncate(multiChoiceText(options, field: field), to: width), x: x, y: y, style: style, maxWidth: width)
-            } else if case .longText = field.rule {
-                let flat = field.input.text.replacingOccurrences(of: "\n", with: " ⏎ ")
-                frame.write(flat.isEmpty ? "" : TextWidth.truncate(flat, to: width), x: x, y: y, style: style, maxWidth: width)
-            } else {
-                let visible = field.input.visible(width: width - 1, mask: field.isMasked ? "•" : nil)
-                frame.write(visible.text, x: x, y: y, style: style, maxWidth: width)
-                if hasFocus && !form.isSubmitting { frame.cursor = (x + visible.cursorColumn, y) }
-            }
-            if let problem = form.problem(at: index) {
-                frame.write(problem, x: x, y: y + 1, style: theme[.inputError], maxWidth: frame.size.width - x - 1)
-            } else if let hint = field.hint {
-                frame.write(hint, x: x, y: y + 1, style: theme[.textDim], maxWidth: frame.size.width - x - 1)
-            }
-            y += 2
-        }
-        return y
-    }
-
-    /// The highlighted option with its tick, then what is ticked.
-    static func multiChoiceText(_ options: [String], field: FormField) -> String {
-        let mark = field.chosen.contains(field.choice) ? "[x]" : "[ ]"
-        let ticked = field.items
-        return "‹ \(mark) \(options[field.choice]) ›  " + (ticked.isEmpty ? "any" : ticked.joined(separator: ", "))
-    }
-
-    /// All options with the chosen one marked when they fit, else the chosen one between arrows.
-    static func choiceText(_ options: [String], chosen: Int, width: Int) -> String {
-        let all = options.enumerated().map { ($0.offset == chosen ? "(•) " : "( ) ") + $0.element }.joined(separator: "  ")
-        return TextWidth.of(all) <= width ? all : "‹ \(options[chosen]) ›"
-    }
-
     // MARK: profile
 
     static func drawProfile(_ state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
@@ -191,14 +141,4 @@ extension App {
         }
     }
 
-    /// Whole pounds with thousands separators, the same on every machine.
-    static func pounds(_ amount: Int64) -> String {
-        let digits = String(amount.magnitude)
-        var grouped = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
-            grouped.append(digit)
-        }
-        return (amount < 0 ? "-£" : "£") + grouped
-    }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The admin's moderation queue, a listing beside its changes, and users.
-extension App {
-    static let adminBindings: [Binding] =
+extension Admin {
+    static let bindings: [Binding] =
         listSpecs(.adminQueue) + [
             spec(.adminQueue, .open, "open beside its changes", hint: "open"),
             spec(.adminQueue, .approve, "approve the listing or its edits", hint: "approve"),
@@ -37,19 +37,19 @@ extension App {
         ]
 
     /// The listing an approve or reject is about: the one opened, else the selected row.
-    static func moderatedListing(_ state: AppState) -> (UUID, String)? {
-        if let detail = state.admin.detail { return (detail.id, detail.title) }
-        return state.admin.listings.selectedItem.map { ($0.id, $0.title) }
-    }
-}
-
-extension App {
-    static func adminDangerSubject(_ action: Action, in context: Context, state: AppState) -> String? {
-        context == .adminUsers ? state.admin.users.selectedItem?.email : moderatedListing(state)?.1
+    static func moderatedListing(_ state: AdminScreenState) -> (UUID, String)? {
+        if let detail = state.detail { return (detail.id, detail.title) }
+        return state.listings.selectedItem.map { ($0.id, $0.title) }
     }
 
-    static func adminWhyNot(_ action: Action, state: AppState) -> String? {
-        guard action == .refuseVerification, let user = state.admin.users.selectedItem else { return nil }
+    /// What a dangerous action is about to act on, for the confirm dialog.
+    static func dangerSubject(_ action: Action, in context: Context, _ state: AdminScreenState) -> String? {
+        context == .adminUsers ? state.users.selectedItem?.email : moderatedListing(state)?.1
+    }
+
+    /// Why a dangerous action cannot be done now.
+    static func whyNot(_ action: Action, _ state: AdminScreenState) -> String? {
+        guard action == .refuseVerification, let user = state.users.selectedItem else { return nil }
         return user.verificationStatus == .rejected ? "\(user.email)'s identity verification is already refused." : nil
     }
 }

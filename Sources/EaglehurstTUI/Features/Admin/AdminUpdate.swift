@@ -1,132 +1,177 @@
 import EaglehurstAPI
+import Foundation
 
-/// The admin's screen: the moderation queue with a listing beside its changes, and users.
-extension App {
-    static func adminAction(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
+/// The admin's desk: the moderation queue with a listing beside its changes, and users.
+enum Admin: Drawing {
+    static func queuePageRequest(_ state: AdminScreenState) -> PageRequest {
+        let source = ListingSource.moderation(state.queue, state.listingFilter)
+        return { page, perPage, generation in .listings(.loadListingPage(source, page: page, perPage: perPage, generation: generation)) }
+    }
+
+    static func usersPageRequest(_ state: AdminScreenState) -> PageRequest {
+        let filter = state.userFilter
+        return { page, perPage, generation in .admin(.loadUsersPage(filter, page: page, perPage: perPage, generation: generation)) }
+    }
+
+    static func restartQueue(_ state: inout AdminScreenState, _ shell: Shell) -> [Effect] {
+        state.listings.restart(height: Layout.tableViewportHeight(shell.size), queuePageRequest(state))
+    }
+
+    static func restartUsers(_ state: inout AdminScreenState, _ shell: Shell) -> [Effect] {
+        state.users.restart(height: Layout.tableViewportHeight(shell.size), usersPageRequest(state))
+    }
+
+    /// Shown again: the tab's rows stay and are revalidated.
+    static func reload(_ state: inout AdminScreenState) -> [Effect] {
+        state.tab == .queue ? state.listings.reloadAll(queuePageRequest(state)) : state.users.reloadAll(usersPageRequest(state))
+    }
+
+    /// A page of the queue, unless the queue or its filter has changed since it was asked for.
+    static func queuePageLoaded(_ queue: ModerationQueue, _ filter: AdminListingFilter, page: Int, generation: Int, _ result: Result<PageAnswer<ListingSummary>, RequestFailure>, _ state: inout AdminScreenState, _ shell: inout Shell) -> [Effect] {
+        guard queue == state.queue, filter == state.listingFilter else { return [] }
+        if case .success(let answer) = result { state.receivedAt = answer.receivedAt }
+        return state.listings.take(page: page, generation: generation, result, shell: &shell, queuePageRequest(state))
+    }
+
+    /// Opens the queue on one of its lists (a notification about new listings or edits).
+    static func openQueue(_ queue: ModerationQueue, _ state: inout AdminScreenState, _ shell: Shell) -> [Effect] {
+        guard shell.screen == .admin, state.queue != queue || state.tab != .queue else { return [] }
+        state.tab = .queue
+        state.queue = queue
+        return restartQueue(&state, shell)
+    }
+
+    static func perform(_ action: Action, in context: Context, _ state: inout AdminScreenState, _ shell: inout Shell) -> [Effect] {
         switch (context, action) {
+        case (.adminQueue, .down), (.adminQueue, .up), (.adminQueue, .pageDown), (.adminQueue, .pageUp), (.adminQueue, .top), (.adminQueue, .bottom):
+            return state.listings.move(action, queuePageRequest(state))
+        case (.adminUsers, .down), (.adminUsers, .up), (.adminUsers, .pageDown), (.adminUsers, .pageUp), (.adminUsers, .top), (.adminUsers, .bottom):
+            return state.users.move(action, usersPageRequest(state))
+        case (.adminDetail, .down):
+            OpenListing.scroll(&state.detail, by: 1)
+        case (.adminDetail, .up):
+            OpenListing.scroll(&state.detail, by: -1)
         case (.adminQueue, .open):
-            guard let row = state.admin.listings.selectedItem else { return [] }
-            state.admin.detail = ListingDetailState(id: row.id, title: row.title)
+            guard let row = state.listings.selectedItem else { return [] }
+            state.detail = ListingDetailState(id: row.id, title: row.title)
             return [.listings(.loadListing(id: row.id))]
         case (.adminQueue, .approve), (.adminDetail, .approve):
             guard let (id, title) = moderatedListing(state) else { return [] }
-            state.message = .info("Approving “\(title)”…")
+            shell.message = .info("Approving “\(title)”…")
             return [.admin(.approveListing(id: id))]
         case (.adminQueue, .reject), (.adminDetail, .reject):
             guard let (id, title) = moderatedListing(state) else { return [] }
-            state.overlay = .prompt(Prompt(purpose: .rejectReason(listingID: id), title: "Reject “\(title)”", form: .reason("Reason")))
+            shell.overlay = .prompt(Prompt(purpose: .rejectReason(listingID: id), title: "Reject “\(title)”", form: .reason("Reason")))
         case (.adminQueue, .switchQueue):
-            state.admin.queue = state.admin.queue == .newListings ? .edits : .newListings
-            return restart(\.admin.listings, state: &state)
+            state.queue = state.queue == .newListings ? .edits : .newListings
+            return restartQueue(&state, shell)
         case (.adminQueue, .filter):
-            state.admin.listingFilterForm = .queueFilter(state.admin.listingFilter)
-            state.message = nil
+            state.listingFilterForm = .queueFilter(state.listingFilter)
+            shell.message = nil
         case (.queueFilter, .submit):
-            guard var form = state.admin.listingFilterForm else { return [] }
+            guard var form = state.listingFilterForm else { return [] }
             let seller = form["seller_id"].value.trimmingCharacters(in: .whitespaces)
             guard form.validateForSubmit(), seller.isEmpty || UUID(uuidString: seller) != nil else {
                 if !seller.isEmpty, UUID(uuidString: seller) == nil { form["seller_id"].serverProblems = ["must be a seller's id, e.g. 5e11e700-0000-4000-8000-000000000001"] }
-                state.admin.listingFilterForm = form
-                state.message = .error("Please fix the marked fields.")
+                state.listingFilterForm = form
+                shell.message = .error("Please fix the marked fields.")
                 return []
             }
-            state.admin.listingFilterForm = nil
-            state.admin.listingFilter = AdminListingFilter(text: form["q"].value.trimmingCharacters(in: .whitespaces), sellerID: UUID(uuidString: seller))
-            state.message = nil
-            return restart(\.admin.listings, state: &state)
+            state.listingFilterForm = nil
+            state.listingFilter = AdminListingFilter(text: form["q"].value.trimmingCharacters(in: .whitespaces), sellerID: UUID(uuidString: seller))
+            shell.message = nil
+            return restartQueue(&state, shell)
         case (.queueFilter, .cancel):
-            state.admin.listingFilterForm = nil
-            state.message = nil
+            state.listingFilterForm = nil
+            shell.message = nil
         case (.adminQueue, .filterSeller):
-            if state.admin.listingFilter.sellerID != nil {
-                state.admin.listingFilter.sellerID = nil
+            if state.listingFilter.sellerID != nil {
+                state.listingFilter.sellerID = nil
             } else {
-                guard let row = state.admin.listings.selectedItem else { return [] }
-                state.admin.listingFilter.sellerID = row.sellerId
+                guard let row = state.listings.selectedItem else { return [] }
+                state.listingFilter.sellerID = row.sellerId
             }
-            return restart(\.admin.listings, state: &state)
+            return restartQueue(&state, shell)
         case (.adminQueue, .showUsers):
-            state.admin.tab = .users
-            state.message = nil
-            return state.admin.users.total == nil ? restart(\.admin.users, state: &state) : reload(&state)
+            state.tab = .users
+            shell.message = nil
+            return state.users.total == nil ? restartUsers(&state, shell) : reload(&state)
         case (.adminUsers, .showQueue):
-            state.admin.tab = .queue
-            state.message = nil
+            state.tab = .queue
+            shell.message = nil
             return reload(&state)
         case (.adminDetail, .back):
-            state.admin.detail = nil
-            state.message = nil
+            state.detail = nil
+            shell.message = nil
         case (.adminUsers, .verifyUser):
-            guard let user = state.admin.users.selectedItem else { return [] }
+            guard let user = state.users.selectedItem else { return [] }
             guard user.verificationStatus != .verified else {
-                state.message = .info("\(user.email) is already verified.")
+                shell.message = .info("\(user.email) is already verified.")
                 return []
             }
-            state.message = .info("Verifying \(user.email)…")
+            shell.message = .info("Verifying \(user.email)…")
             return [.admin(.verifyUser(id: user.id, verified: true))]
         case (.adminUsers, .refuseVerification):
-            guard let user = state.admin.users.selectedItem else { return [] }
-            state.overlay = .prompt(Prompt(purpose: .refusalReason(userID: user.id), title: "Refuse \(user.email)'s identity verification", form: .reason("Reason")))
+            guard let user = state.users.selectedItem else { return [] }
+            shell.overlay = .prompt(Prompt(purpose: .refusalReason(userID: user.id), title: "Refuse \(user.email)'s identity verification", form: .reason("Reason")))
         case (.adminUsers, .suspendUser):
-            guard let user = state.admin.users.selectedItem else { return [] }
+            guard let user = state.users.selectedItem else { return [] }
             if user.status == .suspended {
-                state.message = .info("Lifting the suspension of \(user.email)…")
+                shell.message = .info("Lifting the suspension of \(user.email)…")
                 return [.admin(.suspendUser(id: user.id, suspended: false, reason: nil))]
             }
-            state.overlay = .prompt(Prompt(purpose: .suspendReason(userID: user.id), title: "Suspend \(user.email)", form: .reason("Reason")))
+            shell.overlay = .prompt(Prompt(purpose: .suspendReason(userID: user.id), title: "Suspend \(user.email)", form: .reason("Reason")))
         case (.adminUsers, .filter):
-            state.admin.userFilterForm = .userFilter(state.admin.userFilter)
+            state.userFilterForm = .userFilter(state.userFilter)
         case (.userFilter, .submit):
-            guard let form = state.admin.userFilterForm else { return [] }
-            state.admin.userFilterForm = nil
-            state.admin.userFilter = state.admin.userFilter.applying(form)
-            return restart(\.admin.users, state: &state)
+            guard let form = state.userFilterForm else { return [] }
+            state.userFilterForm = nil
+            state.userFilter = state.userFilter.applying(form)
+            return restartUsers(&state, shell)
         case (.userFilter, .cancel):
-            state.admin.userFilterForm = nil
+            state.userFilterForm = nil
         case (.adminQueue, .refresh), (.adminUsers, .refresh):
             return reload(&state)
         case (.adminQueue, .back), (.adminUsers, .back):
-            return goBack(&state)
+            shell.go(.back)
         default:
             break
         }
         return []
     }
 
-    static func moderationAnswer(_ write: ListingWrite, _ result: Result<ListingDetail, RequestFailure>, state: inout AppState) -> [Effect] {
+    static func moderated(_ write: ListingWrite, _ result: Result<ListingDetail, RequestFailure>, _ state: inout AdminScreenState, _ shell: inout Shell) -> [Effect] {
         switch result {
         case .success(let listing):
-            state.message = .ok(write == .approved ? "Approved “\(listing.title)”." : "Rejected “\(listing.title)”; the seller sees the reason.")
-            state.admin.detail = nil
-            return state.screen == .admin ? restart(\.admin.listings, state: &state) : []
+            shell.message = .ok(write == .approved ? "Approved “\(listing.title)”." : "Rejected “\(listing.title)”; the seller sees the reason.")
+            state.detail = nil
+            return shell.screen == .admin ? restartQueue(&state, shell) : []
         case .failure(let failure):
-            state.message = .error("Could not \(write == .approved ? "approve" : "reject"): \(failure.summary)")
+            shell.message = .error("Could not \(write == .approved ? "approve" : "reject"): \(failure.summary)")
             return []
         }
     }
 
-    static func userModeratedAnswer(_ result: Result<Account, RequestFailure>, state: inout AppState) {
+    static func userModerated(_ result: Result<Account, RequestFailure>, _ state: inout AdminScreenState, _ shell: inout Shell) {
         switch result {
         case .success(let user):
-            state.admin.users.update(where: { $0.id == user.id }) { $0 = user }
+            state.users.update(where: { $0.id == user.id }) { $0 = user }
             let what = user.status == .suspended ? "suspended"
                 : user.verificationStatus == .verified ? "verified and active"
                 : user.verificationStatus == .rejected ? "active; identity verification refused" : "active"
-            state.message = .ok("\(user.email) is \(what).")
+            shell.message = .ok("\(user.email) is \(what).")
         case .failure(let failure):
-            state.message = .error("Could not change the user: \(failure.summary)")
+            shell.message = .error("Could not change the user: \(failure.summary)")
         }
     }
-}
 
-extension App {
-    static func adminAnswer(_ message: AdminMessage, state: inout AppState) -> [Effect] {
+    static func update(_ state: inout AdminScreenState, _ message: AdminMessage, _ shell: inout Shell) -> [Effect] {
         switch message {
         case .usersPageLoaded(let filter, let page, let generation, let result):
-            guard filter == state.admin.userFilter else { return [] }
-            return takePage(page, generation: generation, result, into: \.admin.users, state: &state)
+            guard filter == state.userFilter else { return [] }
+            return state.users.take(page: page, generation: generation, result, shell: &shell, usersPageRequest(state))
         case .userModerated(let result):
-            userModeratedAnswer(result, state: &state)
+            userModerated(result, &state, &shell)
             return []
         }
     }

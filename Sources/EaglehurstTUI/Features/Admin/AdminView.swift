@@ -1,15 +1,14 @@
 import EaglehurstAPI
 import Foundation
 
-extension App {
-    static func drawAdmin(_ state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
-        let admin = state.admin
+extension Admin {
+    static func view(_ admin: AdminScreenState, shell state: Shell, theme: Theme, body: Body, into frame: inout Frame) {
         if admin.tab == .users {
-            drawUsers(state, theme: theme, body: body, into: &frame)
+            drawUsers(admin, shell: state, theme: theme, body: body, into: &frame)
             return
         }
         if let detail = admin.detail {
-            drawModeration(detail, state: state, theme: theme, body: body, into: &frame)
+            drawModeration(detail, shell: state, theme: theme, body: body, into: &frame)
             return
         }
         if let form = admin.listingFilterForm {
@@ -33,14 +32,14 @@ extension App {
         }
         let empty = !admin.listingFilter.isEmpty ? "Nothing waiting matches the filter; f changes it."
             : admin.queue == .newListings ? "No new listings wait for approval." : "No edits wait for approval."
-        drawFootnote(listStateLine(admin.listings, empty: empty, shell: state.shell), body: body, theme: theme, into: &frame)
+        drawFootnote(listStateLine(admin.listings, empty: empty, shell: state), body: body, theme: theme, into: &frame)
     }
 
     /// The listing on the left; on the right what approving changes: each edited field old → new, or
     /// for a new listing, that all of it goes live.
-    static func drawModeration(_ detail: ListingDetailState, state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
+    static func drawModeration(_ detail: ListingDetailState, shell state: Shell, theme: Theme, body: Body, into frame: inout Frame) {
         let half = (frame.size.width - 5) / 2
-        drawDetail(detail, shell: state.shell, theme: theme, body: body, into: &frame, width: half, x: 2)
+        drawDetail(detail, shell: state, theme: theme, body: body, into: &frame, width: half, x: 2)
         let x = 3 + half + 1
         for y in body.top...body.bottom { frame.write("│", x: x - 2, y: y, style: theme[.border]) }
         guard let listing = detail.listing else { return }
@@ -66,8 +65,7 @@ extension App {
 
     static func flat(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: " ⏎ ") }
 
-    static func drawUsers(_ state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
-        let admin = state.admin
+    static func drawUsers(_ admin: AdminScreenState, shell state: Shell, theme: Theme, body: Body, into frame: inout Frame) {
         if let form = admin.userFilterForm {
             frame.write("Filter users", x: 2, y: body.top, style: theme[.title])
             drawForm(form, focused: state.overlay == nil, top: body.top + 2, bottom: body.bottom, theme: theme, into: &frame)
@@ -88,6 +86,6 @@ extension App {
         let note: (String, FootnoteKind)? = admin.users.selectedItem.flatMap { user in
             user.suspensionReason.map { ("Suspended: \($0)", .error) }
         }
-        drawFootnote(listStateLine(admin.users, empty: "No users match.", shell: state.shell) ?? note, body: body, theme: theme, into: &frame)
+        drawFootnote(listStateLine(admin.users, empty: "No users match.", shell: state) ?? note, body: body, theme: theme, into: &frame)
     }
 }

@@ -40,7 +40,6 @@ extension App {
         case .listings, .listingsSearch, .listingsFilter: return browserAction(action, in: context, state: &state)
         case .listingDetail: return detailAction(action, state: &state)
         case .myListings, .sellerDetail, .listingForm, .mediaForm, .analytics: return sellerAction(action, in: context, state: &state)
-        case .adminQueue, .queueFilter, .adminDetail, .adminUsers, .userFilter: return adminAction(action, in: context, state: &state)
         case .prompt: return promptAction(action, state: &state)
         case .textEditor: return textEditorAction(action, state: &state)
         default: return []
@@ -56,13 +55,7 @@ extension App {
         case .myListings:
             step(&state.seller.list.cursor)
             return fetchPages(\.seller.list, state: &state)
-        case .adminQueue:
-            step(&state.admin.listings.cursor)
-            return fetchPages(\.admin.listings, state: &state)
-        case .adminUsers:
-            step(&state.admin.users.cursor)
-            return fetchPages(\.admin.users, state: &state)
-        case .listingDetail, .adminDetail, .sellerDetail:
+        case .listingDetail, .sellerDetail:
             scrollDetail(by: action == .down ? 1 : action == .up ? -1 : 0, state: &state)
             return []
         default:
@@ -78,7 +71,6 @@ extension App {
         }
         switch state.screen {
         case .listings: scroll(&state.browser.detail)
-        case .admin: scroll(&state.admin.detail)
         case .myListings:
             if case .detail(var detail) = state.seller.panel {
                 detail.scroll = max(0, detail.scroll + rows)
@@ -211,7 +203,6 @@ extension App {
     static func openDetail(_ state: AppState) -> ListingDetailState? {
         switch state.screen {
         case .listings: return state.browser.detail
-        case .admin: return state.admin.detail
         case .myListings:
             if case .detail(let detail) = state.seller.panel { return detail }
             return nil

@@ -17,9 +17,7 @@ extension App {
                 if let receivedAt { state.seller.receivedAt = receivedAt }
                 return takePage(page, generation: generation, result, into: \.seller.list, state: &state)
             case .moderation(let queue, let filter):
-                guard queue == state.admin.queue, filter == state.admin.listingFilter else { return [] }
-                if let receivedAt { state.admin.receivedAt = receivedAt }
-                return takePage(page, generation: generation, result, into: \.admin.listings, state: &state)
+                return Admin.queuePageLoaded(queue, filter, page: page, generation: generation, result, &state.admin, &state.shell)
             }
         case .listingLoaded(let id, let result):
             takeListing(id: id, result, state: &state)
@@ -29,7 +27,7 @@ extension App {
             return saveAnswer(id: id, saved: saved, result, state: &state)
         case .listingWritten(let write, let result):
             switch write {
-            case .approved, .rejected: return moderationAnswer(write, result, state: &state)
+            case .approved, .rejected: return Admin.moderated(write, result, &state.admin, &state.shell)
             case .created, .edited, .submitted, .markedSold, .archived: return sellerWriteAnswer(write, result, state: &state)
             }
         }
@@ -72,7 +70,7 @@ extension App {
             }
         }
         if var detail = state.browser.detail { apply(&detail); state.browser.detail = detail }
-        if var detail = state.admin.detail { apply(&detail); state.admin.detail = detail }
+        OpenListing.take(id: id, result, into: &state.admin.detail, shell: &state.shell)
         switch state.seller.panel {
         case .detail(var detail):
             apply(&detail)

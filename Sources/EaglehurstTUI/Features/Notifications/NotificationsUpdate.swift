@@ -73,12 +73,7 @@ extension App {
             state.browser.detail = ListingDetailState(id: id, title: title)
             return effects + [.listings(.loadListing(id: id))]
         case "admin":
-            let effects = show(.admin, state: &state)
-            let queue: ModerationQueue = query.contains("has_pending_edits") ? .edits : .newListings
-            guard state.screen == .admin, state.admin.queue != queue || state.admin.tab != .queue else { return effects }
-            state.admin.tab = .queue
-            state.admin.queue = queue
-            return restart(\.admin.listings, state: &state)
+            return go(.moderationQueue(query.contains("has_pending_edits") ? .edits : .newListings), state: &state)
         default:
             state.message = .info("This notification points nowhere in the app.")
             return []

@@ -2,7 +2,7 @@ import EaglehurstAPI
 import Foundation
 
 /// A buyer's saved listings, each with its note, and a listing opened from them.
-enum Saved {
+enum Saved: Drawing {
     static func pageRequest(_ page: Int, _ perPage: Int, _ generation: Int) -> Effect {
         .saved(.loadSavedPage(page: page, perPage: perPage, generation: generation))
     }

@@ -3,7 +3,7 @@ import Foundation
 
 /// The server status screen: how the server is, checked at start and again on request. Like every
 /// feature, it sees its own state and the shell, and nothing of the other features.
-enum StatusScreen {
+enum StatusScreen: Drawing {
     static let healthFailurePrefix = "Health check failed: "
 
     /// Asks the server how it is, unless a check is already on its way.
