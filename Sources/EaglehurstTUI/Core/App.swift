@@ -53,7 +53,7 @@ public enum App {
         case .saved(let message):
             return Saved.update(&state.saved, message, &state.shell)
         case .seller(let message):
-            return sellerAnswer(message, state: &state)
+            return Seller.update(&state.seller, message, &state.shell)
         case .admin(let message):
             return Admin.update(&state.admin, message, &state.shell)
         case .listings(let message):
@@ -158,8 +158,10 @@ public enum App {
         case .adminQueue, .queueFilter, .adminDetail, .adminUsers, .userFilter:
             if action == .nextField || action == .previousField { return formKey(action, state: &state) ?? [] }
             return Admin.perform(action, in: context, &state.admin, &state.shell)
-        case .listings, .listingsSearch, .listingsFilter, .listingDetail, .myListings, .sellerDetail, .listingForm,
-             .mediaForm, .analytics, .prompt, .textEditor:
+        case .myListings, .sellerDetail, .listingForm, .mediaForm, .analytics:
+            if action == .nextField || action == .previousField { return formKey(action, state: &state) ?? [] }
+            return Seller.perform(action, in: context, &state.seller, &state.shell)
+        case .listings, .listingsSearch, .listingsFilter, .listingDetail, .prompt, .textEditor:
             if action == .nextField || action == .previousField { return formKey(action, state: &state) ?? [] }
             return listingsAction(action, in: context, state: &state)
         case .threads, .compose, .notifications, .preferences:

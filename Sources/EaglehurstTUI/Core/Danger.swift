@@ -9,7 +9,7 @@ extension App {
         case .adminQueue, .adminDetail, .adminUsers:
             Admin.dangerSubject(action, in: context, state.admin)
         case .myListings, .sellerDetail:
-            sellerDangerSubject(action, state: state)
+            Seller.dangerSubject(action, state.seller)
         case .global, .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .profileEdit,
              .help, .command, .confirm, .listings, .listingsSearch, .listingsFilter, .listingDetail, .saved,
              .listingForm, .mediaForm, .analytics, .queueFilter, .userFilter,
@@ -24,7 +24,7 @@ extension App {
         case .adminUsers:
             Admin.whyNot(action, state.admin)
         case .myListings, .sellerDetail:
-            sellerWhyNot(action, state: state)
+            Seller.whyNot(action, state.seller)
         case .global, .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .profileEdit,
              .help, .command, .confirm, .listings, .listingsSearch, .listingsFilter, .listingDetail, .saved,
              .listingForm, .mediaForm, .analytics, .adminQueue, .queueFilter, .adminDetail, .userFilter,

@@ -16,7 +16,7 @@ extension App {
         switch state.screen {
         case .listings where state.browser.list.total != nil: fetchPages(\.browser.list, state: &state)
         case .saved where state.saved.list.total != nil: state.saved.list.fetch(Saved.pageRequest)
-        case .myListings where state.seller.list.total != nil: fetchPages(\.seller.list, state: &state)
+        case .myListings where state.seller.list.total != nil: state.seller.list.fetch(Seller.pageRequest)
         case .admin where state.admin.tab == .queue && state.admin.listings.total != nil: state.admin.listings.fetch(Admin.queuePageRequest(state.admin))
         case .admin where state.admin.tab == .users && state.admin.users.total != nil: state.admin.users.fetch(Admin.usersPageRequest(state.admin))
         default: []
@@ -30,7 +30,7 @@ extension App {
             if let detail = state.browser.detail { return [.listings(.loadListing(id: detail.id))] }
             return reloadPages(\.browser.list, state: &state)
         case .saved: return Saved.reload(&state.saved)
-        case .myListings: return reloadPages(\.seller.list, state: &state)
+        case .myListings: return Seller.reload(&state.seller)
         case .admin: return Admin.reload(&state.admin)
         default: return []
         }
@@ -51,7 +51,6 @@ extension App {
         let (size, generation) = (list.pageSize, list.generation)
         switch path {
         case \AppState.browser.list: return .listings(.loadListingPage(.browse(state.browser.query), page: page, perPage: size, generation: generation))
-        case \AppState.seller.list: return .listings(.loadListingPage(.mine, page: page, perPage: size, generation: generation))
         default: return nil
         }
     }

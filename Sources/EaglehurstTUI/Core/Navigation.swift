@@ -54,9 +54,7 @@ extension App {
             return show(screen, state: &state)
         case .listing(let id, let title):
             if state.account?.userType == .seller {
-                let effects = show(.myListings, state: &state)
-                state.seller.panel = .detail(ListingDetailState(id: id, title: title))
-                return effects + [.listings(.loadListing(id: id))]
+                return show(.myListings, state: &state) + Seller.open(listing: id, title: title, &state.seller)
             }
             let effects = show(.listings, state: &state)
             state.browser.detail = ListingDetailState(id: id, title: title)

@@ -16,7 +16,7 @@ extension App {
         case .profile: drawProfile(state, theme: theme, body: body, into: &frame)
         case .listings: drawListings(state, theme: theme, body: body, into: &frame)
         case .saved: Saved.view(state.saved, shell: state.shell, theme: theme, body: body, into: &frame)
-        case .myListings: drawMyListings(state, theme: theme, body: body, into: &frame)
+        case .myListings: Seller.view(state.seller, shell: state.shell, theme: theme, body: body, into: &frame)
         case .admin: Admin.view(state.admin, shell: state.shell, theme: theme, body: body, into: &frame)
         case .threads: drawThreads(state, theme: theme, body: body, into: &frame)
         case .notifications: drawNotifications(state, theme: theme, body: body, into: &frame)

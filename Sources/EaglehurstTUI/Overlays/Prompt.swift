@@ -57,10 +57,7 @@ extension App {
     }
 
     static func setLongText(_ text: String, field: String, state: inout AppState) {
-        guard case .form(var editor) = state.seller.panel else { return }
-        editor.form[field].input.setText(text)
-        editor.form[field].serverProblems = []
-        state.seller.panel = .form(editor)
+        Seller.setLongText(text, field: field, &state.seller)
     }
 
     /// Typing in an overlay's field (a prompt or the text editor).

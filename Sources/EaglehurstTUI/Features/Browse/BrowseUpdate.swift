@@ -39,7 +39,6 @@ extension App {
         switch context {
         case .listings, .listingsSearch, .listingsFilter: return browserAction(action, in: context, state: &state)
         case .listingDetail: return detailAction(action, state: &state)
-        case .myListings, .sellerDetail, .listingForm, .mediaForm, .analytics: return sellerAction(action, in: context, state: &state)
         case .prompt: return promptAction(action, state: &state)
         case .textEditor: return textEditorAction(action, state: &state)
         default: return []
@@ -52,10 +51,7 @@ extension App {
         case .listings, .listingsSearch:
             step(&state.browser.list.cursor)
             return fetchPages(\.browser.list, state: &state)
-        case .myListings:
-            step(&state.seller.list.cursor)
-            return fetchPages(\.seller.list, state: &state)
-        case .listingDetail, .sellerDetail:
+        case .listingDetail:
             scrollDetail(by: action == .down ? 1 : action == .up ? -1 : 0, state: &state)
             return []
         default:
@@ -71,11 +67,6 @@ extension App {
         }
         switch state.screen {
         case .listings: scroll(&state.browser.detail)
-        case .myListings:
-            if case .detail(var detail) = state.seller.panel {
-                detail.scroll = max(0, detail.scroll + rows)
-                state.seller.panel = .detail(detail)
-            }
         default: break
         }
     }
@@ -203,9 +194,6 @@ extension App {
     static func openDetail(_ state: AppState) -> ListingDetailState? {
         switch state.screen {
         case .listings: return state.browser.detail
-        case .myListings:
-            if case .detail(let detail) = state.seller.panel { return detail }
-            return nil
         default: return nil
         }
     }

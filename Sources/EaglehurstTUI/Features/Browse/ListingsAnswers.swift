@@ -14,8 +14,7 @@ extension App {
                 if let receivedAt { state.browser.receivedAt = receivedAt }
                 return takePage(page, generation: generation, result, into: \.browser.list, state: &state)
             case .mine:
-                if let receivedAt { state.seller.receivedAt = receivedAt }
-                return takePage(page, generation: generation, result, into: \.seller.list, state: &state)
+                return Seller.pageLoaded(page: page, generation: generation, result, &state.seller, &state.shell)
             case .moderation(let queue, let filter):
                 return Admin.queuePageLoaded(queue, filter, page: page, generation: generation, result, &state.admin, &state.shell)
             }
@@ -28,7 +27,7 @@ extension App {
         case .listingWritten(let write, let result):
             switch write {
             case .approved, .rejected: return Admin.moderated(write, result, &state.admin, &state.shell)
-            case .created, .edited, .submitted, .markedSold, .archived: return sellerWriteAnswer(write, result, state: &state)
+            case .created, .edited, .submitted, .markedSold, .archived: return Seller.written(write, result, &state.seller, &state.shell)
             }
         }
     }
@@ -51,45 +50,11 @@ extension App {
         }
     }
 
+    /// A listing's answer goes to every screen that has it open.
     private static func takeListing(id: UUID, _ result: Result<DetailAnswer, RequestFailure>, state: inout AppState) {
-        func apply(_ detail: inout ListingDetailState) {
-            guard detail.id == id else { return }
-            detail.isLoading = false
-            switch result {
-            case .success(let answer):
-                detail.listing = answer.listing
-                detail.title = answer.listing.title
-                detail.selectedMedia = min(detail.selectedMedia, max(0, answer.listing.media.count - 1))
-                detail.isStale = answer.isStale
-                detail.failure = nil
-                if answer.isStale { state.connection = .unreachable }
-            case .failure(let failure):
-                detail.failure = failure
-                detail.isStale = detail.listing != nil
-                state.message = .error("Could not load the listing: \(failure.summary)")
-            }
-        }
-        if var detail = state.browser.detail { apply(&detail); state.browser.detail = detail }
+        OpenListing.take(id: id, result, into: &state.browser.detail, shell: &state.shell)
         OpenListing.take(id: id, result, into: &state.admin.detail, shell: &state.shell)
-        switch state.seller.panel {
-        case .detail(var detail):
-            apply(&detail)
-            state.seller.panel = .detail(detail)
-        case .form(var editor) where editor.listingID == id && editor.original == nil:
-            switch result {
-            case .success(let answer):
-                let focus = editor.form.focus
-                editor.form = .listing(answer.listing)
-                editor.form.focus = focus
-                editor.original = answer.listing
-                state.seller.panel = .form(editor)
-            case .failure(let failure):
-                state.seller.panel = nil
-                state.message = .error("Could not open the listing to edit: \(failure.summary)")
-            }
-        case .form, .media, .analytics, nil:
-            break
-        }
+        Seller.listingLoaded(id: id, result, &state.seller, &state.shell)
     }
 
     private static func saveAnswer(id: UUID, saved: Bool, _ result: Result<Bool, RequestFailure>, state: inout AppState) -> [Effect] {

@@ -63,15 +63,7 @@ extension App {
             return show(.threads, state: &state) + followSelection(&state)
         case "listings":
             guard let id else { return show(.listings, state: &state) }
-            let title = notification.title
-            if state.account?.userType == .seller {
-                let effects = show(.myListings, state: &state)
-                state.seller.panel = .detail(ListingDetailState(id: id, title: title))
-                return effects + [.listings(.loadListing(id: id))]
-            }
-            let effects = show(.listings, state: &state)
-            state.browser.detail = ListingDetailState(id: id, title: title)
-            return effects + [.listings(.loadListing(id: id))]
+            return go(.listing(id, title: notification.title), state: &state)
         case "admin":
             return go(.moderationQueue(query.contains("has_pending_edits") ? .edits : .newListings), state: &state)
         default:

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The seller's own listings, a listing opened, its forms and analytics.
-extension App {
-    static let sellerBindings: [Binding] =
+extension Seller {
+    static let bindings: [Binding] =
         listSpecs(.myListings) + [
             spec(.myListings, .open, "open the listing", hint: "open"),
             spec(.myListings, .newListing, "new listing", hint: "new"),
@@ -39,7 +39,7 @@ extension App {
         ]
 
     /// The workflow the server keeps: only a published listing is sold; a sold one stays sold.
-    static func sellerWhyNot(_ action: Action, state: AppState) -> String? {
+    static func whyNot(_ action: Action, _ state: SellerScreenState) -> String? {
         switch action {
         case .markSold:
             guard let (_, _, status) = sellerListing(state), status != .published else { return nil }
@@ -56,8 +56,8 @@ extension App {
     }
 }
 
-extension App {
-    static func sellerDangerSubject(_ action: Action, state: AppState) -> String? {
+extension Seller {
+    static func dangerSubject(_ action: Action, _ state: SellerScreenState) -> String? {
         action == .deleteMedia ? selectedMedia(state)?.fileName : sellerListing(state)?.1
     }
 }

@@ -67,3 +67,14 @@ extension SellerPanel {
         }
     }
 }
+
+extension SellerPanel {
+    /// A failed save or upload, shown on the panel's form.
+    mutating func showFailure(_ failure: RequestFailure, doing what: String, shell: inout Shell) {
+        switch self {
+        case .form: editorForm.showFailure(failure, doing: what, shell: &shell)
+        case .media: mediaForm.showFailure(failure, doing: what, shell: &shell)
+        case .detail, .analytics: shell.message = .error("\(what) failed: \(failure.summary)")
+        }
+    }
+}

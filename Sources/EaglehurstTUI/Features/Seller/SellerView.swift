@@ -1,11 +1,10 @@
 import EaglehurstAPI
 import Foundation
 
-extension App {
+extension Seller {
     // MARK: seller
 
-    static func drawMyListings(_ state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
-        let seller = state.seller
+    static func view(_ seller: SellerScreenState, shell state: Shell, theme: Theme, body: Body, into frame: inout Frame) {
         switch seller.panel {
         case .detail(let detail):
             drawSellerDetail(detail, state: state, theme: theme, body: body, into: &frame)
@@ -15,13 +14,13 @@ extension App {
             frame.write(title, x: 2, y: body.top, style: theme[.title], maxWidth: frame.size.width - 4)
             let y = drawForm(editor.form, focused: state.overlay == nil, top: body.top + 1, bottom: body.bottom - 1, theme: theme, into: &frame)
             if editor.form.isSubmitting {
-                frame.write("\(spinner(state.shell)) \(editor.original == nil && editor.listingID != nil ? "Loading…" : "Saving…")", x: 2, y: min(y, body.bottom), style: theme[.spinner])
+                frame.write("\(spinner(state)) \(editor.original == nil && editor.listingID != nil ? "Loading…" : "Saving…")", x: 2, y: min(y, body.bottom), style: theme[.spinner])
             }
             return
         case .media(_, let title, let form):
             frame.write("Attach a file to “\(title)”", x: 2, y: body.top, style: theme[.title], maxWidth: frame.size.width - 4)
             let y = drawForm(form, focused: state.overlay == nil, top: body.top + 2, bottom: body.bottom, theme: theme, into: &frame)
-            if form.isSubmitting { frame.write("\(spinner(state.shell)) Uploading…", x: 2, y: y, style: theme[.spinner]) }
+            if form.isSubmitting { frame.write("\(spinner(state)) Uploading…", x: 2, y: y, style: theme[.spinner]) }
             return
         case .analytics(let analytics):
             drawAnalytics(analytics, state: state, theme: theme, body: body, into: &frame)
@@ -48,14 +47,14 @@ extension App {
             if item.status == .draft { return ("A draft: p submits it for approval", .dim) }
             return nil
         }
-        drawFootnote(listStateLine(seller.list, empty: "No listings yet: n creates one.", shell: state.shell) ?? note, body: body, theme: theme, into: &frame)
+        drawFootnote(listStateLine(seller.list, empty: "No listings yet: n creates one.", shell: state) ?? note, body: body, theme: theme, into: &frame)
     }
 
     /// The seller's own listing, with the media item `d` would delete named on the last line.
-    static func drawSellerDetail(_ detail: ListingDetailState, state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
+    static func drawSellerDetail(_ detail: ListingDetailState, state: Shell, theme: Theme, body: Body, into frame: inout Frame) {
         let media = detail.listing?.media ?? []
         let selected = media.indices.contains(detail.selectedMedia) ? detail.selectedMedia : nil
-        drawDetail(detail, shell: state.shell, theme: theme, body: (body.top, body.bottom - 1), into: &frame, selectedMedia: selected)
+        drawDetail(detail, shell: state, theme: theme, body: (body.top, body.bottom - 1), into: &frame, selectedMedia: selected)
         guard let selected else { return }
         let note = "Media \(selected + 1) of \(media.count): \(media[selected].fileName) — tab selects another, d deletes it"
         drawFootnote((note, .dim), body: body, theme: theme, into: &frame)
@@ -70,9 +69,9 @@ extension App {
         }
     }
 
-    static func drawAnalytics(_ analytics: AnalyticsState, state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
+    static func drawAnalytics(_ analytics: AnalyticsState, state: Shell, theme: Theme, body: Body, into frame: inout Frame) {
         let used = frame.write("Analytics: \(analytics.title) · last \(analytics.days) days", x: 2, y: body.top, style: theme[.title], maxWidth: frame.size.width - 4)
-        if analytics.isLoading { frame.write("  \(spinner(state.shell)) loading…", x: 2 + used, y: body.top, style: theme[.spinner]) }
+        if analytics.isLoading { frame.write("  \(spinner(state)) loading…", x: 2 + used, y: body.top, style: theme[.spinner]) }
         guard let data = analytics.analytics else {
             if let failure = analytics.failure { frame.write(failure.summary, x: 2, y: body.top + 2, style: theme[.statusError], maxWidth: frame.size.width - 4) }
             return
