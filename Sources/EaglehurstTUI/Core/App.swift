@@ -49,7 +49,7 @@ public enum App {
         case .account(let message):
             return accountAnswer(message, state: &state)
         case .browse(let message):
-            return browseAnswer(message, state: &state)
+            return Browse.update(&state.browser, message, &state.shell)
         case .saved(let message):
             return Saved.update(&state.saved, message, &state.shell)
         case .seller(let message):
@@ -69,7 +69,7 @@ public enum App {
 
     /// Typing goes to the focused field; other keys go through the binding table of the live context.
     private static func handle(_ key: Key, in state: inout AppState) -> [Effect] {
-        if state.pendingKeys.isEmpty, let effects = editSearch(key, state: &state) { return effects }
+        if state.pendingKeys.isEmpty, state.context == .listingsSearch, let effects = Browse.editSearch(key, &state.browser) { return effects }
         if state.pendingKeys.isEmpty, edit(key, in: &state) { return [] }
         let sequence = KeySequence(state.pendingKeys + [key])
         switch state.bindings.resolve(sequence, in: state.context, allowPrintable: !isTyping(state)) {
@@ -161,9 +161,13 @@ public enum App {
         case .myListings, .sellerDetail, .listingForm, .mediaForm, .analytics:
             if action == .nextField || action == .previousField { return formKey(action, state: &state) ?? [] }
             return Seller.perform(action, in: context, &state.seller, &state.shell)
-        case .listings, .listingsSearch, .listingsFilter, .listingDetail, .prompt, .textEditor:
+        case .listings, .listingsSearch, .listingsFilter, .listingDetail:
             if action == .nextField || action == .previousField { return formKey(action, state: &state) ?? [] }
-            return listingsAction(action, in: context, state: &state)
+            return Browse.perform(action, in: context, &state.browser, &state.shell)
+        case .prompt:
+            return promptAction(action, state: &state)
+        case .textEditor:
+            return textEditorAction(action, state: &state)
         case .threads, .compose, .notifications, .preferences:
             return conversationsAction(action, in: context, state: &state)
         }

@@ -1,6 +1,7 @@
 import EaglehurstAPI
 import Foundation
 
+/// The list screens' tables, as the app sees them together: each feature asks for its own pages.
 extension App {
     static func resizeLists(_ state: inout AppState) {
         let height = Layout.tableViewportHeight(state.size)
@@ -14,7 +15,7 @@ extension App {
     /// The pages the shown list now needs (a taller window wants more rows).
     static func fetchShownPages(_ state: inout AppState) -> [Effect] {
         switch state.screen {
-        case .listings where state.browser.list.total != nil: fetchPages(\.browser.list, state: &state)
+        case .listings where state.browser.list.total != nil: state.browser.list.fetch(Browse.pageRequest(state.browser.query))
         case .saved where state.saved.list.total != nil: state.saved.list.fetch(Saved.pageRequest)
         case .myListings where state.seller.list.total != nil: state.seller.list.fetch(Seller.pageRequest)
         case .admin where state.admin.tab == .queue && state.admin.listings.total != nil: state.admin.listings.fetch(Admin.queuePageRequest(state.admin))
@@ -26,39 +27,12 @@ extension App {
     /// Asks again for the current screen's rows, keeping what is shown until the answers come.
     static func reload(_ state: inout AppState) -> [Effect] {
         switch state.screen {
-        case .listings:
-            if let detail = state.browser.detail { return [.listings(.loadListing(id: detail.id))] }
-            return reloadPages(\.browser.list, state: &state)
-        case .saved: return Saved.reload(&state.saved)
-        case .myListings: return Seller.reload(&state.seller)
-        case .admin: return Admin.reload(&state.admin)
-        default: return []
+        case .listings: Browse.reload(&state.browser)
+        case .saved: Saved.reload(&state.saved)
+        case .myListings: Seller.reload(&state.seller)
+        case .admin: Admin.reload(&state.admin)
+        case .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .threads, .notifications,
+             .subscriptions, .services, .analytics: []
         }
-    }
-
-    static func reloadPages<Item>(_ path: WritableKeyPath<AppState, PagedList<Item>>, state: inout AppState) -> [Effect] {
-        let pages = state[keyPath: path].markAllForReload()
-        return pages.compactMap { pageEffect(for: path, page: $0, state: state) }
-    }
-
-    /// The page requests the list at `path` needs for its window now.
-    static func fetchPages<Item>(_ path: WritableKeyPath<AppState, PagedList<Item>>, state: inout AppState) -> [Effect] {
-        state[keyPath: path].pagesToFetch().compactMap { pageEffect(for: path, page: $0, state: state) }
-    }
-
-    static func pageEffect<Item>(for path: WritableKeyPath<AppState, PagedList<Item>>, page: Int, state: AppState) -> Effect? {
-        let list = state[keyPath: path]
-        let (size, generation) = (list.pageSize, list.generation)
-        switch path {
-        case \AppState.browser.list: return .listings(.loadListingPage(.browse(state.browser.query), page: page, perPage: size, generation: generation))
-        default: return nil
-        }
-    }
-
-    /// Starts a list over (a new query) and asks for its first page.
-    static func restart<Item>(_ path: WritableKeyPath<AppState, PagedList<Item>>, state: inout AppState) -> [Effect] {
-        state[keyPath: path].reset()
-        state[keyPath: path].setViewportHeight(Layout.tableViewportHeight(state.size))
-        return fetchPages(path, state: &state)
     }
 }

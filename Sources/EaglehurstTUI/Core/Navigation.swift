@@ -56,9 +56,7 @@ extension App {
             if state.account?.userType == .seller {
                 return show(.myListings, state: &state) + Seller.open(listing: id, title: title, &state.seller)
             }
-            let effects = show(.listings, state: &state)
-            state.browser.detail = ListingDetailState(id: id, title: title)
-            return effects + [.listings(.loadListing(id: id))]
+            return show(.listings, state: &state) + Browse.open(listing: id, title: title, &state.browser)
         case .moderationQueue(let queue):
             return show(.admin, state: &state) + Admin.openQueue(queue, &state.admin, state.shell)
         case .back:
@@ -67,4 +65,22 @@ extension App {
             return requestConnection(listingID: id, title: title, state: &state)
         }
     }
+
+    /// Opens a listings screen, or says who it is for. A list already loaded stays, and is revalidated.
+    static func showListingScreen(_ screen: ScreenID, state: inout AppState) -> [Effect] {
+        let role = state.account?.userType
+        switch screen {
+        case .saved where role != .buyer, .myListings where role != .seller, .admin where role != .admin:
+            let who = screen == .saved ? "buyers" : screen == .myListings ? "sellers" : "admins"
+            state.message = .info(state.account == nil ? "Sign in to see \(screen.title.lowercased())." : "\(screen.title) is for \(who).")
+            if state.account == nil { state.screen = .signin }
+            return []
+        default:
+            break
+        }
+        state.screen = screen
+        resizeLists(&state)
+        return reload(&state)
+    }
+
 }

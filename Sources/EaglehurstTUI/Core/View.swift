@@ -14,7 +14,7 @@ extension App {
         switch state.screen {
         case .signin, .register, .verify, .forgotPassword, .resetPassword: drawFormScreen(state, theme: theme, body: body, into: &frame)
         case .profile: drawProfile(state, theme: theme, body: body, into: &frame)
-        case .listings: drawListings(state, theme: theme, body: body, into: &frame)
+        case .listings: Browse.view(state.browser, shell: state.shell, theme: theme, body: body, into: &frame)
         case .saved: Saved.view(state.saved, shell: state.shell, theme: theme, body: body, into: &frame)
         case .myListings: Seller.view(state.seller, shell: state.shell, theme: theme, body: body, into: &frame)
         case .admin: Admin.view(state.admin, shell: state.shell, theme: theme, body: body, into: &frame)

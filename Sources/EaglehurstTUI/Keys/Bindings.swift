@@ -108,7 +108,7 @@ public struct BindingTable: Equatable, Sendable {
     /// Actions that exist, with their descriptions; their keys come from the keymap. Each feature keeps
     /// its rows beside its handlers; the order within a context is the order of the footer and `?`.
     static let specs: [Binding] = App.globalBindings + StatusScreen.bindings + App.accountBindings + App.overlayBindings
-        + App.browseBindings + Saved.bindings + Seller.bindings + Admin.bindings
+        + Browse.bindings + Saved.bindings + Seller.bindings + Admin.bindings
         + App.threadsBindings + App.notificationsBindings
 
     public func binding(for action: Action, in context: Context) -> Binding? {

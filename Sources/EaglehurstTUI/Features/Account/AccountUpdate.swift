@@ -346,8 +346,14 @@ extension App {
 extension App {
     static func profileAction(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
         switch (context, action) {
-        case (.profile, .goListings), (.profile, .goSaved), (.profile, .goMyListings), (.profile, .goAdmin):
-            return listingsAction(action, in: context, state: &state)
+        case (.profile, .goListings):
+            return show(.listings, state: &state)
+        case (.profile, .goSaved):
+            return show(.saved, state: &state)
+        case (.profile, .goMyListings):
+            return show(.myListings, state: &state)
+        case (.profile, .goAdmin):
+            return show(.admin, state: &state)
         case (.profile, _), (.profileEdit, .cancel):
             return profileAction(action, state: &state)
         default:

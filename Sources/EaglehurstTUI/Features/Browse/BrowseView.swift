@@ -1,14 +1,12 @@
 import EaglehurstAPI
 import Foundation
 
-/// The listings screens as frames: tables, a listing in full, the seller's panels and the admin's queue.
-extension App {
-    // MARK: browser
-
-    static func drawListings(_ state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
-        let browser = state.browser
+/// The listings browser as a frame: the search line, the table with its summary line, or the filters
+/// or a listing in full over it.
+extension Browse {
+    static func view(_ browser: BrowserState, shell state: Shell, theme: Theme, body: Body, into frame: inout Frame) {
         if let detail = browser.detail {
-            drawDetail(detail, shell: state.shell, theme: theme, body: body, into: &frame)
+            drawDetail(detail, shell: state, theme: theme, body: body, into: &frame)
             return
         }
         if let filters = browser.filters {
@@ -50,7 +48,7 @@ extension App {
             }
         }
         let empty = query.text.isEmpty && !query.hasFilters ? "No listings yet." : "Nothing matches; x clears the search and filters."
-        drawFootnote(listStateLine(browser.list, empty: empty, shell: state.shell) ?? browser.list.selectedItem.flatMap { item in
+        drawFootnote(listStateLine(browser.list, empty: empty, shell: state) ?? browser.list.selectedItem.flatMap { item in
             item.summary.map { ($0.replacingOccurrences(of: "\n", with: " "), .dim) }
         }, body: body, theme: theme, into: &frame)
     }

@@ -1,3 +1,4 @@
+import EaglehurstAPI
 import Foundation
 
 /// The seller's own listings, a listing opened, its forms and analytics.
@@ -59,5 +60,143 @@ extension Seller {
 extension Seller {
     static func dangerSubject(_ action: Action, _ state: SellerScreenState) -> String? {
         action == .deleteMedia ? selectedMedia(state)?.fileName : sellerListing(state)?.1
+    }
+
+    static func perform(_ action: Action, in context: Context, _ state: inout SellerScreenState, _ shell: inout Shell) -> [Effect] {
+        let row = state.list.selectedItem
+        switch (context, action) {
+        case (.myListings, .down), (.myListings, .up), (.myListings, .pageDown), (.myListings, .pageUp), (.myListings, .top), (.myListings, .bottom):
+            return state.list.move(action, pageRequest)
+        case (.sellerDetail, .down), (.sellerDetail, .up):
+            guard case .detail(var detail) = state.panel else { return [] }
+            detail.scroll = max(0, detail.scroll + (action == .down ? 1 : -1))
+            state.panel = .detail(detail)
+        case (.myListings, .open):
+            guard let row else { return [] }
+            state.panel = .detail(ListingDetailState(id: row.id, title: row.title))
+            return [.listings(.loadListing(id: row.id))]
+        case (.myListings, .newListing):
+            state.panel = .form(ListingEditor(listingID: nil, form: .listing(nil), original: nil))
+            shell.message = nil
+        case (.myListings, .editListing):
+            guard let row else { return [] }
+            // The row lacks the description and confidential fields: the form fills in when the listing comes.
+            var form = Form.listing(nil)
+            form.isSubmitting = true
+            state.panel = .form(ListingEditor(listingID: row.id, form: form, original: nil))
+            return [.listings(.loadListing(id: row.id))]
+        case (.myListings, .submitListing):
+            guard let row else { return [] }
+            guard row.status == .draft || row.status == .rejected else {
+                shell.message = .info("Only a draft or a rejected listing is submitted; this one is \(row.status.label).")
+                return []
+            }
+            shell.message = .info("Submitting “\(row.title)”…")
+            return [.listings(.updateListing(id: row.id, .init(status: .pendingApproval), .submitted))]
+        case (.myListings, .attachMedia):
+            guard let row else { return [] }
+            state.panel = .media(listingID: row.id, title: row.title, form: .media())
+        case (.myListings, .showAnalytics):
+            guard let row else { return [] }
+            let analytics = AnalyticsState(listingID: row.id, title: row.title)
+            state.panel = .analytics(analytics)
+            return [.seller(.loadAnalytics(id: row.id, days: analytics.days))]
+        case (.myListings, .deleteListing):
+            guard let row else { return [] }
+            shell.message = .info("Deleting “\(row.title)”…")
+            return [.seller(.deleteListing(id: row.id))]
+        case (.myListings, .markSold), (.sellerDetail, .markSold), (.myListings, .archiveListing), (.sellerDetail, .archiveListing):
+            guard let (id, title, _) = sellerListing(state) else { return [] }
+            let sold = action == .markSold
+            shell.message = .info(sold ? "Marking “\(title)” sold…" : "Archiving “\(title)”…")
+            return [.listings(.updateListing(id: id, .init(status: sold ? .sold : .archived), sold ? .markedSold : .archived))]
+        case (.sellerDetail, .nextMedia), (.sellerDetail, .previousMedia):
+            guard case .detail(var detail) = state.panel, let count = detail.listing?.media.count, count > 0 else { return [] }
+            detail.selectedMedia = (detail.selectedMedia + (action == .nextMedia ? 1 : count - 1)) % count
+            state.panel = .detail(detail)
+        case (.sellerDetail, .deleteMedia):
+            guard case .detail(let detail) = state.panel, let media = selectedMedia(state) else { return [] }
+            shell.message = .info("Deleting \(media.fileName)…")
+            return [.seller(.deleteMedia(listingID: detail.id, mediaID: media.id))]
+        case (.sellerDetail, .refresh):
+            guard case .detail(let detail) = state.panel else { return [] }
+            return [.listings(.loadListing(id: detail.id))]
+        case (.sellerDetail, .back):
+            state.panel = nil
+            shell.message = nil
+        case (.myListings, .refresh):
+            return reload(&state)
+        case (.myListings, .back):
+            shell.go(.back)
+        case (.listingForm, .editLongText):
+            return openLongText(&state, &shell)
+        case (.listingForm, .submit), (.mediaForm, .submit):
+            return submitForm(&state, &shell)
+        case (.listingForm, .cancel), (.mediaForm, .cancel), (.analytics, .back):
+            state.panel = nil
+            shell.message = nil
+        case (.analytics, .refresh), (.analytics, .cyclePeriod):
+            guard case .analytics(var analytics) = state.panel else { return [] }
+            if action == .cyclePeriod { analytics.days = analytics.nextPeriod }
+            analytics.isLoading = true
+            state.panel = .analytics(analytics)
+            return [.seller(.loadAnalytics(id: analytics.listingID, days: analytics.days))]
+        default:
+            break
+        }
+        return []
+    }
+
+    /// Long text goes to `$EDITOR` when there is one, to the built-in editor otherwise.
+    static func openLongText(_ state: inout SellerScreenState, _ shell: inout Shell) -> [Effect] {
+        guard case .form(var editor) = state.panel, !editor.form.isSubmitting else { return [] }
+        let field = editor.form.focusedField.rule.isLongText ? editor.form.focusedField : editor.form["description"]
+        editor.form.focus = editor.form.fields.firstIndex { $0.name == field.name } ?? editor.form.focus
+        state.panel = .form(editor)
+        if shell.externalEditor != nil { return [.editExternally(field: field.name, text: field.input.text)] }
+        var area = TextArea(field.input.text)
+        area.keepCursorVisible(height: Layout.textEditorHeight(shell.size))
+        shell.overlay = .textEditor(TextEditorOverlay(field: field.name, label: field.label, area: area))
+        return []
+    }
+
+    static func submitForm(_ state: inout SellerScreenState, _ shell: inout Shell) -> [Effect] {
+        switch state.panel {
+        case .form(var editor):
+            guard !editor.form.isSubmitting else { return [] }
+            guard editor.form.validateForSubmit() else {
+                state.panel = .form(editor)
+                shell.message = .error("Please fix the marked fields.")
+                return []
+            }
+            let effect: Effect
+            if let id = editor.listingID {
+                let update = editor.updateRequest
+                guard update != Components.Schemas.ListingUpdate() else {
+                    shell.message = .info("Nothing changed.")
+                    return []
+                }
+                effect = .listings(.updateListing(id: id, update, .edited))
+            } else {
+                effect = .seller(.createListing(editor.createRequest))
+            }
+            editor.form.isSubmitting = true
+            state.panel = .form(editor)
+            shell.message = nil
+            return [effect]
+        case .media(let id, let title, var form):
+            guard !form.isSubmitting else { return [] }
+            guard form.validateForSubmit() else {
+                state.panel = .media(listingID: id, title: title, form: form)
+                shell.message = .error("Please fix the marked fields.")
+                return []
+            }
+            form.isSubmitting = true
+            state.panel = .media(listingID: id, title: title, form: form)
+            shell.message = nil
+            return [.seller(.uploadMedia(listingID: id, path: form["file"].value, caption: form.optionalText("caption"), confidential: form["is_confidential"].value == "yes"))]
+        case .detail, .analytics, nil:
+            return []
+        }
     }
 }
