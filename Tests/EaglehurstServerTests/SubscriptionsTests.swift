@@ -124,6 +124,22 @@ final class SubscriptionsTests: XCTestCase {
         }
     }
 
+    func testTheDemoSellerIsOnPremiumSoTheirListingsFitThePlan() async throws {
+        try await eachDatabase { server in
+            try await AccountBootstrap.seedDemo(on: server.app)
+            try await AccountBootstrap.seedDemo(on: server.app)
+            let response = try await server.request(.POST, "/auth/login", body: json(["email": "seller@demo.eaglehurst.test", "password": "DemoSeller1"]))
+            let token = try XCTUnwrap(try response.json()["access_token"] as? String, response.text)
+            let current = try await server.request(.GET, "/subscriptions/current", bearer: token).json()
+            XCTAssertEqual((current["plan"] as? [String: Any])?["code"] as? String, "seller_premium")
+            XCTAssertNil(current["renews_at"], "demo data: not renewed, nothing charged")
+            await XCTAssertEqualAsync(try await Payment.query(on: server.app.db).count(), 0)
+            let usage = try await server.request(.GET, "/subscriptions/usage", bearer: token).json()
+            XCTAssertNil(usage["listings_limit"])
+            XCTAssertGreaterThan(usage["listings_used"] as? Int ?? 0, 1)
+        }
+    }
+
     // MARK: cards and purchases
 
     func testTheLocalTokenizerChecksCardsAndKeepsNoNumber() async throws {

@@ -2,7 +2,8 @@ import Foundation
 import Vapor
 
 /// Stripe over its REST wire: form-encoded POSTs with `Idempotency-Key`, customers, payment methods
-/// attached to them, and off-session PaymentIntents confirmed at once. Stripe's error bodies map to
+/// attached to them, and off-session PaymentIntents confirmed at once (what the plan is goes in the
+/// metadata: localstripe, which the tests run against, refuses a `description` on a PaymentIntent). Stripe's error bodies map to
 /// refusals (402 card errors) or `unavailable` (anything else), never to a 500 of ours.
 struct StripePaymentGateway: PaymentGateway {
     let client: any Client
@@ -80,7 +81,7 @@ struct StripePaymentGateway: PaymentGateway {
     func charge(_ request: ChargeRequest) async throws(PaymentGatewayError) -> ChargeOutcome {
         var form = [
             "amount": String(request.amountPence), "currency": request.currency.lowercased(), "payment_method": request.card,
-            "confirm": "true", "off_session": "true", "description": request.description,
+            "confirm": "true", "off_session": "true", "metadata[description]": request.description,
         ]
         if let customer = request.customerID { form["customer"] = customer }
         for (key, value) in request.metadata { form["metadata[\(key)]"] = value }
