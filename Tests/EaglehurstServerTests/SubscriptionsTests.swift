@@ -140,6 +140,29 @@ final class SubscriptionsTests: XCTestCase {
         }
     }
 
+    func testPremiumSellersListingsComeFirstByNewestAndRelevanceWhileThePlanLasts() async throws {
+        try await eachDatabase { server in
+            let premiumSeller = try await account(server, .seller, "premium@example.com")
+            let freeSeller = try await account(server, .seller, "free@example.com")
+            let older = try await published(server, seller: premiumSeller, title: "Dental practice in Hull", type: "dental_practice",
+                                            publishedAt: Date().addingTimeInterval(-30 * 86_400))
+            let newer = try await published(server, seller: freeSeller, title: "Dental practice in York", type: "dental_practice")
+            func order(_ query: String) async throws -> [String] {
+                let page = try await server.request(.GET, "/listings?\(query)").json()
+                return (page["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            }
+            await XCTAssertEqualAsync(try await order("sort=newest"), [newer.uuidString, older.uuidString])
+            _ = try await card(server, premiumSeller)
+            let bought = try await purchase(server, premiumSeller, plan: try await plan(server, "seller_premium"))
+            XCTAssertEqual(bought.status, 200, bought.text)
+            await XCTAssertEqualAsync(try await order("sort=newest"), [older.uuidString, newer.uuidString], "premium first")
+            await XCTAssertEqualAsync(try await order("q=dental&sort=relevance"), [older.uuidString, newer.uuidString], "premium first")
+            let cancelled = try await server.request(.PUT, "/subscriptions/cancel", body: json(["at_period_end": false]), bearer: premiumSeller.token)
+            XCTAssertEqual(cancelled.status, 200, cancelled.text)
+            await XCTAssertEqualAsync(try await order("sort=newest"), [newer.uuidString, older.uuidString], "back in date order once the plan ends")
+        }
+    }
+
     // MARK: cards and purchases
 
     func testTheLocalTokenizerChecksCardsAndKeepsNoNumber() async throws {

@@ -107,6 +107,7 @@ struct PaymentWebhook {
             subscription.expiresAt = now
             subscription.nextPaymentAttemptAt = nil
             try await subscription.save(on: db)
+            try await PlanService.placementMayHaveChanged(forUserType: plan.userType, on: db)
             return [(user, "Your \(plan.name) plan has ended", "The payment gateway ended your subscription; you are on the free plan now.")]
         }
     }

@@ -24,6 +24,7 @@ struct PlanService {
             if let expires = subscription.expiresAt, expires <= now {
                 subscription.status = subscription.cancelledAt == nil ? .expired : .cancelled
                 try await subscription.save(on: db)
+                try await Self.placementMayHaveChanged(forUserType: user.userType.rawValue, on: db)
                 continue
             }
             return (subscription, subscription.plan)
@@ -43,6 +44,14 @@ struct PlanService {
         try await subscription.create(on: db)
         subscription.$plan.value = free
         return (subscription, free)
+    }
+
+    /// A seller's live subscription started or ended: their listings may move in or out of premium
+    /// placement, which the search index (cached per search generation) orders by. Moving the
+    /// generation makes every server reload it.
+    static func placementMayHaveChanged(forUserType userType: String, on db: any Database) async throws {
+        guard userType == User.Kind.seller.rawValue else { return }
+        try await (db as! any SQLDatabase).raw("UPDATE listing_search_generation SET generation = generation + 1 WHERE id = 1").run()
     }
 
     /// Usage periods are calendar months (UTC); they reset on the first of the month.

@@ -40,10 +40,11 @@ struct SubscriptionRenewals {
     /// Subscriptions cancelled at their period's end whose end has come.
     private func closeLapsed(_ report: inout Report) async throws {
         let lapsed = try await UserSubscription.query(on: db).filter(\.$status ~~ PlanService.liveStatuses)
-            .filter(\.$cancelAtPeriodEnd == true).filter(\.$expiresAt <= now).all()
+            .filter(\.$cancelAtPeriodEnd == true).filter(\.$expiresAt <= now).with(\.$plan).all()
         for subscription in lapsed {
             subscription.status = .cancelled
             try await subscription.save(on: db)
+            try await PlanService.placementMayHaveChanged(forUserType: subscription.plan.userType, on: db)
             report.lapsed += 1
         }
     }
@@ -161,6 +162,7 @@ struct SubscriptionRenewals {
             subscription.failedPaymentAttempts = attempt
             subscription.nextPaymentAttemptAt = nil
             try await subscription.save(on: db)
+            try await PlanService.placementMayHaveChanged(forUserType: plan.userType, on: db)
             await service.notify(subscription.user, title: "Your \(plan.name) plan has ended",
                                  message: "The renewal payment failed \(attempt) times (\(reason)), so you are back on the free plan. What you made stays; buy a plan again to get its limits back.")
             report.ended += 1

@@ -129,6 +129,7 @@ struct SubscriptionService {
             payment.periodEnd = subscription.currentPeriodEnd
             payment.$subscription.id = try subscription.requireID()
             try await payment.save(on: db)
+            try await PlanService.placementMayHaveChanged(forUserType: plan.userType, on: db)
         }
         subscription.$plan.value = plan
         return subscription
@@ -228,6 +229,7 @@ struct SubscriptionService {
             subscription.nextPaymentAttemptAt = nil
         }
         try await subscription.save(on: db)
+        if !atPeriodEnd { try await PlanService.placementMayHaveChanged(forUserType: plan.userType, on: db) }
         await notify(user, title: "Your \(plan.name) plan is cancelled",
                      message: atPeriodEnd
                         ? "Your \(plan.name) plan stays until \(Self.day(end)) and is not renewed; then you are on the free plan."

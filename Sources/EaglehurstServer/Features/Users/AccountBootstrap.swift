@@ -77,6 +77,7 @@ public enum AccountBootstrap {
             current.expiresAt = now
             try await current.save(on: db)
             try await subscription.create(on: db)
+            try await PlanService.placementMayHaveChanged(forUserType: premium.userType, on: db)
         }
     }
 
