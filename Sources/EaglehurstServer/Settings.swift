@@ -29,6 +29,17 @@ public struct Settings: Sendable {
     public var mailFrom: String
     /// bcrypt work factor for passwords (`BCRYPT_COST`, 4–16).
     public var bcryptCost: Int
+    /// Stripe's secret key (`STRIPE_SECRET_KEY`): set, payments go through Stripe; unset, through
+    /// the local test gateway.
+    public var stripeSecretKey: String?
+    /// Stripe's publishable key (`STRIPE_PUBLISHABLE_KEY`), told to clients to tokenize cards.
+    public var stripePublishableKey: String?
+    /// The secret that webhook events are signed with (`STRIPE_WEBHOOK_SECRET`); unset, webhooks are refused.
+    public var stripeWebhookSecret: String?
+    /// Where Stripe's API is (`STRIPE_API_BASE`, default https://api.stripe.com), e.g. a localstripe.
+    public var stripeAPIBase: URL
+    /// Seconds between runs of the subscription renewal job (`SUBSCRIPTION_RENEWAL_INTERVAL`, 0 turns it off).
+    public var renewalInterval: Int
 
     public init(
         dataDirectory: URL,
@@ -39,7 +50,12 @@ public struct Settings: Sendable {
         emailVerificationRequired: Bool = true,
         corsAllowedOrigin: String = "*",
         mailFrom: String = "no-reply@eaglehurst.local",
-        bcryptCost: Int = 12
+        bcryptCost: Int = 12,
+        stripeSecretKey: String? = nil,
+        stripePublishableKey: String? = nil,
+        stripeWebhookSecret: String? = nil,
+        stripeAPIBase: URL = URL(string: "https://api.stripe.com")!,
+        renewalInterval: Int = 300
     ) {
         self.dataDirectory = dataDirectory
         self.database = database ?? .sqlite(path: dataDirectory.appendingPathComponent("eaglehurst.sqlite").path)
@@ -50,6 +66,11 @@ public struct Settings: Sendable {
         self.corsAllowedOrigin = corsAllowedOrigin
         self.mailFrom = mailFrom
         self.bcryptCost = bcryptCost
+        self.stripeSecretKey = stripeSecretKey
+        self.stripePublishableKey = stripePublishableKey
+        self.stripeWebhookSecret = stripeWebhookSecret
+        self.stripeAPIBase = stripeAPIBase
+        self.renewalInterval = renewalInterval
     }
 
     /// Reads the settings from environment variables.
@@ -82,8 +103,37 @@ public struct Settings: Sendable {
             emailVerificationRequired: try bool(env, "EMAIL_VERIFICATION_REQUIRED", default: true),
             corsAllowedOrigin: nonEmpty(env["CORS_ALLOWED_ORIGIN"]) ?? "*",
             mailFrom: try mailFrom(env),
-            bcryptCost: try bcryptCost(env)
+            bcryptCost: try bcryptCost(env),
+            stripeSecretKey: try stripeKey(env, "STRIPE_SECRET_KEY", prefixes: ["sk_", "rk_"]),
+            stripePublishableKey: try stripeKey(env, "STRIPE_PUBLISHABLE_KEY", prefixes: ["pk_"]),
+            stripeWebhookSecret: nonEmpty(env["STRIPE_WEBHOOK_SECRET"]),
+            stripeAPIBase: try stripeAPIBase(env),
+            renewalInterval: try renewalInterval(env)
         )
+    }
+
+    static func stripeKey(_ env: [String: String], _ name: String, prefixes: [String]) throws -> String? {
+        guard let raw = nonEmpty(env[name]) else { return nil }
+        guard prefixes.contains(where: raw.hasPrefix) else {
+            throw SettingsError(variable: name, problem: "does not look like a Stripe key; it starts with \(prefixes.joined(separator: " or ")) (find it in Stripe's dashboard under Developers → API keys)")
+        }
+        return raw
+    }
+
+    static func stripeAPIBase(_ env: [String: String]) throws -> URL {
+        guard let raw = nonEmpty(env["STRIPE_API_BASE"]) else { return URL(string: "https://api.stripe.com")! }
+        guard let url = URL(string: raw), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+            throw SettingsError(variable: "STRIPE_API_BASE", problem: "is not an http(s) URL; write https://api.stripe.com or e.g. http://127.0.0.1:8420 for localstripe")
+        }
+        return url
+    }
+
+    static func renewalInterval(_ env: [String: String]) throws -> Int {
+        guard let raw = nonEmpty(env["SUBSCRIPTION_RENEWAL_INTERVAL"]) else { return 300 }
+        guard let seconds = Int(raw), (0...86_400).contains(seconds) else {
+            throw SettingsError(variable: "SUBSCRIPTION_RENEWAL_INTERVAL", problem: "is '\(raw)'; write seconds from 0 (off) to 86400")
+        }
+        return seconds
     }
 
     static func dataDirectory(_ env: [String: String]) throws -> URL {

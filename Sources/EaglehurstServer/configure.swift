@@ -27,6 +27,7 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.storage[MailerKey.self] = try environment.mailer ?? makeMailer(settings)
     app.storage[FileStoreKey.self] = environment.fileStore
         ?? LocalFileStore(root: settings.dataDirectory.appendingPathComponent("files", isDirectory: true))
+    app.storage[PaymentGatewayKey.self] = environment.paymentGateway ?? makePaymentGateway(app, settings)
 
     // Outermost first. Everything inside ProblemMiddleware may throw; everything outside it sees
     // the final answer, problems included, so headers and the log line cover every response.
@@ -47,7 +48,18 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     Migrations.register(on: app)
     app.storage[SearchLogKey.self] = SearchLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)
     app.lifecycle.use(SearchLogLifecycle())
+    app.lifecycle.use(SubscriptionRenewalsLifecycle())
     try routes(app)
+}
+
+/// Stripe when a secret key is set, else the local test gateway.
+func makePaymentGateway(_ app: Application, _ settings: Settings) -> any PaymentGateway {
+    if let key = settings.stripeSecretKey {
+        return StripePaymentGateway(
+            client: app.client, secretKey: key, publishableKey: settings.stripePublishableKey,
+            apiBase: settings.stripeAPIBase, logger: app.logger)
+    }
+    return LocalPaymentGateway(database: { [unowned app] in app.db })
 }
 
 func makeMailer(_ settings: Settings) throws -> any Mailer {
@@ -113,13 +125,16 @@ extension Application {
     }
 }
 
-/// What the server takes from outside that tests replace: the clock, the mailer and the file store.
+/// What the server takes from outside that tests replace: the clock, the mailer, the file store
+/// and the payment gateway.
 public struct ServerEnvironment: Sendable {
     public var now: @Sendable () -> Date
     /// nil: chosen from the settings (SMTP with `SMTP_URL`, else the outbox folder).
     public var mailer: (any Mailer)?
     /// nil: `LocalFileStore` under `<data dir>/files/`.
     public var fileStore: (any FileStore)?
+    /// nil: chosen from the settings (Stripe with `STRIPE_SECRET_KEY`, else the local gateway).
+    var paymentGateway: (any PaymentGateway)?
 
     public init(now: @escaping @Sendable () -> Date, mailer: (any Mailer)? = nil, fileStore: (any FileStore)? = nil) {
         self.now = now

@@ -44,20 +44,16 @@ extension CurlTransportError {
     ///   - systemErrno: `CURLINFO_OS_ERRNO`, which tells a refused connection from other connect failures.
     init(code: CURLcode, message: String, host: String, port: Int, systemErrno: Int) {
         let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
-        switch code {
-        case CURLE_COULDNT_CONNECT where systemErrno == Int(ECONNREFUSED):
+        switch eh_curl_failure_cause(code, systemErrno, 0) {
+        case .connectionRefused:
             self = .connectionRefused(host: host, port: port)
-        case CURLE_OPERATION_TIMEDOUT:
+        case .timedOut:
             self = .timedOut
-        case CURLE_COULDNT_RESOLVE_HOST:
+        case .unresolvedHost:
             self = .couldNotResolveHost(host)
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR,
-            CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT,
-            CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED,
-            CURLE_USE_SSL_FAILED:
+        case .tls:
             self = .tls(detail)
-        default:
+        case .other, .loginDenied, .errorReply:
             self = .other(code: Int(code.rawValue), message: detail)
         }
     }

@@ -88,36 +88,4 @@ extension APIHandler {
     func servicesUploadDocument(_ input: Operations.ServicesUploadDocument.Input) async throws -> Operations.ServicesUploadDocument.Output {
         throw Problem.notImplemented(operation: "POST /api/v1/services/{request_id}/documents")
     }
-    // POST /api/v1/subscriptions/payment-methods
-    func subscriptionsAddPaymentMethod(_ input: Operations.SubscriptionsAddPaymentMethod.Input) async throws -> Operations.SubscriptionsAddPaymentMethod.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/subscriptions/payment-methods")
-    }
-    // PUT /api/v1/subscriptions/cancel
-    func subscriptionsCancel(_ input: Operations.SubscriptionsCancel.Input) async throws -> Operations.SubscriptionsCancel.Output {
-        throw Problem.notImplemented(operation: "PUT /api/v1/subscriptions/cancel")
-    }
-    // GET /api/v1/subscriptions/current
-    func subscriptionsCurrent(_ input: Operations.SubscriptionsCurrent.Input) async throws -> Operations.SubscriptionsCurrent.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/subscriptions/current")
-    }
-    // DELETE /api/v1/subscriptions/payment-methods/{id}
-    func subscriptionsDeletePaymentMethod(_ input: Operations.SubscriptionsDeletePaymentMethod.Input) async throws -> Operations.SubscriptionsDeletePaymentMethod.Output {
-        throw Problem.notImplemented(operation: "DELETE /api/v1/subscriptions/payment-methods/{id}")
-    }
-    // GET /api/v1/subscriptions/invoices
-    func subscriptionsInvoices(_ input: Operations.SubscriptionsInvoices.Input) async throws -> Operations.SubscriptionsInvoices.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/subscriptions/invoices")
-    }
-    // GET /api/v1/subscriptions/payment-methods
-    func subscriptionsListPaymentMethods(_ input: Operations.SubscriptionsListPaymentMethods.Input) async throws -> Operations.SubscriptionsListPaymentMethods.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/subscriptions/payment-methods")
-    }
-    // GET /api/v1/subscriptions/plans
-    func subscriptionsPlans(_ input: Operations.SubscriptionsPlans.Input) async throws -> Operations.SubscriptionsPlans.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/subscriptions/plans")
-    }
-    // POST /api/v1/subscriptions/purchase
-    func subscriptionsPurchase(_ input: Operations.SubscriptionsPurchase.Input) async throws -> Operations.SubscriptionsPurchase.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/subscriptions/purchase")
-    }
 }

@@ -28,6 +28,12 @@ enum Migrations {
         CreateEmailTemplates(),
         CreateListingSearchGeneration(),
         WatchListingSummaryColumns(),
+        ExtendPlanCatalogue(),
+        AddSubscriptionBilling(),
+        CreatePaymentMethods(),
+        CreatePayments(),
+        CreatePaymentEvents(),
+        AddSubscriptionEmailTemplate(),
     ]
 
     static func register(on app: Application) {

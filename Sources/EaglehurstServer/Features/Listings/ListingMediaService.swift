@@ -69,38 +69,28 @@ extension APIHandler {
     func listingsUploadMedia(_ input: Operations.ListingsUploadMedia.Input) async throws -> Operations.ListingsUploadMedia.Output {
         let seller = try await auth.user(.verified, is: .seller)
         guard case .multipartForm(let parts) = input.body else { throw Problem.unsupportedBody }
-        var file: UploadedFile?
-        var caption: String?
-        var displayOrder: Int?
-        var isConfidential = false
-        do {
-            for try await part in parts {
-                switch part {
-                case .file(let part):
-                    file = try await UploadedFile.read(part.payload.body, fileName: part.filename, limit: ListingsService.mediaLimit, what: "Listing media")
-                case .caption(let part):
-                    caption = try await MultipartForm.text(part.payload.body, field: "caption", limit: 800)
-                case .displayOrder(let part):
-                    let text = try await MultipartForm.text(part.payload.body, field: "display_order")
-                    guard let value = Int(text) else { throw Problem.validation(["display_order": ["must be a whole number"]]) }
-                    displayOrder = value
-                case .isConfidential(let part):
-                    let text = try await MultipartForm.text(part.payload.body, field: "is_confidential").lowercased()
-                    guard ["true", "false"].contains(text) else { throw Problem.validation(["is_confidential": ["must be true or false"]]) }
-                    isConfidential = text == "true"
-                case .undocumented(let part):
-                    try await MultipartForm.discard(part.body)
-                }
+        let upload = try await MultipartForm.readUpload(parts, fileLimit: ListingsService.mediaLimit, what: "Listing media") { part in
+            switch part {
+            case .file(let part): .file(part.payload.body, fileName: part.filename)
+            case .caption(let part): .text(field: "caption", part.payload.body, limit: 800)
+            case .displayOrder(let part): .text(field: "display_order", part.payload.body)
+            case .isConfidential(let part): .text(field: "is_confidential", part.payload.body)
+            case .undocumented(let part): .undocumented(part.body)
             }
-        } catch let problem as Problem {
-            throw problem
-        } catch {
-            throw MultipartForm.unreadable(error, missing: file == nil ? ["file"] : [])
         }
-        guard let file else { throw MultipartForm.unreadable(Problem.unsupportedBody, missing: ["file"]) }
+        var displayOrder: Int?
+        if let text = upload.texts["display_order"] {
+            guard let value = Int(text) else { throw Problem.validation(["display_order": ["must be a whole number"]]) }
+            displayOrder = value
+        }
+        var isConfidential = false
+        if let text = upload.texts["is_confidential"]?.lowercased() {
+            guard ["true", "false"].contains(text) else { throw Problem.validation(["is_confidential": ["must be true or false"]]) }
+            isConfidential = text == "true"
+        }
         let media = try await listingsService().addMedia(
             to: input.path.listingId,
-            .init(file: file, caption: caption, displayOrder: displayOrder, isConfidential: isConfidential), by: seller)
+            .init(file: upload.file, caption: upload.texts["caption"], displayOrder: displayOrder, isConfidential: isConfidential), by: seller)
         return .created(.init(body: .json(try media.toDTO())))
     }
 

@@ -35,6 +35,7 @@ struct ListingsService {
             exactAddress: body.exactAddress, postcode: body.postcode, tradingName: body.tradingName)
         let errors = ListingRules.validate(fields, currentYear: currentYear)
         guard errors.isEmpty else { throw Problem.validation(errors) }
+        if status == .pendingApproval { try await PlanService(app: app, db: db).ensureListingAllowed(for: seller) }
         let listing = Listing()
         listing.fields = fields
         listing.status = status
@@ -156,6 +157,9 @@ struct ListingsService {
         let newFields = fields
         let submitted = target == .pendingApproval && listing.status != .pendingApproval
         let editsForReview = listing.status == .published && !changed.isEmpty
+        if submitted, [.draft, .rejected, .archived].contains(listing.status) {
+            try await PlanService(app: app, db: db).ensureListingAllowed(for: user, submitting: try listing.requireID())
+        }
 
         try await db.transaction { db in
             if listing.status == .published, !changed.isEmpty {

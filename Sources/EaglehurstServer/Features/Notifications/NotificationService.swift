@@ -19,11 +19,12 @@ struct NotificationService {
         case listingPendingReview = "listing_pending_review", subscription, serviceRequest = "service_request"
         case account, system
 
-        /// Mail is on by default for what needs an answer; the rest is in-app only until asked for.
+        /// Mail is on by default for what needs an answer and for money (receipts, failed payments); the
+        /// rest is in-app only until asked for.
         var emailByDefault: Bool {
             switch self {
             case .connectionRequest, .connectionAccepted, .connectionRejected, .newMessage,
-                 .listingApproved, .listingRejected, .listingPendingReview: true
+                 .listingApproved, .listingRejected, .listingPendingReview, .subscription: true
             default: false
             }
         }
@@ -131,4 +132,104 @@ struct NotificationService {
 
 extension Application {
     func notifications(on db: any Database) -> NotificationService { NotificationService(app: self, db: db) }
+}
+
+// MARK: the user's inbox, preferences and devices
+
+extension NotificationService {
+    /// Unread first, newest first within each; `unread_count` counts every unread one, whatever the filter.
+    func page(
+        for user: User, unreadOnly: Bool, type: Components.Schemas.NotificationType?, page: PageRequest
+    ) async throws -> Components.Schemas.NotificationPage {
+        let userID = try user.requireID()
+        let query = Notification.query(on: db).filter(\.$user.$id == userID)
+        if unreadOnly { query.filter(\.$isRead == false) }
+        if let type { query.filter(\.$type == type.rawValue) }
+        let total = try await query.copy().count()
+        let rows = try await query.sort(\.$isRead, .ascending).sort(\.$createdAt, .descending).sort(\.$id)
+            .range(page.offset..<(page.offset + page.perPage)).all()
+        let unread = try await Notification.query(on: db).filter(\.$user.$id == userID).filter(\.$isRead == false).count()
+        return .init(items: try rows.map { try $0.toDTO() }, page: page.page, perPage: page.perPage, total: total, unreadCount: unread)
+    }
+
+    func markRead(_ id: UUID, of user: User) async throws -> Notification {
+        guard let notification = try await Notification.query(on: db).filter(\.$id == id)
+            .filter(\.$user.$id == user.requireID()).first() else {
+            throw Problem.notFound("Notification \(id)")
+        }
+        if !notification.isRead {
+            notification.isRead = true
+            notification.readAt = now
+            try await notification.save(on: db)
+        }
+        return notification
+    }
+
+    /// How many were unread.
+    func markAllRead(of user: User) async throws -> Int {
+        let userID = try user.requireID()
+        let unread = try await Notification.query(on: db).filter(\.$user.$id == userID).filter(\.$isRead == false).count()
+        try await Notification.query(on: db).filter(\.$user.$id == userID).filter(\.$isRead == false)
+            .set(\.$isRead, to: true).set(\.$readAt, to: now).update()
+        return unread
+    }
+
+    /// Every kind, with the stored choice or the kind's default.
+    func preferences(of user: User) async throws -> Components.Schemas.NotificationPreferences {
+        let stored = try await NotificationPreference.query(on: db).filter(\.$user.$id == user.requireID()).all()
+        let byType = Dictionary(stored.map { ($0.type, $0) }, uniquingKeysWith: { a, _ in a })
+        return .init(preferences: Kind.allCases.map { kind in
+            .init(_type: .init(rawValue: kind.rawValue)!, inApp: true,
+                  emailEnabled: byType[kind.rawValue]?.emailEnabled ?? kind.emailByDefault,
+                  pushEnabled: byType[kind.rawValue]?.pushEnabled ?? false)
+        })
+    }
+
+    func updatePreferences(
+        of user: User, _ changes: [Components.Schemas.NotificationPreferenceChange]
+    ) async throws -> Components.Schemas.NotificationPreferences {
+        let userID = try user.requireID()
+        try await db.transaction { db in
+            for change in changes {
+                let kind = Kind(rawValue: change._type.rawValue) ?? .system
+                let row = try await NotificationPreference.query(on: db).filter(\.$user.$id == userID).filter(\.$type == kind.rawValue).first()
+                    ?? {
+                        let fresh = NotificationPreference()
+                        fresh.$user.id = userID
+                        fresh.type = kind.rawValue
+                        fresh.emailEnabled = kind.emailByDefault
+                        fresh.pushEnabled = false
+                        return fresh
+                    }()
+                if let email = change.emailEnabled { row.emailEnabled = email }
+                if let push = change.pushEnabled { row.pushEnabled = push }
+                try await row.save(on: db)
+            }
+        }
+        return try await preferences(of: user)
+    }
+
+    /// Registers a device by the hash of its token; the same token again reactivates the same row.
+    func registerDevice(for user: User, token rawToken: String, platform: Components.Schemas.DevicePlatform) async throws -> PushDevice {
+        let token = rawToken.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (8...4096).contains(token.count) else { throw Problem.validation(["device_token": ["must be 8 to 4096 characters"]]) }
+        let userID = try user.requireID()
+        let hash = Secrets.sha256(token)
+        let device = try await PushDevice.query(on: db).filter(\.$user.$id == userID).filter(\.$tokenHash == hash).first() ?? PushDevice()
+        device.$user.id = userID
+        device.tokenHash = hash
+        device.platform = platform.rawValue
+        device.isActive = true
+        device.lastUsedAt = now
+        try await device.save(on: db)
+        return device
+    }
+
+    func unregisterDevice(_ id: UUID, of user: User) async throws {
+        guard let device = try await PushDevice.query(on: db).filter(\.$id == id)
+            .filter(\.$user.$id == user.requireID()).first() else {
+            throw Problem.notFound("Device \(id)")
+        }
+        try await device.delete(on: db)
+    }
 }

@@ -1,23 +1,36 @@
+import EaglehurstAPI
 import Fluent
 import Foundation
 import SQLKit
 import Vapor
 
-/// Which plan a user is on and what it still allows this month.
+/// Which plan a user is on and what it still allows: connection requests a month for buyers,
+/// active listings at once for sellers.
 struct PlanService {
     let app: Application
     let db: any Database
     var now: Date { app.serverEnvironment.now() }
 
-    /// The user's active subscription, putting them on the free plan when they have none.
+    /// The statuses of a subscription that gives its plan.
+    static let liveStatuses: [UserSubscription.Status] = [.active, .pastDue]
+
+    /// The user's live subscription, putting them on their kind's free plan when they have none. A
+    /// subscription whose access has ended (cancelled at the period's end) is closed on the way.
     func current(for user: User) async throws -> (subscription: UserSubscription, plan: Plan) {
         let userID = try user.requireID()
-        if let active = try await UserSubscription.query(on: db).filter(\.$user.$id == userID)
-            .filter(\.$status == .active).with(\.$plan).sort(\.$startedAt, .descending).first(),
-           active.expiresAt.map({ $0 > now }) ?? true {
-            return (active, active.plan)
+        let live = try await UserSubscription.query(on: db).filter(\.$user.$id == userID)
+            .filter(\.$status ~~ Self.liveStatuses).with(\.$plan).sort(\.$startedAt, .descending).all()
+        for subscription in live {
+            if let expires = subscription.expiresAt, expires <= now {
+                subscription.status = subscription.cancelledAt == nil ? .expired : .cancelled
+                try await subscription.save(on: db)
+                try await Self.placementMayHaveChanged(forUserType: user.userType.rawValue, on: db)
+                continue
+            }
+            return (subscription, subscription.plan)
         }
-        guard let free = try await Plan.query(on: db).filter(\.$code == Plan.freeCode).first() else {
+        let code = Plan.freeCode(for: user.userType)
+        guard let free = try await Plan.query(on: db).filter(\.$code == code).first() else {
             throw Problem(.internalServerError, slug: "internal", title: "The free plan is missing")
         }
         let subscription = UserSubscription()
@@ -25,8 +38,20 @@ struct PlanService {
         subscription.$plan.id = try free.requireID()
         subscription.status = .active
         subscription.startedAt = now
+        subscription.billingCycle = .monthly
+        subscription.cancelAtPeriodEnd = false
+        subscription.failedPaymentAttempts = 0
         try await subscription.create(on: db)
+        subscription.$plan.value = free
         return (subscription, free)
+    }
+
+    /// A seller's live subscription started or ended: their listings may move in or out of premium
+    /// placement, which the search index (cached per search generation) orders by. Moving the
+    /// generation makes every server reload it.
+    static func placementMayHaveChanged(forUserType userType: String, on db: any Database) async throws {
+        guard userType == User.Kind.seller.rawValue else { return }
+        try await (db as! any SQLDatabase).raw("UPDATE listing_search_generation SET generation = generation + 1 WHERE id = 1").run()
     }
 
     /// Usage periods are calendar months (UTC); they reset on the first of the month.
@@ -77,10 +102,11 @@ struct PlanService {
             """).all()
         guard !updated.isEmpty else {
             let resets = period(containing: now).resets.formatted(.iso8601.year().month().day())
+            let upgrades = try await upgrades(from: plan, userType: "buyer", describe: { $0.connectionLimit.map { "\($0) requests a month" } ?? "unlimited requests" })
             throw Problem(
                 .paymentRequired, slug: "plan-limit-reached", title: "Your plan's connection requests are used up",
                 detail: "The \(plan.name) plan allows \(limit) connection requests a month and you have used \(limit). The count resets on \(resets); a paid plan allows more.",
-                errors: ["plan": ["\(limit) connection requests a month, all used; resets \(resets)"]])
+                errors: ["plan": ["\(limit) connection requests a month, all used; resets \(resets)"], "upgrade": upgrades])
         }
     }
 
@@ -89,5 +115,36 @@ struct PlanService {
         let (subscription, plan) = try await current(for: buyer)
         guard let limit = plan.connectionLimit else { return nil }
         return max(0, limit - (try await usage(of: subscription)).connectionsUsed)
+    }
+
+    /// Listings that count against a seller's plan: waiting for review or published.
+    static let activeListingStatuses: [Listing.Status] = [.pendingApproval, .published]
+
+    func activeListings(of seller: User, excluding listingID: UUID? = nil) async throws -> Int {
+        let query = Listing.query(on: db).filter(\.$seller.$id == (try seller.requireID())).filter(\.$status ~~ Self.activeListingStatuses)
+        if let listingID { query.filter(\.$id != listingID) }
+        return try await query.count()
+    }
+
+    /// Refuses (402) to submit one more listing for review beyond the plan's active listings. A
+    /// downgrade or a lapse keeps the listings that exist and blocks new ones.
+    func ensureListingAllowed(for seller: User, submitting listingID: UUID? = nil) async throws {
+        let plan = try await current(for: seller).plan
+        guard let limit = plan.listingLimit else { return }
+        let active = try await activeListings(of: seller, excluding: listingID)
+        guard active >= limit else { return }
+        let upgrades = try await upgrades(from: plan, userType: "seller", describe: { $0.listingLimit.map { "\($0) active listings" } ?? "unlimited listings" })
+        let noun = limit == 1 ? "1 active listing" : "\(limit) active listings"
+        throw Problem(
+            .paymentRequired, slug: "plan-limit-reached", title: "Your plan's listings are used up",
+            detail: "The \(plan.name) plan allows \(noun) (waiting for review or published) and you have \(active). Upgrade with POST /api/v1/subscriptions/purchase (\(upgrades.joined(separator: "; "))), or withdraw or archive a listing first.",
+            errors: ["plan": [plan.name], "limit": [noun], "upgrade": upgrades])
+    }
+
+    /// The paid plans above `plan` for this kind of user, as `code: what it allows` lines.
+    private func upgrades(from plan: Plan, userType: String, describe: (Plan) -> String) async throws -> [String] {
+        try await Plan.query(on: db).filter(\.$userType == userType).filter(\.$isActive == true)
+            .filter(\.$sortOrder > plan.sortOrder).sort(\.$sortOrder).all()
+            .map { "\($0.code) (\($0.name)): \(describe($0))" }
     }
 }

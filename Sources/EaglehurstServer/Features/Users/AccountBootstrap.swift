@@ -45,7 +45,40 @@ public enum AccountBootstrap {
         }
         try await seedDemoListings(on: app)
         try await seedDemoConversations(on: app)
+        try await seedDemoSellerPlan(on: app)
         return demoAccounts
+    }
+
+    /// The demo seller has more listings than a free seller may, so they are on the Premium plan
+    /// (a year, no charge: demo data). Added once: a seller already on a paid plan is left alone.
+    static func seedDemoSellerPlan(on app: Application) async throws {
+        let email = demoAccounts.first { $0.role == "seller" }!.email
+        guard let seller = try await User.query(on: app.db).filter(\.$email == email).first(),
+              let premium = try await Plan.query(on: app.db).filter(\.$code == "seller_premium").first() else { return }
+        let plans = PlanService(app: app, db: app.db)
+        let (current, plan) = try await plans.current(for: seller)
+        guard plan.isFree else { return }
+        let now = app.serverEnvironment.now()
+        let subscription = UserSubscription()
+        subscription.$user.id = try seller.requireID()
+        subscription.$plan.id = try premium.requireID()
+        subscription.status = .active
+        subscription.startedAt = now
+        subscription.billingCycle = .yearly
+        subscription.currentPeriodStart = now
+        subscription.currentPeriodEnd = BillingCycle.yearly.periodEnd(from: now)
+        subscription.cancelAtPeriodEnd = true
+        subscription.expiresAt = subscription.currentPeriodEnd
+        subscription.cancelledAt = now
+        subscription.failedPaymentAttempts = 0
+        try await app.db.transaction { db in
+            current.status = .cancelled
+            current.cancelledAt = now
+            current.expiresAt = now
+            try await current.save(on: db)
+            try await subscription.create(on: db)
+            try await PlanService.placementMayHaveChanged(forUserType: premium.userType, on: db)
+        }
     }
 
     /// The demo seller's listings: published ones to browse and search, and one waiting for the admin.

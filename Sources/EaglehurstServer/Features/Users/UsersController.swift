@@ -40,55 +40,32 @@ extension APIHandler {
     func usersUploadAvatar(_ input: Operations.UsersUploadAvatar.Input) async throws -> Operations.UsersUploadAvatar.Output {
         let user = try await auth.user(.verified)
         guard case .multipartForm(let parts) = input.body else { throw Problem.unsupportedBody }
-        var file: UploadedFile?
-        do {
-            for try await part in parts {
-                switch part {
-                case .file(let part):
-                    file = try await UploadedFile.read(
-                        part.payload.body, fileName: part.filename, limit: UsersService.avatarLimit, what: "An avatar")
-                case .undocumented(let part):
-                    try await MultipartForm.discard(part.body)
-                }
+        let upload = try await MultipartForm.readUpload(parts, fileLimit: UsersService.avatarLimit, what: "An avatar") { part in
+            switch part {
+            case .file(let part): .file(part.payload.body, fileName: part.filename)
+            case .undocumented(let part): .undocumented(part.body)
             }
-        } catch let problem as Problem {
-            throw problem
-        } catch {
-            throw MultipartForm.unreadable(error, missing: file == nil ? ["file"] : [])
         }
-        guard let file else { throw MultipartForm.unreadable(Problem.unsupportedBody, missing: ["file"]) }
-        return .ok(.init(body: .json(try await usersService().replaceAvatar(of: user, with: file).toDTO())))
+        return .ok(.init(body: .json(try await usersService().replaceAvatar(of: user, with: upload.file).toDTO())))
     }
 
     func usersKycUpload(_ input: Operations.UsersKycUpload.Input) async throws -> Operations.UsersKycUpload.Output {
         let user = try await auth.user(.verified)
         guard case .multipartForm(let parts) = input.body else { throw Problem.unsupportedBody }
-        var file: UploadedFile?
-        var documentType: String?
-        do {
-            for try await part in parts {
-                switch part {
-                case .file(let part):
-                    file = try await UploadedFile.read(
-                        part.payload.body, fileName: part.filename, limit: UsersService.kycLimit, what: "A KYC document")
-                case .documentType(let part):
-                    documentType = try await MultipartForm.text(part.payload.body, field: "document_type")
-                case .undocumented(let part):
-                    try await MultipartForm.discard(part.body)
-                }
+        let upload = try await MultipartForm.readUpload(
+            parts, fileLimit: UsersService.kycLimit, what: "A KYC document", requiredTexts: ["document_type"]
+        ) { part in
+            switch part {
+            case .file(let part): .file(part.payload.body, fileName: part.filename)
+            case .documentType(let part): .text(field: "document_type", part.payload.body)
+            case .undocumented(let part): .undocumented(part.body)
             }
-        } catch let problem as Problem {
-            throw problem
-        } catch {
-            let missing = (file == nil ? ["file"] : []) + (documentType == nil ? ["document_type"] : [])
-            throw MultipartForm.unreadable(error, missing: missing)
         }
         let allowed = Components.Schemas.KycDocumentType.allCases.map(\.rawValue)
-        guard let documentType, let type = Components.Schemas.KycDocumentType(rawValue: documentType) else {
+        guard let type = upload.texts["document_type"].flatMap(Components.Schemas.KycDocumentType.init(rawValue:)) else {
             throw Problem.validation(["document_type": ["must be one of \(allowed.joined(separator: ", "))"]])
         }
-        guard let file else { throw MultipartForm.unreadable(Problem.unsupportedBody, missing: ["file"]) }
-        let document = try await usersService().addKYCDocument(for: user, type: type, upload: file)
+        let document = try await usersService().addKYCDocument(for: user, type: type, upload: upload.file)
         return .created(.init(body: .json(try document.toDTO())))
     }
 

@@ -52,8 +52,50 @@ struct UploadedFile: Sendable {
     }
 }
 
-/// Reading the other parts of a multipart form.
+/// The one reader of upload bodies (avatar, KYC documents, listing media): the `file` part within
+/// its limit, the short text parts the operation names, unknown parts read and dropped, and a body
+/// the multipart parser gives up on turned into a problem naming the required parts still missing.
 enum MultipartForm {
+    /// What a generated part is to the reader; each upload operation maps its own part enum onto this.
+    enum Part {
+        case file(HTTPBody, fileName: String?)
+        case text(field: String, HTTPBody, limit: Int = 256)
+        case undocumented(HTTPBody)
+    }
+
+    struct Upload {
+        let file: UploadedFile
+        /// Text parts by field name, trimmed.
+        let texts: [String: String]
+    }
+
+    static func readUpload<Generated: Sendable>(
+        _ parts: MultipartBody<Generated>, fileLimit: Int, what: String, requiredTexts: [String] = [],
+        classify: (Generated) -> Part
+    ) async throws -> Upload {
+        var file: UploadedFile?
+        var texts: [String: String] = [:]
+        do {
+            for try await part in parts {
+                switch classify(part) {
+                case .file(let body, let fileName):
+                    file = try await UploadedFile.read(body, fileName: fileName, limit: fileLimit, what: what)
+                case .text(let field, let body, let limit):
+                    texts[field] = try await text(body, field: field, limit: limit)
+                case .undocumented(let body):
+                    try await discard(body)
+                }
+            }
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            let missing = (file == nil ? ["file"] : []) + requiredTexts.filter { texts[$0] == nil }
+            throw unreadable(error, missing: missing)
+        }
+        guard let file else { throw unreadable(Problem.unsupportedBody, missing: ["file"]) }
+        return Upload(file: file, texts: texts)
+    }
+
     /// A short text part, such as an enum value.
     static func text(_ body: HTTPBody, field: String, limit: Int = 256) async throws -> String {
         var data = Data()

@@ -63,24 +63,20 @@ extension SMTPSenderError {
     ///   - systemErrno: `CURLINFO_OS_ERRNO`, which tells a refused connection from other connect failures.
     init(code: CURLcode, message: String, replyCode: Int, host: String, port: Int, systemErrno: Int) {
         let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
-        switch code {
-        case CURLE_COULDNT_CONNECT where systemErrno == Int(ECONNREFUSED):
+        switch eh_curl_failure_cause(code, systemErrno, replyCode) {
+        case .connectionRefused:
             self = .connectionRefused(host: host, port: port)
-        case CURLE_OPERATION_TIMEDOUT:
+        case .timedOut:
             self = .timedOut
-        case CURLE_COULDNT_RESOLVE_HOST:
+        case .unresolvedHost:
             self = .couldNotResolveHost(host)
-        case CURLE_LOGIN_DENIED:
+        case .loginDenied:
             self = .authenticationFailed(detail)
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR,
-            CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT,
-            CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED,
-            CURLE_USE_SSL_FAILED:
+        case .tls:
             self = .tls(detail)
-        case CURLE_SEND_ERROR where replyCode >= 400, CURLE_WEIRD_SERVER_REPLY where replyCode >= 400:
+        case .errorReply:
             self = .rejected(replyCode: replyCode, message: detail)
-        default:
+        case .other:
             self = .other(code: Int(code.rawValue), message: detail)
         }
     }

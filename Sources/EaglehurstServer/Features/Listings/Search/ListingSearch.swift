@@ -82,6 +82,8 @@ struct PublishedListings: Sendable {
     let typeCodes: [String: Int32]
     /// Keyed by the lower-cased region: the region filter ignores case.
     let regionCodes: [String: Int32]
+    /// Listings of sellers on a plan with premium placement: first when sorted by newest or relevance.
+    let premium: [Bool]
     /// Entries by listing id, and on SQLite by rowid (what FTS5 answers with).
     let entryByID: [UUID: Int32]
     let entryByRowID: [Int64: Int32]
@@ -111,12 +113,15 @@ struct PublishedListings: Sendable {
         let rowID: SQLQueryString = isSQLite ? "l.rowid" : "0"
         let rows = try await sql.raw("""
             SELECT l.id AS id, \(rowID) AS row_id, l.published_at AS published_at, l.asking_price AS asking_price,
-                   l.annual_revenue AS annual_revenue, l.business_type AS business_type, l.region AS region
+                   l.annual_revenue AS annual_revenue, l.business_type AS business_type, l.region AS region,
+                   EXISTS (SELECT 1 FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
+                           WHERE s.user_id = l.seller_id AND s.status IN ('active', 'past_due')
+                             AND p.premium_placement = \(bind: true)) AS premium
             FROM listings l JOIN users u ON u.id = l.seller_id
             WHERE l.status = 'published' AND u.is_suspended = \(bind: false)
             """).all()
         var ids: [UUID] = [], publishedAt: [Double] = [], price: [Int64] = [], revenue: [Int64?] = []
-        var type: [Int32] = [], region: [Int32] = []
+        var type: [Int32] = [], region: [Int32] = [], premium: [Bool] = []
         var typeCodes: [String: Int32] = [:], regionCodes: [String: Int32] = [:]
         var entryByID: [UUID: Int32] = [:], entryByRowID: [Int64: Int32] = [:]
         entryByID.reserveCapacity(rows.count)
@@ -130,6 +135,7 @@ struct PublishedListings: Sendable {
             publishedAt.append(try row.decodeNil(column: "published_at")
                 ? -.infinity : try row.decode(column: "published_at", as: Date.self).timeIntervalSince1970)
             price.append(try row.decode(column: "asking_price", as: Int64.self))
+            premium.append(try row.decode(column: "premium", as: Bool.self))
             revenue.append(try row.decodeNil(column: "annual_revenue") ? nil : try row.decode(column: "annual_revenue", as: Int64.self))
             let typeName = try row.decode(column: "business_type", as: String.self)
             let regionName = try row.decode(column: "region", as: String.self).lowercased()
@@ -140,6 +146,7 @@ struct PublishedListings: Sendable {
         let idText = ids.map(\.uuidString)
         let all = Array(0..<Int32(ids.count))
         let newest = all.sorted { a, b in
+            if premium[Int(a)] != premium[Int(b)] { return premium[Int(a)] }
             let (x, y) = (publishedAt[Int(a)], publishedAt[Int(b)])
             return x != y ? x > y : idText[Int(a)] < idText[Int(b)]
         }
@@ -153,7 +160,7 @@ struct PublishedListings: Sendable {
         }
         return PublishedListings(
             generation: generation, isSQLite: isSQLite, ids: ids, publishedAt: publishedAt, price: price, revenue: revenue,
-            type: type, region: region, typeCodes: typeCodes, regionCodes: regionCodes, entryByID: entryByID,
+            type: type, region: region, typeCodes: typeCodes, regionCodes: regionCodes, premium: premium, entryByID: entryByID,
             entryByRowID: entryByRowID, newest: Ordering(newest), priceAscending: Ordering(priceAscending),
             priceDescending: Ordering(priceDescending))
     }
@@ -277,8 +284,10 @@ struct WordMatches: Sendable {
             }
         }
         let newest = listings.newest.position
+        let premium = listings.premium
         ranked.sort { a, b in
-            a.rank != b.rank ? a.rank < b.rank : newest[Int(a.entry)] < newest[Int(b.entry)]
+            if premium[Int(a.entry)] != premium[Int(b.entry)] { return premium[Int(a.entry)] }
+            return a.rank != b.rank ? a.rank < b.rank : newest[Int(a.entry)] < newest[Int(b.entry)]
         }
         var members = [UInt64](repeating: 0, count: (listings.count + 63) / 64)
         for match in ranked { members[Int(match.entry) >> 6] |= 1 << UInt64(Int(match.entry) & 63) }
