@@ -13,7 +13,7 @@ public enum App {
             state.shell.destination = nil
             effects += go(destination, state: &state)
         }
-        return effects + keepPolling(&state)
+        return effects + Conversations.keepPolling(&state.conversations, &state.shell)
     }
 
     private static func react(_ state: inout AppState, _ message: Message) -> [Effect] {
@@ -27,7 +27,7 @@ public enum App {
         case .resized(let size):
             state.size = size
             resizeLists(&state)
-            resizeConversations(&state)
+            Conversations.resize(&state.conversations, &state.shell)
             let effects = fetchShownPages(&state)
             if case .help(let help) = state.overlay {
                 // Descriptions wrap to the new width; the top row stays about where it was.
@@ -59,7 +59,7 @@ public enum App {
         case .listings(let message):
             return listingsAnswer(message, state: &state)
         case .conversations(let message):
-            return conversationsAnswer(message, state: &state)
+            return Conversations.update(&state.conversations, message, &state.shell)
         }
         return []
     }
@@ -109,7 +109,7 @@ public enum App {
         case .some:
             return false
         case nil:
-            if state.context == .compose { return editCompose(key, state: &state) }
+            if state.context == .compose { return Conversations.editCompose(key, &state.conversations, &state.shell) }
             guard let path = state.formPath, !state[keyPath: path].isSubmitting else { return false }
             return state[keyPath: path].edit(key)
         }
@@ -133,7 +133,7 @@ public enum App {
     /// fails to compile. The handlers live beside their bindings (`<Feature>Bindings.swift`).
     static func perform(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
         if action == .goThreads || action == .goNotifications {
-            return conversationsAction(action, in: context, state: &state)
+            return Conversations.perform(action, in: context, &state.conversations, &state.shell)
         }
         switch context {
         case .global:
@@ -169,7 +169,7 @@ public enum App {
         case .textEditor:
             return textEditorAction(action, state: &state)
         case .threads, .compose, .notifications, .preferences:
-            return conversationsAction(action, in: context, state: &state)
+            return Conversations.perform(action, in: context, &state.conversations, &state.shell)
         }
     }
 }

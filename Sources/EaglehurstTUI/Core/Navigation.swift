@@ -27,7 +27,7 @@ extension App {
         case .listings, .saved, .myListings, .admin:
             return showListingScreen(screen, state: &state)
         case .threads, .notifications:
-            return showConversations(screen, state: &state)
+            return Conversations.show(screen, &state.conversations, &state.shell)
         case .status, .forgotPassword, .resetPassword, .subscriptions, .services, .analytics:
             break
         }
@@ -62,7 +62,7 @@ extension App {
         case .back:
             return goBack(&state)
         case .connectionRequest(let id, let title):
-            return requestConnection(listingID: id, title: title, state: &state)
+            return Conversations.requestConnection(listingID: id, title: title, &state.conversations, &state.shell)
         }
     }
 

@@ -18,8 +18,8 @@ extension App {
         case .saved: Saved.view(state.saved, shell: state.shell, theme: theme, body: body, into: &frame)
         case .myListings: Seller.view(state.seller, shell: state.shell, theme: theme, body: body, into: &frame)
         case .admin: Admin.view(state.admin, shell: state.shell, theme: theme, body: body, into: &frame)
-        case .threads: drawThreads(state, theme: theme, body: body, into: &frame)
-        case .notifications: drawNotifications(state, theme: theme, body: body, into: &frame)
+        case .threads: Conversations.drawThreads(state.conversations, shell: state.shell, theme: theme, body: body, into: &frame)
+        case .notifications: Conversations.drawNotifications(state.conversations, shell: state.shell, theme: theme, body: body, into: &frame)
         // Screens not built yet cannot be opened (`ScreenID.isAvailable`); the status screen stands in.
         case .status, .subscriptions, .services, .analytics: StatusScreen.view(state.status, shell: state.shell, theme: theme, body: body, into: &frame)
         }
@@ -63,7 +63,7 @@ extension App {
         let typing = isTyping(state)
         return BindingTable.activeContexts(for: state.context).flatMap { state.bindings.bindings(in: $0) }
             .compactMap { binding in
-                guard let hint = binding.hint, hintApplies(binding, in: state) else { return nil }
+                guard let hint = binding.hint, Conversations.hintApplies(binding, in: state.conversations, shell: state.shell) else { return nil }
                 let usable = binding.keys.first { !typing || !($0.keys.first?.isPrintable ?? false) }
                 return usable.map { ($0.description, hint) }
             }

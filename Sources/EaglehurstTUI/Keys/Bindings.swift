@@ -109,7 +109,7 @@ public struct BindingTable: Equatable, Sendable {
     /// its rows beside its handlers; the order within a context is the order of the footer and `?`.
     static let specs: [Binding] = App.globalBindings + StatusScreen.bindings + App.accountBindings + App.overlayBindings
         + Browse.bindings + Saved.bindings + Seller.bindings + Admin.bindings
-        + App.threadsBindings + App.notificationsBindings
+        + Conversations.threadsBindings + Conversations.notificationsBindings
 
     public func binding(for action: Action, in context: Context) -> Binding? {
         bindings.first { $0.action == action && $0.context == context }

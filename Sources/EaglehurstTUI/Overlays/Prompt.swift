@@ -52,7 +52,7 @@ extension App {
             state.message = .info("Refusing the identity verification…")
             return [.admin(.verifyUser(id: id, verified: false, reason: text))]
         case .connectionRequest, .respond:
-            return conversationPrompt(prompt.purpose, text: text, state: &state)
+            return Conversations.conversationPrompt(prompt.purpose, text: text, &state.conversations, &state.shell)
         }
     }
 
