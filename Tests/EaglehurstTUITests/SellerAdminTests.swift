@@ -523,7 +523,7 @@ final class SellerAdminTests: XCTestCase {
     func testTheProfileSaysWhereToGo() async throws {
         var app = Harness.signedIn("seller")
         app.press(":profile<enter>")
-        app.send(.account(.profileLoaded(.success(ProfileData(account: Fixture.account(Fixture.userJSON(type: "seller")))))))
+        app.send(.profile(.profileLoaded(.success(ProfileData(account: Fixture.account(Fixture.userJSON(type: "seller")))))))
         XCTAssertEqual(app.line(containing: "Go to"), "  Go to          l listings · m my listings")
         app.press("m")
         XCTAssertEqual(app.state.screen, .myListings)

@@ -48,6 +48,8 @@ public enum App {
             return StatusScreen.update(&state.status, message, &state.shell)
         case .account(let message):
             return accountAnswer(message, state: &state)
+        case .profile(let message):
+            return Profile.update(&state.profile, message, &state.shell)
         case .browse(let message):
             return Browse.update(&state.browser, message, &state.shell)
         case .saved(let message):
@@ -143,7 +145,8 @@ public enum App {
         case .signin, .register, .verify, .forgotPassword, .resetPassword:
             return formKey(action, state: &state) ?? accountFormAction(action, in: context, state: &state)
         case .profile, .profileEdit:
-            return formKey(action, state: &state) ?? profileAction(action, in: context, state: &state)
+            if action != .submit, let effects = formKey(action, state: &state) { return effects }
+            return Profile.perform(action, in: context, &state.profile, &state.shell)
         case .help:
             moveHelp(action, state: &state)
             return []

@@ -6,6 +6,7 @@ import Foundation
 public enum Effect: Equatable, Sendable {
     case status(StatusEffect)
     case account(AccountEffect)
+    case profile(ProfileEffect)
     case browse(BrowseEffect)
     case saved(SavedEffect)
     case seller(SellerEffect)

@@ -40,6 +40,7 @@ public struct EffectRunner: Sendable {
         switch effect {
         case .status(let effect): .status(await runStatus(effect))
         case .account(let effect): .account(await runAccount(effect))
+        case .profile(let effect): .profile(await runProfile(effect))
         case .browse(let effect): .browse(await runBrowse(effect))
         case .saved(let effect): .saved(await runSaved(effect))
         case .seller(let effect): await runSeller(effect)

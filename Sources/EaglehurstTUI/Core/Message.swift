@@ -14,6 +14,7 @@ public enum Message: Equatable, Sendable {
     case textEdited(field: String, Result<String, RequestFailure>)
     case status(StatusMessage)
     case account(AccountMessage)
+    case profile(ProfileMessage)
     case browse(BrowseMessage)
     case saved(SavedMessage)
     case seller(SellerMessage)
@@ -30,6 +31,7 @@ public enum Message: Equatable, Sendable {
         case .textEdited: nil
         case .status(let message): message.failure
         case .account(let message): message.failure
+        case .profile(let message): message.failure
         case .browse(let message): message.failure
         case .saved(let message): message.failure
         case .seller(let message): message.failure

@@ -34,7 +34,7 @@ extension App {
         state.screen = screen
         guard screen == .profile else { return [] }
         state.profile.editor = nil
-        return loadProfile(&state)
+        return Profile.load(&state.profile)
     }
 
     static func goBack(_ state: inout AppState) -> [Effect] {
@@ -61,6 +61,11 @@ extension App {
             return show(.admin, state: &state) + Admin.openQueue(queue, &state.admin, state.shell)
         case .back:
             return goBack(&state)
+        case .signOut:
+            return signOut(&state)
+        case .verification(let email):
+            state.verification = .verification(email: email)
+            return show(.verify, state: &state)
         case .connectionRequest(let id, let title):
             return Conversations.requestConnection(listingID: id, title: title, &state.conversations, &state.shell)
         }

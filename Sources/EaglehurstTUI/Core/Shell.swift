@@ -51,6 +51,10 @@ public enum Destination: Equatable, Sendable {
     case moderationQueue(ModerationQueue)
     /// Back from a screen: to the profile, or to signing in.
     case back
+    /// Ends the session here and on the server.
+    case signOut
+    /// The email verification form, for this address.
+    case verification(email: String)
     /// The prompt for a buyer's first message to a listing's seller, over the current screen.
     case connectionRequest(listingID: UUID, title: String)
 }

@@ -13,7 +13,7 @@ extension App {
         let body = (top: 2, bottom: size.height - 4)
         switch state.screen {
         case .signin, .register, .verify, .forgotPassword, .resetPassword: drawFormScreen(state, theme: theme, body: body, into: &frame)
-        case .profile: drawProfile(state, theme: theme, body: body, into: &frame)
+        case .profile: Profile.view(state.profile, shell: state.shell, theme: theme, body: body, into: &frame)
         case .listings: Browse.view(state.browser, shell: state.shell, theme: theme, body: body, into: &frame)
         case .saved: Saved.view(state.saved, shell: state.shell, theme: theme, body: body, into: &frame)
         case .myListings: Seller.view(state.seller, shell: state.shell, theme: theme, body: body, into: &frame)

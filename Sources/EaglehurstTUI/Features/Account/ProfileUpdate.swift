@@ -1,0 +1,119 @@
+/// The signed-in user's profile: the account, the seller's business or the buyer's wishes, identity
+/// verification, and the forms that change them.
+enum Profile: Drawing {}
+
+extension Profile {
+    static func load(_ state: inout ProfileScreenState) -> [Effect] {
+        guard !state.isLoading else { return [] }
+        state.isLoading = true
+        return [.profile(.loadProfile)]
+    }
+
+    static func perform(_ action: Action, _ state: inout ProfileScreenState, _ shell: inout Shell) -> [Effect] {
+        guard let account = shell.account else { return [] }
+        shell.message = nil
+        let editor: ProfileEditor
+        switch action {
+        case .refresh:
+            return load(&state)
+        case .signOut:
+            shell.go(.signOut)
+            return []
+        case .cancel:
+            state.editor = nil
+            return []
+        case .verifyEmail:
+            guard !account.emailVerified else {
+                shell.message = .info("Your email address is already verified.")
+                return []
+            }
+            shell.go(.verification(email: account.email))
+            return []
+        case .editDetails:
+            editor = ProfileEditor(kind: .details, form: .profileDetails(account))
+        case .editProfile:
+            switch account.userType {
+            case .seller: editor = ProfileEditor(kind: .business, form: .business(state.data?.seller))
+            case .buyer: editor = ProfileEditor(kind: .preferences, form: .preferences(state.data?.buyer?.preferences))
+            case .admin:
+                shell.message = .info("Admin accounts have no seller or buyer profile.")
+                return []
+            }
+        case .uploadAvatar:
+            editor = ProfileEditor(kind: .avatar, form: .avatar())
+        case .uploadDocument:
+            editor = ProfileEditor(kind: .document, form: .document())
+        default:
+            return []
+        }
+        state.editor = editor
+        return []
+    }
+}
+
+extension Profile {
+    static func update(_ state: inout ProfileScreenState, _ message: ProfileMessage, _ shell: inout Shell) -> [Effect] {
+        switch message {
+        case .profileLoaded(let result):
+            state.isLoading = false
+            switch result {
+            case .success(let data):
+                state.data = data
+                state.failure = nil
+                shell.account = data.account
+            case .failure(let failure):
+                state.failure = failure
+                shell.message = .error("Could not load your profile: \(failure.summary)")
+            }
+        case .profileSaved(let kind, let result):
+            guard var editor = state.editor, editor.kind == kind else { return [] }
+            editor.form.isSubmitting = false
+            switch result {
+            case .success(let data):
+                state.editor = nil
+                state.data = data
+                state.failure = nil
+                shell.account = data.account
+                shell.message = .ok(kind.done)
+            case .failure(.file(let reason)):
+                editor.form["file"].serverProblems = ["cannot be read: \(reason)"]
+                editor.form.focus = editor.form.fields.firstIndex { $0.name == "file" } ?? 0
+                state.editor = editor
+                shell.message = .error("Please fix the marked fields.")
+            case .failure(let failure):
+                editor.form.showFailure(failure, doing: "Saving", shell: &shell)
+                state.editor = editor
+            }
+        }
+        return []
+    }
+
+    /// Sends the form open over the profile, once it passes the shared rules.
+    static func submit(_ state: inout ProfileScreenState, _ shell: inout Shell) -> [Effect] {
+        guard var editor = state.editor, !editor.form.isSubmitting else { return [] }
+        guard editor.form.validateForSubmit() else {
+            state.editor = editor
+            shell.message = .error("Please fix the marked fields.")
+            return []
+        }
+        guard let change = editor.change else { return [] }
+        shell.message = nil
+        editor.form.isSubmitting = true
+        state.editor = editor
+        return [.profile(.saveProfile(change))]
+    }
+
+    /// The profile's keys, and where its go-to keys lead.
+    static func perform(_ action: Action, in context: Context, _ state: inout ProfileScreenState, _ shell: inout Shell) -> [Effect] {
+        switch (context, action) {
+        case (.profile, .goListings): shell.go(.screen(.listings))
+        case (.profile, .goSaved): shell.go(.screen(.saved))
+        case (.profile, .goMyListings): shell.go(.screen(.myListings))
+        case (.profile, .goAdmin): shell.go(.screen(.admin))
+        case (.profileEdit, .submit): return submit(&state, &shell)
+        case (.profile, _), (.profileEdit, .cancel): return perform(action, &state, &shell)
+        default: break
+        }
+        return []
+    }
+}
