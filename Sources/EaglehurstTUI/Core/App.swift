@@ -1,13 +1,13 @@
 import Foundation
 
 /// The pure heart of the client: a message changes the state and may ask for effects.
-public enum App {
+package enum App {
     /// What the app does when it opens: ask the server how it is, and who a stored session belongs to.
-    public static func start(_ state: inout AppState) -> [Effect] {
+    package static func start(_ state: inout AppState) -> [Effect] {
         StatusScreen.checkHealth(&state.status, &state.shell) + (state.isRestoringSession ? [.account(.restoreSession)] : [])
     }
 
-    public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+    package static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         var effects = react(&state, message)
         if let destination = state.shell.destination {
             state.shell.destination = nil

@@ -4,17 +4,17 @@ import Foundation
 import OpenAPIRuntime
 
 /// Performs effects against the server, off the UI loop, and turns each outcome into a message.
-public struct EffectRunner: Sendable {
+package struct EffectRunner: Sendable {
     let client: Client
     let session: SessionKeeper
     /// Listings and pages the server gave, revalidated with their ETags; emptied when the user changes.
-    public let cache: ModelCache
+    package let cache: ModelCache
     /// How long typing must pause before the search line searches.
     let searchPause: Duration
 
     /// `client` must carry `SessionMiddleware(keeper: session)` for signed-in requests to work;
     /// `init(serverURL:transport:session:)` builds such a client.
-    public init(client: Client, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250)) {
+    package init(client: Client, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250)) {
         self.client = client
         self.session = session
         self.cache = cache
@@ -22,7 +22,7 @@ public struct EffectRunner: Sendable {
     }
 
     /// The runner the app uses: its requests carry the session's token, renewed when the server says 401.
-    public init(serverURL: URL, transport: any ClientTransport, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250)) {
+    package init(serverURL: URL, transport: any ClientTransport, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250)) {
         let client = Client(
             serverURL: serverURL, transport: transport,
             middlewares: [ResponseNotesMiddleware(), ConditionalRequestMiddleware(), SessionMiddleware(keeper: session)]
@@ -30,7 +30,7 @@ public struct EffectRunner: Sendable {
         self.init(client: client, session: session, cache: cache, searchPause: searchPause)
     }
 
-    public func perform(_ effect: Effect) async -> Message {
+    package func perform(_ effect: Effect) async -> Message {
         await ResponseNotes.$current.withValue(ResponseNotes()) {
             await run(effect)
         }

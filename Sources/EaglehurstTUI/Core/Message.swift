@@ -3,7 +3,7 @@ import EaglehurstAPI
 /// Everything that can happen to the app. `App.update` is the only place that reacts, and it hands
 /// each feature's messages to that feature; every router switches exhaustively, so a message nobody
 /// routes is a compile error.
-public enum Message: Equatable, Sendable {
+package enum Message: Equatable, Sendable {
     case key(Key)
     case resized(Size)
     /// Turns the spinner while something is in flight.

@@ -3,7 +3,7 @@ import Foundation
 extension App {
     /// The whole screen for a state: header, the current screen, the error line, the status bar, and
     /// any overlay on top. Pure; tests read its text.
-    public static func view(_ state: AppState, theme: Theme, size: Size) -> Frame {
+    package static func view(_ state: AppState, theme: Theme, size: Size) -> Frame {
         var frame = Frame(size: size, style: theme[.appBackground])
         guard size.width >= 20, size.height >= 6 else {
             frame.write("Window too small", x: 0, y: 0, style: theme[.statusError], maxWidth: size.width)

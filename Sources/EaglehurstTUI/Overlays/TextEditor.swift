@@ -2,10 +2,10 @@ import EaglehurstAPI
 import Foundation
 
 /// The in-app editor over a form's long-text field.
-public struct TextEditorOverlay: Equatable, Sendable {
-    public var field: String
-    public var label: String
-    public var area: TextArea
+package struct TextEditorOverlay: Equatable, Sendable {
+    package var field: String
+    package var label: String
+    package var area: TextArea
 }
 
 extension App {

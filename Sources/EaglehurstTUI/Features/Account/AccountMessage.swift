@@ -1,7 +1,7 @@
 import EaglehurstAPI
 
 /// Answers about the account: signing in and out, registration, verification, passwords, the profile.
-public enum AccountMessage: Equatable, Sendable {
+package enum AccountMessage: Equatable, Sendable {
     case signedIn(Result<SignedIn, RequestFailure>)
     case registered(Result<Account, RequestFailure>)
     case emailVerified(Result<Account, RequestFailure>)
@@ -26,7 +26,7 @@ public enum AccountMessage: Equatable, Sendable {
     }
 }
 
-public enum AccountEffect: Equatable, Sendable {
+package enum AccountEffect: Equatable, Sendable {
     case signIn(email: String, password: String)
     case register(Components.Schemas.RegisterRequest)
     case verifyEmail(email: String, code: String)
@@ -39,7 +39,7 @@ public enum AccountEffect: Equatable, Sendable {
 }
 
 /// The profile's answers.
-public enum ProfileMessage: Equatable, Sendable {
+package enum ProfileMessage: Equatable, Sendable {
     case profileLoaded(Result<ProfileData, RequestFailure>)
     case profileSaved(ProfileEditor.Kind, Result<ProfileData, RequestFailure>)
 
@@ -50,7 +50,7 @@ public enum ProfileMessage: Equatable, Sendable {
     }
 }
 
-public enum ProfileEffect: Equatable, Sendable {
+package enum ProfileEffect: Equatable, Sendable {
     case loadProfile
     case saveProfile(ProfileChange)
 }
