@@ -107,7 +107,7 @@ package struct BindingTable: Equatable, Sendable {
 
     /// Actions that exist, with their descriptions; their keys come from the keymap. Each feature keeps
     /// its rows beside its handlers; the order within a context is the order of the footer and `?`.
-    static let specs: [Binding] = App.globalBindings + StatusScreen.bindings + App.accountBindings + App.overlayBindings
+    static let specs: [Binding] = App.globalBindings + StatusScreen.bindings + App.accountBindings + Profile.bindings + App.overlayBindings
         + Browse.bindings + Saved.bindings + Seller.bindings + Admin.bindings
         + Conversations.threadsBindings + Conversations.notificationsBindings
 

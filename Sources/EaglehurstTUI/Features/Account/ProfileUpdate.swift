@@ -9,46 +9,6 @@ extension Profile {
         return [.profile(.loadProfile)]
     }
 
-    static func perform(_ action: Action, _ state: inout ProfileScreenState, _ shell: inout Shell) -> [Effect] {
-        guard let account = shell.account else { return [] }
-        shell.message = nil
-        let editor: ProfileEditor
-        switch action {
-        case .refresh:
-            return load(&state)
-        case .signOut:
-            shell.go(.signOut)
-            return []
-        case .cancel:
-            state.editor = nil
-            return []
-        case .verifyEmail:
-            guard !account.emailVerified else {
-                shell.message = .info("Your email address is already verified.")
-                return []
-            }
-            shell.go(.verification(email: account.email))
-            return []
-        case .editDetails:
-            editor = ProfileEditor(kind: .details, form: .profileDetails(account))
-        case .editProfile:
-            switch account.userType {
-            case .seller: editor = ProfileEditor(kind: .business, form: .business(state.data?.seller))
-            case .buyer: editor = ProfileEditor(kind: .preferences, form: .preferences(state.data?.buyer?.preferences))
-            case .admin:
-                shell.message = .info("Admin accounts have no seller or buyer profile.")
-                return []
-            }
-        case .uploadAvatar:
-            editor = ProfileEditor(kind: .avatar, form: .avatar())
-        case .uploadDocument:
-            editor = ProfileEditor(kind: .document, form: .document())
-        default:
-            return []
-        }
-        state.editor = editor
-        return []
-    }
 }
 
 extension Profile {
@@ -103,17 +63,4 @@ extension Profile {
         return [.profile(.saveProfile(change))]
     }
 
-    /// The profile's keys, and where its go-to keys lead.
-    static func perform(_ action: Action, in context: Context, _ state: inout ProfileScreenState, _ shell: inout Shell) -> [Effect] {
-        switch (context, action) {
-        case (.profile, .goListings): shell.go(.screen(.listings))
-        case (.profile, .goSaved): shell.go(.screen(.saved))
-        case (.profile, .goMyListings): shell.go(.screen(.myListings))
-        case (.profile, .goAdmin): shell.go(.screen(.admin))
-        case (.profileEdit, .submit): return submit(&state, &shell)
-        case (.profile, _), (.profileEdit, .cancel): return perform(action, &state, &shell)
-        default: break
-        }
-        return []
-    }
 }
