@@ -54,6 +54,16 @@ struct SubscriptionService {
             throw Problem.validation(["plan_id": ["is the free plan, which needs no purchase; cancel the paid plan to return to it"]])
         }
         let method = try await paymentMethod(order.paymentMethodID, of: user)
+        let claimKey = "purchase:\(userID):\(order.idempotencyKey ?? UUID().uuidString)"
+        // A repeat of a purchase answers as the first did, even once the plan is the current one (the
+        // claim is written before the subscription, so seeing the subscription means seeing the claim).
+        let claimed = { try await Payment.query(on: db).filter(\.$claimKey == claimKey).count() > 0 }
+        if try await claimed() { return try await replay(claimKey, plan: plan, cycle: order.cycle) }
+        if let same = try await UserSubscription.query(on: db).filter(\.$user.$id == userID).filter(\.$status == .active)
+            .filter(\.$plan.$id == plan.requireID()).filter(\.$billingCycle == order.cycle).filter(\.$cancelAtPeriodEnd == false).first() {
+            if try await claimed() { return try await replay(claimKey, plan: plan, cycle: order.cycle) }
+            throw Problem.conflict("You are on the \(plan.name) plan (\(order.cycle.rawValue)) already; it renews on \(Self.day(same.currentPeriodEnd ?? now)).")
+        }
         let amounts = ChargeAmounts(net: plan.netPrice(order.cycle))
         let claim = Payment()
         claim.$user.id = userID
@@ -68,7 +78,7 @@ struct SubscriptionService {
         claim.currency = plan.currency
         claim.status = .pending
         claim.gateway = gateway.name
-        claim.claimKey = "purchase:\(userID):\(order.idempotencyKey ?? UUID().uuidString)"
+        claim.claimKey = claimKey
         claim.paymentDescription = "\(plan.name) plan (\(plan.userType)), \(order.cycle.rawValue)"
         do {
             try await claim.create(on: db)
