@@ -268,6 +268,18 @@ struct SubscriptionService {
             listingsUsed: listingsUsed, listingsLimit: plan.listingLimit)
     }
 
+    // MARK: wire
+
+    func currentDTO(for user: User) async throws -> Components.Schemas.UserSubscription {
+        try dto(try await plans.current(for: user).subscription)
+    }
+
+    /// `subscription.plan` must be loaded.
+    func dto(_ subscription: UserSubscription) throws -> Components.Schemas.UserSubscription {
+        let month = plans.period(containing: now)
+        return try subscription.toDTO(freePeriod: (month.startDate, month.resets))
+    }
+
     // MARK: news
 
     func notify(_ user: User, title: String, message: String) async {

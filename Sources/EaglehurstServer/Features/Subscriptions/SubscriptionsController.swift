@@ -108,15 +108,3 @@ extension APIHandler {
             token: token.token, brand: token.brand, last4: token.last4, expMonth: token.expMonth, expYear: token.expYear))))
     }
 }
-
-extension SubscriptionService {
-    func currentDTO(for user: User) async throws -> Components.Schemas.UserSubscription {
-        try dto(try await plans.current(for: user).subscription)
-    }
-
-    /// `subscription.plan` must be loaded.
-    func dto(_ subscription: UserSubscription) throws -> Components.Schemas.UserSubscription {
-        let month = plans.period(containing: now)
-        return try subscription.toDTO(freePeriod: (month.startDate, month.resets))
-    }
-}
