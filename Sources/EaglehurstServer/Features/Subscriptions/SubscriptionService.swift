@@ -200,16 +200,21 @@ struct SubscriptionService {
                 detail: "Nothing was charged and your plan is unchanged; try again in a few minutes. (\(error.description))")
     }
 
-    /// The named card of the user (404 for anyone else's), or their default card.
+    /// The named card of the user (404 for anyone else's), or their default card. A card stored
+    /// through another gateway (before the server switched to Stripe, say) cannot be charged here.
     func paymentMethod(_ id: UUID?, of user: User) async throws -> PaymentMethod {
         let userID = try user.requireID()
         if let id {
             guard let method = try await PaymentMethod.query(on: db).filter(\.$id == id).filter(\.$user.$id == userID).first() else {
                 throw Problem.notFound("Payment method \(id)")
             }
+            guard method.gateway == gateway.name else {
+                throw Problem.validation(["payment_method_id": ["was stored with the \(method.gateway) gateway, which this server no longer uses; add the card again"]])
+            }
             return method
         }
-        guard let method = try await PaymentMethod.query(on: db).filter(\.$user.$id == userID).filter(\.$isDefault == true).first() else {
+        guard let method = try await PaymentMethod.query(on: db).filter(\.$user.$id == userID).filter(\.$gateway == gateway.name)
+            .filter(\.$isDefault == true).first() else {
             throw Problem.validation(["payment_method_id": ["is needed: you have no default card; add one with POST /api/v1/subscriptions/payment-methods"]])
         }
         return method
