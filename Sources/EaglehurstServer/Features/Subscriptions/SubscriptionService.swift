@@ -53,7 +53,6 @@ struct SubscriptionService {
         guard !plan.isFree else {
             throw Problem.validation(["plan_id": ["is the free plan, which needs no purchase; cancel the paid plan to return to it"]])
         }
-        let method = try await paymentMethod(order.paymentMethodID, of: user)
         let claimKey = "purchase:\(userID):\(order.idempotencyKey ?? UUID().uuidString)"
         // A repeat of a purchase answers as the first did, even once the plan is the current one (the
         // claim is written before the subscription, so seeing the subscription means seeing the claim).
@@ -64,6 +63,7 @@ struct SubscriptionService {
             if try await claimed() { return try await replay(claimKey, plan: plan, cycle: order.cycle) }
             throw Problem.conflict("You are on the \(plan.name) plan (\(order.cycle.rawValue)) already; it renews on \(Self.day(same.currentPeriodEnd ?? now)).")
         }
+        let method = try await paymentMethod(order.paymentMethodID, of: user)
         let amounts = ChargeAmounts(net: plan.netPrice(order.cycle))
         let claim = Payment()
         claim.$user.id = userID
