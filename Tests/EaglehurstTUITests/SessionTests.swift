@@ -81,10 +81,10 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(app.effects, [.status(.checkHealth), .account(.restoreSession)])
         XCTAssertNotNil(app.line(containing: "resuming your session…"))
         app.effects = [.account(.restoreSession)]
-        await app.run(nextRunner)
-        XCTAssertEqual(app.state.screen, .profile, "a resumed session starts on the signed-in home")
+        await app.runOnce(nextRunner)
+        XCTAssertEqual(app.state.screen, .listings, "a resumed session lands where the role's work is: a buyer on the listings")
         XCTAssertTrue(app.statusBar.contains("bob@example.com (buyer)"), app.statusBar)
-        XCTAssertNotNil(app.line(containing: "Bob Smith"))
+        XCTAssertEqual(app.errorLine, " Welcome back, Bob Smith.")
         XCTAssertEqual(stub.requests("authMe").last?.authorization, "Bearer acc")
     }
 
@@ -152,8 +152,8 @@ final class SessionTests: XCTestCase {
         }
         XCTAssertEqual(messages.count, 8)
         for message in messages {
-            guard case .account(.sessionRestored(.success(let account))) = message else { return XCTFail("every request succeeds: \(message)") }
-            XCTAssertEqual(account.email, "bob@example.com")
+            guard case .account(.sessionRestored(.success(let restored))) = message else { return XCTFail("every request succeeds: \(message)") }
+            XCTAssertEqual(restored.account.email, "bob@example.com")
         }
         XCTAssertEqual(stub.requests("authRefresh").count, 1, "one refresh for eight 401s")
         XCTAssertEqual(stub.requests("authRefresh").first?.field("refresh_token"), "ref-1")

@@ -13,13 +13,14 @@ package enum AccountMessage: Equatable, Sendable {
     case passwordReset(RequestFailure?)
     /// The session is gone here either way; the failure says why the server could not be told.
     case signedOut(RequestFailure?)
-    /// The stored session's user, asked for at start.
-    case sessionRestored(Result<Account, RequestFailure>)
+    /// The stored session's user (and, for a seller, the requests waiting), asked for at start.
+    case sessionRestored(Result<SignedIn, RequestFailure>)
 
     var failure: RequestFailure? {
         switch self {
         case .signedIn(let result): result.failure
-        case .registered(let result), .emailVerified(let result), .sessionRestored(let result): result.failure
+        case .registered(let result), .emailVerified(let result): result.failure
+        case .sessionRestored(let result): result.failure
         case .codeResent(let result), .resetRequested(let result): result.failure
         case .passwordReset(let failure), .signedOut(let failure): failure
         }

@@ -20,7 +20,7 @@ extension EffectRunner {
         case .forgotPassword(let email): .resetRequested(await forgotPassword(email: email))
         case .resetPassword(let token, let newPassword): .passwordReset(await resetPassword(token: token, newPassword: newPassword))
         case .signOut: .signedOut(await signOut())
-        case .restoreSession: .sessionRestored(await currentAccount())
+        case .restoreSession: .sessionRestored(await restoredSession())
         }
     }
 
@@ -121,6 +121,17 @@ extension EffectRunner {
             case .ok(let ok): return .success(try ok.body.json)
             case .default(let statusCode, let problem): return .failure(Self.failure(statusCode: statusCode, problem: problem, what: "resuming a session"))
             }
+        }
+    }
+
+    /// The stored session's user, with what a seller has waiting, so the app lands where the work is.
+    func restoredSession() async -> Result<SignedIn, RequestFailure> {
+        switch await currentAccount() {
+        case .success(let account):
+            let pending = account.userType == .seller && account.emailVerified ? await pendingRequests() : 0
+            return .success(SignedIn(account: account, pendingRequests: pending))
+        case .failure(let failure):
+            return .failure(failure)
         }
     }
 

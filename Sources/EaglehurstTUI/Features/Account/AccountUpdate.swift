@@ -107,13 +107,16 @@ extension App {
         case .sessionRestored(let result):
             state.isRestoringSession = false
             switch result {
-            case .success(let account):
+            case .success(let restored):
+                let account = restored.account
                 state.account = account
+                // Someone who already went elsewhere stays there; else each role lands where its work is.
+                var effects: [Effect] = []
+                if state.screen == .status {
+                    effects = show(account.emailVerified ? landing(for: account, pendingRequests: restored.pendingRequests) : .profile, state: &state)
+                }
                 state.message = .ok("Welcome back, \(account.displayName).")
-                // Someone who already went elsewhere stays there.
-                guard state.screen == .status else { return [] }
-                state.screen = .profile
-                return Profile.load(&state.profile)
+                return effects
             case .failure(let failure):
                 state.message = .error("Could not resume your session: \(failure.summary)")
             }
