@@ -9,6 +9,7 @@ public enum App {
 
     public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         var effects = react(&state, message)
+        offerPlans(after: message, &state)
         if let destination = state.shell.destination {
             state.shell.destination = nil
             effects += go(destination, state: &state)
@@ -60,6 +61,8 @@ public enum App {
             return listingsAnswer(message, state: &state)
         case .conversations(let message):
             return conversationsAnswer(message, state: &state)
+        case .subscriptions(let message):
+            return Subscriptions.update(&state.subscriptions, message, &state.shell)
         }
         return []
     }
@@ -90,7 +93,7 @@ public enum App {
         switch state.overlay {
         case .commandLine, .prompt, .textEditor: true
         case .some: false
-        case nil: state.formPath != nil || state.context == .listingsSearch || state.context == .compose
+        case nil: state.formPath != nil || [.listingsSearch, .compose, .cardForm].contains(state.context)
         }
     }
 
@@ -110,6 +113,7 @@ public enum App {
             return false
         case nil:
             if state.context == .compose { return editCompose(key, state: &state) }
+            if state.context == .cardForm { return Subscriptions.edit(key, &state.subscriptions) }
             guard let path = state.formPath, !state[keyPath: path].isSubmitting else { return false }
             return state[keyPath: path].edit(key)
         }
@@ -135,6 +139,7 @@ public enum App {
         if action == .goThreads || action == .goNotifications {
             return conversationsAction(action, in: context, state: &state)
         }
+        if action == .goSubscriptions { return show(.subscriptions, state: &state) }
         switch context {
         case .global:
             return globalAction(action, state: &state)
@@ -170,6 +175,16 @@ public enum App {
             return textEditorAction(action, state: &state)
         case .threads, .compose, .notifications, .preferences:
             return conversationsAction(action, in: context, state: &state)
+        case .subscriptions, .paymentMethods, .invoices, .checkout, .checkoutReview, .cardForm:
+            return Subscriptions.perform(action, in: context, &state.subscriptions, &state.shell)
         }
+    }
+
+    /// A plan's limit stopped something (402): the error line says which key opens the plans.
+    private static func offerPlans(after message: Message, _ state: inout AppState) {
+        guard message.failure?.status == 402, state.screen != .subscriptions, var line = state.message, line.kind == .error,
+              let key = state.bindings.binding(for: .goSubscriptions, in: .global)?.keys.first else { return }
+        line.text += " (\(key): plans)"
+        state.message = line
     }
 }

@@ -22,6 +22,7 @@ public enum Message: Equatable, Sendable {
     case listings(ListingsMessage)
     /// Threads, notifications and the background poll.
     case conversations(ConversationsMessage)
+    case subscriptions(SubscriptionsMessage)
 
     /// The failure this message carries, if it is the answer to a request that failed.
     var failure: RequestFailure? {
@@ -36,6 +37,7 @@ public enum Message: Equatable, Sendable {
         case .admin(let message): message.failure
         case .listings(let message): message.failure
         case .conversations(let message): message.failure
+        case .subscriptions(let message): message.failure
         }
     }
 }
