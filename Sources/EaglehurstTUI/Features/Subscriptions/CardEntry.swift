@@ -144,7 +144,7 @@ public struct CardEntry: Equatable, Sendable {
         switch field {
         case .number:
             if number.count < 12 { return number.isEmpty ? "is required" : "is too short" }
-            return Self.passesLuhn(number) ? nil : "is not a valid card number (check the digits)"
+            return Self.passesLuhn(number) ? nil : "does not add up (Luhn): check the digits"
         case .expiry:
             guard let expiry = expiryDate else { return "must be MM/YY, e.g. 12/30" }
             var calendar = Calendar(identifier: .gregorian)
@@ -161,6 +161,7 @@ public struct CardEntry: Equatable, Sendable {
 
     /// The line under a field: its problem once checked, else the tokenizer's refusal under the number.
     func shownProblem(_ field: Field, now: Date) -> String? {
+        guard !isSubmitting else { return nil }
         if field == .number, let refusal { return refusal }
         return checked.contains(field) ? problem(field, now: now) : nil
     }

@@ -4,7 +4,7 @@ import Foundation
 /// are refused.
 extension Subscriptions {
     static let bindings: [Binding] = [
-        spec(.global, .goSubscriptions, "your plan, its usage, upgrades, cards and invoices"),
+        spec(.global, .goSubscriptions, "your plan, upgrades, cards and invoices"),
         spec(.subscriptions, .down, "next plan", hint: "plan"),
         spec(.subscriptions, .up, "previous plan"),
         spec(.subscriptions, .upgrade, "buy the selected plan", hint: "upgrade"),

@@ -201,7 +201,8 @@ enum Subscriptions: Drawing {
                 state.checkout?.problem = "\(problem.title). \(problem.detail ?? "")"
                 shell.message = .error("Not paid: \(problem.title).")
             } else {
-                state.checkout?.problem = "\(failure.summary). Enter tries again with the same purchase key, so you are charged at most once."
+                let retry = shell.bindings.binding(for: .confirm, in: .checkoutReview)?.keys.first.map { "\($0)" } ?? "Paying again"
+                state.checkout?.problem = "\(failure.summary). \(retry) tries again with the same purchase key, so you are charged at most once."
                 shell.message = .error("The payment did not go through: \(failure.summary)")
             }
             return []

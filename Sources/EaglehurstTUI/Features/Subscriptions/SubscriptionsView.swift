@@ -100,13 +100,16 @@ extension Subscriptions {
             drawPlanTable(state, theme: theme, top: top, into: &frame)
             return
         }
+        let contents = plans.map { planLines($0, state, width: width - 4, theme: theme) }
+        // The cards are as tall as the longest one needs, so they read as a row.
+        let bottom = min(bottom, top + (contents.map(\.count).max() ?? 0) + 1)
         for (index, plan) in plans.enumerated() {
             let x = 2 + index * (width + gap)
-            drawPlanCard(plan, state, selected: index == state.planCursor.selected, x: x, width: width, top: top, bottom: bottom, theme: theme, into: &frame)
+            drawPlanCard(plan, contents[index], selected: index == state.planCursor.selected, x: x, width: width, top: top, bottom: bottom, theme: theme, into: &frame)
         }
     }
 
-    static func drawPlanCard(_ plan: SubscriptionPlan, _ state: SubscriptionsState, selected: Bool, x: Int, width: Int, top: Int, bottom: Int, theme: Theme, into frame: inout Frame) {
+    static func drawPlanCard(_ plan: SubscriptionPlan, _ lines: [(String, Style)], selected: Bool, x: Int, width: Int, top: Int, bottom: Int, theme: Theme, into frame: inout Frame) {
         let border = selected ? theme[.title] : theme[.border]
         let (h, v, corners) = selected ? ("━", "┃", ("┏", "┓", "┗", "┛")) : ("─", "│", ("┌", "┐", "└", "┘"))
         frame.write(corners.0 + String(repeating: h, count: width - 2) + corners.1, x: x, y: top, style: border)
@@ -116,7 +119,13 @@ extension Subscriptions {
             frame.write(v, x: x + width - 1, y: y, style: border)
         }
         frame.write(" \(plan.name) ", x: x + 2, y: top, style: theme[.title], maxWidth: width - 4)
-        let inner = width - 4
+        for (index, line) in lines.prefix(max(0, bottom - top - 1)).enumerated() {
+            frame.write(line.0, x: x + 2, y: top + 1 + index, style: line.1, maxWidth: width - 4)
+        }
+    }
+
+    /// A plan's card: whether it is yours, its price with VAT for the chosen cycle, its limit, its features.
+    static func planLines(_ plan: SubscriptionPlan, _ state: SubscriptionsState, width inner: Int, theme: Theme) -> [(String, Style)] {
         var lines: [(String, Style)] = []
         if let current = state.current, current.plan.id == plan.id {
             let cycle = plan.isFree ? "" : " (\(current.billingCycle?.rawValue ?? "monthly"))"
@@ -136,9 +145,7 @@ extension Subscriptions {
         for feature in plan.features {
             for (index, line) in wrap(feature, width: inner - 2).enumerated() { lines.append(((index == 0 ? "• " : "  ") + line, theme[.text])) }
         }
-        for (index, line) in lines.prefix(max(0, bottom - top - 1)).enumerated() {
-            frame.write(line.0, x: x + 2, y: top + 1 + index, style: line.1, maxWidth: inner)
-        }
+        return lines
     }
 
     static func limitText(_ plan: SubscriptionPlan) -> String {
@@ -300,7 +307,8 @@ extension Subscriptions {
         let width = min(74, frame.size.width - 4)
         let x = (frame.size.width - width) / 2
         let test = state.config?.gateway == .local ? state.config?.testCards ?? [] : []
-        let height = 15 + (test.isEmpty ? 0 : 1)
+        let promise = wrap("The card goes only to \(state.config?.gateway == .stripe ? "Stripe" : "the payment gateway") for a token; Eaglehurst keeps its brand, last four digits and expiry.", width: width - 6)
+        let height = 14 + promise.count + (test.isEmpty ? 0 : 1)
         let y = max(1, (frame.size.height - height) / 2)
         let title = state.checkout.map { "A card for \($0.plan.name)" } ?? "Add a card"
         drawBox(x: x, y: y, width: width, height: height, title: title, theme: theme, border: theme[.overlayBorder], into: &frame)
@@ -333,8 +341,10 @@ extension Subscriptions {
             frame.write("Test cards: " + test.joined(separator: ", "), x: labelX, y: row, style: theme[.textDim], maxWidth: width - 6)
             row += 1
         }
-        let whereTo = state.config?.gateway == .stripe ? "Stripe" : "the payment gateway"
-        frame.write("The card goes only to \(whereTo) for a token; Eaglehurst keeps brand, last four and expiry.", x: labelX, y: row, style: theme[.textDim], maxWidth: width - 6)
+        for line in promise {
+            frame.write(line, x: labelX, y: row, style: theme[.textDim], maxWidth: width - 6)
+            row += 1
+        }
         let status = entry.isSubmitting ? "\(spinner(shell)) saving the card…"
             : "\(keyText(.submit, .cardForm, shell)): save · \(keyText(.nextField, .cardForm, shell)): next field · \(keyText(.cancel, .cardForm, shell)): cancel"
         frame.write(status, x: labelX, y: y + height - 2, style: entry.isSubmitting ? theme[.spinner] : theme[.textDim], maxWidth: width - 6)
