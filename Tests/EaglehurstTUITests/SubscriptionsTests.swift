@@ -316,6 +316,47 @@ final class SubscriptionsTests: XCTestCase {
         XCTAssertNotNil(app.line(containing: "Total       £34.80 GBP"), app.text)
     }
 
+    func testAFailedReloadKeepsWhatWasShownMarkedStale() async throws {
+        let world = PlanServer(PlanWorld(cards: [PlanFixture.card(1, isDefault: true)]))
+        let stub = StubTransport { request in
+            request.operationID == "subscriptionsUsage" && world.world.withLock { $0.cards.isEmpty } ? .unreachable : world.world.withLock { $0.answer(request) }
+        }
+        let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
+        var app = Harness.signedIn("buyer", size: Self.size)
+        app.press("gs")
+        await app.run(runner)
+        world.world.withLock { $0.cards = [] }
+        app.press("r")
+        await app.run(runner)
+        XCTAssertEqual(app.errorLine, " Could not load your usage: server unreachable: connection refused")
+        XCTAssertEqual(app.line(containing: "Connection requests")?.contains("2/3"), true, "the last usage stays on screen")
+        XCTAssertEqual(app.line(containing: "Your plan:")?.hasSuffix("stale"), true, app.text)
+    }
+
+    func testASellerSeesListingsAgainstThePlan() async throws {
+        let seller = PlanFixture.plan(4, "Seller Free", monthly: 0, yearly: 0, limit: nil, features: ["1 active listing"])
+        var world = PlanWorld(current: PlanFixture.subscription(seller))
+        world.usage = PlanUsage(subscriptionId: ListingFixture.uuid(900), planName: "Free", periodStart: PlanFixture.periodStart,
+                                periodEnd: PlanFixture.periodEnd, connectionsUsed: 0, listingsUsed: 1, listingsLimit: 1)
+        let stub = PlanServer(world).stub
+        let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
+        var app = Harness.signedIn("seller", size: Self.size)
+        app.press("gs")
+        await app.run(runner)
+        XCTAssertEqual(stub.requests("subscriptionsPlans").first?.query("user_type"), ["seller"])
+        XCTAssertEqual(app.line(containing: "Active listings"), "   Active listings      ██████████████████████████████  1/1 active now")
+    }
+
+    func testGivingUpTheOnlyCardStopsTheUpgrade() async throws {
+        var (app, _, stub) = try await open(PlanServer(PlanWorld()))
+        app.press("<enter>")
+        XCTAssertEqual(app.state.context, .cardForm)
+        app.press("<esc>")
+        XCTAssertNil(app.state.subscriptions.checkout)
+        XCTAssertEqual(app.errorLine, " Nothing was bought.")
+        XCTAssertEqual(stub.requests("subscriptionsPurchase").count, 0)
+    }
+
     func testAnAdminHasNoPlan() {
         var app = Harness.signedIn("admin")
         app.press("gs")

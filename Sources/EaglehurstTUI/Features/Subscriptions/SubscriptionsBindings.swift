@@ -122,6 +122,11 @@ extension Subscriptions {
         case (.cardForm, .cancel):
             state.cardEntry = nil
             shell.message = nil
+            // An upgrade with no saved card has nothing to pay with once the new card is given up.
+            if state.checkout != nil, state.cards.isEmpty {
+                state.checkout = nil
+                shell.message = .info("Nothing was bought.")
+            }
         default:
             break
         }

@@ -249,7 +249,7 @@ extension Subscriptions {
             title = "Upgrade to \(checkout.plan.name)"
             lines.append(("", "\(price(money.net)) a \(per(checkout.cycle)) + VAT \(price(money.vat)) = \(price(money.total))", theme[.title]))
             lines.append(("", "", theme[.text]))
-            lines.append(("", "Pay with:", theme[.label]))
+            lines.append(("", state.cards.isEmpty ? "No card saved yet." : "Pay with:", theme[.label]))
             for row in checkout.cardCursor.visibleRows {
                 let card = state.cards[row]
                 let selected = row == checkout.cardCursor.selected
