@@ -357,6 +357,33 @@ final class SubscriptionsTests: XCTestCase {
         XCTAssertEqual(stub.requests("subscriptionsPurchase").count, 0)
     }
 
+    func testWithStripeTheCardGoesToStripeWithThePublishableKeyAndOnlyItsIdToTheServer() async throws {
+        let world = PlanServer(PlanWorld())
+        let stub = StubTransport { request in
+            switch request.operationID {
+            case "subscriptionsPaymentConfig":
+                .json(status: 200, body: PlanFixture.json(PaymentConfig(gateway: .stripe, publishableKey: "pk_test_abc", tokensUrl: "https://api.stripe.test/v1/payment_methods")))
+            case "stripeCreatePaymentMethod":
+                .json(status: 200, body: #"{"id":"pm_1Abc","object":"payment_method"}"#)
+            default:
+                world.world.withLock { $0.answer(request) }
+            }
+        }
+        let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
+        var app = Harness.signedIn("buyer", size: Self.size)
+        app.press("gs")
+        await app.run(runner)
+        app.press("<tab>a4242424242424242<tab>1234<tab>123<enter>")
+        await app.run(runner)
+        let toStripe = try XCTUnwrap(stub.requests("stripeCreatePaymentMethod").first)
+        XCTAssertEqual(toStripe.path, "/v1/payment_methods")
+        XCTAssertEqual(toStripe.authorization, "Bearer pk_test_abc", "the publishable key, never this server's session")
+        XCTAssertEqual(toStripe.bodyText, "type=card&card%5Bnumber%5D=4242424242424242&card%5Bexp_month%5D=12&card%5Bexp_year%5D=2034&card%5Bcvc%5D=123")
+        XCTAssertEqual(try json(XCTUnwrap(stub.requests("subscriptionsAddPaymentMethod").first)), ["token": "pm_1Abc", "set_default": true] as NSDictionary)
+        XCTAssertEqual(stub.requests("paymentsLocalCreateToken").count, 0)
+        XCTAssertEqual(app.errorLine, " Visa •••• 4242 is saved as your default card.")
+    }
+
     func testAnAdminHasNoPlan() {
         var app = Harness.signedIn("admin")
         app.press("gs")

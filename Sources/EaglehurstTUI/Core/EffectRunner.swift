@@ -11,14 +11,18 @@ public struct EffectRunner: Sendable {
     public let cache: ModelCache
     /// How long typing must pause before the search line searches.
     let searchPause: Duration
+    /// The bare transport, for a payment gateway's own tokenizer (Stripe's): card details go there
+    /// without this server's session or middlewares.
+    let transport: (any ClientTransport)?
 
     /// `client` must carry `SessionMiddleware(keeper: session)` for signed-in requests to work;
     /// `init(serverURL:transport:session:)` builds such a client.
-    public init(client: Client, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250)) {
+    public init(client: Client, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250), transport: (any ClientTransport)? = nil) {
         self.client = client
         self.session = session
         self.cache = cache
         self.searchPause = searchPause
+        self.transport = transport
     }
 
     /// The runner the app uses: its requests carry the session's token, renewed when the server says 401.
@@ -27,7 +31,7 @@ public struct EffectRunner: Sendable {
             serverURL: serverURL, transport: transport,
             middlewares: [ResponseNotesMiddleware(), ConditionalRequestMiddleware(), SessionMiddleware(keeper: session)]
         )
-        self.init(client: client, session: session, cache: cache, searchPause: searchPause)
+        self.init(client: client, session: session, cache: cache, searchPause: searchPause, transport: transport)
     }
 
     public func perform(_ effect: Effect) async -> Message {

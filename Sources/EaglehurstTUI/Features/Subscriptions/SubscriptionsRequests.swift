@@ -1,6 +1,7 @@
 import EaglehurstAPI
 import EaglehurstClient
 import Foundation
+import HTTPTypes
 import OpenAPIRuntime
 
 extension EffectRunner {
@@ -95,11 +96,12 @@ extension EffectRunner {
         }
     }
 
-    /// The local gateway's tokenizer is this server's `POST /payments/local/tokens`. Stripe's takes the
-    /// details with the publishable key at Stripe itself, which this client does not speak yet.
+    /// The local gateway's tokenizer is this server's `POST /payments/local/tokens`; Stripe's is Stripe's
+    /// own `POST /v1/payment_methods` with the publishable key.
     func tokenize(_ card: CardDetails, with config: PaymentConfig) async -> Result<String, RequestFailure> {
-        guard config.gateway == .local else {
-            return .failure(.notAvailable("Adding a card through Stripe (\(config.tokensUrl)) from the terminal"))
+        switch config.gateway {
+        case .stripe: return await stripeToken(card, config: config)
+        case .local: break
         }
         return await attempt {
             let request = Components.Schemas.LocalCardTokenRequest(number: card.number, expMonth: card.expMonth, expYear: card.expYear, cvc: card.cvc)
@@ -108,6 +110,33 @@ extension EffectRunner {
             case .default(let statusCode, let problem): return .failure(Self.failure(statusCode: statusCode, problem: problem, what: "the card"))
             }
         }
+    }
+
+    /// Sends the card to Stripe as Stripe.js would (form-encoded, the publishable key as the bearer) and
+    /// answers the `pm_…` id. Nothing of this server's session goes with it.
+    func stripeToken(_ card: CardDetails, config: PaymentConfig) async -> Result<String, RequestFailure> {
+        guard let transport, let key = config.publishableKey, let url = URL(string: config.tokensUrl),
+              let scheme = url.scheme, let host = url.host, let base = URL(string: "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")")
+        else { return .failure(.notAvailable("Adding a card through Stripe without its publishable key")) }
+        var request = HTTPRequest(method: .post, scheme: nil, authority: nil, path: url.path)
+        request.headerFields[.authorization] = "Bearer \(key)"
+        request.headerFields[.contentType] = "application/x-www-form-urlencoded"
+        let fields = [("type", "card"), ("card[number]", card.number), ("card[exp_month]", "\(card.expMonth)"),
+                      ("card[exp_year]", "\(card.expYear)"), ("card[cvc]", card.cvc)]
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let form = fields.map { "\($0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+            .joined(separator: "&")
+        let answer: (HTTPResponse, Data)
+        do {
+            let (response, body) = try await transport.send(request, body: HTTPBody(form), baseURL: base, operationID: "stripeCreatePaymentMethod")
+            answer = (response, body == nil ? Data() : try await Data(collecting: body!, upTo: 1 << 20))
+        } catch {
+            return .failure(.unreachable("Stripe: \(error)"))
+        }
+        let object = try? JSONSerialization.jsonObject(with: answer.1) as? [String: Any]
+        if answer.0.status.code == 200, let id = object?["id"] as? String { return .success(id) }
+        let reason = (object?["error"] as? [String: Any])?["message"] as? String ?? "HTTP \(answer.0.status.code)"
+        return .failure(.problem(ProblemReport(status: answer.0.status.code, title: "Stripe refused the card", detail: reason)))
     }
 
     func deleteCard(_ id: UUID) async -> Result<UUID, RequestFailure> {
