@@ -112,7 +112,7 @@ var fetch = Samples()
 
 _ = App.update(&state, .resized(size))
 await settle(App.update(&state, .account(.signedIn(.success(SignedIn(account: try! JSONDecoder.iso.decode(Account.self, from: Data(
-    #"{"id":"6f1c3f0e-8c1b-4a57-9d38-2b1e6f0b7a11","email":"bench@example.com","user_type":"buyer","first_name":"Bench","last_name":"Mark","email_verified":true,"verification_status":"unverified","status":"active","created_at":"2025-11-01T10:00:00Z","updated_at":"2025-11-01T10:00:00Z"}"#.utf8))))))).filter { if case .account(.loadProfile) = $0 { false } else { true } })
+    #"{"id":"6f1c3f0e-8c1b-4a57-9d38-2b1e6f0b7a11","email":"bench@example.com","user_type":"buyer","first_name":"Bench","last_name":"Mark","email_verified":true,"verification_status":"unverified","status":"active","created_at":"2025-11-01T10:00:00Z","updated_at":"2025-11-01T10:00:00Z"}"#.utf8))))))).filter { if case .profile(.loadProfile) = $0 { false } else { true } })
 await press(":listings<enter>", as: "open")
 let warm = residentMegabytes()
 

@@ -236,14 +236,14 @@ final class AccountFormsTests: XCTestCase {
 
         app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account())))))
         app.press(":profile<enter>")
-        app.send(.account(.profileLoaded(.success(ProfileData(account: Fixture.account())))))
+        app.send(.profile(.profileLoaded(.success(ProfileData(account: Fixture.account())))))
         app.effects = []
         app.press(":register<enter>")
         XCTAssertEqual(app.state.screen, .profile)
         XCTAssertEqual(app.errorLine, " You are signed in as bob@example.com; :signout first to use another account.")
         app.press(":status<enter>s")
         XCTAssertEqual(app.state.screen, .profile, "s on the status screen leads a signed-in user to the profile")
-        XCTAssertEqual(app.effects, [.account(.loadProfile)], "the profile is loaded each time it is shown")
+        XCTAssertEqual(app.effects, [.profile(.loadProfile)], "the profile is loaded each time it is shown")
     }
 
     func testHelpListsTheAccountBindingsFromTheTable() {

@@ -1,4 +1,5 @@
 @testable import EaglehurstTUI
+import EaglehurstAPI
 import Foundation
 import XCTest
 
@@ -11,9 +12,22 @@ enum ListingFixture {
     static func id(_ n: Int) -> String { String(format: "00000000-0000-4000-8000-%012d", n) }
     static func uuid(_ n: Int) -> UUID { UUID(uuidString: id(n))! }
 
-    static func summaryJSON(_ n: Int, title: String? = nil, status: String = "published", saved: Bool = false, extra: String = "") -> String {
-        let types = ["pharmacy", "dental_practice", "gp_practice", "optician"]
-        return #"{"id":"\#(id(n))","seller_id":"\#(sellerID)","title":"\#(title ?? "Listing \(n)")","summary":"A busy practice, row \#(n).","business_type":"\#(types[n % types.count])","location":"Leeds","region":"Yorkshire","asking_price":\#(450_000 + n),"annual_revenue":1200000,"status":"\#(status)","is_saved":\#(saved),"view_count":\#(n),"published_at":"2025-11-20T09:30:00Z","created_at":"2025-11-19T09:30:00Z","updated_at":"2025-11-25T09:30:00Z"\#(extra)}"#
+    /// Row `n` as the generated wire type; `change` sets what a test is about (pending edits, a rejection).
+    static func summary(_ n: Int, title: String? = nil, status: String = "published", saved: Bool = false, change: (inout ListingSummary) -> Void = { _ in }) -> ListingSummary {
+        let types: [Components.Schemas.BusinessType] = [.pharmacy, .dentalPractice, .gpPractice, .optician]
+        var row = ListingSummary(
+            id: uuid(n), sellerId: UUID(uuidString: sellerID)!, title: title ?? "Listing \(n)", summary: "A busy practice, row \(n).",
+            businessType: types[n % types.count], location: "Leeds", region: "Yorkshire", askingPrice: Int64(450_000 + n),
+            annualRevenue: 1_200_000, status: Components.Schemas.ListingStatus(rawValue: status)!, viewCount: n, isSaved: saved,
+            publishedAt: Fixture.date("2025-11-20T09:30:00Z"), createdAt: Fixture.date("2025-11-19T09:30:00Z"), updatedAt: Fixture.date("2025-11-25T09:30:00Z")
+        )
+        change(&row)
+        return row
+    }
+
+    /// Row `n` as `GET /listings` sends it: the typed fixture, encoded.
+    static func summaryJSON(_ n: Int, title: String? = nil, status: String = "published", saved: Bool = false, change: (inout ListingSummary) -> Void = { _ in }) -> String {
+        Fixture.json(summary(n, title: title, status: status, saved: saved, change: change))
     }
 
     static func pageJSON(_ items: [String], page: Int, perPage: Int, total: Int, capped: Bool = false) -> String {
@@ -43,7 +57,7 @@ enum ListingFixture {
     }
 
     static func summaries(_ range: ClosedRange<Int>) -> [ListingSummary] {
-        range.map { try! Fixture.decoder.decode(ListingSummary.self, from: Data(summaryJSON($0).utf8)) }
+        range.map { summary($0) }
     }
 
     static func detail(_ json: String) -> ListingDetail {

@@ -25,7 +25,7 @@ final class ProfileTests: XCTestCase {
         // Signing in lands where the role's work is; the profile is one command away.
         app.effects = []
         app.press(":profile<enter>")
-        XCTAssertEqual(app.effects, [.account(.loadProfile)])
+        XCTAssertEqual(app.effects, [.profile(.loadProfile)])
         await app.run(runner)
         XCTAssertEqual(app.state.screen, .profile)
         return (app, runner, stub)
@@ -59,7 +59,7 @@ final class ProfileTests: XCTestCase {
         var app = Harness()
         app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account())))))
         app.press(":profile<enter>")
-        app.send(.account(.profileLoaded(.success(ProfileData(account: Fixture.account(Fixture.userJSON(verified: false)))))))
+        app.send(.profile(.profileLoaded(.success(ProfileData(account: Fixture.account(Fixture.userJSON(verified: false)))))))
         XCTAssertEqual(app.line(containing: "Email"), "  Email          bob@example.com  ✕ not verified: verify it (v)")
         app.press("v")
         XCTAssertEqual(app.state.screen, .verify)
@@ -69,7 +69,7 @@ final class ProfileTests: XCTestCase {
     func testAFailedReloadKeepsTheProfileMarkedStale() async throws {
         var (app, _, _) = try await profile()
         app.press("r")
-        app.send(.account(.profileLoaded(.failure(.unreachable("connection refused")))))
+        app.send(.profile(.profileLoaded(.failure(.unreachable("connection refused")))))
         XCTAssertEqual(app.errorLine, " Could not load your profile: server unreachable: connection refused")
         XCTAssertNotNil(app.line(containing: "Bob Smith  stale: the latest load failed"))
         XCTAssertEqual(app.line(containing: "Regions"), "  Regions        Leeds")
@@ -86,7 +86,7 @@ final class ProfileTests: XCTestCase {
         XCTAssertEqual(app.line(containing: "phone must"), "              phone must be 9 to 15 digits, optionally starting with +")
         XCTAssertEqual(app.effects, [])
         app.press("<c-u>+447700900123<enter>")
-        XCTAssertEqual(app.effects, [.account(.saveProfile(.details(.init(firstName: "Bob", lastName: "Smith", phone: "+447700900123"))))])
+        XCTAssertEqual(app.effects, [.profile(.saveProfile(.details(.init(firstName: "Bob", lastName: "Smith", phone: "+447700900123"))))])
         XCTAssertNotNil(app.line(containing: "Saving…"))
         await app.run(runner)
         XCTAssertNil(app.state.profile.editor)
@@ -108,7 +108,7 @@ final class ProfileTests: XCTestCase {
         app.press("<c-u>pharmacy,<space>bakery<enter>")
         XCTAssertTrue(app.state.profile.editor?.form.problem(at: 0)?.hasPrefix("business types has 'bakery', which is not one of pharmacy, dental_practice") == true)
         app.press("<c-u>pharmacy<tab><tab><tab><c-u>1000<enter>")
-        guard case .account(.saveProfile(.preferences(let preferences))) = app.effects.first else { return XCTFail("\(app.effects)") }
+        guard case .profile(.saveProfile(.preferences(let preferences))) = app.effects.first else { return XCTFail("\(app.effects)") }
         XCTAssertEqual(preferences.businessTypes, [.pharmacy])
         XCTAssertEqual(preferences.regions, ["Leeds"])
         XCTAssertEqual(preferences.minPrice, 100_000)
@@ -126,7 +126,7 @@ final class ProfileTests: XCTestCase {
         app.press("<tab><tab><tab><tab><tab><tab><c-u>300<enter>")
         XCTAssertEqual(app.line(containing: "years trading must"), "                 years trading must be a whole number from 0 to 200")
         app.press("<c-u>13<enter>")
-        guard case .account(.saveProfile(.business(let update))) = app.effects.last else { return XCTFail("\(app.effects)") }
+        guard case .profile(.saveProfile(.business(let update))) = app.effects.last else { return XCTFail("\(app.effects)") }
         XCTAssertEqual(update.businessName, "Harbour Dental")
         XCTAssertEqual(update.yearsInBusiness, 13)
     }
@@ -140,7 +140,7 @@ final class ProfileTests: XCTestCase {
         app.press("a")
         XCTAssertNotNil(app.line(containing: "Upload a profile picture"))
         app.press(file.path + "<enter>")
-        XCTAssertEqual(app.effects, [.account(.saveProfile(.avatar(path: file.path)))], "the file is read by the runner, off the UI loop")
+        XCTAssertEqual(app.effects, [.profile(.saveProfile(.avatar(path: file.path)))], "the file is read by the runner, off the UI loop")
         XCTAssertNotNil(app.line(containing: "Uploading…"))
         await app.run(runner)
         XCTAssertEqual(app.errorLine, " Profile picture uploaded.")
@@ -161,7 +161,7 @@ final class ProfileTests: XCTestCase {
         app.press("k")
         XCTAssertNotNil(app.line(containing: "‹ passport ›"), "six kinds do not fit: the chosen one shows between arrows")
         app.press("<right><tab>\(file.path)<enter>")
-        XCTAssertEqual(app.effects, [.account(.saveProfile(.document(type: .drivingLicence, path: file.path)))])
+        XCTAssertEqual(app.effects, [.profile(.saveProfile(.document(type: .drivingLicence, path: file.path)))])
         await app.run(runner)
         XCTAssertEqual(app.errorLine, " Document uploaded; it waits for review.")
         let text = try XCTUnwrap(stub.requests("usersKycUpload").first?.bodyText)

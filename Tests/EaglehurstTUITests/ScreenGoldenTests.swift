@@ -194,8 +194,8 @@ final class ScreenGoldenTests: XCTestCase {
 
     func myListings() async throws -> (Harness, EffectRunner) {
         let rows = [
-            ListingFixture.summaryJSON(1, title: "Harbour Dental", status: "published", extra: #","has_pending_edits":true"#),
-            ListingFixture.summaryJSON(2, title: "Leeds Pharmacy", status: "rejected", extra: #","rejection_reason":"Add the staff count""#),
+            ListingFixture.summaryJSON(1, title: "Harbour Dental", status: "published", change: { $0.hasPendingEdits = true }),
+            ListingFixture.summaryJSON(2, title: "Leeds Pharmacy", status: "rejected", change: { $0.rejectionReason = "Add the staff count" }),
             ListingFixture.summaryJSON(3, title: "Draft Opticians", status: "draft"),
         ]
         let page = ListingFixture.pageJSON(rows, page: 1, perPage: 50, total: 3)
@@ -288,7 +288,7 @@ final class ScreenGoldenTests: XCTestCase {
             ListingFixture.summaryJSON(5, title: "Leeds Pharmacy", status: "pending_approval"),
         ]
         let queue = ListingFixture.pageJSON(rows, page: 1, perPage: 50, total: 2)
-        let editRows = [ListingFixture.summaryJSON(1, status: "published", extra: #","has_pending_edits":true"#)]
+        let editRows = [ListingFixture.summaryJSON(1, status: "published", change: { $0.hasPendingEdits = true })]
         let editsQueue = ListingFixture.pageJSON(editRows, page: 1, perPage: 50, total: 1)
         let edits = "[" + ListingFixture.editJSON("asking_price", old: "650000", new: "600000") + "," + ListingFixture.editJSON("title", old: "Listing 1", new: "Harbour Dental Care") + "]"
         let users = [

@@ -8,8 +8,8 @@ import XCTest
 final class SellerAdminTests: XCTestCase {
     func seller(extra: [String: StubTransport.Answer] = [:]) async throws -> (Harness, EffectRunner, StubTransport) {
         let rows = [
-            ListingFixture.summaryJSON(1, title: "Harbour Dental", status: "rejected", extra: #","rejection_reason":"Add the staff count""#),
-            ListingFixture.summaryJSON(2, title: "Leeds Pharmacy", status: "published", extra: #","has_pending_edits":true"#),
+            ListingFixture.summaryJSON(1, title: "Harbour Dental", status: "rejected", change: { $0.rejectionReason = "Add the staff count" }),
+            ListingFixture.summaryJSON(2, title: "Leeds Pharmacy", status: "published", change: { $0.hasPendingEdits = true }),
             ListingFixture.summaryJSON(3, title: "Draft Opticians", status: "draft"),
         ]
         let page = ListingFixture.pageJSON(rows, page: 1, perPage: 50, total: 3)
@@ -523,7 +523,7 @@ final class SellerAdminTests: XCTestCase {
     func testTheProfileSaysWhereToGo() async throws {
         var app = Harness.signedIn("seller")
         app.press(":profile<enter>")
-        app.send(.account(.profileLoaded(.success(ProfileData(account: Fixture.account(Fixture.userJSON(type: "seller")))))))
+        app.send(.profile(.profileLoaded(.success(ProfileData(account: Fixture.account(Fixture.userJSON(type: "seller")))))))
         XCTAssertEqual(app.line(containing: "Go to"), "  Go to          l listings · m my listings")
         app.press("m")
         XCTAssertEqual(app.state.screen, .myListings)

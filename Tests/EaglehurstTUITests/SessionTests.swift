@@ -95,7 +95,7 @@ final class SessionTests: XCTestCase {
             "authForgotPassword": .json(status: 200, body: #"{"message":"sent"}"#), "healthGet": .json(status: 200, body: StubTransport.healthyJSON),
         ]) { a, _ in a })
         let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
-        _ = await runner.perform(.account(.loadProfile))
+        _ = await runner.perform(.profile(.loadProfile))
         _ = await runner.perform(.account(.forgotPassword(email: "bob@example.com")))
         _ = await runner.perform(.status(.checkHealth))
         XCTAssertEqual(Set(stub.requests.map(\.operationID)), ["usersGetProfile", "usersGetBuyerProfile", "usersVerificationStatus", "authForgotPassword", "healthGet"])
@@ -188,7 +188,7 @@ final class SessionTests: XCTestCase {
         let (runner, keeper) = try await makeRunner(stub, store: store, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
         var app = Harness()
         app.send(.account(.signedIn(.success(SignedIn(account: Fixture.account())))))
-        app.effects = [.account(.loadProfile)]
+        app.effects = [.profile(.loadProfile)]
         await app.run(runner)
         let gone = await keeper.session
         XCTAssertNil(gone)
@@ -225,8 +225,8 @@ final class SessionTests: XCTestCase {
     func testARefreshThatCannotReachTheServerKeepsTheSession() async throws {
         let stub = StubTransport { $0.operationID == "authRefresh" ? .unreachable : .json(status: 401, body: StubTransport.problem(401, "Unauthorized")) }
         let (runner, keeper) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
-        let message = await runner.perform(.account(.loadProfile))
-        XCTAssertEqual(message, .account(.profileLoaded(.failure(.unreachable("connection refused")))))
+        let message = await runner.perform(.profile(.loadProfile))
+        XCTAssertEqual(message, .profile(.profileLoaded(.failure(.unreachable("connection refused")))))
         let kept = await keeper.session
         XCTAssertEqual(kept?.refreshToken, "ref", "an unreachable server is no reason to forget the session")
     }
@@ -245,8 +245,8 @@ final class SessionTests: XCTestCase {
             }
         }
         let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc-1", refreshToken: "ref-1"))
-        let message = await runner.perform(.account(.saveProfile(.avatar(path: file.path))))
-        guard case .account(.profileSaved(.avatar, .success)) = message else { return XCTFail("\(message)") }
+        let message = await runner.perform(.profile(.saveProfile(.avatar(path: file.path))))
+        guard case .profile(.profileSaved(.avatar, .success)) = message else { return XCTFail("\(message)") }
         let uploads = stub.requests("usersUploadAvatar")
         XCTAssertEqual(uploads.count, 2)
         XCTAssertEqual(uploads[0].body, uploads[1].body, "the retry carries the same bytes")

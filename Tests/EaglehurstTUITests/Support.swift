@@ -1,4 +1,5 @@
 @testable import EaglehurstTUI
+import EaglehurstAPI
 import EaglehurstClient
 import Foundation
 import HTTPTypes
@@ -106,9 +107,31 @@ func makeRunner(_ answers: [String: StubTransport.Answer]) async throws -> Effec
 enum Fixture {
     static let userID = "6f1c3f0e-8c1b-4a57-9d38-2b1e6f0b7a11"
 
+    /// A user as the generated wire type: a change to the contract breaks this fixture at compile time.
+    static func user(email: String = "bob@example.com", type: String = "buyer", verified: Bool = true, first: String = "Bob", last: String = "Smith", phone: String? = nil) -> Account {
+        Account(
+            id: UUID(uuidString: userID)!, email: email, userType: Components.Schemas.UserType(rawValue: type)!,
+            firstName: first, lastName: last, phone: phone, emailVerified: verified,
+            verificationStatus: .unverified, status: .active,
+            createdAt: date("2025-11-01T10:00:00Z"), updatedAt: date("2025-11-01T10:00:00Z")
+        )
+    }
+
+    /// The user as the server sends it: the typed fixture, encoded.
     static func userJSON(email: String = "bob@example.com", type: String = "buyer", verified: Bool = true, first: String = "Bob", last: String = "Smith", phone: String? = nil) -> String {
-        let phoneField = phone.map { #","phone":"\#($0)""# } ?? ""
-        return #"{"id":"\#(userID)","email":"\#(email)","user_type":"\#(type)","first_name":"\#(first)","last_name":"\#(last)"\#(phoneField),"email_verified":\#(verified),"verification_status":"unverified","status":"active","created_at":"2025-11-01T10:00:00Z","updated_at":"2025-11-01T10:00:00Z"}"#
+        json(user(email: email, type: type, verified: verified, first: first, last: last, phone: phone))
+    }
+
+    static func date(_ iso8601: String) -> Date {
+        try! Date(iso8601, strategy: .iso8601)
+    }
+
+    /// A wire value encoded as the server encodes it (snake_case keys from the generated types, ISO-8601 dates).
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try! encoder.encode(value), as: UTF8.self)
     }
 
     static func tokensJSON(access: String = "acc", refresh: String = "ref", user: String = userJSON()) -> String {

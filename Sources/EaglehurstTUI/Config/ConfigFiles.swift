@@ -3,22 +3,22 @@ import Foundation
 /// Finds theme and keymap files: the user's `$XDG_CONFIG_HOME/eaglehurst/{themes,keymaps}/NAME.toml`
 /// first, then the copies shipped inside the binary (`ShippedFiles`, generated from the repository's
 /// `themes/` and `keymaps/`), so an installed `eaglehurst` needs no files beside it.
-public struct ConfigFiles: Sendable {
-    public var configDirectory: String?
+package struct ConfigFiles: Sendable {
+    package var configDirectory: String?
 
-    public init(configDirectory: String?) {
+    package init(configDirectory: String?) {
         self.configDirectory = configDirectory
     }
 
     /// `$XDG_CONFIG_HOME/eaglehurst`, or `~/.config/eaglehurst` when that variable is unset.
-    public static func defaultConfigDirectory(environment: [String: String]) -> String? {
+    package static func defaultConfigDirectory(environment: [String: String]) -> String? {
         if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/eaglehurst" }
         if let home = environment["HOME"], !home.isEmpty { return home + "/.config/eaglehurst" }
         return nil
     }
 
-    public static let defaultThemeName = "dark"
-    public static let defaultKeymapName = "default"
+    package static let defaultThemeName = "dark"
+    package static let defaultKeymapName = "default"
 
     enum Kind: String { case themes, keymaps }
 
@@ -51,7 +51,7 @@ public struct ConfigFiles: Sendable {
     }
 
     /// The named theme, or the default theme and one message saying what was wrong and where.
-    public func loadTheme(named name: String) -> (theme: Theme, problem: String?) {
+    package func loadTheme(named name: String) -> (theme: Theme, problem: String?) {
         guard let source = source(.themes, named: name) else {
             return (shippedDefaultTheme(), "\(notFound(.themes, name)); using the \(ConfigFiles.defaultThemeName) theme")
         }
@@ -63,7 +63,7 @@ public struct ConfigFiles: Sendable {
     }
 
     /// The named keymap laid over the shipped default, or the default alone and one message.
-    public func loadBindings(keymapNamed name: String) -> (bindings: BindingTable, problem: String?) {
+    package func loadBindings(keymapNamed name: String) -> (bindings: BindingTable, problem: String?) {
         guard let source = source(.keymaps, named: name) else {
             return (shippedDefaultBindings(), "\(notFound(.keymaps, name)); using the default keys")
         }

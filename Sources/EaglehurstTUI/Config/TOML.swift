@@ -1,19 +1,19 @@
 /// A problem in a configuration file, pinned to its line so the user can fix it.
-public struct ConfigProblem: Error, Equatable, Sendable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var message: String
+package struct ConfigProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    package var file: String
+    package var line: Int
+    package var message: String
 
-    public init(file: String, line: Int, message: String) {
+    package init(file: String, line: Int, message: String) {
         self.file = file
         self.line = line
         self.message = message
     }
 
-    public var description: String { "\(file):\(line): \(message)" }
+    package var description: String { "\(file):\(line): \(message)" }
 }
 
-public enum TOMLValue: Equatable, Sendable {
+package enum TOMLValue: Equatable, Sendable {
     case string(String)
     case strings([String])
     case bool(Bool)
@@ -29,26 +29,26 @@ public enum TOMLValue: Equatable, Sendable {
     }
 }
 
-public struct TOMLEntry: Equatable, Sendable {
-    public var key: String
-    public var value: TOMLValue
-    public var line: Int
+package struct TOMLEntry: Equatable, Sendable {
+    package var key: String
+    package var value: TOMLValue
+    package var line: Int
 }
 
-public struct TOMLTable: Equatable, Sendable {
+package struct TOMLTable: Equatable, Sendable {
     /// "" for the keys before the first `[section]`.
-    public var name: String
-    public var line: Int
-    public var entries: [TOMLEntry]
+    package var name: String
+    package var line: Int
+    package var entries: [TOMLEntry]
 }
 
 /// The TOML subset that themes, keymaps and config use: `[section]` headers (dotted names allowed),
 /// `key = value` with basic or literal strings, arrays of strings (may span lines), booleans,
 /// integers, and `#` comments. Anything else is reported with its file and line.
-public struct TOMLDocument: Equatable, Sendable {
-    public var tables: [TOMLTable]
+package struct TOMLDocument: Equatable, Sendable {
+    package var tables: [TOMLTable]
 
-    public static func parse(_ text: String, file: String) throws(ConfigProblem) -> TOMLDocument {
+    package static func parse(_ text: String, file: String) throws(ConfigProblem) -> TOMLDocument {
         var parser = TOMLParser(file: file, lines: text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init))
         return try parser.parse()
     }

@@ -1,20 +1,20 @@
 import Foundation
 
 /// The pure heart of the client: a message changes the state and may ask for effects.
-public enum App {
+package enum App {
     /// What the app does when it opens: ask the server how it is, and who a stored session belongs to.
-    public static func start(_ state: inout AppState) -> [Effect] {
+    package static func start(_ state: inout AppState) -> [Effect] {
         StatusScreen.checkHealth(&state.status, &state.shell) + (state.isRestoringSession ? [.account(.restoreSession)] : [])
     }
 
-    public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+    package static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         var effects = react(&state, message)
         offerPlans(after: message, &state)
         if let destination = state.shell.destination {
             state.shell.destination = nil
             effects += go(destination, state: &state)
         }
-        return effects + keepPolling(&state)
+        return effects + Conversations.keepPolling(&state.conversations, &state.shell)
     }
 
     private static func react(_ state: inout AppState, _ message: Message) -> [Effect] {
@@ -28,7 +28,7 @@ public enum App {
         case .resized(let size):
             state.size = size
             resizeLists(&state)
-            resizeConversations(&state)
+            Conversations.resize(&state.conversations, &state.shell)
             let effects = fetchShownPages(&state)
             if case .help(let help) = state.overlay {
                 // Descriptions wrap to the new width; the top row stays about where it was.
@@ -49,6 +49,8 @@ public enum App {
             return StatusScreen.update(&state.status, message, &state.shell)
         case .account(let message):
             return accountAnswer(message, state: &state)
+        case .profile(let message):
+            return Profile.update(&state.profile, message, &state.shell)
         case .browse(let message):
             return Browse.update(&state.browser, message, &state.shell)
         case .saved(let message):
@@ -60,7 +62,7 @@ public enum App {
         case .listings(let message):
             return listingsAnswer(message, state: &state)
         case .conversations(let message):
-            return conversationsAnswer(message, state: &state)
+            return Conversations.update(&state.conversations, message, &state.shell)
         case .subscriptions(let message):
             return Subscriptions.update(&state.subscriptions, message, &state.shell)
         }
@@ -112,7 +114,7 @@ public enum App {
         case .some:
             return false
         case nil:
-            if state.context == .compose { return editCompose(key, state: &state) }
+            if state.context == .compose { return Conversations.editCompose(key, &state.conversations, &state.shell) }
             if state.context == .cardForm { return Subscriptions.edit(key, &state.subscriptions) }
             guard let path = state.formPath, !state[keyPath: path].isSubmitting else { return false }
             return state[keyPath: path].edit(key)
@@ -137,7 +139,7 @@ public enum App {
     /// fails to compile. The handlers live beside their bindings (`<Feature>Bindings.swift`).
     static func perform(_ action: Action, in context: Context, state: inout AppState) -> [Effect] {
         if action == .goThreads || action == .goNotifications {
-            return conversationsAction(action, in: context, state: &state)
+            return Conversations.perform(action, in: context, &state.conversations, &state.shell)
         }
         if action == .goSubscriptions { return show(.subscriptions, state: &state) }
         switch context {
@@ -148,7 +150,8 @@ public enum App {
         case .signin, .register, .verify, .forgotPassword, .resetPassword:
             return formKey(action, state: &state) ?? accountFormAction(action, in: context, state: &state)
         case .profile, .profileEdit:
-            return formKey(action, state: &state) ?? profileAction(action, in: context, state: &state)
+            if action != .submit, let effects = formKey(action, state: &state) { return effects }
+            return Profile.perform(action, in: context, &state.profile, &state.shell)
         case .help:
             moveHelp(action, state: &state)
             return []
@@ -174,7 +177,7 @@ public enum App {
         case .textEditor:
             return textEditorAction(action, state: &state)
         case .threads, .compose, .notifications, .preferences:
-            return conversationsAction(action, in: context, state: &state)
+            return Conversations.perform(action, in: context, &state.conversations, &state.shell)
         case .subscriptions, .paymentMethods, .invoices, .checkout, .checkoutReview, .cardForm:
             return Subscriptions.perform(action, in: context, &state.subscriptions, &state.shell)
         }

@@ -2,12 +2,12 @@ import EaglehurstAPI
 import Foundation
 
 /// Every screen the client will have. Those not built yet say so when asked for, rather than pretend.
-public enum ScreenID: String, CaseIterable, Sendable {
+package enum ScreenID: String, CaseIterable, Sendable {
     case status, signin, register, verify, forgotPassword = "forgot-password", resetPassword = "reset-password", profile
     case listings, saved, myListings = "my-listings", threads, notifications
     case subscriptions, services, analytics, admin
 
-    public var title: String {
+    package var title: String {
         switch self {
         case .status: "Server status"
         case .signin: "Sign in"
@@ -28,7 +28,7 @@ public enum ScreenID: String, CaseIterable, Sendable {
         }
     }
 
-    public var isAvailable: Bool { context != nil }
+    package var isAvailable: Bool { context != nil }
 
     var context: Context? {
         switch self {
@@ -51,27 +51,27 @@ public enum ScreenID: String, CaseIterable, Sendable {
     }
 }
 
-public enum ConnectionState: Equatable, Sendable {
+package enum ConnectionState: Equatable, Sendable {
     case connecting, connected, unreachable
 }
 
-public struct ServerInfo: Equatable, Sendable {
-    public var url: URL
-    public var isEmbedded: Bool
+package struct ServerInfo: Equatable, Sendable {
+    package var url: URL
+    package var isEmbedded: Bool
 
-    public init(url: URL, isEmbedded: Bool) {
+    package init(url: URL, isEmbedded: Bool) {
         self.url = url
         self.isEmbedded = isEmbedded
     }
 
     /// `host:port` as the status bar shows it.
-    public var hostLabel: String {
+    package var hostLabel: String {
         guard let host = url.host else { return url.absoluteString }
         return url.port.map { "\(host):\($0)" } ?? host
     }
 }
 
-public enum Overlay: Equatable, Sendable {
+package enum Overlay: Equatable, Sendable {
     case help(HelpOverlay)
     case commandLine(CommandLine)
     case confirm(ConfirmDialog)
@@ -93,26 +93,26 @@ public enum Overlay: Equatable, Sendable {
 /// a feature its own state and the shell, never another feature's state; only the app-level code
 /// here and in `Core/` reads across features (which context has the keys, whether anything is in
 /// flight, where a cross-feature jump goes).
-public struct AppState: Equatable, Sendable {
-    public var shell: Shell
-    public var status = StatusScreenState()
-    public var accountForms: AccountForms
-    public var profile = ProfileScreenState()
-    public var browser = BrowserState()
-    public var saved = SavedScreenState()
-    public var seller = SellerScreenState()
-    public var admin = AdminScreenState()
-    public var conversations = ConversationsState()
-    public var subscriptions = SubscriptionsState()
+package struct AppState: Equatable, Sendable {
+    package var shell: Shell
+    package var status = StatusScreenState()
+    package var accountForms: AccountForms
+    package var profile = ProfileScreenState()
+    package var browser = BrowserState()
+    package var saved = SavedScreenState()
+    package var seller = SellerScreenState()
+    package var admin = AdminScreenState()
+    package var conversations = ConversationsState()
+    package var subscriptions = SubscriptionsState()
 
-    public init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil, storedSessionEmail: String? = nil) {
+    package init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil, storedSessionEmail: String? = nil) {
         shell = Shell(size: size, bindings: bindings, server: server, welcomeLines: welcomeLines, message: message)
         shell.isRestoringSession = storedSessionEmail != nil
         accountForms = AccountForms(storedSessionEmail: storedSessionEmail)
     }
 
     /// The context whose keys are live now.
-    public var context: Context {
+    package var context: Context {
         if let overlay { return overlay.context }
         switch screen {
         case .profile where profile.editor != nil: return .profileEdit
@@ -164,7 +164,7 @@ public struct AppState: Equatable, Sendable {
     }
 
     /// Something is in flight, so the spinner turns.
-    public var isWaiting: Bool {
+    package var isWaiting: Bool {
         status.isChecking || isRestoringSession || isResendingCode || isSigningOut || profile.isLoading
             || [signIn, registration, verification, forgotPassword, resetPassword].contains { $0.isSubmitting }
             || profile.editor?.form.isSubmitting == true

@@ -3,9 +3,10 @@ import Foundation
 
 /// Work that leaves the UI loop. The runner performs it in a task and answers with a message; each
 /// feature's effects are its own enum, routed exhaustively.
-public enum Effect: Equatable, Sendable {
+package enum Effect: Equatable, Sendable {
     case status(StatusEffect)
     case account(AccountEffect)
+    case profile(ProfileEffect)
     case browse(BrowseEffect)
     case saved(SavedEffect)
     case seller(SellerEffect)

@@ -4,11 +4,11 @@ import Foundation
 import OpenAPIRuntime
 
 /// Performs effects against the server, off the UI loop, and turns each outcome into a message.
-public struct EffectRunner: Sendable {
+package struct EffectRunner: Sendable {
     let client: Client
     let session: SessionKeeper
     /// Listings and pages the server gave, revalidated with their ETags; emptied when the user changes.
-    public let cache: ModelCache
+    package let cache: ModelCache
     /// How long typing must pause before the search line searches.
     let searchPause: Duration
     /// The bare transport, for a payment gateway's own tokenizer (Stripe's): card details go there
@@ -17,7 +17,7 @@ public struct EffectRunner: Sendable {
 
     /// `client` must carry `SessionMiddleware(keeper: session)` for signed-in requests to work;
     /// `init(serverURL:transport:session:)` builds such a client.
-    public init(client: Client, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250), transport: (any ClientTransport)? = nil) {
+    package init(client: Client, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250), transport: (any ClientTransport)? = nil) {
         self.client = client
         self.session = session
         self.cache = cache
@@ -26,7 +26,7 @@ public struct EffectRunner: Sendable {
     }
 
     /// The runner the app uses: its requests carry the session's token, renewed when the server says 401.
-    public init(serverURL: URL, transport: any ClientTransport, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250)) {
+    package init(serverURL: URL, transport: any ClientTransport, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250)) {
         let client = Client(
             serverURL: serverURL, transport: transport,
             middlewares: [ResponseNotesMiddleware(), ConditionalRequestMiddleware(), SessionMiddleware(keeper: session)]
@@ -34,7 +34,7 @@ public struct EffectRunner: Sendable {
         self.init(client: client, session: session, cache: cache, searchPause: searchPause, transport: transport)
     }
 
-    public func perform(_ effect: Effect) async -> Message {
+    package func perform(_ effect: Effect) async -> Message {
         await ResponseNotes.$current.withValue(ResponseNotes()) {
             await run(effect)
         }
@@ -44,6 +44,7 @@ public struct EffectRunner: Sendable {
         switch effect {
         case .status(let effect): .status(await runStatus(effect))
         case .account(let effect): .account(await runAccount(effect))
+        case .profile(let effect): .profile(await runProfile(effect))
         case .browse(let effect): .browse(await runBrowse(effect))
         case .saved(let effect): .saved(await runSaved(effect))
         case .seller(let effect): await runSeller(effect)

@@ -1,27 +1,27 @@
 import EaglehurstAPI
 import Foundation
 
-public struct InlineMessage: Equatable, Sendable {
-    public enum Kind: Sendable { case error, info, ok }
-    public var kind: Kind
-    public var text: String
+package struct InlineMessage: Equatable, Sendable {
+    package enum Kind: Sendable { case error, info, ok }
+    package var kind: Kind
+    package var text: String
 
-    public static func error(_ text: String) -> InlineMessage { InlineMessage(kind: .error, text: text) }
-    public static func info(_ text: String) -> InlineMessage { InlineMessage(kind: .info, text: text) }
-    public static func ok(_ text: String) -> InlineMessage { InlineMessage(kind: .ok, text: text) }
+    package static func error(_ text: String) -> InlineMessage { InlineMessage(kind: .error, text: text) }
+    package static func info(_ text: String) -> InlineMessage { InlineMessage(kind: .info, text: text) }
+    package static func ok(_ text: String) -> InlineMessage { InlineMessage(kind: .ok, text: text) }
 }
 
 /// A problem+json answer, with what the user needs from it.
-public struct ProblemReport: Equatable, Sendable {
-    public var status: Int
-    public var title: String
-    public var detail: String?
+package struct ProblemReport: Equatable, Sendable {
+    package var status: Int
+    package var title: String
+    package var detail: String?
     /// A 422's `errors`: field name → messages.
-    public var fieldErrors: [String: [String]]
+    package var fieldErrors: [String: [String]]
     /// `Retry-After` in seconds, sent with a 429.
-    public var retryAfter: Int?
+    package var retryAfter: Int?
 
-    public init(status: Int, title: String, detail: String? = nil, fieldErrors: [String: [String]] = [:], retryAfter: Int? = nil) {
+    package init(status: Int, title: String, detail: String? = nil, fieldErrors: [String: [String]] = [:], retryAfter: Int? = nil) {
         self.status = status
         self.title = title
         self.detail = detail
@@ -31,7 +31,7 @@ public struct ProblemReport: Equatable, Sendable {
 }
 
 /// Why a request gave no answer to show.
-public enum RequestFailure: Error, Equatable, Sendable {
+package enum RequestFailure: Error, Equatable, Sendable {
     /// No HTTP answer at all: refused, timed out, DNS, TLS.
     case unreachable(String)
     /// The server answered with a problem.
@@ -45,7 +45,7 @@ public enum RequestFailure: Error, Equatable, Sendable {
     /// A file to upload could not be read; the text completes "… cannot be read: ".
     case file(String)
 
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .unreachable(let reason): "server unreachable: \(reason)"
         case .problem(let problem):
@@ -58,7 +58,7 @@ public enum RequestFailure: Error, Equatable, Sendable {
         }
     }
 
-    public var status: Int? {
+    package var status: Int? {
         if case .problem(let problem) = self { return problem.status }
         return nil
     }

@@ -3,7 +3,7 @@ import EaglehurstAPI
 /// Everything that can happen to the app. `App.update` is the only place that reacts, and it hands
 /// each feature's messages to that feature; every router switches exhaustively, so a message nobody
 /// routes is a compile error.
-public enum Message: Equatable, Sendable {
+package enum Message: Equatable, Sendable {
     case key(Key)
     case resized(Size)
     /// Turns the spinner while something is in flight.
@@ -14,6 +14,7 @@ public enum Message: Equatable, Sendable {
     case textEdited(field: String, Result<String, RequestFailure>)
     case status(StatusMessage)
     case account(AccountMessage)
+    case profile(ProfileMessage)
     case browse(BrowseMessage)
     case saved(SavedMessage)
     case seller(SellerMessage)
@@ -31,6 +32,7 @@ public enum Message: Equatable, Sendable {
         case .textEdited: nil
         case .status(let message): message.failure
         case .account(let message): message.failure
+        case .profile(let message): message.failure
         case .browse(let message): message.failure
         case .saved(let message): message.failure
         case .seller(let message): message.failure

@@ -27,7 +27,7 @@ extension App {
         case .listings, .saved, .myListings, .admin:
             return showListingScreen(screen, state: &state)
         case .threads, .notifications:
-            return showConversations(screen, state: &state)
+            return Conversations.show(screen, &state.conversations, &state.shell)
         case .subscriptions:
             return Subscriptions.open(&state.subscriptions, &state.shell)
         case .status, .forgotPassword, .resetPassword, .services, .analytics:
@@ -36,7 +36,7 @@ extension App {
         state.screen = screen
         guard screen == .profile else { return [] }
         state.profile.editor = nil
-        return loadProfile(&state)
+        return Profile.load(&state.profile)
     }
 
     static func goBack(_ state: inout AppState) -> [Effect] {
@@ -63,8 +63,13 @@ extension App {
             return show(.admin, state: &state) + Admin.openQueue(queue, &state.admin, state.shell)
         case .back:
             return goBack(&state)
+        case .signOut:
+            return signOut(&state)
+        case .verification(let email):
+            state.verification = .verification(email: email)
+            return show(.verify, state: &state)
         case .connectionRequest(let id, let title):
-            return requestConnection(listingID: id, title: title, state: &state)
+            return Conversations.requestConnection(listingID: id, title: title, &state.conversations, &state.shell)
         }
     }
 

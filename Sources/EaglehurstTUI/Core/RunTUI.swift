@@ -3,26 +3,26 @@ import Foundation
 import OpenAPIRuntime
 
 /// How the `eaglehurst` executable starts the terminal client.
-public struct TUIOptions: Sendable {
+package struct TUIOptions: Sendable {
     /// The server's base URL as the client uses it (shown in the status bar and on the status screen).
-    public var serverURL: URL
+    package var serverURL: URL
     /// True when the server runs inside this process.
-    public var isEmbedded: Bool
-    public var themeName: String
-    public var keymapName: String
+    package var isEmbedded: Bool
+    package var themeName: String
+    package var keymapName: String
     /// Lines for the first screen, e.g. the demo accounts.
-    public var welcomeLines: [String]
+    package var welcomeLines: [String]
     /// Where the user's `themes/` and `keymaps/` are looked for first; nil for the shipped ones only.
-    public var configDirectory: String?
+    package var configDirectory: String?
     /// Read for `NO_COLOR`, `TERM` and `COLORTERM`.
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// Where `session.json` lives; nil keeps the session in memory only.
-    public var stateDirectory: URL?
+    package var stateDirectory: URL?
     /// What the session is filed under: by default the server URL. An embedded server's URL has a new
     /// port on every run, so its caller passes a name that stays the same (e.g. its data directory).
-    public var sessionKey: String
+    package var sessionKey: String
 
-    public init(
+    package init(
         serverURL: URL,
         isEmbedded: Bool,
         themeName: String = ConfigFiles.defaultThemeName,
@@ -67,7 +67,7 @@ public struct TUIOptions: Sendable {
 /// inbox. Returns the process exit status (128 + the signal when SIGINT, SIGTERM, SIGHUP or SIGQUIT
 /// ended it); throws when there is no usable terminal. The terminal is restored before this returns
 /// or throws, and by the signal handlers on a crash.
-public func runTUI(transport: any ClientTransport, options: TUIOptions) async throws -> Int32 {
+package func runTUI(transport: any ClientTransport, options: TUIOptions) async throws -> Int32 {
     let store = options.stateDirectory.map(SessionStore.init(directory:))
     let refresher = SessionKeeper.refresher(client: Client(serverURL: options.serverURL, transport: transport))
     let keeper = SessionKeeper(server: options.sessionKey, store: store, refresh: refresher)
@@ -99,6 +99,6 @@ public func runTUI(transport: any ClientTransport, options: TUIOptions) async th
 }
 
 /// The key bindings of a keymap as Markdown, for the README and `eaglehurst --keys`.
-public func keyBindingsMarkdown(keymapName: String = ConfigFiles.defaultKeymapName, configDirectory: String? = nil) -> String {
+package func keyBindingsMarkdown(keymapName: String = ConfigFiles.defaultKeymapName, configDirectory: String? = nil) -> String {
     ConfigFiles(configDirectory: configDirectory).loadBindings(keymapNamed: keymapName).bindings.markdown()
 }

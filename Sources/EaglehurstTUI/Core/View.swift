@@ -3,7 +3,7 @@ import Foundation
 extension App {
     /// The whole screen for a state: header, the current screen, the error line, the status bar, and
     /// any overlay on top. Pure; tests read its text.
-    public static func view(_ state: AppState, theme: Theme, size: Size) -> Frame {
+    package static func view(_ state: AppState, theme: Theme, size: Size) -> Frame {
         var frame = Frame(size: size, style: theme[.appBackground])
         guard size.width >= 20, size.height >= 6 else {
             frame.write("Window too small", x: 0, y: 0, style: theme[.statusError], maxWidth: size.width)
@@ -13,13 +13,13 @@ extension App {
         let body = (top: 2, bottom: size.height - 4)
         switch state.screen {
         case .signin, .register, .verify, .forgotPassword, .resetPassword: drawFormScreen(state, theme: theme, body: body, into: &frame)
-        case .profile: drawProfile(state, theme: theme, body: body, into: &frame)
+        case .profile: Profile.view(state.profile, shell: state.shell, theme: theme, body: body, into: &frame)
         case .listings: Browse.view(state.browser, shell: state.shell, theme: theme, body: body, into: &frame)
         case .saved: Saved.view(state.saved, shell: state.shell, theme: theme, body: body, into: &frame)
         case .myListings: Seller.view(state.seller, shell: state.shell, theme: theme, body: body, into: &frame)
         case .admin: Admin.view(state.admin, shell: state.shell, theme: theme, body: body, into: &frame)
-        case .threads: drawThreads(state, theme: theme, body: body, into: &frame)
-        case .notifications: drawNotifications(state, theme: theme, body: body, into: &frame)
+        case .threads: Conversations.drawThreads(state.conversations, shell: state.shell, theme: theme, body: body, into: &frame)
+        case .notifications: Conversations.drawNotifications(state.conversations, shell: state.shell, theme: theme, body: body, into: &frame)
         case .subscriptions: Subscriptions.view(state.subscriptions, shell: state.shell, theme: theme, body: body, into: &frame)
         // Screens not built yet cannot be opened (`ScreenID.isAvailable`); the status screen stands in.
         case .status, .services, .analytics: StatusScreen.view(state.status, shell: state.shell, theme: theme, body: body, into: &frame)
@@ -64,7 +64,7 @@ extension App {
         let typing = isTyping(state)
         return BindingTable.activeContexts(for: state.context).flatMap { state.bindings.bindings(in: $0) }
             .compactMap { binding in
-                guard let hint = binding.hint, hintApplies(binding, in: state) else { return nil }
+                guard let hint = binding.hint, Conversations.hintApplies(binding, in: state.conversations, shell: state.shell) else { return nil }
                 let usable = binding.keys.first { !typing || !($0.keys.first?.isPrintable ?? false) }
                 return usable.map { ($0.description, hint) }
             }

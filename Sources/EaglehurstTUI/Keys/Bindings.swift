@@ -1,6 +1,6 @@
 /// Where a binding applies. A screen's context is active together with `global`; an overlay's
 /// context is active alone, so its keys do not leak to the screen beneath.
-public enum Context: String, Hashable, Sendable, CaseIterable {
+package enum Context: String, Hashable, Sendable, CaseIterable {
     case global, status, signin, register, verify, forgotPassword = "forgot_password", resetPassword = "reset_password"
     case profile, profileEdit = "profile_edit", help, command, confirm
     case listings, listingsSearch = "listings_search", listingsFilter = "listings_filter", listingDetail = "listing_detail"
@@ -67,7 +67,7 @@ public enum Context: String, Hashable, Sendable, CaseIterable {
 }
 
 /// What a key asks for. The raw value is the name keymap files use.
-public enum Action: String, Hashable, Sendable, CaseIterable {
+package enum Action: String, Hashable, Sendable, CaseIterable {
     case quit, help, commandLine = "command_line"
     case refresh, signIn = "sign_in"
     case nextField = "next_field", previousField = "previous_field", submit, back
@@ -97,34 +97,34 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case unsave
 }
 
-public struct Binding: Equatable, Sendable {
-    public var keys: [KeySequence]
-    public var action: Action
-    public var description: String
-    public var context: Context
-    public var dangerous: Bool
+package struct Binding: Equatable, Sendable {
+    package var keys: [KeySequence]
+    package var action: Action
+    package var description: String
+    package var context: Context
+    package var dangerous: Bool
     /// The footer's short label, or nil to leave it to the `?` overlay.
-    public var hint: String?
+    package var hint: String?
 }
 
 /// The one table of what every key does, in which context. Dispatch, the footer hints, the `?` overlay
 /// and the Markdown docs all read it.
-public struct BindingTable: Equatable, Sendable {
-    public private(set) var bindings: [Binding]
+package struct BindingTable: Equatable, Sendable {
+    package private(set) var bindings: [Binding]
 
-    public init(bindings: [Binding]) { self.bindings = bindings }
+    package init(bindings: [Binding]) { self.bindings = bindings }
 
     /// Actions that exist, with their descriptions; their keys come from the keymap. Each feature keeps
     /// its rows beside its handlers; the order within a context is the order of the footer and `?`.
-    static let specs: [Binding] = App.globalBindings + StatusScreen.bindings + App.accountBindings + App.overlayBindings
+    static let specs: [Binding] = App.globalBindings + StatusScreen.bindings + App.accountBindings + Profile.bindings + App.overlayBindings
         + Browse.bindings + Saved.bindings + Seller.bindings + Admin.bindings
-        + App.threadsBindings + App.notificationsBindings + Subscriptions.bindings
+        + Conversations.threadsBindings + Conversations.notificationsBindings + Subscriptions.bindings
 
-    public func binding(for action: Action, in context: Context) -> Binding? {
+    package func binding(for action: Action, in context: Context) -> Binding? {
         bindings.first { $0.action == action && $0.context == context }
     }
 
-    public func bindings(in context: Context) -> [Binding] {
+    package func bindings(in context: Context) -> [Binding] {
         bindings.filter { $0.context == context }
     }
 
@@ -133,7 +133,7 @@ public struct BindingTable: Equatable, Sendable {
         context.isModal || context == .global ? [context] : [context, .global]
     }
 
-    public enum Resolution: Equatable, Sendable {
+    package enum Resolution: Equatable, Sendable {
         case action(Binding)
         /// The keys so far start a longer binding (`g` of `gg`): wait for the next.
         case pending
@@ -141,7 +141,7 @@ public struct BindingTable: Equatable, Sendable {
     }
 
     /// While a text field has focus, `allowPrintable` is false: printable keys type, they do not command.
-    public func resolve(_ sequence: KeySequence, in context: Context, allowPrintable: Bool = true) -> Resolution {
+    package func resolve(_ sequence: KeySequence, in context: Context, allowPrintable: Bool = true) -> Resolution {
         let live = Self.activeContexts(for: context).flatMap { bindings(in: $0) }.flatMap { binding in
             binding.keys.filter { allowPrintable || !($0.keys.first?.isPrintable ?? false) }.map { (keys: $0, binding: binding) }
         }
@@ -151,7 +151,7 @@ public struct BindingTable: Equatable, Sendable {
     }
 
     /// Markdown listing of every binding, grouped by context, for the README and `eaglehurst --keys`.
-    public func markdown() -> String {
+    package func markdown() -> String {
         var lines = ["# Eaglehurst keys", ""]
         for context in Context.allCases {
             let rows = bindings(in: context)

@@ -1,5 +1,5 @@
 /// One key press, as drivers report it and keymaps name it.
-public enum Key: Hashable, Sendable {
+package enum Key: Hashable, Sendable {
     case character(Character)
     case control(Character)
     case enter, escape, tab, backTab, backspace, delete
@@ -15,13 +15,13 @@ public enum Key: Hashable, Sendable {
     ]
 
     /// Printable keys type into a focused text field instead of triggering bindings.
-    public var isPrintable: Bool {
+    package var isPrintable: Bool {
         if case .character = self { return true }
         return false
     }
 
     /// The notation keymaps use: `q`, `G`, `<c-r>`, `<enter>`, `<pgdown>`, `<f1>`.
-    public var notation: String {
+    package var notation: String {
         switch self {
         case .character(" "): return "<space>"
         case .character("<"): return "<lt>"
@@ -48,18 +48,18 @@ public enum Key: Hashable, Sendable {
 }
 
 /// One or more keys pressed in order: `gg` is two presses of `g`.
-public struct KeySequence: Hashable, Sendable, CustomStringConvertible {
-    public var keys: [Key]
+package struct KeySequence: Hashable, Sendable, CustomStringConvertible {
+    package var keys: [Key]
 
-    public init(_ keys: [Key]) { self.keys = keys }
+    package init(_ keys: [Key]) { self.keys = keys }
 
-    public var description: String { keys.map(\.notation).joined() }
+    package var description: String { keys.map(\.notation).joined() }
 
-    public struct NotationError: Error, Equatable {
-        public var message: String
+    package struct NotationError: Error, Equatable {
+        package var message: String
     }
 
-    public init(notation: String) throws(NotationError) {
+    package init(notation: String) throws(NotationError) {
         var keys: [Key] = []
         var rest = Substring(notation)
         while let first = rest.first {

@@ -1,6 +1,6 @@
 /// Which keys each action has, per context, as a keymap file says. A user's file overrides per action:
 /// actions it does not name keep the shipped default keys.
-public struct Keymap: Equatable, Sendable {
+package struct Keymap: Equatable, Sendable {
     struct Entry: Equatable, Sendable {
         var keys: [KeySequence]
         var file: String
@@ -13,7 +13,7 @@ public struct Keymap: Equatable, Sendable {
     static let empty = Keymap(entries: [:])
 
     /// `[context]` sections, `action = "key"` or `action = ["key", "key"]`.
-    public static func parse(_ text: String, file: String) throws(ConfigProblem) -> Keymap {
+    package static func parse(_ text: String, file: String) throws(ConfigProblem) -> Keymap {
         let document = try TOMLDocument.parse(text, file: file)
         var entries: [Context: [Action: Entry]] = [:]
         for table in document.tables {
@@ -54,7 +54,7 @@ public struct Keymap: Equatable, Sendable {
     }
 
     /// This keymap's actions replace the same actions of `base`.
-    public func overriding(_ base: Keymap) -> Keymap {
+    package func overriding(_ base: Keymap) -> Keymap {
         var merged = base.entries
         for (context, actions) in entries {
             merged[context, default: [:]].merge(actions) { _, mine in mine }
@@ -65,7 +65,7 @@ public struct Keymap: Equatable, Sendable {
     /// The binding table with these keys. Two actions on one key where both are live at once (the same
     /// context, or a context and `global`), or a key that is the start of another (`g` hides `gg`), is a
     /// conflict, reported at the line that made it.
-    public func bindingTable() throws(ConfigProblem) -> BindingTable {
+    package func bindingTable() throws(ConfigProblem) -> BindingTable {
         let bindings = BindingTable.specs.map { spec in
             var binding = spec
             binding.keys = entries[spec.context]?[spec.action]?.keys ?? []

@@ -2,16 +2,16 @@ import EaglehurstAPI
 import Foundation
 
 /// The `:` line: a screen name or a command, completed with Tab.
-public struct CommandLine: Equatable, Sendable {
-    public var field = TextField()
+package struct CommandLine: Equatable, Sendable {
+    package var field = TextField()
     /// Candidates for what is typed, shown above the line after a Tab.
-    public var candidates: [String] = []
+    package var candidates: [String] = []
     /// While Tab cycles through candidates: the typed prefix and the position in `candidates`.
     var cycle: (prefix: String, index: Int)?
 
-    public static let commands: [String] = ScreenID.allCases.map(\.rawValue) + ["signout", "help", "quit"]
+    package static let commands: [String] = ScreenID.allCases.map(\.rawValue) + ["signout", "help", "quit"]
 
-    public static func == (lhs: CommandLine, rhs: CommandLine) -> Bool {
+    package static func == (lhs: CommandLine, rhs: CommandLine) -> Bool {
         lhs.field == rhs.field && lhs.candidates == rhs.candidates
             && lhs.cycle?.prefix == rhs.cycle?.prefix && lhs.cycle?.index == rhs.cycle?.index
     }

@@ -2,11 +2,11 @@ import EaglehurstAPI
 import Foundation
 
 /// A generic yes/no question before a dangerous action. No is highlighted first, so Enter is safe.
-public struct ConfirmDialog: Equatable, Sendable {
-    public var question: String
-    public var action: Action
-    public var context: Context
-    public var yesHighlighted = false
+package struct ConfirmDialog: Equatable, Sendable {
+    package var question: String
+    package var action: Action
+    package var context: Context
+    package var yesHighlighted = false
 }
 
 extension App {

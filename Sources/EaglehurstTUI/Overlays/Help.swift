@@ -1,18 +1,18 @@
 import Foundation
 
 /// The `?` overlay: every binding of the table, the live contexts first.
-public struct HelpOverlay: Equatable, Sendable {
-    public struct Row: Equatable, Sendable {
-        public enum Kind: Equatable, Sendable { case section, binding, blank }
-        public var kind: Kind
-        public var keys: String
-        public var text: String
+package struct HelpOverlay: Equatable, Sendable {
+    package struct Row: Equatable, Sendable {
+        package enum Kind: Equatable, Sendable { case section, binding, blank }
+        package var kind: Kind
+        package var keys: String
+        package var text: String
     }
 
-    public var rows: [Row]
-    public var cursor: ListCursor
+    package var rows: [Row]
+    package var cursor: ListCursor
     /// The context the overlay was opened over: its keys come first.
-    public var current: Context
+    package var current: Context
 
     /// Descriptions wider than `textWidth` go on as many rows as they need, words kept whole.
     init(bindings: BindingTable, current: Context, viewportHeight: Int, textWidth: Int) {

@@ -2,8 +2,8 @@ import EaglehurstAPI
 import Foundation
 
 /// A question with one line of text to answer, over any screen: a note to save with, a reason to reject or suspend with.
-public struct Prompt: Equatable, Sendable {
-    public enum Purpose: Equatable, Sendable {
+package struct Prompt: Equatable, Sendable {
+    package enum Purpose: Equatable, Sendable {
         case saveNote(listingID: UUID)
         /// A new note on a listing already saved.
         case editNote(listingID: UUID)
@@ -16,9 +16,9 @@ public struct Prompt: Equatable, Sendable {
         case respond(connectionID: UUID, accept: Bool)
     }
 
-    public var purpose: Purpose
-    public var title: String
-    public var form: Form
+    package var purpose: Purpose
+    package var title: String
+    package var form: Form
 }
 
 extension App {
@@ -52,7 +52,7 @@ extension App {
             state.message = .info("Refusing the identity verification…")
             return [.admin(.verifyUser(id: id, verified: false, reason: text))]
         case .connectionRequest, .respond:
-            return conversationPrompt(prompt.purpose, text: text, state: &state)
+            return Conversations.conversationPrompt(prompt.purpose, text: text, &state.conversations, &state.shell)
         }
     }
 

@@ -2,10 +2,10 @@ import EaglehurstAPI
 import Foundation
 
 /// The in-app editor over a form's long-text field.
-public struct TextEditorOverlay: Equatable, Sendable {
-    public var field: String
-    public var label: String
-    public var area: TextArea
+package struct TextEditorOverlay: Equatable, Sendable {
+    package var field: String
+    package var label: String
+    package var area: TextArea
 }
 
 extension App {
@@ -13,7 +13,7 @@ extension App {
         guard case .textEditor(let editor) = state.overlay else { return [] }
         state.overlay = nil
         guard action == .done else { return [] }
-        if let effects = conversationText(editor.area.text, field: editor.field, state: &state) { return effects }
+        if let effects = Conversations.conversationText(editor.area.text, field: editor.field, &state.conversations, &state.shell) { return effects }
         setLongText(editor.area.text, field: editor.field, state: &state)
         return []
     }
@@ -48,7 +48,7 @@ extension App {
     static func textEdited(field: String, _ result: Result<String, RequestFailure>, state: inout AppState) -> [Effect] {
         switch result {
         case .success(let text):
-            if let effects = conversationText(text, field: field, state: &state) { return effects }
+            if let effects = Conversations.conversationText(text, field: field, &state.conversations, &state.shell) { return effects }
             setLongText(text, field: field, state: &state)
         case .failure(let failure):
             state.message = .error("The editor did not run: \(failure.summary)")

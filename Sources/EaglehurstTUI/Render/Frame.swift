@@ -1,57 +1,57 @@
-public struct Size: Hashable, Sendable, CustomStringConvertible {
-    public var width: Int
-    public var height: Int
+package struct Size: Hashable, Sendable, CustomStringConvertible {
+    package var width: Int
+    package var height: Int
 
-    public init(width: Int, height: Int) {
+    package init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
     }
 
-    public var description: String { "\(width)×\(height)" }
+    package var description: String { "\(width)×\(height)" }
 }
 
-public struct Cell: Hashable, Sendable {
+package struct Cell: Hashable, Sendable {
     /// One grapheme cluster; "" marks the right half of a wide cluster to the left.
-    public var text: String
-    public var style: Style
+    package var text: String
+    package var style: Style
 
-    public var isContinuation: Bool { text.isEmpty }
+    package var isContinuation: Bool { text.isEmpty }
 }
 
 /// A grid of styled cells: what `view` produces and a `Terminal` draws.
-public struct Frame: Equatable, Sendable {
-    public let size: Size
-    public private(set) var cells: [Cell]
+package struct Frame: Equatable, Sendable {
+    package let size: Size
+    package private(set) var cells: [Cell]
     /// Where the terminal cursor should blink (a focused text field), or nil to hide it.
-    public var cursor: (x: Int, y: Int)? {
+    package var cursor: (x: Int, y: Int)? {
         get { cursorPosition.map { ($0 % max(1, size.width), $0 / max(1, size.width)) } }
         set { cursorPosition = newValue.map { $0.y * size.width + $0.x } }
     }
     private var cursorPosition: Int?
 
-    public init(size: Size, style: Style) {
+    package init(size: Size, style: Style) {
         self.size = size
         self.cells = Array(repeating: Cell(text: " ", style: style), count: size.width * size.height)
     }
 
-    public subscript(x: Int, y: Int) -> Cell {
+    package subscript(x: Int, y: Int) -> Cell {
         cells[y * size.width + x]
     }
 
-    public mutating func fill(x: Int = 0, y: Int, width: Int? = nil, style: Style) {
+    package mutating func fill(x: Int = 0, y: Int, width: Int? = nil, style: Style) {
         guard y >= 0, y < size.height else { return }
         let end = min(size.width, x + (width ?? size.width))
         for column in max(0, x)..<max(max(0, x), end) { put(" ", x: column, y: y, width: 1, style: style) }
     }
 
-    public mutating func fill(x: Int, y: Int, width: Int, height: Int, style: Style) {
+    package mutating func fill(x: Int, y: Int, width: Int, height: Int, style: Style) {
         for row in y..<(y + height) { fill(x: x, y: row, width: width, style: style) }
     }
 
     /// Writes `text` from column `x`, clipped to `maxWidth` columns and the frame's edge.
     /// Returns the columns used. Zero-width clusters on their own and control characters are dropped.
     @discardableResult
-    public mutating func write(_ text: String, x: Int, y: Int, style: Style, maxWidth: Int? = nil) -> Int {
+    package mutating func write(_ text: String, x: Int, y: Int, style: Style, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < size.height, x < size.width else { return 0 }
         let limit = min(size.width, x + (maxWidth ?? size.width))
         var column = x
@@ -80,13 +80,13 @@ public struct Frame: Equatable, Sendable {
     }
 
     /// The frame as text, one string per row, wide clusters once.
-    public var lines: [String] {
+    package var lines: [String] {
         (0..<size.height).map { y in
             (0..<size.width).reduce(into: "") { line, x in line += self[x, y].text }
         }
     }
 
-    public static func == (lhs: Frame, rhs: Frame) -> Bool {
+    package static func == (lhs: Frame, rhs: Frame) -> Bool {
         lhs.size == rhs.size && lhs.cells == rhs.cells && lhs.cursorPosition == rhs.cursorPosition
     }
 }

@@ -1,57 +1,57 @@
 /// A terminal for tests: a fixed size and colour profile, keys from a script, and the last frame kept
 /// as text and degraded styles, so a test reads what a person would see.
-public final class InMemoryTerminal: Terminal {
-    public private(set) var size: Size
-    public let colorProfile: ColorProfile
-    public private(set) var lastFrame: Frame?
-    public private(set) var drawCount = 0
+package final class InMemoryTerminal: Terminal {
+    package private(set) var size: Size
+    package let colorProfile: ColorProfile
+    package private(set) var lastFrame: Frame?
+    package private(set) var drawCount = 0
     private var script: [TerminalEvent]
 
-    public init(size: Size = Size(width: 80, height: 24), colorProfile: ColorProfile = .ansi256, script: [TerminalEvent] = []) {
+    package init(size: Size = Size(width: 80, height: 24), colorProfile: ColorProfile = .ansi256, script: [TerminalEvent] = []) {
         self.size = size
         self.colorProfile = colorProfile
         self.script = script
     }
 
     /// Queues key presses written in keymap notation, e.g. `type("?", "<esc>", ":lis<tab>")`.
-    public func type(_ notations: String...) throws(KeySequence.NotationError) {
+    package func type(_ notations: String...) throws(KeySequence.NotationError) {
         for notation in notations {
             script += try KeySequence(notation: notation).keys.map(TerminalEvent.key)
         }
     }
 
-    public func enqueue(_ event: TerminalEvent) { script.append(event) }
+    package func enqueue(_ event: TerminalEvent) { script.append(event) }
 
-    public func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
+    package func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
         guard !script.isEmpty else { return .inputClosed }
         let event = script.removeFirst()
         if case .resized(let newSize) = event { size = newSize }
         return event
     }
 
-    public func draw(_ frame: Frame) {
+    package func draw(_ frame: Frame) {
         lastFrame = frame
         drawCount += 1
     }
 
-    public func restore() {}
+    package func restore() {}
 
     /// How often the screen was handed to another program.
-    public private(set) var suspendCount = 0
+    package private(set) var suspendCount = 0
 
-    public func suspend() { suspendCount += 1 }
-    public func resume() {}
+    package func suspend() { suspendCount += 1 }
+    package func resume() {}
 
     /// The last frame's rows, trailing spaces kept so columns line up.
-    public var lines: [String] { lastFrame?.lines ?? [] }
+    package var lines: [String] { lastFrame?.lines ?? [] }
 
     /// The style a real driver would send for the cell at (x, y), after colour degradation.
-    public func style(x: Int, y: Int) -> TerminalStyle? {
+    package func style(x: Int, y: Int) -> TerminalStyle? {
         lastFrame.map { colorProfile.terminalStyle(for: $0[x, y].style) }
     }
 
     /// The semantic style of the cell at (x, y), before degradation.
-    public func semanticStyle(x: Int, y: Int) -> Style? {
+    package func semanticStyle(x: Int, y: Int) -> Style? {
         lastFrame?[x, y].style
     }
 }

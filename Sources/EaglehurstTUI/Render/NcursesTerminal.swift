@@ -2,11 +2,11 @@ import CNcurses
 import CTerminalGuard
 import Foundation
 
-public enum TerminalError: Error, CustomStringConvertible {
+package enum TerminalError: Error, CustomStringConvertible {
     case notATerminal
     case cannotStart(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notATerminal: "eaglehurst needs a terminal: standard input and output must be a tty"
         case .cannotStart(let reason): "cannot start the terminal: \(reason)"
@@ -16,9 +16,9 @@ public enum TerminalError: Error, CustomStringConvertible {
 
 /// The real screen, through ncurses' wide-character API. ncurses is not thread-safe: create, use and
 /// restore this on the one thread that runs the UI loop.
-public final class NcursesTerminal: Terminal {
-    public private(set) var size: Size
-    public let colorProfile: ColorProfile
+package final class NcursesTerminal: Terminal {
+    package private(set) var size: Size
+    package let colorProfile: ColorProfile
     private var pairs: [ColorPair: Int32] = [:]
     private var isActive = true
 
@@ -27,7 +27,7 @@ public final class NcursesTerminal: Terminal {
         var background: TerminalColor
     }
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal }
         guard eh_ensure_utf8_locale() == 1 else {
             throw TerminalError.cannotStart("no UTF-8 locale is available (set LANG=C.UTF-8)")
@@ -57,7 +57,7 @@ public final class NcursesTerminal: Terminal {
 
     deinit { restore() }
 
-    public func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
+    package func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
         timeout(Int32(timeoutMilliseconds))
         var key: wint_t = 0
         var isFunction: Int32 = 0
@@ -104,7 +104,7 @@ public final class NcursesTerminal: Terminal {
         }
     }
 
-    public func draw(_ frame: Frame) {
+    package func draw(_ frame: Frame) {
         // A frame made for an older size would wrap; the next resize event brings the right one.
         guard frame.size == size else { return }
         erase()
@@ -154,13 +154,13 @@ public final class NcursesTerminal: Terminal {
         }
     }
 
-    public func suspend() {
+    package func suspend() {
         guard isActive else { return }
         def_prog_mode()
         endwin()
     }
 
-    public func resume() {
+    package func resume() {
         guard isActive else { return }
         reset_prog_mode()
         clearok(eh_stdscr(), true)
@@ -170,7 +170,7 @@ public final class NcursesTerminal: Terminal {
 
     /// Gives the terminal back: the user's modes and screen, the cursor. Runs before the process may
     /// exit (`runTUI` returns only after it), so no exit path can leave the shell raw.
-    public func restore() {
+    package func restore() {
         guard isActive else { return }
         isActive = false
         curs_set(1)
@@ -179,7 +179,7 @@ public final class NcursesTerminal: Terminal {
     }
 
     /// The quit signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) that asked the UI loop to stop, if one did.
-    public var pendingQuitSignal: Int32? {
+    package var pendingQuitSignal: Int32? {
         let signal = eh_guard_pending_signal()
         return signal == 0 ? nil : signal
     }

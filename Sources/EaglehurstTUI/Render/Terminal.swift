@@ -1,4 +1,4 @@
-public enum TerminalEvent: Equatable, Sendable {
+package enum TerminalEvent: Equatable, Sendable {
     case key(Key)
     case resized(Size)
     /// Input has ended (the terminal hung up, or a test script ran out): the app quits.
@@ -6,7 +6,7 @@ public enum TerminalEvent: Equatable, Sendable {
 }
 
 /// What the UI loop needs from a screen. A driver is owned by the one thread that runs the loop.
-public protocol Terminal: AnyObject {
+package protocol Terminal: AnyObject {
     var size: Size { get }
     var colorProfile: ColorProfile { get }
     /// Waits at most `timeoutMilliseconds` for a key or a resize.

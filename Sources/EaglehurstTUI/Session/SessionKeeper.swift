@@ -4,7 +4,7 @@ import Foundation
 import OpenAPIRuntime
 
 /// What the server said to a refresh token.
-public enum RefreshAnswer: Sendable {
+package enum RefreshAnswer: Sendable {
     case renewed(accessToken: String, refreshToken: String)
     /// 401 or 403: the refresh token is expired, revoked or was used before.
     case rejected
@@ -14,10 +14,10 @@ public enum RefreshAnswer: Sendable {
 
 /// The one holder of the session's tokens for one server. An actor, so requests that all hear 401 at
 /// once share one refresh instead of each spending (and so revoking) the single-use refresh token.
-public actor SessionKeeper {
-    public typealias Refresh = @Sendable (_ refreshToken: String) async -> RefreshAnswer
+package actor SessionKeeper {
+    package typealias Refresh = @Sendable (_ refreshToken: String) async -> RefreshAnswer
 
-    public enum Renewal: Sendable {
+    package enum Renewal: Sendable {
         case renewed(accessToken: String)
         /// The server refused the refresh token: the session is gone, here and on disk.
         case expired
@@ -27,17 +27,17 @@ public actor SessionKeeper {
 
     /// The key the store files this session under: the server's URL, or a stable name for a server
     /// whose URL changes from run to run.
-    public let server: String
+    package let server: String
     private let store: SessionStore?
     private let refresh: Refresh
-    public private(set) var session: StoredSession?
+    package private(set) var session: StoredSession?
     private var renewal: Task<Renewal, Never>?
     /// The access token of the last session the server refused to renew, so a request that was out
     /// with it learns the session expired rather than that there is none.
     private var refusedAccessToken: String?
 
     /// Starts with the session stored for `server`, if any. A nil store keeps the session in memory only.
-    public init(server: String, store: SessionStore?, refresh: @escaping Refresh) {
+    package init(server: String, store: SessionStore?, refresh: @escaping Refresh) {
         self.server = server
         self.store = store
         self.refresh = refresh
@@ -46,14 +46,14 @@ public actor SessionKeeper {
 
     /// Keeps the session of a new sign-in. It is in use even when saving it fails; the error says why
     /// it will not survive a restart.
-    public func begin(_ session: StoredSession) throws {
+    package func begin(_ session: StoredSession) throws {
         self.session = session
         refusedAccessToken = nil
         try store?.save(session, server: server)
     }
 
     /// Forgets the session, here and on disk, and hands it back so sign-out can revoke it on the server.
-    public func end() -> StoredSession? {
+    package func end() -> StoredSession? {
         let ended = session
         session = nil
         refusedAccessToken = nil
@@ -62,11 +62,11 @@ public actor SessionKeeper {
     }
 
     /// The server refused to renew the last session, and no one has signed in since.
-    public var hasExpired: Bool { session == nil && refusedAccessToken != nil }
+    package var hasExpired: Bool { session == nil && refusedAccessToken != nil }
 
     /// Called after the server rejected `accessToken`. Refreshes once for every caller that saw the
     /// same token rejected; one that comes after the refresh gets the new token at once.
-    public func renew(rejected accessToken: String) async -> Renewal {
+    package func renew(rejected accessToken: String) async -> Renewal {
         if let renewal { return await renewal.value }
         guard let session else { return accessToken == refusedAccessToken ? .expired : .noSession }
         guard session.accessToken == accessToken else { return .renewed(accessToken: session.accessToken) }
@@ -100,7 +100,7 @@ public actor SessionKeeper {
 
 extension SessionKeeper {
     /// Refreshes through `client`, which must not carry the session middleware itself.
-    public static func refresher(client: Client) -> Refresh {
+    package static func refresher(client: Client) -> Refresh {
         { refreshToken in
             do {
                 switch try await client.authRefresh(body: .json(.init(refreshToken: refreshToken))) {
@@ -120,9 +120,9 @@ extension SessionKeeper {
 }
 
 /// The refresh was answered with something other than new tokens or a refusal.
-public struct RefreshFailed: Error, Equatable, CustomStringConvertible {
-    public var statusCode: Int
-    public var title: String
+package struct RefreshFailed: Error, Equatable, CustomStringConvertible {
+    package var statusCode: Int
+    package var title: String
 
-    public var description: String { "renewing the session failed: \(title) (HTTP \(statusCode))" }
+    package var description: String { "renewing the session failed: \(title) (HTTP \(statusCode))" }
 }

@@ -6,10 +6,10 @@ import Synchronization
 /// Sends the session's access token as `Authorization: Bearer` and, when the server answers 401,
 /// renews the session once through the keeper and sends the request again, once. When the server
 /// refuses the refresh token, the request fails with `SessionExpiredError`.
-public struct SessionMiddleware: ClientMiddleware {
-    public let keeper: SessionKeeper
+package struct SessionMiddleware: ClientMiddleware {
+    package let keeper: SessionKeeper
 
-    public init(keeper: SessionKeeper) {
+    package init(keeper: SessionKeeper) {
         self.keeper = keeper
     }
 
@@ -20,7 +20,7 @@ public struct SessionMiddleware: ClientMiddleware {
         "authResendOtp", "authForgotPassword", "authResetPassword",
     ]
 
-    public func intercept(
+    package func intercept(
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
@@ -57,9 +57,9 @@ public struct SessionMiddleware: ClientMiddleware {
 }
 
 /// The server refused to renew the session: the user must sign in again.
-public struct SessionExpiredError: Error, Equatable, CustomStringConvertible {
-    public init() {}
-    public var description: String { "the session expired" }
+package struct SessionExpiredError: Error, Equatable, CustomStringConvertible {
+    package init() {}
+    package var description: String { "the session expired" }
 }
 
 /// Headers of an answer that the generated client drops for problem answers, kept for the effect that

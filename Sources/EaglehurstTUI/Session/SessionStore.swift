@@ -2,18 +2,18 @@ import Foundation
 
 /// The tokens of one signed-in session. Its description hides the tokens, so printing or logging a
 /// session by mistake does not leak it.
-public struct StoredSession: Codable, Equatable, Sendable, CustomStringConvertible {
-    public var email: String
-    public var accessToken: String
-    public var refreshToken: String
+package struct StoredSession: Codable, Equatable, Sendable, CustomStringConvertible {
+    package var email: String
+    package var accessToken: String
+    package var refreshToken: String
 
-    public init(email: String, accessToken: String, refreshToken: String) {
+    package init(email: String, accessToken: String, refreshToken: String) {
         self.email = email
         self.accessToken = accessToken
         self.refreshToken = refreshToken
     }
 
-    public var description: String { "session of \(email) (tokens hidden)" }
+    package var description: String { "session of \(email) (tokens hidden)" }
 
     enum CodingKeys: String, CodingKey {
         case email, accessToken = "access_token", refreshToken = "refresh_token"
@@ -23,16 +23,16 @@ public struct StoredSession: Codable, Equatable, Sendable, CustomStringConvertib
 /// `session.json` in `$XDG_STATE_HOME/eaglehurst/`: one session per server, so a token issued by one
 /// server is never sent to another. The directory is 0700 and the file 0600, written whole and renamed
 /// into place so a crash never leaves half a file.
-public struct SessionStore: Sendable {
-    public let directory: URL
-    public var file: URL { directory.appendingPathComponent("session.json") }
+package struct SessionStore: Sendable {
+    package let directory: URL
+    package var file: URL { directory.appendingPathComponent("session.json") }
 
-    public init(directory: URL) {
+    package init(directory: URL) {
         self.directory = directory
     }
 
     /// `$XDG_STATE_HOME/eaglehurst`, or `~/.local/state/eaglehurst` when that variable is unset.
-    public static func defaultDirectory(environment: [String: String]) -> URL? {
+    package static func defaultDirectory(environment: [String: String]) -> URL? {
         if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty {
             return URL(fileURLWithPath: xdg).appendingPathComponent("eaglehurst")
         }
@@ -46,12 +46,12 @@ public struct SessionStore: Sendable {
         var sessions: [String: StoredSession] = [:]
     }
 
-    public func load(server: String) -> StoredSession? {
+    package func load(server: String) -> StoredSession? {
         read().sessions[server]
     }
 
     /// Stores the session for `server`, or removes it when nil; the other servers' sessions stay.
-    public func save(_ session: StoredSession?, server: String) throws {
+    package func save(_ session: StoredSession?, server: String) throws {
         var contents = read()
         contents.sessions[server] = session
         try persist(contents)
@@ -89,9 +89,9 @@ public struct SessionStore: Sendable {
     }
 }
 
-public struct SessionStoreError: Error, Equatable, CustomStringConvertible {
-    public var path: String
-    public var errno: Int32
+package struct SessionStoreError: Error, Equatable, CustomStringConvertible {
+    package var path: String
+    package var errno: Int32
 
-    public var description: String { "could not save the session in \(path): \(String(cString: strerror(errno)))" }
+    package var description: String { "could not save the session in \(path): \(String(cString: strerror(errno)))" }
 }

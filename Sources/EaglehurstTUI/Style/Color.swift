@@ -1,5 +1,5 @@
 /// A colour as a theme writes it: the terminal's default, one of the 16 ANSI names, or `#rrggbb`.
-public enum Color: Hashable, Sendable {
+package enum Color: Hashable, Sendable {
     case terminalDefault
     case ansi(Int)
     case rgb(UInt8, UInt8, UInt8)
@@ -11,7 +11,7 @@ public enum Color: Hashable, Sendable {
     ]
 
     /// Accepts `default`, the ANSI names above (`gray`/`grey` for bright-black), and `#rrggbb`.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let lower = text.lowercased()
         if lower == "default" { self = .terminalDefault; return }
         if lower == "gray" || lower == "grey" { self = .ansi(8); return }
@@ -25,7 +25,7 @@ public enum Color: Hashable, Sendable {
 }
 
 /// What the terminal can show. Chosen once at start-up; every colour goes through `terminalColor(for:)`.
-public enum ColorProfile: String, Hashable, Sendable, CaseIterable {
+package enum ColorProfile: String, Hashable, Sendable, CaseIterable {
     case none, ansi8, ansi16, ansi256, trueColor
 
     /// `NO_COLOR` (any non-empty value) and `TERM=dumb` turn colour off; otherwise the terminfo entry
@@ -33,7 +33,7 @@ public enum ColorProfile: String, Hashable, Sendable, CaseIterable {
     /// entry (`COLORS` ≥ 2^24, e.g. `TERM=xterm-direct`), so `COLORTERM=truecolor` over a 256-colour entry
     /// deliberately still gets the 256-colour approximation: ncurses would not track escape codes we
     /// wrote around it.
-    public static func detect(environment: [String: String], hasColors: Bool, colorCount: Int) -> ColorProfile {
+    package static func detect(environment: [String: String], hasColors: Bool, colorCount: Int) -> ColorProfile {
         if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return .none }
         if environment["TERM"] == "dumb" || !hasColors { return .none }
         if colorCount >= 1 << 24 { return .trueColor }
@@ -44,7 +44,7 @@ public enum ColorProfile: String, Hashable, Sendable, CaseIterable {
     }
 
     /// The single place where colour degrades: truecolor → 256 → 16 → 8 → none.
-    public func terminalColor(for color: Color) -> TerminalColor {
+    package func terminalColor(for color: Color) -> TerminalColor {
         switch (self, color) {
         case (.none, _), (_, .terminalDefault): return .terminalDefault
         case (.ansi8, .ansi(let index)): return .index(index % 8)
@@ -56,7 +56,7 @@ public enum ColorProfile: String, Hashable, Sendable, CaseIterable {
         }
     }
 
-    public func terminalStyle(for style: Style) -> TerminalStyle {
+    package func terminalStyle(for style: Style) -> TerminalStyle {
         TerminalStyle(
             foreground: terminalColor(for: style.foreground),
             background: terminalColor(for: style.background),
@@ -101,17 +101,17 @@ public enum ColorProfile: String, Hashable, Sendable, CaseIterable {
     }
 }
 
-public enum TerminalColor: Hashable, Sendable {
+package enum TerminalColor: Hashable, Sendable {
     case terminalDefault
     case index(Int)
     case rgb(UInt32)
 }
 
 /// A style after degradation: what a driver actually sends.
-public struct TerminalStyle: Hashable, Sendable {
-    public var foreground: TerminalColor
-    public var background: TerminalColor
-    public var bold: Bool
-    public var underline: Bool
-    public var reverse: Bool
+package struct TerminalStyle: Hashable, Sendable {
+    package var foreground: TerminalColor
+    package var background: TerminalColor
+    package var bold: Bool
+    package var underline: Bool
+    package var reverse: Bool
 }

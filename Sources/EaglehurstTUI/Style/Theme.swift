@@ -1,9 +1,9 @@
 /// Semantic styles by name. Views ask for `theme[.listSelected]`, never for a colour.
-public struct Theme: Sendable {
-    public let name: String
+package struct Theme: Sendable {
+    package let name: String
     private let resolved: [StyleName: Style]
 
-    public init(name: String, specs: [String: StyleSpec]) {
+    package init(name: String, specs: [String: StyleSpec]) {
         self.name = name
         var resolved: [StyleName: Style] = [:]
         func resolve(_ styleName: StyleName) -> Style {
@@ -17,11 +17,11 @@ public struct Theme: Sendable {
         self.resolved = resolved
     }
 
-    public subscript(_ name: StyleName) -> Style { resolved[name] ?? .plain }
+    package subscript(_ name: StyleName) -> Style { resolved[name] ?? .plain }
 
     /// Reads a theme file: one `[style.name]` section per style with `fg`, `bg`, `bold`, `underline`,
     /// `reverse`; a top-level `name`. Unknown styles and keys are errors, so typos do not pass silently.
-    public static func parse(_ text: String, file: String, fallbackName: String) throws(ConfigProblem) -> Theme {
+    package static func parse(_ text: String, file: String, fallbackName: String) throws(ConfigProblem) -> Theme {
         let document = try TOMLDocument.parse(text, file: file)
         var name = fallbackName
         var specs: [String: StyleSpec] = [:]

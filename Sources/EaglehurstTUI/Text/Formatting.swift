@@ -35,4 +35,13 @@ extension Drawing {
         lines.append(current)
         return lines
     }
+
+    static func priceRange(_ low: Int64?, _ high: Int64?) -> String {
+        switch (low, high) {
+        case (nil, nil): "any"
+        case (let low?, nil): "from \(pounds(low))"
+        case (nil, let high?): "up to \(pounds(high))"
+        case (let low?, let high?): "\(pounds(low)) – \(pounds(high))"
+        }
+    }
 }

@@ -1,11 +1,11 @@
 /// Display width measured per grapheme cluster (a Swift `Character`), the unit a terminal draws:
 /// wide East Asian characters and emoji take two columns, combining marks and format characters none.
-public enum TextWidth {
-    public static func of(_ text: some StringProtocol) -> Int {
+package enum TextWidth {
+    package static func of(_ text: some StringProtocol) -> Int {
         text.reduce(0) { $0 + of($1) }
     }
 
-    public static func of(_ cluster: Character) -> Int {
+    package static func of(_ cluster: Character) -> Int {
         let scalars = cluster.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if scalars.allSatisfy(isZeroWidth) { return 0 }
@@ -16,7 +16,7 @@ public enum TextWidth {
 
     /// The longest prefix of `text` that fits in `width` columns; when text is cut, the last column
     /// becomes `ellipsis` so the reader sees that something is missing.
-    public static func truncate(_ text: String, to width: Int, ellipsis: Character = "…") -> String {
+    package static func truncate(_ text: String, to width: Int, ellipsis: Character = "…") -> String {
         guard width > 0 else { return "" }
         if of(text) <= width { return text }
         let room = width - of(ellipsis)
@@ -32,7 +32,7 @@ public enum TextWidth {
     }
 
     /// `text` cut or padded with spaces to exactly `width` columns.
-    public static func pad(_ text: String, to width: Int, alignment: Alignment = .left) -> String {
+    package static func pad(_ text: String, to width: Int, alignment: Alignment = .left) -> String {
         let cut = truncate(text, to: width)
         let gap = max(0, width - of(cut))
         switch alignment {
@@ -44,7 +44,7 @@ public enum TextWidth {
         }
     }
 
-    public enum Alignment: Sendable { case left, right, center }
+    package enum Alignment: Sendable { case left, right, center }
 
     private static func isZeroWidth(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {

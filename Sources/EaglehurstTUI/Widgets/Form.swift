@@ -2,8 +2,8 @@ import EaglehurstAPI
 
 /// One field of a form: its wire name (so a server's 422 `errors` land beside it), its label, and
 /// the rule that checks it inline.
-public struct FormField: Equatable, Sendable {
-    public enum Rule: Equatable, Sendable {
+package struct FormField: Equatable, Sendable {
+    package enum Rule: Equatable, Sendable {
         case email
         /// A password being typed to sign in: only required (the server judges it).
         case currentPassword
@@ -30,19 +30,19 @@ public struct FormField: Equatable, Sendable {
         case longText(minLength: Int, maxLength: Int)
     }
 
-    public let name: String
-    public let label: String
-    public let rule: Rule
+    package let name: String
+    package let label: String
+    package let rule: Rule
     /// Shown dimmed under an empty field: what goes in it.
-    public var hint: String?
-    public var input: TextField
-    public var choice: Int
+    package var hint: String?
+    package var input: TextField
+    package var choice: Int
     /// The ticked options of a multi-choice field.
-    public var chosen: Set<Int> = []
+    package var chosen: Set<Int> = []
     /// What the server said about this field; cleared as soon as the user edits it.
-    public var serverProblems: [String] = []
+    package var serverProblems: [String] = []
 
-    public init(_ name: String, _ label: String, _ rule: Rule, text: String = "", choice: Int = 0, hint: String? = nil) {
+    package init(_ name: String, _ label: String, _ rule: Rule, text: String = "", choice: Int = 0, hint: String? = nil) {
         self.name = name
         self.label = label
         self.rule = rule
@@ -51,10 +51,10 @@ public struct FormField: Equatable, Sendable {
         self.hint = hint
     }
 
-    public var isMasked: Bool { rule == .currentPassword || rule == .newPassword }
+    package var isMasked: Bool { rule == .currentPassword || rule == .newPassword }
 
     /// The value to send: the text without surrounding spaces (a password exactly as typed), or the choice.
-    public var value: String {
+    package var value: String {
         switch rule {
         case .choice(let options): options[choice]
         case .multiChoice(let options): options.indices.filter(chosen.contains).map { options[$0] }.joined(separator: ",")
@@ -65,12 +65,12 @@ public struct FormField: Equatable, Sendable {
     }
 
     /// The items of a list field.
-    public var items: [String] {
+    package var items: [String] {
         value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// What is wrong with the value by the shared rules, empty when nothing is.
-    public var localProblems: [String] {
+    package var localProblems: [String] {
         let value = value
         switch rule {
         case .email: return Validation.email(value)
@@ -133,17 +133,17 @@ public struct FormField: Equatable, Sendable {
 
 /// Fields, the focus, and which problems to show. A field's problems show once the user has left it or
 /// tried to submit, so nobody is scolded while still typing; the server's show until the field is edited.
-public struct Form: Equatable, Sendable {
-    public var fields: [FormField]
-    public var focus = 0
+package struct Form: Equatable, Sendable {
+    package var fields: [FormField]
+    package var focus = 0
     var checked: Set<Int> = []
-    public var isSubmitting = false
+    package var isSubmitting = false
 
-    public init(_ fields: [FormField]) {
+    package init(_ fields: [FormField]) {
         self.fields = fields
     }
 
-    public subscript(name: String) -> FormField {
+    package subscript(name: String) -> FormField {
         get { fields[index(of: name)] }
         set { fields[index(of: name)] = newValue }
     }
@@ -153,10 +153,10 @@ public struct Form: Equatable, Sendable {
         return index
     }
 
-    public var focusedField: FormField { fields[focus] }
+    package var focusedField: FormField { fields[focus] }
 
     /// The line under field `index`: the server's problems, else the rules' once checked.
-    public func problem(at index: Int) -> String? {
+    package func problem(at index: Int) -> String? {
         let field = fields[index]
         let problems = !field.serverProblems.isEmpty ? field.serverProblems
             : checked.contains(index) ? field.localProblems : []
@@ -164,7 +164,7 @@ public struct Form: Equatable, Sendable {
         return "\(field.label.lowercased()) \(problems.joined(separator: "; "))"
     }
 
-    public var isValid: Bool { fields.allSatisfy { $0.localProblems.isEmpty } }
+    package var isValid: Bool { fields.allSatisfy { $0.localProblems.isEmpty } }
 
     mutating func moveFocus(by step: Int) {
         checked.insert(focus)

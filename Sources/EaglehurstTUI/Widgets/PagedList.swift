@@ -2,33 +2,33 @@
 /// window in memory. The screen asks for the pages that cover the visible rows and the next screenful
 /// (never everything), and forgets pages that have scrolled far away, so a list of any length costs
 /// the same.
-public struct PagedList<Item: Equatable & Sendable>: Equatable, Sendable {
+package struct PagedList<Item: Equatable & Sendable>: Equatable, Sendable {
     /// Rows per request; the server allows up to 100.
-    public let pageSize: Int
-    public var cursor: ListCursor
+    package let pageSize: Int
+    package var cursor: ListCursor
     /// Loaded pages by number, from 1.
-    public private(set) var pages: [Int: [Item]] = [:]
+    package private(set) var pages: [Int: [Item]] = [:]
     /// Pages asked for and not yet answered.
-    public private(set) var loading: Set<Int> = []
+    package private(set) var loading: Set<Int> = []
     /// Nil until the first page arrives.
-    public private(set) var total: Int?
+    package private(set) var total: Int?
     /// The server stopped counting at a cap: `total` is a lower bound.
-    public private(set) var totalCapped = false
+    package private(set) var totalCapped = false
     /// Bumped whenever the query changes, so answers to an older query are dropped.
-    public private(set) var generation = 0
-    public var failure: RequestFailure?
+    package private(set) var generation = 0
+    package var failure: RequestFailure?
     /// Some rows on screen are the last the server gave; the latest request failed.
-    public private(set) var isStale = false
+    package private(set) var isStale = false
 
-    public init(pageSize: Int = 50, viewportHeight: Int = 10) {
+    package init(pageSize: Int = 50, viewportHeight: Int = 10) {
         self.pageSize = max(1, pageSize)
         self.cursor = ListCursor(count: 0, viewportHeight: viewportHeight)
     }
 
-    public var isLoading: Bool { !loading.isEmpty }
-    public var isEmpty: Bool { total == 0 }
+    package var isLoading: Bool { !loading.isEmpty }
+    package var isEmpty: Bool { total == 0 }
 
-    public func item(at row: Int) -> Item? {
+    package func item(at row: Int) -> Item? {
         guard row >= 0 else { return nil }
         return pages[row / pageSize + 1].flatMap { items in
             let index = row % pageSize
@@ -36,10 +36,10 @@ public struct PagedList<Item: Equatable & Sendable>: Equatable, Sendable {
         }
     }
 
-    public var selectedItem: Item? { item(at: cursor.selected) }
+    package var selectedItem: Item? { item(at: cursor.selected) }
 
     /// Starts over for a new query: nothing loaded, the cursor at the top.
-    public mutating func reset() {
+    package mutating func reset() {
         generation += 1
         pages = [:]
         loading = []
@@ -52,7 +52,7 @@ public struct PagedList<Item: Equatable & Sendable>: Equatable, Sendable {
 
     /// Reloads what is on screen without losing the place: the same generation's rows stay until
     /// their pages come back.
-    public mutating func markAllForReload() -> [Int] {
+    package mutating func markAllForReload() -> [Int] {
         loading = []
         let wanted = wantedPageNumbers
         loading.formUnion(wanted)
@@ -70,7 +70,7 @@ public struct PagedList<Item: Equatable & Sendable>: Equatable, Sendable {
     }
 
     /// The pages to ask for now (wanted, neither loaded nor already asked for); they count as loading.
-    public mutating func pagesToFetch() -> [Int] {
+    package mutating func pagesToFetch() -> [Int] {
         let missing = wantedPageNumbers.subtracting(pages.keys).subtracting(loading)
         loading.formUnion(missing)
         return missing.sorted()
@@ -78,7 +78,7 @@ public struct PagedList<Item: Equatable & Sendable>: Equatable, Sendable {
 
     /// Takes a page the server sent for `generation`; answers false when it belongs to an older query.
     @discardableResult
-    public mutating func receive(page: Int, items: [Item], total: Int, totalCapped: Bool = false, isStale: Bool = false, generation: Int) -> Bool {
+    package mutating func receive(page: Int, items: [Item], total: Int, totalCapped: Bool = false, isStale: Bool = false, generation: Int) -> Bool {
         guard generation == self.generation else { return false }
         loading.remove(page)
         pages[page] = items
@@ -93,7 +93,7 @@ public struct PagedList<Item: Equatable & Sendable>: Equatable, Sendable {
 
     /// A page request failed; what is loaded stays, marked stale.
     @discardableResult
-    public mutating func fail(page: Int, with failure: RequestFailure, generation: Int) -> Bool {
+    package mutating func fail(page: Int, with failure: RequestFailure, generation: Int) -> Bool {
         guard generation == self.generation else { return false }
         loading.remove(page)
         self.failure = failure
@@ -102,7 +102,7 @@ public struct PagedList<Item: Equatable & Sendable>: Equatable, Sendable {
     }
 
     /// Replaces the item that `matches`, wherever it is loaded (a save changed a flag, say).
-    public mutating func update(where matches: (Item) -> Bool, with change: (inout Item) -> Void) {
+    package mutating func update(where matches: (Item) -> Bool, with change: (inout Item) -> Void) {
         for (number, items) in pages {
             guard let index = items.firstIndex(where: matches) else { continue }
             var changed = items
@@ -111,7 +111,7 @@ public struct PagedList<Item: Equatable & Sendable>: Equatable, Sendable {
         }
     }
 
-    public mutating func setViewportHeight(_ height: Int) {
+    package mutating func setViewportHeight(_ height: Int) {
         cursor.setViewportHeight(height)
     }
 

@@ -1,21 +1,21 @@
 /// The in-app editor for long text when no `$EDITOR` is set: lines, a cursor counted in grapheme
 /// clusters, and a scroll offset for the lines shown.
-public struct TextArea: Equatable, Sendable {
-    public private(set) var lines: [String]
-    public private(set) var row = 0
-    public private(set) var column = 0
-    public private(set) var offset = 0
+package struct TextArea: Equatable, Sendable {
+    package private(set) var lines: [String]
+    package private(set) var row = 0
+    package private(set) var column = 0
+    package private(set) var offset = 0
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         lines = text.isEmpty ? [""] : text.components(separatedBy: "\n")
         row = lines.count - 1
         column = lines[row].count
     }
 
-    public var text: String { lines.joined(separator: "\n") }
+    package var text: String { lines.joined(separator: "\n") }
 
     /// Applies an editing key; false for keys it does not edit with.
-    public mutating func handle(_ key: Key) -> Bool {
+    package mutating func handle(_ key: Key) -> Bool {
         switch key {
         case .character(let c):
             lines[row].insert(c, at: index(column))
@@ -63,7 +63,7 @@ public struct TextArea: Equatable, Sendable {
     }
 
     /// Scrolls so the cursor's line is among `height` shown lines.
-    public mutating func keepCursorVisible(height: Int) {
+    package mutating func keepCursorVisible(height: Int) {
         if row < offset { offset = row }
         if row >= offset + height { offset = row - height + 1 }
     }

@@ -1,16 +1,16 @@
 /// An editable line of text with a cursor, counted in grapheme clusters.
-public struct TextField: Equatable, Sendable {
-    public private(set) var text: String
+package struct TextField: Equatable, Sendable {
+    package private(set) var text: String
     /// Clusters before the cursor.
-    public private(set) var cursor: Int
+    package private(set) var cursor: Int
 
-    public init(_ text: String = "") {
+    package init(_ text: String = "") {
         self.text = text
         self.cursor = text.count
     }
 
     /// Applies an editing key; returns false for keys a field does not edit with, which then go to the bindings.
-    public mutating func handle(_ key: Key) -> Bool {
+    package mutating func handle(_ key: Key) -> Bool {
         switch key {
         case .character(let c):
             text.insert(c, at: index(cursor))
@@ -35,14 +35,14 @@ public struct TextField: Equatable, Sendable {
         return true
     }
 
-    public mutating func setText(_ newText: String) {
+    package mutating func setText(_ newText: String) {
         text = newText
         cursor = newText.count
     }
 
     /// What to draw in `width` columns and where the cursor falls, scrolled so the cursor stays visible.
     /// `mask` replaces each cluster (a password shows as bullets).
-    public func visible(width: Int, mask: Character? = nil) -> (text: String, cursorColumn: Int) {
+    package func visible(width: Int, mask: Character? = nil) -> (text: String, cursorColumn: Int) {
         let shown = mask.map { String(repeating: $0, count: text.count) } ?? text
         let clusters = Array(shown)
         var start = 0

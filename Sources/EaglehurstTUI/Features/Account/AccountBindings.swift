@@ -1,6 +1,6 @@
 import Foundation
 
-/// Signing in, registering, verifying, passwords and the profile.
+/// Signing in, registering, verifying and passwords.
 extension App {
     static let accountBindings: [Binding] = [
         spec(.signin, .nextField, "next field", hint: "next field"),
@@ -25,20 +25,5 @@ extension App {
         spec(.resetPassword, .previousField, "previous field"),
         spec(.resetPassword, .submit, "set the new password", hint: "set password"),
         spec(.resetPassword, .back, "back to sign in", hint: "back"),
-        spec(.profile, .editDetails, "edit name and phone", hint: "edit"),
-        spec(.profile, .editProfile, "edit the business profile (seller) or preferences (buyer)", hint: "buyer/seller"),
-        spec(.profile, .uploadAvatar, "upload a profile picture", hint: "avatar"),
-        spec(.profile, .uploadDocument, "upload an identity (KYC) document", hint: "KYC"),
-        spec(.profile, .verifyEmail, "verify the email address"),
-        spec(.profile, .refresh, "reload the profile"),
-        spec(.profile, .signOut, "sign out", hint: "sign out"),
-        spec(.profileEdit, .nextField, "next field", hint: "next field"),
-        spec(.profileEdit, .previousField, "previous field"),
-        spec(.profileEdit, .submit, "save or upload", hint: "save"),
-        spec(.profileEdit, .cancel, "close the form without saving", hint: "cancel"),
-        spec(.profile, .goListings, "browse listings"),
-        spec(.profile, .goSaved, "your saved listings (buyers)"),
-        spec(.profile, .goMyListings, "your listings (sellers)"),
-        spec(.profile, .goAdmin, "moderation (admins)"),
     ]
 }

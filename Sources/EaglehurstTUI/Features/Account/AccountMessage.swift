@@ -1,7 +1,7 @@
 import EaglehurstAPI
 
 /// Answers about the account: signing in and out, registration, verification, passwords, the profile.
-public enum AccountMessage: Equatable, Sendable {
+package enum AccountMessage: Equatable, Sendable {
     case signedIn(Result<SignedIn, RequestFailure>)
     case registered(Result<Account, RequestFailure>)
     case emailVerified(Result<Account, RequestFailure>)
@@ -15,8 +15,6 @@ public enum AccountMessage: Equatable, Sendable {
     case signedOut(RequestFailure?)
     /// The stored session's user, asked for at start.
     case sessionRestored(Result<Account, RequestFailure>)
-    case profileLoaded(Result<ProfileData, RequestFailure>)
-    case profileSaved(ProfileEditor.Kind, Result<ProfileData, RequestFailure>)
 
     var failure: RequestFailure? {
         switch self {
@@ -24,12 +22,11 @@ public enum AccountMessage: Equatable, Sendable {
         case .registered(let result), .emailVerified(let result), .sessionRestored(let result): result.failure
         case .codeResent(let result), .resetRequested(let result): result.failure
         case .passwordReset(let failure), .signedOut(let failure): failure
-        case .profileLoaded(let result), .profileSaved(_, let result): result.failure
         }
     }
 }
 
-public enum AccountEffect: Equatable, Sendable {
+package enum AccountEffect: Equatable, Sendable {
     case signIn(email: String, password: String)
     case register(Components.Schemas.RegisterRequest)
     case verifyEmail(email: String, code: String)
@@ -39,6 +36,21 @@ public enum AccountEffect: Equatable, Sendable {
     case signOut
     /// Asks who the stored session belongs to (`/auth/me`).
     case restoreSession
+}
+
+/// The profile's answers.
+package enum ProfileMessage: Equatable, Sendable {
+    case profileLoaded(Result<ProfileData, RequestFailure>)
+    case profileSaved(ProfileEditor.Kind, Result<ProfileData, RequestFailure>)
+
+    var failure: RequestFailure? {
+        switch self {
+        case .profileLoaded(let result), .profileSaved(_, let result): result.failure
+        }
+    }
+}
+
+package enum ProfileEffect: Equatable, Sendable {
     case loadProfile
     case saveProfile(ProfileChange)
 }

@@ -4,6 +4,13 @@ import EaglehurstAPI
 import Foundation
 
 extension EffectRunner {
+    func runProfile(_ effect: ProfileEffect) async -> ProfileMessage {
+        switch effect {
+        case .loadProfile: .profileLoaded(await loadProfile())
+        case .saveProfile(let change): .profileSaved(change.kind, await save(change))
+        }
+    }
+
     func runAccount(_ effect: AccountEffect) async -> AccountMessage {
         switch effect {
         case .signIn(let email, let password): .signedIn(await signIn(email: email, password: password))
@@ -14,8 +21,6 @@ extension EffectRunner {
         case .resetPassword(let token, let newPassword): .passwordReset(await resetPassword(token: token, newPassword: newPassword))
         case .signOut: .signedOut(await signOut())
         case .restoreSession: .sessionRestored(await currentAccount())
-        case .loadProfile: .profileLoaded(await loadProfile())
-        case .saveProfile(let change): .profileSaved(change.kind, await save(change))
         }
     }
 

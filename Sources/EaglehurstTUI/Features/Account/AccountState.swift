@@ -2,25 +2,25 @@ import EaglehurstAPI
 import Foundation
 
 /// The signed-in user as the server describes it.
-public typealias Account = Components.Schemas.User
+package typealias Account = Components.Schemas.User
 
 extension Account {
-    public var displayName: String {
+    package var displayName: String {
         let name = "\(firstName) \(lastName)".trimmingCharacters(in: .whitespaces)
         return name.isEmpty ? email : name
     }
 }
 
 /// A successful sign-in. The tokens stay with the session keeper; the UI state never holds them.
-public struct SignedIn: Equatable, Sendable {
-    public var account: Account
+package struct SignedIn: Equatable, Sendable {
+    package var account: Account
     /// Why the session could not be saved for the next start, when it could not.
-    public var storageProblem: String?
+    package var storageProblem: String?
     /// Connection requests waiting for this seller's answer, asked for at sign-in: a seller with some
     /// lands on the threads.
-    public var pendingRequests: Int
+    package var pendingRequests: Int
 
-    public init(account: Account, storageProblem: String? = nil, pendingRequests: Int = 0) {
+    package init(account: Account, storageProblem: String? = nil, pendingRequests: Int = 0) {
         self.account = account
         self.storageProblem = storageProblem
         self.pendingRequests = pendingRequests
@@ -28,13 +28,13 @@ public struct SignedIn: Equatable, Sendable {
 }
 
 /// What the profile screen shows: the user, the seller or buyer profile, and identity verification.
-public struct ProfileData: Equatable, Sendable {
-    public var account: Account
-    public var seller: Components.Schemas.SellerProfile?
-    public var buyer: Components.Schemas.BuyerProfile?
-    public var verification: Components.Schemas.VerificationStatusResponse?
+package struct ProfileData: Equatable, Sendable {
+    package var account: Account
+    package var seller: Components.Schemas.SellerProfile?
+    package var buyer: Components.Schemas.BuyerProfile?
+    package var verification: Components.Schemas.VerificationStatusResponse?
 
-    public init(account: Account, seller: Components.Schemas.SellerProfile? = nil, buyer: Components.Schemas.BuyerProfile? = nil, verification: Components.Schemas.VerificationStatusResponse? = nil) {
+    package init(account: Account, seller: Components.Schemas.SellerProfile? = nil, buyer: Components.Schemas.BuyerProfile? = nil, verification: Components.Schemas.VerificationStatusResponse? = nil) {
         self.account = account
         self.seller = seller
         self.buyer = buyer
@@ -42,20 +42,20 @@ public struct ProfileData: Equatable, Sendable {
     }
 }
 
-public struct ProfileScreenState: Equatable, Sendable {
-    public var data: ProfileData?
-    public var isLoading = false
-    public var failure: RequestFailure?
+package struct ProfileScreenState: Equatable, Sendable {
+    package var data: ProfileData?
+    package var isLoading = false
+    package var failure: RequestFailure?
     /// The form open over the profile, if one is.
-    public var editor: ProfileEditor?
+    package var editor: ProfileEditor?
 
     /// The data on screen is from an earlier load that has since failed.
-    public var isStale: Bool { data != nil && failure != nil }
+    package var isStale: Bool { data != nil && failure != nil }
 }
 
 /// A form over the profile screen: what it edits and its fields.
-public struct ProfileEditor: Equatable, Sendable {
-    public enum Kind: String, Equatable, Sendable {
+package struct ProfileEditor: Equatable, Sendable {
+    package enum Kind: String, Equatable, Sendable {
         case details, business, preferences, avatar, document
 
         var title: String {
@@ -86,12 +86,12 @@ public struct ProfileEditor: Equatable, Sendable {
         }
     }
 
-    public var kind: Kind
-    public var form: Form
+    package var kind: Kind
+    package var form: Form
 }
 
 /// A change the profile screen sends. Files are named by path and read by the runner, off the UI loop.
-public enum ProfileChange: Equatable, Sendable {
+package enum ProfileChange: Equatable, Sendable {
     case details(Components.Schemas.UpdateProfileRequest)
     case business(Components.Schemas.SellerProfileUpdate)
     case preferences(Components.Schemas.BuyerPreferences)
@@ -100,14 +100,14 @@ public enum ProfileChange: Equatable, Sendable {
 }
 
 /// The account screens' forms and what they wait for.
-public struct AccountForms: Equatable, Sendable {
-    public var signIn: Form
-    public var registration = Form.registration()
-    public var verification = Form.verification(email: "")
-    public var forgotPassword = Form.forgotPassword(email: "")
-    public var resetPassword = Form.resetPassword()
-    public var isResendingCode = false
-    public var isSigningOut = false
+package struct AccountForms: Equatable, Sendable {
+    package var signIn: Form
+    package var registration = Form.registration()
+    package var verification = Form.verification(email: "")
+    package var forgotPassword = Form.forgotPassword(email: "")
+    package var resetPassword = Form.resetPassword()
+    package var isResendingCode = false
+    package var isSigningOut = false
 
     /// A stored session is resumed at start; should it have expired, sign-in starts with its address.
     init(storedSessionEmail: String?) {
@@ -121,11 +121,11 @@ public struct AccountForms: Equatable, Sendable {
 
 /// The account forms read and written through the whole state, so app-level code reads as before.
 extension AppState {
-    public var signIn: Form { get { accountForms.signIn } set { accountForms.signIn = newValue } }
-    public var registration: Form { get { accountForms.registration } set { accountForms.registration = newValue } }
-    public var verification: Form { get { accountForms.verification } set { accountForms.verification = newValue } }
-    public var forgotPassword: Form { get { accountForms.forgotPassword } set { accountForms.forgotPassword = newValue } }
-    public var resetPassword: Form { get { accountForms.resetPassword } set { accountForms.resetPassword = newValue } }
-    public var isResendingCode: Bool { get { accountForms.isResendingCode } set { accountForms.isResendingCode = newValue } }
-    public var isSigningOut: Bool { get { accountForms.isSigningOut } set { accountForms.isSigningOut = newValue } }
+    package var signIn: Form { get { accountForms.signIn } set { accountForms.signIn = newValue } }
+    package var registration: Form { get { accountForms.registration } set { accountForms.registration = newValue } }
+    package var verification: Form { get { accountForms.verification } set { accountForms.verification = newValue } }
+    package var forgotPassword: Form { get { accountForms.forgotPassword } set { accountForms.forgotPassword = newValue } }
+    package var resetPassword: Form { get { accountForms.resetPassword } set { accountForms.resetPassword = newValue } }
+    package var isResendingCode: Bool { get { accountForms.isResendingCode } set { accountForms.isResendingCode = newValue } }
+    package var isSigningOut: Bool { get { accountForms.isSigningOut } set { accountForms.isSigningOut = newValue } }
 }

@@ -2,7 +2,7 @@ import EaglehurstAPI
 import Foundation
 
 /// The admin desk's answers beyond the shared listing answers: users and their moderation.
-public enum AdminMessage: Equatable, Sendable {
+package enum AdminMessage: Equatable, Sendable {
     case usersPageLoaded(UserFilter, page: Int, generation: Int, Result<PageAnswer<Account>, RequestFailure>)
     case userModerated(Result<Account, RequestFailure>)
 
@@ -14,7 +14,7 @@ public enum AdminMessage: Equatable, Sendable {
     }
 }
 
-public enum AdminEffect: Equatable, Sendable {
+package enum AdminEffect: Equatable, Sendable {
     case loadUsersPage(UserFilter, page: Int, perPage: Int, generation: Int)
     case approveListing(id: UUID)
     case rejectListing(id: UUID, reason: String)

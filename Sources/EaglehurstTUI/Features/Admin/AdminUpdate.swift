@@ -33,6 +33,10 @@ enum Admin: Drawing {
         return state.listings.take(page: page, generation: generation, result, shell: &shell, queuePageRequest(state))
     }
 
+    static func listingLoaded(id: UUID, _ result: Result<DetailAnswer, RequestFailure>, _ state: inout AdminScreenState, _ shell: inout Shell) {
+        OpenListing.take(id: id, result, into: &state.detail, shell: &shell)
+    }
+
     /// Opens the queue on one of its lists (a notification about new listings or edits).
     static func openQueue(_ queue: ModerationQueue, _ state: inout AdminScreenState, _ shell: Shell) -> [Effect] {
         guard shell.screen == .admin, state.queue != queue || state.tab != .queue else { return [] }

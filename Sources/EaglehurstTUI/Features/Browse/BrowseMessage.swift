@@ -1,5 +1,5 @@
 /// The listings browser's own answers; its pages and listings come as `ListingsMessage`.
-public enum BrowseMessage: Equatable, Sendable {
+package enum BrowseMessage: Equatable, Sendable {
     /// Typing in the search line paused; only the pause after the latest keystroke counts.
     case searchSettled(generation: Int)
 
@@ -10,7 +10,7 @@ public enum BrowseMessage: Equatable, Sendable {
     }
 }
 
-public enum BrowseEffect: Equatable, Sendable {
+package enum BrowseEffect: Equatable, Sendable {
     /// Waits for typing to pause, then answers `searchSettled`.
     case settleSearch(generation: Int)
 }

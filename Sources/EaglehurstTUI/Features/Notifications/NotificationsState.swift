@@ -1,15 +1,15 @@
 import EaglehurstAPI
 import Foundation
 
-public struct NotificationsAnswer: Equatable, Sendable {
+package struct NotificationsAnswer: Equatable, Sendable {
     /// Nil: 304.
-    public var items: [AppNotification]?
-    public var total: Int
+    package var items: [AppNotification]?
+    package var total: Int
     /// Nil with a 304.
-    public var unread: Int?
-    public var etag: String?
+    package var unread: Int?
+    package var etag: String?
 
-    public init(items: [AppNotification]?, total: Int, unread: Int?, etag: String?) {
+    package init(items: [AppNotification]?, total: Int, unread: Int?, etag: String?) {
         self.items = items
         self.total = total
         self.unread = unread
@@ -17,27 +17,27 @@ public struct NotificationsAnswer: Equatable, Sendable {
     }
 }
 
-public struct NotificationsScreenState: Equatable, Sendable {
-    public var items: [AppNotification] = []
-    public var total: Int?
-    public var cursor = ListCursor(count: 0, viewportHeight: 10)
-    public var isLoading = false
-    public var failure: RequestFailure?
-    public var isStale = false
-    public var etag: String?
-    public var unreadOnly = false
+package struct NotificationsScreenState: Equatable, Sendable {
+    package var items: [AppNotification] = []
+    package var total: Int?
+    package var cursor = ListCursor(count: 0, viewportHeight: 10)
+    package var isLoading = false
+    package var failure: RequestFailure?
+    package var isStale = false
+    package var etag: String?
+    package var unreadOnly = false
     /// The preferences panel over the list, when open.
-    public var preferences: PreferencesState?
+    package var preferences: PreferencesState?
 
-    public var selected: AppNotification? { items.indices.contains(cursor.selected) ? items[cursor.selected] : nil }
+    package var selected: AppNotification? { items.indices.contains(cursor.selected) ? items[cursor.selected] : nil }
 }
 
-public struct PreferencesState: Equatable, Sendable {
-    public var items: [NotificationPreference] = []
-    public var cursor = ListCursor(count: 0, viewportHeight: 10)
-    public var isLoading = true
-    public var isSaving = false
-    public var failure: RequestFailure?
+package struct PreferencesState: Equatable, Sendable {
+    package var items: [NotificationPreference] = []
+    package var cursor = ListCursor(count: 0, viewportHeight: 10)
+    package var isLoading = true
+    package var isSaving = false
+    package var failure: RequestFailure?
 
-    public var selected: NotificationPreference? { items.indices.contains(cursor.selected) ? items[cursor.selected] : nil }
+    package var selected: NotificationPreference? { items.indices.contains(cursor.selected) ? items[cursor.selected] : nil }
 }

@@ -3,16 +3,16 @@ import Foundation
 
 /// The background poll: one request batch in flight at a time, then a pause that grows while nothing
 /// changes and while the server cannot be reached, and shrinks back when something happens.
-public struct PollState: Equatable, Sendable {
+package struct PollState: Equatable, Sendable {
     /// Bumped to start a new cycle; answers and timers of older cycles are ignored.
-    public var token = 0
+    package var token = 0
     /// A poll or a pause of the current cycle is under way.
-    public var isRunning = false
+    package var isRunning = false
     /// Polls in a row that found nothing new.
-    public var quietPolls = 0
+    package var quietPolls = 0
     /// Polls in a row that failed.
-    public var failures = 0
-    public var notificationsETag: String?
+    package var failures = 0
+    package var notificationsETag: String?
 
     /// How long to wait before the next poll: quicker on the threads screen, where a reply is awaited.
     func pause(onThreads: Bool) -> Duration {
@@ -24,36 +24,36 @@ public struct PollState: Equatable, Sendable {
 }
 
 /// What one poll asks for.
-public struct PollRequest: Equatable, Sendable {
-    public struct Conversations: Equatable, Sendable {
-        public var filter: ConversationFilter
-        public var etag: String?
+package struct PollRequest: Equatable, Sendable {
+    package struct Conversations: Equatable, Sendable {
+        package var filter: ConversationFilter
+        package var etag: String?
     }
 
-    public struct Thread: Equatable, Sendable {
-        public var id: UUID
+    package struct Thread: Equatable, Sendable {
+        package var id: UUID
         /// Only messages after this one.
-        public var after: UUID?
-        public var etag: String?
+        package var after: UUID?
+        package var etag: String?
     }
 
-    public var notificationsETag: String?
+    package var notificationsETag: String?
     /// The whole notifications list (the screen is open) or just the unread count.
-    public var notificationsPerPage: Int
-    public var notificationsUnreadOnly: Bool
-    public var conversations: Conversations?
-    public var thread: Thread?
+    package var notificationsPerPage: Int
+    package var notificationsUnreadOnly: Bool
+    package var conversations: Conversations?
+    package var thread: Thread?
 }
 
 /// What a poll of a thread asked and was told.
-public struct ThreadPoll: Equatable, Sendable {
-    public var id: UUID
-    public var after: UUID?
+package struct ThreadPoll: Equatable, Sendable {
+    package var id: UUID
+    package var after: UUID?
     /// The request carried the thread's tag for this same `after`.
-    public var askedWithETag: Bool
-    public var answer: Result<ThreadAnswer, RequestFailure>
+    package var askedWithETag: Bool
+    package var answer: Result<ThreadAnswer, RequestFailure>
 
-    public init(id: UUID, after: UUID?, askedWithETag: Bool, answer: Result<ThreadAnswer, RequestFailure>) {
+    package init(id: UUID, after: UUID?, askedWithETag: Bool, answer: Result<ThreadAnswer, RequestFailure>) {
         self.id = id
         self.after = after
         self.askedWithETag = askedWithETag
@@ -61,12 +61,12 @@ public struct ThreadPoll: Equatable, Sendable {
     }
 }
 
-public struct PollResult: Equatable, Sendable {
-    public var notifications: Result<NotificationsAnswer, RequestFailure>
-    public var conversations: Result<ConversationsAnswer, RequestFailure>?
-    public var thread: ThreadPoll?
+package struct PollResult: Equatable, Sendable {
+    package var notifications: Result<NotificationsAnswer, RequestFailure>
+    package var conversations: Result<ConversationsAnswer, RequestFailure>?
+    package var thread: ThreadPoll?
 
-    public init(notifications: Result<NotificationsAnswer, RequestFailure>, conversations: Result<ConversationsAnswer, RequestFailure>? = nil, thread: ThreadPoll? = nil) {
+    package init(notifications: Result<NotificationsAnswer, RequestFailure>, conversations: Result<ConversationsAnswer, RequestFailure>? = nil, thread: ThreadPoll? = nil) {
         self.notifications = notifications
         self.conversations = conversations
         self.thread = thread

@@ -1,35 +1,35 @@
 import EaglehurstAPI
 import Foundation
 
-extension App {
+extension Conversations {
     /// Starts a new poll cycle at once; the pause and answers of the old one are ignored.
-    static func restartPoll(_ state: inout AppState) -> [Effect] {
-        state.conversations.poll.token += 1
-        state.conversations.poll.quietPolls = 0
-        state.conversations.poll.isRunning = true
-        return [.conversations(.poll(pollRequest(state), token: state.conversations.poll.token))]
+    static func restartPoll(_ state: inout ConversationsState, _ shell: inout Shell) -> [Effect] {
+        state.poll.token += 1
+        state.poll.quietPolls = 0
+        state.poll.isRunning = true
+        return [.conversations(.poll(pollRequest(state, shell), token: state.poll.token))]
     }
 
     /// Runs after every message: a verified signed-in user has a poll running; nobody else does.
-    static func keepPolling(_ state: inout AppState) -> [Effect] {
-        let wanted = state.account?.emailVerified == true
-        if wanted, !state.conversations.poll.isRunning { return restartPoll(&state) }
-        if !wanted, state.conversations.poll.isRunning {
-            state.conversations.poll.token += 1
-            state.conversations.poll.isRunning = false
+    static func keepPolling(_ state: inout ConversationsState, _ shell: inout Shell) -> [Effect] {
+        let wanted = shell.account?.emailVerified == true
+        if wanted, !state.poll.isRunning { return restartPoll(&state, &shell) }
+        if !wanted, state.poll.isRunning {
+            state.poll.token += 1
+            state.poll.isRunning = false
         }
         return []
     }
 
-    static func pollRequest(_ state: AppState) -> PollRequest {
-        let c = state.conversations
-        let onNotifications = state.screen == .notifications
+    static func pollRequest(_ state: ConversationsState, _ shell: Shell) -> PollRequest {
+        let c = state
+        let onNotifications = shell.screen == .notifications
         var request = PollRequest(
             notificationsETag: onNotifications ? c.notifications.etag : c.poll.notificationsETag,
             notificationsPerPage: onNotifications ? 100 : 1,
             notificationsUnreadOnly: onNotifications && c.notifications.unreadOnly
         )
-        if state.screen == .threads {
+        if shell.screen == .threads {
             request.conversations = .init(filter: c.threads.filter, etag: c.threads.etag)
             if let thread = c.threads.thread, !thread.isLoading, thread.failure == nil {
                 let after = thread.lastMessageID
@@ -40,20 +40,20 @@ extension App {
     }
 
     /// Takes what a poll brought. A part that changed counts as activity and resets the pause.
-    static func applyPoll(_ result: PollResult, state: inout AppState) -> [Effect] {
+    static func applyPoll(_ result: PollResult, _ state: inout ConversationsState, _ shell: inout Shell) -> [Effect] {
         var changed = false
         var reached = false
         var effects: [Effect] = []
-        let onNotifications = state.screen == .notifications
+        let onNotifications = shell.screen == .notifications
         switch result.notifications {
         case .success(let answer):
             reached = true
             if let unread = answer.unread {
-                changed = changed || (state.unreadCount != nil && unread != state.unreadCount)
-                state.unreadCount = unread
+                changed = changed || (shell.unreadCount != nil && unread != shell.unreadCount)
+                shell.unreadCount = unread
             }
             if onNotifications {
-                var screen = state.conversations.notifications
+                var screen = state.notifications
                 screen.etag = answer.etag
                 screen.isLoading = false
                 screen.failure = nil
@@ -66,19 +66,19 @@ extension App {
                     screen.cursor.setCount(items.count)
                     if let selectedID, let index = items.firstIndex(where: { $0.id == selectedID }) { screen.cursor.select(index) }
                 }
-                state.conversations.notifications = screen
+                state.notifications = screen
             } else if answer.items != nil {
-                state.conversations.poll.notificationsETag = answer.etag
+                state.poll.notificationsETag = answer.etag
             }
         case .failure(let failure):
             if onNotifications {
-                state.conversations.notifications.isLoading = false
-                state.conversations.notifications.failure = failure
-                state.conversations.notifications.isStale = !state.conversations.notifications.items.isEmpty
+                state.notifications.isLoading = false
+                state.notifications.failure = failure
+                state.notifications.isStale = !state.notifications.items.isEmpty
             }
         }
         if let conversations = result.conversations {
-            var screen = state.conversations.threads
+            var screen = state.threads
             screen.isLoading = false
             switch conversations {
             case .success(let answer):
@@ -101,10 +101,10 @@ extension App {
                 screen.failure = failure
                 screen.isStale = !screen.conversations.isEmpty
             }
-            state.conversations.threads = screen
-            effects += followSelection(&state)
+            state.threads = screen
+            effects += followSelection(&state, &shell)
         }
-        if let poll = result.thread, var thread = state.conversations.threads.thread, thread.connectionID == poll.id {
+        if let poll = result.thread, var thread = state.threads.thread, thread.connectionID == poll.id {
             switch poll.answer {
             case .success(let news):
                 reached = true
@@ -125,16 +125,16 @@ extension App {
             case .failure(let failure):
                 if case .unreachable = failure {} else { thread.failure = failure }
             }
-            state.conversations.threads.thread = thread
-            effects += markSeen(&state)
+            state.threads.thread = thread
+            effects += markSeen(&state, &shell)
         }
         if reached {
-            state.conversations.poll.failures = 0
-            if state.connection != .connected { state.connection = .connected }
+            state.poll.failures = 0
+            if shell.connection != .connected { shell.connection = .connected }
         } else {
-            state.conversations.poll.failures += 1
+            state.poll.failures += 1
         }
-        state.conversations.poll.quietPolls = changed ? 0 : state.conversations.poll.quietPolls + 1
+        state.poll.quietPolls = changed ? 0 : state.poll.quietPolls + 1
         return effects
     }
 }

@@ -1,6 +1,6 @@
 import EaglehurstAPI
 
-public enum SavedMessage: Equatable, Sendable {
+package enum SavedMessage: Equatable, Sendable {
     case savedPageLoaded(page: Int, generation: Int, Result<PageAnswer<SavedListing>, RequestFailure>)
 
     var failure: RequestFailure? {
@@ -10,6 +10,6 @@ public enum SavedMessage: Equatable, Sendable {
     }
 }
 
-public enum SavedEffect: Equatable, Sendable {
+package enum SavedEffect: Equatable, Sendable {
     case loadSavedPage(page: Int, perPage: Int, generation: Int)
 }

@@ -1,8 +1,8 @@
 import EaglehurstAPI
 import Foundation
 
-public struct SavedScreenState: Equatable, Sendable {
-    public var list = PagedList<SavedListing>()
-    public var detail: ListingDetailState?
-    public var receivedAt: Date?
+package struct SavedScreenState: Equatable, Sendable {
+    package var list = PagedList<SavedListing>()
+    package var detail: ListingDetailState?
+    package var receivedAt: Date?
 }

@@ -2,7 +2,7 @@ import EaglehurstAPI
 import Foundation
 
 /// Answers about the seller's own listings beyond the shared listing answers.
-public enum SellerMessage: Equatable, Sendable {
+package enum SellerMessage: Equatable, Sendable {
     case listingDeleted(id: UUID, RequestFailure?)
     case mediaUploaded(listingID: UUID, Result<Components.Schemas.ListingMedia, RequestFailure>)
     case mediaDeleted(listingID: UUID, mediaID: UUID, RequestFailure?)
@@ -18,7 +18,7 @@ public enum SellerMessage: Equatable, Sendable {
     }
 }
 
-public enum SellerEffect: Equatable, Sendable {
+package enum SellerEffect: Equatable, Sendable {
     case createListing(Components.Schemas.ListingCreate)
     case deleteListing(id: UUID)
     case uploadMedia(listingID: UUID, path: String, caption: String?, confidential: Bool)

@@ -2,12 +2,12 @@ import EaglehurstAPI
 import Foundation
 
 /// Which write a listing answer is for, so the right screen takes it.
-public enum ListingWrite: Equatable, Sendable {
+package enum ListingWrite: Equatable, Sendable {
     case created, edited, submitted, approved, rejected, markedSold, archived
 }
 
 /// What the seller's screen has open over the table.
-public enum SellerPanel: Equatable, Sendable {
+package enum SellerPanel: Equatable, Sendable {
     case detail(ListingDetailState)
     /// Create (`listingID` nil) or edit a listing.
     case form(ListingEditor)
@@ -15,22 +15,22 @@ public enum SellerPanel: Equatable, Sendable {
     case analytics(AnalyticsState)
 }
 
-public struct ListingEditor: Equatable, Sendable {
+package struct ListingEditor: Equatable, Sendable {
     /// Nil for a new listing.
-    public var listingID: UUID?
-    public var form: Form
+    package var listingID: UUID?
+    package var form: Form
     /// The listing as it was when the form opened: an edit sends only what changed.
-    public var original: ListingDetail?
+    package var original: ListingDetail?
 }
 
-public struct AnalyticsState: Equatable, Sendable {
-    public var listingID: UUID
-    public var title: String
-    public var analytics: Components.Schemas.ListingAnalytics?
+package struct AnalyticsState: Equatable, Sendable {
+    package var listingID: UUID
+    package var title: String
+    package var analytics: Components.Schemas.ListingAnalytics?
     /// The period asked for, in days.
-    public var days = AnalyticsState.periods[1]
-    public var isLoading = true
-    public var failure: RequestFailure?
+    package var days = AnalyticsState.periods[1]
+    package var isLoading = true
+    package var failure: RequestFailure?
 }
 
 extension AnalyticsState {
@@ -40,10 +40,10 @@ extension AnalyticsState {
     var nextPeriod: Int { Self.periods.first { $0 > days } ?? Self.periods[0] }
 }
 
-public struct SellerScreenState: Equatable, Sendable {
-    public var list = PagedList<ListingSummary>()
-    public var panel: SellerPanel?
-    public var receivedAt: Date?
+package struct SellerScreenState: Equatable, Sendable {
+    package var list = PagedList<ListingSummary>()
+    package var panel: SellerPanel?
+    package var receivedAt: Date?
 }
 
 extension SellerPanel {

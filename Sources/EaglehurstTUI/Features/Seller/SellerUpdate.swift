@@ -123,7 +123,7 @@ extension FormField.Rule {
 
 extension Components.Schemas.ListingStatus {
     /// The badge text.
-    public var label: String {
+    package var label: String {
         switch self {
         case .draft: "draft"
         case .pendingApproval: "pending"

@@ -1,5 +1,5 @@
 /// The server status screen's answers.
-public enum StatusMessage: Equatable, Sendable {
+package enum StatusMessage: Equatable, Sendable {
     case healthChecked(Result<HealthReport, RequestFailure>)
 
     var failure: RequestFailure? {
@@ -9,6 +9,6 @@ public enum StatusMessage: Equatable, Sendable {
     }
 }
 
-public enum StatusEffect: Equatable, Sendable {
+package enum StatusEffect: Equatable, Sendable {
     case checkHealth
 }

@@ -2,14 +2,14 @@ import EaglehurstAPI
 import Foundation
 
 /// What the server said about itself in `GET /api/v1/health`, and how long it took.
-public struct HealthReport: Equatable, Sendable {
-    public var status: String
-    public var version: String
-    public var database: String
-    public var serverTime: Date
-    public var roundTrip: Duration
+package struct HealthReport: Equatable, Sendable {
+    package var status: String
+    package var version: String
+    package var database: String
+    package var serverTime: Date
+    package var roundTrip: Duration
 
-    public init(status: String, version: String, database: String, serverTime: Date, roundTrip: Duration) {
+    package init(status: String, version: String, database: String, serverTime: Date, roundTrip: Duration) {
         self.status = status
         self.version = version
         self.database = database
@@ -18,11 +18,11 @@ public struct HealthReport: Equatable, Sendable {
     }
 }
 
-public struct StatusScreenState: Equatable, Sendable {
-    public var report: HealthReport?
-    public var isChecking = false
-    public var failure: RequestFailure?
+package struct StatusScreenState: Equatable, Sendable {
+    package var report: HealthReport?
+    package var isChecking = false
+    package var failure: RequestFailure?
 
     /// The data on screen is from an earlier check that has since failed.
-    public var isStale: Bool { report != nil && failure != nil }
+    package var isStale: Bool { report != nil && failure != nil }
 }

@@ -3,8 +3,8 @@ import Foundation
 /// A card being typed: the number grouped in fours as it is typed and masked once left, the expiry as
 /// MM/YY, the CVC hidden. Pure, so its rules (Luhn, expiry, lengths) are tested directly. Only digits
 /// are kept; the CVC is dropped the moment the details go to the tokenizer.
-public struct CardEntry: Equatable, Sendable {
-    public enum Field: Int, CaseIterable, Sendable {
+package struct CardEntry: Equatable, Sendable {
+    package enum Field: Int, CaseIterable, Sendable {
         case number, expiry, cvc, makeDefault
 
         var label: String {
@@ -17,19 +17,19 @@ public struct CardEntry: Equatable, Sendable {
         }
     }
 
-    public private(set) var number = ""
+    package private(set) var number = ""
     /// MMYY as typed.
-    public private(set) var expiry = ""
-    public private(set) var cvc = ""
-    public var makeDefault: Bool
-    public var focus: Field = .number
+    package private(set) var expiry = ""
+    package private(set) var cvc = ""
+    package var makeDefault: Bool
+    package var focus: Field = .number
     /// Fields left or tried to submit: their problems show; a field being typed is not scolded.
     var checked: Set<Field> = []
-    public var isSubmitting = false
+    package var isSubmitting = false
     /// Why the tokenizer or the server refused the card, until it is edited.
-    public var refusal: String?
+    package var refusal: String?
 
-    public init(makeDefault: Bool = false) {
+    package init(makeDefault: Bool = false) {
         self.makeDefault = makeDefault
     }
 
@@ -40,7 +40,7 @@ public struct CardEntry: Equatable, Sendable {
     /// Digits go into the focused field (anything else is swallowed, so letters never command while a
     /// card is typed); Space ticks "default card"; backspace and <c-u> delete. False for keys left to
     /// the bindings (Tab, Enter, Esc).
-    public mutating func edit(_ key: Key) -> Bool {
+    package mutating func edit(_ key: Key) -> Bool {
         switch key {
         case .character(" ") where focus == .makeDefault:
             makeDefault.toggle()
@@ -86,18 +86,18 @@ public struct CardEntry: Equatable, Sendable {
     // MARK: showing
 
     /// `4242 4242 4242 4242` while typed.
-    public var groupedNumber: String { Self.grouped(number) }
+    package var groupedNumber: String { Self.grouped(number) }
 
     /// `•••• •••• •••• 4242` once the field is left.
-    public var maskedNumber: String {
+    package var maskedNumber: String {
         guard number.count > 4 else { return number }
         let hidden = String(repeating: "•", count: number.count - 4) + number.suffix(4)
         return Self.grouped(hidden)
     }
 
-    public var expiryText: String { expiry.count > 2 ? "\(expiry.prefix(2))/\(expiry.dropFirst(2))" : expiry }
+    package var expiryText: String { expiry.count > 2 ? "\(expiry.prefix(2))/\(expiry.dropFirst(2))" : expiry }
 
-    public var brand: String? { Self.brand(of: number) }
+    package var brand: String? { Self.brand(of: number) }
 
     static func grouped(_ text: String) -> String {
         var result = ""
@@ -133,14 +133,14 @@ public struct CardEntry: Equatable, Sendable {
     }
 
     /// The expiry as month and four-digit year, when it reads as one.
-    public var expiryDate: (month: Int, year: Int)? {
+    package var expiryDate: (month: Int, year: Int)? {
         guard expiry.count == 4, let month = Int(expiry.prefix(2)), let year = Int(expiry.suffix(2)), (1...12).contains(month) else { return nil }
         return (month, 2000 + year)
     }
 
     /// What is wrong with a field, by the card rules; nil when nothing is. A card is good through the
     /// last day of its expiry month.
-    public func problem(_ field: Field, now: Date) -> String? {
+    package func problem(_ field: Field, now: Date) -> String? {
         switch field {
         case .number:
             if number.count < 12 { return number.isEmpty ? "is required" : "is too short" }
@@ -183,12 +183,12 @@ public struct CardEntry: Equatable, Sendable {
 
 /// Card details on their way to the gateway's tokenizer. Never logged, never stored, never sent to
 /// this server's card endpoints (those take only the token).
-public struct CardDetails: Equatable, Sendable, CustomStringConvertible {
-    public var number: String
-    public var expMonth: Int
-    public var expYear: Int
-    public var cvc: String
+package struct CardDetails: Equatable, Sendable, CustomStringConvertible {
+    package var number: String
+    package var expMonth: Int
+    package var expYear: Int
+    package var cvc: String
 
     /// Only the last four, should anything ever print an effect.
-    public var description: String { "card ••••\(number.suffix(4)) \(expMonth)/\(expYear)" }
+    package var description: String { "card ••••\(number.suffix(4)) \(expMonth)/\(expYear)" }
 }

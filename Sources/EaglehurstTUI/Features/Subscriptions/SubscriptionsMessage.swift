@@ -2,7 +2,7 @@ import EaglehurstAPI
 import Foundation
 
 /// The subscriptions screen's answers.
-public enum SubscriptionsMessage: Equatable, Sendable {
+package enum SubscriptionsMessage: Equatable, Sendable {
     case currentLoaded(Result<UserSubscription, RequestFailure>)
     case usageLoaded(Result<PlanUsage, RequestFailure>)
     case plansLoaded(Result<[SubscriptionPlan], RequestFailure>)
@@ -30,7 +30,7 @@ public enum SubscriptionsMessage: Equatable, Sendable {
     }
 }
 
-public enum SubscriptionsEffect: Equatable, Sendable {
+package enum SubscriptionsEffect: Equatable, Sendable {
     case loadCurrent
     case loadUsage
     case loadPlans(Components.Schemas.UserType)

@@ -2,7 +2,7 @@ import EaglehurstAPI
 import Foundation
 
 /// What happens on the threads and notifications screens and in the background poll.
-public enum ConversationsMessage: Equatable, Sendable {
+package enum ConversationsMessage: Equatable, Sendable {
     /// The pause of poll cycle `token` is over.
     case pollDue(token: Int)
     case polled(token: Int, PollResult)
@@ -41,12 +41,12 @@ public enum ConversationsMessage: Equatable, Sendable {
     }
 }
 
-public enum ConnectionWrite: Equatable, Sendable {
+package enum ConnectionWrite: Equatable, Sendable {
     case requested, accepted, rejected, blocked
 }
 
 /// Requests of the conversations screens and the poll.
-public enum ConversationsEffect: Equatable, Sendable {
+package enum ConversationsEffect: Equatable, Sendable {
     /// Sleeps, then answers `pollDue(token)`.
     case wait(Duration, token: Int)
     case poll(PollRequest, token: Int)
@@ -70,14 +70,14 @@ public enum ConversationsEffect: Equatable, Sendable {
 extension Effect {
     /// The background poll's request or its pause: in the app they go on for as long as it runs, so
     /// harnesses that run effects to the end (tests, benchmarks) hold them back.
-    public var isBackgroundPoll: Bool {
+    package var isBackgroundPoll: Bool {
         switch self {
         case .conversations(.poll), .conversations(.wait): true
         default: false
         }
     }
 
-    public var isPollRequest: Bool {
+    package var isPollRequest: Bool {
         if case .conversations(.poll) = self { return true }
         return false
     }

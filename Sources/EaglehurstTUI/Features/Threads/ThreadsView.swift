@@ -2,18 +2,18 @@ import EaglehurstAPI
 import Foundation
 
 /// The threads and notifications screens as frames.
-extension App {
+extension Conversations {
     // MARK: threads
 
-    static func drawThreads(_ state: AppState, theme: Theme, body: Body, into frame: inout Frame) {
-        let screen = state.conversations.threads
-        let me = state.account?.id
+    static func drawThreads(_ state: ConversationsState, shell: Shell, theme: Theme, body: Body, into frame: inout Frame) {
+        let screen = state.threads
+        let me = shell.account?.id
         let leftWidth = Layout.conversationsWidth(frame.size)
         let count = screen.total.map { $0 == 1 ? "1 connection" : "\($0) connections" } ?? ""
         frame.write("Connections · \(screen.filter.label)", x: 1, y: body.top, style: theme[.title], maxWidth: leftWidth - 2)
         frame.write(count, x: max(1, leftWidth - TextWidth.of(count) - 1), y: body.top + 1, style: theme[.textDim])
         for y in body.top...body.bottom { frame.write("│", x: leftWidth, y: y, style: theme[.border]) }
-        let listFocused = screen.focus == .list && state.overlay == nil
+        let listFocused = screen.focus == .list && shell.overlay == nil
         var y = body.top + 2
         for row in screen.cursor.visibleRows where y + 1 <= body.bottom {
             let conversation = screen.conversations[row]
@@ -36,9 +36,9 @@ extension App {
         }
         if screen.conversations.isEmpty {
             let text: String
-            if screen.isLoading { text = "\(spinner(state.shell)) loading…" }
+            if screen.isLoading { text = "\(spinner(shell)) loading…" }
             else if let failure = screen.failure { text = "✕ \(failure.summary)" }
-            else if state.account?.userType == .buyer { text = screen.filter == .all ? "No connections yet. Open a listing and press c to ask its seller." : "None." }
+            else if shell.account?.userType == .buyer { text = screen.filter == .all ? "No connections yet. Open a listing and press c to ask its seller." : "None." }
             else { text = screen.filter == .all ? "No connections yet. Buyers' requests about your listings arrive here." : "None." }
             for (index, line) in wrap(text, width: leftWidth - 3).enumerated() where body.top + 2 + index <= body.bottom {
                 frame.write(line, x: 1, y: body.top + 2 + index, style: screen.failure == nil ? theme[.textDim] : theme[.statusError])
@@ -46,7 +46,7 @@ extension App {
         } else if screen.isStale {
             frame.write("stale: the last poll failed", x: 1, y: body.bottom, style: theme[.stale], maxWidth: leftWidth - 2)
         }
-        drawThread(state, x: leftWidth + 2, width: frame.size.width - leftWidth - 3, theme: theme, body: body, into: &frame)
+        drawThread(state, shell: shell, x: leftWidth + 2, width: frame.size.width - leftWidth - 3, theme: theme, body: body, into: &frame)
     }
 
     static func statusLabel(_ conversation: Conversation, me: UUID?) -> String {
@@ -58,9 +58,9 @@ extension App {
         }
     }
 
-    private static func drawThread(_ state: AppState, x: Int, width: Int, theme: Theme, body: Body, into frame: inout Frame) {
-        let screen = state.conversations.threads
-        let me = state.account?.id
+    private static func drawThread(_ state: ConversationsState, shell: Shell, x: Int, width: Int, theme: Theme, body: Body, into frame: inout Frame) {
+        let screen = state.threads
+        let me = shell.account?.id
         guard width >= 10, let conversation = screen.selected else { return }
         let other = conversation.otherParty(me: me)
         frame.write(conversation.listing?.title ?? "Listing", x: x, y: body.top, style: theme[.title], maxWidth: width)
@@ -80,7 +80,7 @@ extension App {
         let messagesBottom = composeTop - 2
         if let thread = screen.thread {
             if thread.isLoading && thread.messages.isEmpty {
-                frame.write("\(spinner(state.shell)) loading the thread…", x: x, y: messagesTop, style: theme[.spinner])
+                frame.write("\(spinner(shell)) loading the thread…", x: x, y: messagesTop, style: theme[.spinner])
             } else if let failure = thread.failure, thread.messages.isEmpty {
                 frame.write("✕ \(failure.summary)", x: x, y: messagesTop, style: theme[.statusError], maxWidth: width)
             } else {
@@ -105,7 +105,7 @@ extension App {
                 }
             }
         }
-        let composeFocused = screen.focus == .compose && state.overlay == nil
+        let composeFocused = screen.focus == .compose && shell.overlay == nil
         let canWrite = canWrite(conversation, me: me)
         let rule = screen.isSending ? "─ sending… " : composeFocused ? "─ message (Enter sends) " : canWrite ? "─ message (Enter to write) " : ""
         frame.write(rule + String(repeating: "─", count: max(0, width - TextWidth.of(rule))), x: x, y: composeTop - 1, style: composeFocused ? theme[.overlayBorder] : theme[.border])
@@ -171,10 +171,10 @@ extension App {
 
     /// The footer offers what the selected connection allows: answering to a seller's pending request,
     /// writing where writing is allowed. The keys themselves still say why when pressed elsewhere.
-    static func hintApplies(_ binding: Binding, in state: AppState) -> Bool {
+    static func hintApplies(_ binding: Binding, in state: ConversationsState, shell: Shell) -> Bool {
         guard binding.context == .threads else { return true }
-        let me = state.account?.id
-        guard let selected = state.conversations.threads.selected else { return ![.accept, .reject, .compose, .editLongText, .notes].contains(binding.action) }
+        let me = shell.account?.id
+        guard let selected = state.threads.selected else { return ![.accept, .reject, .compose, .editLongText, .notes].contains(binding.action) }
         switch binding.action {
         case .accept, .reject: return selected.status == .pending && selected.iAmSeller(me)
         case .compose, .editLongText: return canWrite(selected, me: me)

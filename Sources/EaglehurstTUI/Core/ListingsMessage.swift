@@ -3,7 +3,7 @@ import Foundation
 
 /// Listing pages, listings and writes that the browser, saved listings, the seller's listings and the
 /// admin queue share: each answer says whose it is (its source or its write), and only that screen takes it.
-public enum ListingsMessage: Equatable, Sendable {
+package enum ListingsMessage: Equatable, Sendable {
     case listingPageLoaded(ListingSource, page: Int, generation: Int, Result<PageAnswer<ListingSummary>, RequestFailure>)
     case listingLoaded(id: UUID, Result<DetailAnswer, RequestFailure>)
     /// The listing's saved state now, after a save or unsave.
@@ -21,7 +21,7 @@ public enum ListingsMessage: Equatable, Sendable {
     }
 }
 
-public enum ListingsEffect: Equatable, Sendable {
+package enum ListingsEffect: Equatable, Sendable {
     case loadListingPage(ListingSource, page: Int, perPage: Int, generation: Int)
     case loadListing(id: UUID)
     case saveListing(id: UUID, notes: String?)

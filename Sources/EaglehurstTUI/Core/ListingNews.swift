@@ -1,7 +1,8 @@
 import EaglehurstAPI
 import Foundation
 
-/// What each listings answer does to the screens.
+/// Answers about listings that more than one screen shows: each goes to the feature whose request
+/// it answers (by its source or its write), or to every feature that has the listing open.
 extension App {
     static func listingsAnswer(_ message: ListingsMessage, state: inout AppState) -> [Effect] {
         switch message {
@@ -16,8 +17,10 @@ extension App {
                 return Admin.queuePageLoaded(queue, filter, page: page, generation: generation, result, &state.admin, &state.shell)
             }
         case .listingLoaded(let id, let result):
-            takeListing(id: id, result, state: &state)
+            Browse.listingLoaded(id: id, result, &state.browser, &state.shell)
             Saved.listingLoaded(id: id, result, &state.saved, &state.shell)
+            Admin.listingLoaded(id: id, result, &state.admin, &state.shell)
+            Seller.listingLoaded(id: id, result, &state.seller, &state.shell)
             return []
         case .saveChanged(let id, let saved, let result):
             return saveAnswer(id: id, saved: saved, result, state: &state)
@@ -27,13 +30,6 @@ extension App {
             case .created, .edited, .submitted, .markedSold, .archived: return Seller.written(write, result, &state.seller, &state.shell)
             }
         }
-    }
-
-    /// A listing's answer goes to every screen that has it open.
-    private static func takeListing(id: UUID, _ result: Result<DetailAnswer, RequestFailure>, state: inout AppState) {
-        Browse.listingLoaded(id: id, result, &state.browser, &state.shell)
-        OpenListing.take(id: id, result, into: &state.admin.detail, shell: &state.shell)
-        Seller.listingLoaded(id: id, result, &state.seller, &state.shell)
     }
 
     private static func saveAnswer(id: UUID, saved: Bool, _ result: Result<Bool, RequestFailure>, state: inout AppState) -> [Effect] {
