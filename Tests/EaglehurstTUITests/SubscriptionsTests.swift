@@ -239,6 +239,7 @@ final class SubscriptionsTests: XCTestCase {
         XCTAssertEqual(stub.requests("subscriptionsPurchase").map(\.idempotencyKey), [firstKey, secondKey])
         XCTAssertEqual(try json(stub.requests("subscriptionsPurchase")[1])["payment_method_id"] as? String, ListingFixture.id(702))
         XCTAssertEqual(app.state.subscriptions.current?.plan.name, "Enterprise")
+        XCTAssertEqual(app.line(containing: "Connection requests")?.hasSuffix("  2 this period, no limit · resets 1 Dec 2025"), true, app.text)
     }
 
     func testARetryAfterNoAnswerSendsTheSameKey() async throws {

@@ -117,7 +117,7 @@ extension EffectRunner {
     func stripeToken(_ card: CardDetails, config: PaymentConfig) async -> Result<String, RequestFailure> {
         guard let transport, let key = config.publishableKey, let url = URL(string: config.tokensUrl),
               let scheme = url.scheme, let host = url.host, let base = URL(string: "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")")
-        else { return .failure(.notAvailable("Adding a card through Stripe without its publishable key")) }
+        else { return .failure(.unexpected("the server names Stripe as its gateway but gives no publishable key or tokenizer address")) }
         var request = HTTPRequest(method: .post, scheme: nil, authority: nil, path: url.path)
         request.headerFields[.authorization] = "Bearer \(key)"
         request.headerFields[.contentType] = "application/x-www-form-urlencoded"

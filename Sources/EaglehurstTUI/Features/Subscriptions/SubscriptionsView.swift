@@ -43,9 +43,9 @@ extension Subscriptions {
         x += frame.write(TextWidth.pad(label, to: 21), x: x, y: body.top + 2, style: theme[.label])
         let full = limit.map { used >= $0 } ?? false
         x += frame.write(bar(used: used, limit: limit, width: width), x: x, y: body.top + 2, style: full ? theme[.statusError] : theme[.statusOK])
-        let counted = limit.map { "\(used)/\($0)" } ?? "\(used) · unlimited"
-        let resets = isSeller ? "active now" : "this period · resets \(day(usage.periodEnd))"
-        frame.write("  \(counted) \(resets)", x: x, y: body.top + 2, style: theme[.text], maxWidth: max(0, frame.size.width - x - 1))
+        let counted = (limit.map { "\(used)/\($0)" } ?? "\(used)") + (isSeller ? " active now" : " this period")
+        let rest = (limit == nil ? ", no limit" : "") + (isSeller ? "" : " · resets \(day(usage.periodEnd))")
+        frame.write("  \(counted)\(rest)", x: x, y: body.top + 2, style: theme[.text], maxWidth: max(0, frame.size.width - x - 1))
     }
 
     /// What happens next to the plan: a renewal with a card, an end, or nothing on the free plan.
