@@ -230,6 +230,7 @@ final class SubscriptionsTests: XCTestCase {
         XCTAssertNotNil(app.line(containing: "The payment was declined. Your card was declined."), app.text)
         XCTAssertEqual(app.state.subscriptions.current?.plan.name, "Free", "a decline changes nothing")
         XCTAssertEqual(app.state.context, .checkoutReview)
+        XCTAssertNotEqual(app.state.subscriptions.checkout?.idempotencyKey, firstKey, "a settled decline makes the next try a new purchase")
 
         app.press("<esc>j<enter>")
         let secondKey = try XCTUnwrap(app.state.subscriptions.checkout?.idempotencyKey)
@@ -346,6 +347,12 @@ final class SubscriptionsTests: XCTestCase {
         await app.run(runner)
         XCTAssertEqual(stub.requests("subscriptionsPlans").first?.query("user_type"), ["seller"])
         XCTAssertEqual(app.line(containing: "Active listings"), "   Active listings      ██████████████████████████████  1/1 active now")
+
+        var yearly = PlanWorld(current: PlanFixture.subscription(PlanFixture.enterprise, cycle: .yearly))
+        yearly.usage = PlanFixture.usage(PlanFixture.enterprise, used: 7)
+        let (other, _, _) = try await open(PlanServer(yearly))
+        XCTAssertNotNil(other.line(containing: "prices: yearly (y: monthly)"), "prices start in the cycle of the plan you have")
+        XCTAssertNotNil(other.line(containing: "7 this period, no limit · resets 1 Dec 2025"), other.text)
     }
 
     func testGivingUpTheOnlyCardStopsTheUpgrade() async throws {

@@ -140,9 +140,10 @@ enum Subscriptions: Drawing {
     }
 
     /// Once both the plans and the current plan are known, the cursor goes to the next plan up (the
-    /// likely upgrade), or stays on the current one when it is the top.
+    /// likely upgrade), or stays on the current one when it is the top; prices follow the current cycle.
     private static func placePlanCursor(_ state: inout SubscriptionsState) {
         guard !state.isPlanCursorPlaced, let current = state.current, !state.plans.isEmpty else { return }
+        state.cycle = current.billingCycle ?? state.cycle
         let index = state.plans.firstIndex { $0.id == current.plan.id } ?? -1
         state.planCursor.select(min(index + 1, state.plans.count - 1))
         state.isPlanCursorPlaced = true
@@ -198,7 +199,9 @@ enum Subscriptions: Drawing {
             state.checkout?.step = .review
             if case .problem(let problem) = failure, problem.status == 402 {
                 // A decline or a card that needs its bank: nothing changed; the server says why and what to do.
+                // That try is settled, so the next one is a new purchase with a key of its own.
                 state.checkout?.problem = "\(problem.title). \(problem.detail ?? "")"
+                state.checkout?.idempotencyKey = UUID().uuidString.lowercased()
                 shell.message = .error("Not paid: \(problem.title).")
             } else {
                 let retry = shell.bindings.binding(for: .confirm, in: .checkoutReview)?.keys.first.map { "\($0)" } ?? "Paying again"

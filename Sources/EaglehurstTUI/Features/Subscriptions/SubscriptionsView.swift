@@ -127,24 +127,29 @@ extension Subscriptions {
     /// A plan's card: whether it is yours, its price with VAT for the chosen cycle, its limit, its features.
     static func planLines(_ plan: SubscriptionPlan, _ state: SubscriptionsState, width inner: Int, theme: Theme) -> [(String, Style)] {
         var lines: [(String, Style)] = []
+        func add(_ text: String, _ style: Style, bullet: Bool = false) {
+            for (index, line) in wrap(text, width: bullet ? inner - 2 : inner).enumerated() {
+                lines.append(((bullet ? (index == 0 ? "• " : "  ") : "") + line, style))
+            }
+        }
         if let current = state.current, current.plan.id == plan.id {
-            let cycle = plan.isFree ? "" : " (\(current.billingCycle?.rawValue ?? "monthly"))"
-            lines.append(("● your plan\(cycle)", theme[.statusOK]))
+            add("● your plan" + (plan.isFree ? "" : " (\(current.billingCycle?.rawValue ?? "monthly"))"), theme[.statusOK])
         } else {
             lines.append(("", theme[.text]))
         }
         let money = amounts(plan, state.cycle)
         if plan.isFree {
-            lines += [("Free", theme[.title]), ("nothing to pay", theme[.textDim])]
+            add("Free", theme[.title])
+            add("nothing to pay", theme[.textDim])
         } else {
-            lines += [("\(price(money.net)) a \(per(state.cycle)) + VAT", theme[.title]),
-                      ("\(price(money.vat)) VAT · \(price(money.total)) in all", theme[.textDim])]
+            add("\(price(money.net)) a \(per(state.cycle)) + VAT", theme[.title])
+            add("\(price(money.vat)) VAT · \(price(money.total)) in all", theme[.textDim])
         }
         lines.append(("", theme[.text]))
-        lines.append((limitText(plan), theme[.text]))
-        for feature in plan.features {
-            for (index, line) in wrap(feature, width: inner - 2).enumerated() { lines.append(((index == 0 ? "• " : "  ") + line, theme[.text])) }
-        }
+        // The limit, unless a feature already says it in the same words.
+        let limit = limitText(plan)
+        if !plan.features.contains(where: { $0.caseInsensitiveCompare(limit) == .orderedSame }) { add(limit, theme[.text]) }
+        for feature in plan.features { add(feature, theme[.text], bullet: true) }
         return lines
     }
 
@@ -306,9 +311,10 @@ extension Subscriptions {
     static func drawCardEntry(_ entry: CardEntry, _ state: SubscriptionsState, shell: Shell, theme: Theme, into frame: inout Frame) {
         let width = min(74, frame.size.width - 4)
         let x = (frame.size.width - width) / 2
-        let test = state.config?.gateway == .local ? state.config?.testCards ?? [] : []
+        let cards = state.config?.gateway == .local ? state.config?.testCards ?? [] : []
+        let test = cards.isEmpty ? [] : wrap("Test cards: " + cards.joined(separator: ", "), width: width - 6)
         let promise = wrap("The card goes only to \(state.config?.gateway == .stripe ? "Stripe" : "the payment gateway") for a token; Eaglehurst keeps its brand, last four digits and expiry.", width: width - 6)
-        let height = 14 + promise.count + (test.isEmpty ? 0 : 1)
+        let height = 14 + promise.count + test.count
         let y = max(1, (frame.size.height - height) / 2)
         let title = state.checkout.map { "A card for \($0.plan.name)" } ?? "Add a card"
         drawBox(x: x, y: y, width: width, height: height, title: title, theme: theme, border: theme[.overlayBorder], into: &frame)
@@ -317,7 +323,7 @@ extension Subscriptions {
         let fields: [(CardEntry.Field, String, Int, String)] = [
             (.number, entry.focus == .number ? entry.groupedNumber : entry.maskedNumber, 24, entry.brand ?? ""),
             (.expiry, entry.expiryText, 6, "MM/YY"),
-            (.cvc, String(repeating: "•", count: entry.cvc.count), 5, "the 3 digits on the back (4 on the front of Amex); never kept"),
+            (.cvc, String(repeating: "•", count: entry.cvc.count), 5, "on the back (Amex: 4 digits on the front); never kept"),
             (.makeDefault, entry.makeDefault ? "[x]" : "[ ]", 3, "space ticks: renewals use the default card"),
         ]
         var row = y + 2
@@ -337,8 +343,8 @@ extension Subscriptions {
             row += 2
         }
         row += 1
-        if !test.isEmpty {
-            frame.write("Test cards: " + test.joined(separator: ", "), x: labelX, y: row, style: theme[.textDim], maxWidth: width - 6)
+        for line in test {
+            frame.write(line, x: labelX, y: row, style: theme[.textDim], maxWidth: width - 6)
             row += 1
         }
         for line in promise {
