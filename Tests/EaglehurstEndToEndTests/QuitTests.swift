@@ -56,6 +56,40 @@ final class QuitTests: EndToEndTestCase {
         }
     }
 
+    /// A storm of terminal resizes, down to a few cells and up again, while keys are pressed: the client
+    /// keeps drawing at the new size, and quitting afterwards still gives the shell back intact.
+    func testAResizeStormLeavesTheClientDrawingAndTheShellSane() throws {
+        let eaglehurst = try BuiltProducts.path("eaglehurst")
+        let tmux = try TmuxSession(environment: [
+            "EAGLEHURST_DATA_DIR": sandbox.appendingPathComponent("embedded").path,
+            "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config").path,
+            "XDG_STATE_HOME": sandbox.appendingPathComponent("state").path,
+        ])
+        try tmux.run("stty -g > \(sandbox.path)/stty-before")
+        let before = try waitForFile(sandbox.appendingPathComponent("stty-before"))
+        let statusFile = sandbox.appendingPathComponent("status")
+        let sttyFile = sandbox.appendingPathComponent("stty-after")
+        try tmux.run("\(eaglehurst); echo $? > \(statusFile.path); stty -g > \(sttyFile.path)")
+        try tmux.waitFor(timeout: 60, "the first screen, connected") { $0.contains("● connected") }
+
+        var random = SystemRandomNumberGenerator()
+        for round in 0..<100 {
+            let width = round % 10 == 0 ? Int.random(in: 1...8, using: &random) : Int.random(in: 20...200, using: &random)
+            let height = round % 10 == 0 ? Int.random(in: 1...4, using: &random) : Int.random(in: 6...60, using: &random)
+            try tmux.tmux(["resize-window", "-t", tmux.name, "-x", "\(width)", "-y", "\(height)"])
+            if round % 3 == 0 { try tmux.keys(["j", "k", "?", "Escape", "Tab"][round % 5]) }
+        }
+        try tmux.tmux(["resize-window", "-t", tmux.name, "-x", "120", "-y", "40"])
+        let settled = try tmux.waitFor(timeout: 20, "the client drawn again at 120×40") {
+            $0.contains("● connected") && $0.split(separator: "\n", omittingEmptySubsequences: false).count >= 39
+        }
+        XCTAssertTrue(settled.contains("Eaglehurst"), "the header is drawn:\n\(settled)")
+
+        try tmux.keys("q")
+        XCTAssertEqual(try waitForFile(sttyFile), before, "the terminal modes are the shell's again after the storm")
+        XCTAssertEqual(try waitForFile(statusFile), "0\n", "a clean exit")
+    }
+
     /// Waits for a file the shell writes and answers its text.
     func waitForFile(_ url: URL, timeout: TimeInterval = 30) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)

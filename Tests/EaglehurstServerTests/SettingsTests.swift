@@ -16,6 +16,22 @@ final class SettingsTests: XCTestCase {
         XCTAssertEqual(try Settings.fromEnvironment(["HOME": "/home/ann"]).dataDirectory.path, "/home/ann/.local/share/eaglehurst")
     }
 
+    func testStripeSettingsChooseTheGatewayAndDefaultToStripesAPI() throws {
+        let local = try Settings.fromEnvironment(["HOME": "/h"])
+        XCTAssertNil(local.stripeSecretKey, "no key: the local gateway")
+        XCTAssertEqual(local.stripeAPIBase.absoluteString, "https://api.stripe.com")
+        XCTAssertEqual(local.renewalInterval, 300)
+        let stripe = try Settings.fromEnvironment([
+            "HOME": "/h", "STRIPE_SECRET_KEY": "sk_test_abc", "STRIPE_PUBLISHABLE_KEY": "pk_test_abc",
+            "STRIPE_WEBHOOK_SECRET": "whsec_abc", "STRIPE_API_BASE": "http://127.0.0.1:8420", "SUBSCRIPTION_RENEWAL_INTERVAL": "0",
+        ])
+        XCTAssertEqual(stripe.stripeSecretKey, "sk_test_abc")
+        XCTAssertEqual(stripe.stripePublishableKey, "pk_test_abc")
+        XCTAssertEqual(stripe.stripeWebhookSecret, "whsec_abc")
+        XCTAssertEqual(stripe.stripeAPIBase.absoluteString, "http://127.0.0.1:8420")
+        XCTAssertEqual(stripe.renewalInterval, 0)
+    }
+
     func testPostgresURLSelectsPostgreSQL() throws {
         let url = "postgres://eh:pw@db.internal:5432/eaglehurst"
         let settings = try Settings.fromEnvironment(["HOME": "/h", "DATABASE_URL": url])
@@ -31,6 +47,10 @@ final class SettingsTests: XCTestCase {
             (["SMTP_URL": "http://mail"], "SMTP_URL is not a mail server URL"),
             (["RATE_LIMIT_ENABLED": "maybe"], "RATE_LIMIT_ENABLED is 'maybe'; write true or false"),
             (["EMAIL_VERIFICATION_REQUIRED": "2"], "EMAIL_VERIFICATION_REQUIRED is '2'"),
+            (["STRIPE_SECRET_KEY": "pk_test_123"], "STRIPE_SECRET_KEY does not look like a Stripe key"),
+            (["STRIPE_PUBLISHABLE_KEY": "sk_test_123"], "STRIPE_PUBLISHABLE_KEY does not look like a Stripe key"),
+            (["STRIPE_API_BASE": "ftp://stripe"], "STRIPE_API_BASE is not an http(s) URL"),
+            (["SUBSCRIPTION_RENEWAL_INTERVAL": "soon"], "SUBSCRIPTION_RENEWAL_INTERVAL is 'soon'"),
         ]
         for (env, expected) in cases {
             XCTAssertThrowsError(try Settings.fromEnvironment(env.merging(["HOME": "/h"]) { a, _ in a })) { error in

@@ -12,6 +12,7 @@ import XCTest
 /// charged, and answers 4000 0025 0000 3155 with a PaymentIntent that `requires_action`.
 final class StripeGatewayTests: XCTestCase {
     static let secretKey = "sk_test_eaglehurst"
+    static let webhookSecret = "whsec_localstripe_eaglehurst"
 
     static var localstripe: URL {
         get throws {
@@ -29,6 +30,7 @@ final class StripeGatewayTests: XCTestCase {
                 $0.stripeSecretKey = Self.secretKey
                 $0.stripePublishableKey = "pk_test_eaglehurst"
                 $0.stripeAPIBase = base
+                $0.stripeWebhookSecret = Self.webhookSecret
                 $0.renewalInterval = 0
             }
             do {
@@ -105,6 +107,29 @@ final class StripeGatewayTests: XCTestCase {
             XCTAssertEqual(intent["currency"] as? String, "gbp")
             XCTAssertEqual(intent["customer"] as? String, customerID)
             XCTAssertEqual((intent["metadata"] as? [String: Any])?["eaglehurst_payment_id"] as? String, try payment?.requireID().uuidString)
+        }
+    }
+
+    /// localstripe signs its events as Stripe does: one of them, sent by localstripe itself, is
+    /// verified and recorded by the webhook (an event type this server does not act on).
+    func testEventsSignedByLocalstripeAreAccepted() async throws {
+        try await eachDatabase { server in
+            let secret = Self.webhookSecret
+            let configured = try await server.app.client.post(URI(string: try Self.localstripe.absoluteString + "/_config/webhooks/eaglehurst-tests"), headers: [
+                "Content-Type": "application/x-www-form-urlencoded",
+            ]) { request in
+                request.body = ByteBuffer(string: "url=\(server.baseURL.absoluteString)/subscriptions/webhook&secret=\(secret)")
+            }
+            XCTAssertEqual(configured.status, .ok)
+            let customer = try await stripe(server, .POST, "/v1/customers", "email=events@example.com")
+            XCTAssertNotNil(customer["id"])
+            // Events of earlier tests still on their way may arrive too: they are signed alike.
+            var seen: [String] = []
+            for _ in 0..<50 where !seen.contains("customer.created") {
+                try await Task.sleep(nanoseconds: 100_000_000)
+                seen = try await PaymentEvent.query(on: server.app.db).all().map(\.type)
+            }
+            XCTAssertTrue(seen.contains("customer.created"), "localstripe's signed event got through: \(seen)")
         }
     }
 

@@ -64,4 +64,5 @@ extension RateLimiter.Rule {
     static let otpPerIP = Self(bucket: "otp-ip", limit: 10, window: 60 * 60, what: "verification codes requested from this address")
     static let resetPerEmail = Self(bucket: "reset-email", limit: 3, window: 60 * 60, what: "password resets requested for this email")
     static let resetPerIP = Self(bucket: "reset-ip", limit: 10, window: 60 * 60, what: "password resets requested from this address")
+    static let cardTokensPerIP = Self(bucket: "card-token-ip", limit: 30, window: 60 * 60, what: "card tokens requested from this address")
 }

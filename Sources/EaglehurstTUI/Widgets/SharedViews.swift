@@ -90,7 +90,9 @@ extension Drawing {
 
     static func drawLines(_ lines: [StyledLine], scroll: Int, x: Int, top: Int, bottom: Int, width: Int, theme: Theme, into frame: inout Frame) {
         // When the lines overflow, the last row says which are shown.
-        let room = lines.count > bottom - top + 1 ? bottom - top : bottom - top + 1
+        // A window too short for even one line shows none (the seller's detail keeps a row for its keys).
+        let room = max(0, lines.count > bottom - top + 1 ? bottom - top : bottom - top + 1)
+        guard room > 0 else { return }
         let first = min(scroll, max(0, lines.count - room))
         for (index, line) in lines.dropFirst(first).prefix(room).enumerated() {
             let y = top + index

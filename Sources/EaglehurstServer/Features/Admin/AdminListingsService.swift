@@ -79,7 +79,7 @@ struct AdminListingsService {
     /// pending edits of a published one.
     func reject(_ id: UUID, reason: String) async throws -> Listing {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (3...1000).contains(reason.count) else {
+        guard (3...1000).contains(reason.unicodeScalars.count) else {
             throw Problem.validation(["reason": ["must be 3 to 1000 characters, telling the seller what to fix"]])
         }
         guard let listing = try await Listing.find(id, on: db) else { throw Problem.notFound("Listing \(id)") }

@@ -19,7 +19,7 @@ struct ConnectionsService {
     static func checkContent(_ text: String, field: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { throw Problem.validation([field: ["must not be empty"]]) }
-        if text.count > maxMessageLength { throw Problem.validation([field: ["must be at most \(maxMessageLength) characters"]]) }
+        if text.unicodeScalars.count > maxMessageLength { throw Problem.validation([field: ["must be at most \(maxMessageLength) characters"]]) }
         return text
     }
 
@@ -287,7 +287,7 @@ struct ConnectionsService {
     }
 
     func saveNotes(_ id: UUID, of user: User, text: String) async throws -> ConnectionNote {
-        guard text.count <= 10_000 else { throw Problem.validation(["notes": ["must be at most 10000 characters"]]) }
+        guard text.unicodeScalars.count <= 10_000 else { throw Problem.validation(["notes": ["must be at most 10000 characters"]]) }
         let note = try await notes(id, of: user) ?? ConnectionNote()
         note.$connection.id = id
         note.$user.id = try user.requireID()

@@ -23,7 +23,7 @@ extension ListingsService {
                           detail: "Media cannot be added to a \(listing.status.rawValue) listing.")
         }
         let type = try upload.file.requireType(among: Self.mediaTypes, what: "Listing media")
-        if let caption = upload.caption, caption.count > 200 {
+        if let caption = upload.caption, caption.unicodeScalars.count > 200 {
             throw Problem.validation(["caption": ["must be at most 200 characters"]])
         }
         if let order = upload.displayOrder, !(0...1000).contains(order) {

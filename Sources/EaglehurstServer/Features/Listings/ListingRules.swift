@@ -63,7 +63,7 @@ enum ListingRules {
             let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             if trimmed.isEmpty { return required ? ["is required"] : [] }
             if trimmed.count < range.lowerBound { return ["must be at least \(range.lowerBound) characters"] }
-            if trimmed.count > range.upperBound { return ["must be at most \(range.upperBound) characters"] }
+            if trimmed.unicodeScalars.count > range.upperBound { return ["must be at most \(range.upperBound) characters"] }
             return []
         }
         var checks: [(field: String, problems: [String])] = [

@@ -219,7 +219,7 @@ struct ListingsService {
         guard listing.status == .published else {
             throw Problem(.conflict, slug: "not-published", title: "Only published listings can be saved", detail: "This listing is \(listing.status.rawValue).")
         }
-        if let notes, notes.count > 2000 { throw Problem.validation(["notes": ["must be at most 2000 characters"]]) }
+        if let notes, notes.unicodeScalars.count > 2000 { throw Problem.validation(["notes": ["must be at most 2000 characters"]]) }
         let buyerID = try buyer.requireID()
         if let existing = try await SavedListing.query(on: db).filter(\.$buyer.$id == buyerID).filter(\.$listing.$id == id).first() {
             if let notes { existing.notes = notes }

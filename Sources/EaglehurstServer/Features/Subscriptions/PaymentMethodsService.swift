@@ -69,10 +69,13 @@ struct PaymentMethodsService {
         guard let method = try await PaymentMethod.query(on: db).filter(\.$id == id).filter(\.$user.$id == userID).first() else {
             throw Problem.notFound("Payment method \(id)")
         }
-        do {
-            try await gateway.detach(method.gatewayID)
-        } catch {
-            throw SubscriptionService.gatewayProblem(error)
+        // A card of a gateway this server no longer uses is only forgotten here.
+        if method.gateway == gateway.name {
+            do {
+                try await gateway.detach(method.gatewayID)
+            } catch {
+                throw SubscriptionService.gatewayProblem(error)
+            }
         }
         try await db.transaction { db in
             try await UserSubscription.query(on: db).filter(\.$paymentMethodID == id).set(\.$paymentMethodID, to: nil).update()

@@ -11,6 +11,9 @@ struct PaymentWebhook {
     let db: any Database
     var now: Date { app.serverEnvironment.now() }
 
+    /// Stripe's events are a few KB; the JSON body limit of the server.
+    static let maxBytes = 1 << 20
+
     static let handledTypes: Set<String> = ["invoice.paid", "invoice.payment_failed", "customer.subscription.deleted"]
 
     struct Event: Decodable {

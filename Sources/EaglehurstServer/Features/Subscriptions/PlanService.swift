@@ -15,12 +15,14 @@ struct PlanService {
     static let liveStatuses: [UserSubscription.Status] = [.active, .pastDue]
 
     /// The user's live subscription, putting them on their kind's free plan when they have none. A
-    /// subscription whose access has ended (cancelled at the period's end) is closed on the way.
+    /// subscription whose access has ended (cancelled at the period's end) is closed on the way. A
+    /// paid one wins over a free one: a first request racing a purchase may have made a free row
+    /// after the purchase ended the others.
     func current(for user: User) async throws -> (subscription: UserSubscription, plan: Plan) {
         let userID = try user.requireID()
         let live = try await UserSubscription.query(on: db).filter(\.$user.$id == userID)
             .filter(\.$status ~~ Self.liveStatuses).with(\.$plan).sort(\.$startedAt, .descending).all()
-        for subscription in live {
+        for subscription in live.filter({ !$0.plan.isFree }) + live.filter({ $0.plan.isFree }) {
             if let expires = subscription.expiresAt, expires <= now {
                 subscription.status = subscription.cancelledAt == nil ? .expired : .cancelled
                 try await subscription.save(on: db)

@@ -180,11 +180,13 @@ struct SubscriptionRenewals {
 
     private func cardForRenewal(_ subscription: UserSubscription) async throws -> PaymentMethod? {
         let userID = subscription.$user.id
-        if let id = subscription.paymentMethodID,
-           let method = try await PaymentMethod.query(on: db).filter(\.$id == id).filter(\.$user.$id == userID).first() {
+        let gateway = app.paymentGateway.name
+        if let id = subscription.paymentMethodID, let method = try await PaymentMethod.query(on: db).filter(\.$id == id)
+            .filter(\.$user.$id == userID).filter(\.$gateway == gateway).first() {
             return method
         }
-        return try await PaymentMethod.query(on: db).filter(\.$user.$id == userID).filter(\.$isDefault == true).first()
+        return try await PaymentMethod.query(on: db).filter(\.$user.$id == userID).filter(\.$gateway == gateway)
+            .filter(\.$isDefault == true).first()
     }
 }
 

@@ -53,6 +53,16 @@ struct SubscriptionService {
         guard !plan.isFree else {
             throw Problem.validation(["plan_id": ["is the free plan, which needs no purchase; cancel the paid plan to return to it"]])
         }
+        let claimKey = "purchase:\(userID):\(order.idempotencyKey ?? UUID().uuidString)"
+        // A repeat of a purchase answers as the first did, even once the plan is the current one (the
+        // claim is written before the subscription, so seeing the subscription means seeing the claim).
+        let claimed = { try await Payment.query(on: db).filter(\.$claimKey == claimKey).count() > 0 }
+        if try await claimed() { return try await replay(claimKey, plan: plan, cycle: order.cycle) }
+        if let same = try await UserSubscription.query(on: db).filter(\.$user.$id == userID).filter(\.$status == .active)
+            .filter(\.$plan.$id == plan.requireID()).filter(\.$billingCycle == order.cycle).filter(\.$cancelAtPeriodEnd == false).first() {
+            if try await claimed() { return try await replay(claimKey, plan: plan, cycle: order.cycle) }
+            throw Problem.conflict("You are on the \(plan.name) plan (\(order.cycle.rawValue)) already; it renews on \(Self.day(same.currentPeriodEnd ?? now)).")
+        }
         let method = try await paymentMethod(order.paymentMethodID, of: user)
         let amounts = ChargeAmounts(net: plan.netPrice(order.cycle))
         let claim = Payment()
@@ -68,7 +78,7 @@ struct SubscriptionService {
         claim.currency = plan.currency
         claim.status = .pending
         claim.gateway = gateway.name
-        claim.claimKey = "purchase:\(userID):\(order.idempotencyKey ?? UUID().uuidString)"
+        claim.claimKey = claimKey
         claim.paymentDescription = "\(plan.name) plan (\(plan.userType)), \(order.cycle.rawValue)"
         do {
             try await claim.create(on: db)
@@ -190,16 +200,21 @@ struct SubscriptionService {
                 detail: "Nothing was charged and your plan is unchanged; try again in a few minutes. (\(error.description))")
     }
 
-    /// The named card of the user (404 for anyone else's), or their default card.
+    /// The named card of the user (404 for anyone else's), or their default card. A card stored
+    /// through another gateway (before the server switched to Stripe, say) cannot be charged here.
     func paymentMethod(_ id: UUID?, of user: User) async throws -> PaymentMethod {
         let userID = try user.requireID()
         if let id {
             guard let method = try await PaymentMethod.query(on: db).filter(\.$id == id).filter(\.$user.$id == userID).first() else {
                 throw Problem.notFound("Payment method \(id)")
             }
+            guard method.gateway == gateway.name else {
+                throw Problem.validation(["payment_method_id": ["was stored with the \(method.gateway) gateway, which this server no longer uses; add the card again"]])
+            }
             return method
         }
-        guard let method = try await PaymentMethod.query(on: db).filter(\.$user.$id == userID).filter(\.$isDefault == true).first() else {
+        guard let method = try await PaymentMethod.query(on: db).filter(\.$user.$id == userID).filter(\.$gateway == gateway.name)
+            .filter(\.$isDefault == true).first() else {
             throw Problem.validation(["payment_method_id": ["is needed: you have no default card; add one with POST /api/v1/subscriptions/payment-methods"]])
         }
         return method
@@ -256,6 +271,18 @@ struct SubscriptionService {
             subscriptionId: try subscription.requireID(), planName: plan.name, periodStart: period.startDate, periodEnd: period.resets,
             connectionsUsed: usage.connectionsUsed, connectionsLimit: plan.connectionLimit,
             listingsUsed: listingsUsed, listingsLimit: plan.listingLimit)
+    }
+
+    // MARK: wire
+
+    func currentDTO(for user: User) async throws -> Components.Schemas.UserSubscription {
+        try dto(try await plans.current(for: user).subscription)
+    }
+
+    /// `subscription.plan` must be loaded.
+    func dto(_ subscription: UserSubscription) throws -> Components.Schemas.UserSubscription {
+        let month = plans.period(containing: now)
+        return try subscription.toDTO(freePeriod: (month.startDate, month.resets))
     }
 
     // MARK: news

@@ -79,7 +79,13 @@ extension APIHandler {
 
     func subscriptionsWebhook(_ input: Operations.SubscriptionsWebhook.Input) async throws -> Operations.SubscriptionsWebhook.Output {
         guard case .any(let body) = input.body else { throw Problem.unsupportedBody }
-        let payload = try await Data(collecting: body, upTo: 1 << 20)
+        let payload: Data
+        do {
+            payload = try await Data(collecting: body, upTo: PaymentWebhook.maxBytes)
+        } catch {
+            throw Problem(.payloadTooLarge, slug: "event-too-large", title: "The event is too large",
+                          detail: "A webhook event may be at most \(PaymentWebhook.maxBytes >> 10) KB.")
+        }
         let receipt = try await PaymentWebhook(app: app, db: try RequestContext.request.db)
             .handle(payload: payload, signature: input.headers.stripeSignature)
         return .ok(.init(body: .json(receipt)))
@@ -91,22 +97,14 @@ extension APIHandler {
                           detail: "This server takes cards through Stripe; see GET /api/v1/subscriptions/payment-config.")
         }
         guard case .json(let body) = input.body else { throw Problem.unsupportedBody }
+        let request = try RequestContext.request
+        // Public, like Stripe's tokenizer with a publishable key: limited per address instead.
+        let limiter = RateLimiter(db: request.db, enabled: app.settings.rateLimitEnabled, now: app.serverEnvironment.now())
+        try await limiter.consume(.cardTokensPerIP, key: request.remoteAddress?.ipAddress ?? "unknown")
         let token = try await LocalPaymentGateway.tokenize(
             number: body.number, expMonth: body.expMonth, expYear: body.expYear, cvc: body.cvc,
-            now: app.serverEnvironment.now(), fingerprintKey: app.codeKey, on: try RequestContext.request.db)
+            now: app.serverEnvironment.now(), fingerprintKey: app.codeKey, on: request.db)
         return .created(.init(body: .json(.init(
             token: token.token, brand: token.brand, last4: token.last4, expMonth: token.expMonth, expYear: token.expYear))))
-    }
-}
-
-extension SubscriptionService {
-    func currentDTO(for user: User) async throws -> Components.Schemas.UserSubscription {
-        try dto(try await plans.current(for: user).subscription)
-    }
-
-    /// `subscription.plan` must be loaded.
-    func dto(_ subscription: UserSubscription) throws -> Components.Schemas.UserSubscription {
-        let month = plans.period(containing: now)
-        return try subscription.toDTO(freePeriod: (month.startDate, month.resets))
     }
 }

@@ -9,17 +9,19 @@ enum ProfileRules {
         case invalid([String])
     }
 
-    /// Text of at most `max` characters, trimmed; an empty string clears the field.
+    /// Text of at most `max` characters, trimmed; an empty string clears the field. Lengths count
+    /// Unicode scalars, as the contract's `maxLength` does (a run of emoji modifiers is one grapheme
+    /// but many characters to JSON Schema; found by schemathesis).
     static func optionalText(_ value: String, max: Int) -> Outcome<String?> {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count > max { return .invalid(["must be at most \(max) characters"]) }
+        if trimmed.unicodeScalars.count > max { return .invalid(["must be at most \(max) characters"]) }
         return .valid(trimmed.isEmpty ? nil : trimmed)
     }
 
     static func businessName(_ value: String) -> Outcome<String> {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .invalid(["must not be empty"]) }
-        if trimmed.count > 200 { return .invalid(["must be at most 200 characters"]) }
+        if trimmed.unicodeScalars.count > 200 { return .invalid(["must be at most 200 characters"]) }
         return .valid(trimmed)
     }
 
@@ -56,7 +58,7 @@ enum ProfileRules {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .valid(nil) }
         let message = "must be a web address such as https://example.co.uk"
-        if trimmed.count > 300 { return .invalid(["must be at most 300 characters"]) }
+        if trimmed.unicodeScalars.count > 300 { return .invalid(["must be at most 300 characters"]) }
         let withScheme = trimmed.contains("://") ? trimmed : "https://\(trimmed)"
         guard !withScheme.contains(where: { $0.isWhitespace }),
               let components = URLComponents(string: withScheme),
@@ -96,14 +98,14 @@ enum ProfileRules {
         if let regions = value.regions {
             let trimmed = regions.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             if trimmed.contains(where: \.isEmpty) { errors["preferences.regions", default: []].append("must not contain empty names") }
-            if trimmed.contains(where: { $0.count > 100 }) { errors["preferences.regions", default: []].append("each must be at most 100 characters") }
+            if trimmed.contains(where: { $0.unicodeScalars.count > 100 }) { errors["preferences.regions", default: []].append("each must be at most 100 characters") }
             if trimmed.count > 50 { errors["preferences.regions", default: []].append("must have at most 50 entries") }
             var seen = Set<String>()
             cleaned.regions = trimmed.filter { seen.insert($0.lowercased()).inserted }
         }
         if let notes = value.notes {
             let trimmed = notes.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.count > 2000 { errors["preferences.notes", default: []].append("must be at most 2000 characters") }
+            if trimmed.unicodeScalars.count > 2000 { errors["preferences.notes", default: []].append("must be at most 2000 characters") }
             cleaned.notes = trimmed.isEmpty ? nil : trimmed
         }
         return (cleaned, errors)
