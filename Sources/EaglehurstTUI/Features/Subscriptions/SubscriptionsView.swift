@@ -14,6 +14,8 @@ extension Subscriptions {
         }
         drawCurrent(current, state, shell: shell, theme: theme, body: body, into: &frame)
         drawTabs(state, theme: theme, y: body.top + 5, into: &frame)
+        // A window too short for a pane shows the plan alone.
+        guard body.bottom - 1 > body.top + 7 else { return }
         switch state.pane {
         case .plans: drawPlans(state, theme: theme, top: body.top + 7, bottom: body.bottom - 1, into: &frame)
         case .cards: drawCards(state, theme: theme, top: body.top + 6, into: &frame)
