@@ -271,7 +271,10 @@ final class ConversationsTests: XCTestCase {
         await app.run(runner)
         app.press("Again<enter>")
         await app.run(runner)
-        XCTAssertEqual(app.state.message, .error("Request not sent: Your plan's connection requests are used up: The Free plan allows 3 connection requests a month and you have used 3. The count resets on 2025-12-01. (HTTP 402)"))
+        XCTAssertEqual(app.state.message, .error("Request not sent: Your plan's connection requests are used up: The Free plan allows 3 connection requests a month and you have used 3. The count resets on 2025-12-01. (HTTP 402) (gs: plans)"))
+        app.press("gs")
+        XCTAssertEqual(app.state.screen, .subscriptions, "the key the error line offers opens the plans")
+        app.effects = []
 
         var seller = Harness.signedIn("seller")
         seller.state.screen = .listings

@@ -24,6 +24,7 @@ final class StubTransport: ClientTransport, Sendable {
         /// The path with its query, e.g. `/api/v1/listings?page=2`.
         var path: String = ""
         var ifNoneMatch: String?
+        var idempotencyKey: String?
 
         /// The values of a query parameter, in order.
         func query(_ name: String) -> [String] {
@@ -63,7 +64,8 @@ final class StubTransport: ClientTransport, Sendable {
         if let body { data = try await Data(collecting: body, upTo: .max) }
         let recorded = Request(
             operationID: operationID, authorization: request.headerFields[.authorization], contentType: request.headerFields[.contentType],
-            body: data, path: request.path ?? "", ifNoneMatch: request.headerFields[.ifNoneMatch]
+            body: data, path: request.path ?? "", ifNoneMatch: request.headerFields[.ifNoneMatch],
+            idempotencyKey: request.headerFields[HTTPField.Name("Idempotency-Key")!]
         )
         log.withLock { $0.append(recorded) }
         switch await route(recorded) {

@@ -469,6 +469,7 @@ command_line = ":"
 quit = ["q", "<c-c>"]
 go_threads = "gt"
 go_notifications = "gn"
+go_subscriptions = "gs"
 
 [status]
 refresh = ["r", "<c-r>", "<f5>"]
@@ -747,6 +748,57 @@ up = ["<up>", "k"]
 toggle_email = "e"
 toggle_push = "p"
 close = "<esc>"
+
+[subscriptions]
+down = ["<down>", "j", "<right>", "l"]
+up = ["<up>", "k", "<left>", "h"]
+upgrade = ["<enter>", "u"]
+toggle_billing = "y"
+cancel_subscription = "X"
+switch_pane = "<tab>"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[payment_methods]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+add_card = "a"
+delete_card = "d"
+switch_pane = "<tab>"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[invoices]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+switch_pane = "<tab>"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[checkout]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+choose = "<enter>"
+add_card = "a"
+cancel = "<esc>"
+
+[checkout_review]
+confirm = ["y", "<enter>"]
+back = "<esc>"
+
+[card_form]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+submit = "<enter>"
+cancel = "<esc>"
 
 """#,
         "vim": #"""

@@ -9,6 +9,7 @@ package enum App {
 
     package static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         var effects = react(&state, message)
+        offerPlans(after: message, &state)
         if let destination = state.shell.destination {
             state.shell.destination = nil
             effects += go(destination, state: &state)
@@ -62,6 +63,8 @@ package enum App {
             return listingsAnswer(message, state: &state)
         case .conversations(let message):
             return Conversations.update(&state.conversations, message, &state.shell)
+        case .subscriptions(let message):
+            return Subscriptions.update(&state.subscriptions, message, &state.shell)
         }
         return []
     }
@@ -92,7 +95,7 @@ package enum App {
         switch state.overlay {
         case .commandLine, .prompt, .textEditor: true
         case .some: false
-        case nil: state.formPath != nil || state.context == .listingsSearch || state.context == .compose
+        case nil: state.formPath != nil || [.listingsSearch, .compose, .cardForm].contains(state.context)
         }
     }
 
@@ -112,6 +115,7 @@ package enum App {
             return false
         case nil:
             if state.context == .compose { return Conversations.editCompose(key, &state.conversations, &state.shell) }
+            if state.context == .cardForm { return Subscriptions.edit(key, &state.subscriptions) }
             guard let path = state.formPath, !state[keyPath: path].isSubmitting else { return false }
             return state[keyPath: path].edit(key)
         }
@@ -137,6 +141,7 @@ package enum App {
         if action == .goThreads || action == .goNotifications {
             return Conversations.perform(action, in: context, &state.conversations, &state.shell)
         }
+        if action == .goSubscriptions { return show(.subscriptions, state: &state) }
         switch context {
         case .global:
             return globalAction(action, state: &state)
@@ -173,6 +178,16 @@ package enum App {
             return textEditorAction(action, state: &state)
         case .threads, .compose, .notifications, .preferences:
             return Conversations.perform(action, in: context, &state.conversations, &state.shell)
+        case .subscriptions, .paymentMethods, .invoices, .checkout, .checkoutReview, .cardForm:
+            return Subscriptions.perform(action, in: context, &state.subscriptions, &state.shell)
         }
+    }
+
+    /// A plan's limit stopped something (402): the error line says which key opens the plans.
+    private static func offerPlans(after message: Message, _ state: inout AppState) {
+        guard message.failure?.status == 402, state.screen != .subscriptions, var line = state.message, line.kind == .error,
+              let key = state.bindings.binding(for: .goSubscriptions, in: .global)?.keys.first else { return }
+        line.text += " (\(key): plans)"
+        state.message = line
     }
 }

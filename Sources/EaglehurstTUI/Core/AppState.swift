@@ -45,6 +45,7 @@ package enum ScreenID: String, CaseIterable, Sendable {
         case .admin: .adminQueue
         case .threads: .threads
         case .notifications: .notifications
+        case .subscriptions: .subscriptions
         default: nil
         }
     }
@@ -102,6 +103,7 @@ package struct AppState: Equatable, Sendable {
     package var seller = SellerScreenState()
     package var admin = AdminScreenState()
     package var conversations = ConversationsState()
+    package var subscriptions = SubscriptionsState()
 
     package init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil, storedSessionEmail: String? = nil) {
         shell = Shell(size: size, bindings: bindings, server: server, welcomeLines: welcomeLines, message: message)
@@ -129,6 +131,7 @@ package struct AppState: Equatable, Sendable {
             }
         case .threads where conversations.threads.focus == .compose: return .compose
         case .notifications where conversations.notifications.preferences != nil: return .preferences
+        case .subscriptions: return Subscriptions.context(subscriptions)
         case .admin:
             if admin.tab == .users { return admin.userFilterForm == nil ? .adminUsers : .userFilter }
             if admin.listingFilterForm != nil { return .queueFilter }
@@ -165,7 +168,7 @@ package struct AppState: Equatable, Sendable {
         status.isChecking || isRestoringSession || isResendingCode || isSigningOut || profile.isLoading
             || [signIn, registration, verification, forgotPassword, resetPassword].contains { $0.isSubmitting }
             || profile.editor?.form.isSubmitting == true
-            || isLoadingListings || isLoadingConversations
+            || isLoadingListings || isLoadingConversations || (screen == .subscriptions && subscriptions.isBusy)
     }
 
     /// A thread, a message or a notification list of the current screen is on its way.

@@ -10,10 +10,13 @@ extension App {
             Admin.dangerSubject(action, in: context, state.admin)
         case .myListings, .sellerDetail:
             Seller.dangerSubject(action, state.seller)
+        case .subscriptions, .paymentMethods:
+            Subscriptions.dangerSubject(action, state.subscriptions)
         case .global, .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .profileEdit,
              .help, .command, .confirm, .listings, .listingsSearch, .listingsFilter, .listingDetail, .saved,
              .listingForm, .mediaForm, .analytics, .queueFilter, .userFilter,
-             .prompt, .textEditor, .threads, .compose, .notifications, .preferences:
+             .prompt, .textEditor, .threads, .compose, .notifications, .preferences,
+             .invoices, .checkout, .checkoutReview, .cardForm:
             nil
         }
     }
@@ -25,10 +28,13 @@ extension App {
             Admin.whyNot(action, state.admin)
         case .myListings, .sellerDetail:
             Seller.whyNot(action, state.seller)
+        case .subscriptions, .paymentMethods:
+            Subscriptions.whyNot(action, state.subscriptions)
         case .global, .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .profileEdit,
              .help, .command, .confirm, .listings, .listingsSearch, .listingsFilter, .listingDetail, .saved,
              .listingForm, .mediaForm, .analytics, .adminQueue, .queueFilter, .adminDetail, .userFilter,
-             .prompt, .textEditor, .threads, .compose, .notifications, .preferences:
+             .prompt, .textEditor, .threads, .compose, .notifications, .preferences,
+             .invoices, .checkout, .checkoutReview, .cardForm:
             nil
         }
     }

@@ -13,6 +13,7 @@ package enum Effect: Equatable, Sendable {
     case admin(AdminEffect)
     case listings(ListingsEffect)
     case conversations(ConversationsEffect)
+    case subscriptions(SubscriptionsEffect)
     /// Suspends the screen and opens `$EDITOR` on `text`; runs on the UI thread, which owns the terminal.
     case editExternally(field: String, text: String)
 }

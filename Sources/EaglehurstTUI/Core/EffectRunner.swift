@@ -11,14 +11,18 @@ package struct EffectRunner: Sendable {
     package let cache: ModelCache
     /// How long typing must pause before the search line searches.
     let searchPause: Duration
+    /// The bare transport, for a payment gateway's own tokenizer (Stripe's): card details go there
+    /// without this server's session or middlewares.
+    let transport: (any ClientTransport)?
 
     /// `client` must carry `SessionMiddleware(keeper: session)` for signed-in requests to work;
     /// `init(serverURL:transport:session:)` builds such a client.
-    package init(client: Client, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250)) {
+    package init(client: Client, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250), transport: (any ClientTransport)? = nil) {
         self.client = client
         self.session = session
         self.cache = cache
         self.searchPause = searchPause
+        self.transport = transport
     }
 
     /// The runner the app uses: its requests carry the session's token, renewed when the server says 401.
@@ -27,7 +31,7 @@ package struct EffectRunner: Sendable {
             serverURL: serverURL, transport: transport,
             middlewares: [ResponseNotesMiddleware(), ConditionalRequestMiddleware(), SessionMiddleware(keeper: session)]
         )
-        self.init(client: client, session: session, cache: cache, searchPause: searchPause)
+        self.init(client: client, session: session, cache: cache, searchPause: searchPause, transport: transport)
     }
 
     package func perform(_ effect: Effect) async -> Message {
@@ -47,6 +51,7 @@ package struct EffectRunner: Sendable {
         case .admin(let effect): await runAdmin(effect)
         case .listings(let effect): .listings(await runListings(effect))
         case .conversations(let effect): .conversations(await runConversations(effect))
+        case .subscriptions(let effect): .subscriptions(await runSubscriptions(effect))
         case .editExternally(let field, _):
             // The UI loop runs the editor itself, since it owns the terminal.
             .textEdited(field: field, .failure(.unexpected("the editor runs on the UI thread only")))

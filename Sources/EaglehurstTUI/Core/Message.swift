@@ -23,6 +23,7 @@ package enum Message: Equatable, Sendable {
     case listings(ListingsMessage)
     /// Threads, notifications and the background poll.
     case conversations(ConversationsMessage)
+    case subscriptions(SubscriptionsMessage)
 
     /// The failure this message carries, if it is the answer to a request that failed.
     var failure: RequestFailure? {
@@ -38,6 +39,7 @@ package enum Message: Equatable, Sendable {
         case .admin(let message): message.failure
         case .listings(let message): message.failure
         case .conversations(let message): message.failure
+        case .subscriptions(let message): message.failure
         }
     }
 }

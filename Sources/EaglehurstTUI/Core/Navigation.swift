@@ -28,7 +28,9 @@ extension App {
             return showListingScreen(screen, state: &state)
         case .threads, .notifications:
             return Conversations.show(screen, &state.conversations, &state.shell)
-        case .status, .forgotPassword, .resetPassword, .subscriptions, .services, .analytics:
+        case .subscriptions:
+            return Subscriptions.open(&state.subscriptions, &state.shell)
+        case .status, .forgotPassword, .resetPassword, .services, .analytics:
             break
         }
         state.screen = screen

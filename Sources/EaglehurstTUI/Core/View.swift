@@ -20,8 +20,9 @@ extension App {
         case .admin: Admin.view(state.admin, shell: state.shell, theme: theme, body: body, into: &frame)
         case .threads: Conversations.drawThreads(state.conversations, shell: state.shell, theme: theme, body: body, into: &frame)
         case .notifications: Conversations.drawNotifications(state.conversations, shell: state.shell, theme: theme, body: body, into: &frame)
+        case .subscriptions: Subscriptions.view(state.subscriptions, shell: state.shell, theme: theme, body: body, into: &frame)
         // Screens not built yet cannot be opened (`ScreenID.isAvailable`); the status screen stands in.
-        case .status, .subscriptions, .services, .analytics: StatusScreen.view(state.status, shell: state.shell, theme: theme, body: body, into: &frame)
+        case .status, .services, .analytics: StatusScreen.view(state.status, shell: state.shell, theme: theme, body: body, into: &frame)
         }
         drawMessageLine(state, theme: theme, into: &frame)
         drawStatusBar(state, theme: theme, into: &frame)

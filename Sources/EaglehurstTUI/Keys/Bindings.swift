@@ -8,6 +8,7 @@ package enum Context: String, Hashable, Sendable, CaseIterable {
     case adminQueue = "admin_queue", queueFilter = "queue_filter", adminDetail = "admin_detail", adminUsers = "admin_users", userFilter = "user_filter"
     case prompt, textEditor = "text_editor"
     case threads, compose, notifications, preferences
+    case subscriptions, paymentMethods = "payment_methods", invoices, checkout, checkoutReview = "checkout_review", cardForm = "card_form"
 
     var title: String {
         switch self {
@@ -44,6 +45,12 @@ package enum Context: String, Hashable, Sendable, CaseIterable {
         case .compose: "Messages: writing"
         case .notifications: "Notifications"
         case .preferences: "Notification preferences"
+        case .subscriptions: "Subscriptions: plans"
+        case .paymentMethods: "Subscriptions: cards"
+        case .invoices: "Subscriptions: invoices"
+        case .checkout: "Upgrade: choosing a card"
+        case .checkoutReview: "Upgrade: confirming the payment"
+        case .cardForm: "Card form"
         }
     }
 
@@ -84,6 +91,8 @@ package enum Action: String, Hashable, Sendable, CaseIterable {
     case scrollThreadUp = "scroll_thread_up", scrollThreadDown = "scroll_thread_down"
     case markRead = "mark_read", markAllRead = "mark_all_read", toggleUnread = "toggle_unread", showPreferences = "show_preferences"
     case toggleEmail = "toggle_email", togglePush = "toggle_push"
+    case goSubscriptions = "go_subscriptions", upgrade, toggleBilling = "toggle_billing", cancelSubscription = "cancel_subscription"
+    case addCard = "add_card", deleteCard = "delete_card", switchPane = "switch_pane"
     /// Asked through the confirm dialog only: unsaving throws the note away.
     case unsave
 }
@@ -109,7 +118,7 @@ package struct BindingTable: Equatable, Sendable {
     /// its rows beside its handlers; the order within a context is the order of the footer and `?`.
     static let specs: [Binding] = App.globalBindings + StatusScreen.bindings + App.accountBindings + Profile.bindings + App.overlayBindings
         + Browse.bindings + Saved.bindings + Seller.bindings + Admin.bindings
-        + Conversations.threadsBindings + Conversations.notificationsBindings
+        + Conversations.threadsBindings + Conversations.notificationsBindings + Subscriptions.bindings
 
     package func binding(for action: Action, in context: Context) -> Binding? {
         bindings.first { $0.action == action && $0.context == context }
