@@ -78,9 +78,17 @@ final class ServicesTests: XCTestCase {
     static let pdf = Data("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n".utf8)
     static let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data(repeating: 0x42, count: 64)
     /// The parts a Word document's archive names in its local file headers.
-    static let docx = Data([0x50, 0x4B, 0x03, 0x04]) + Data(repeating: 0, count: 26) + Data("[Content_Types].xml".utf8)
-        + Data(repeating: 7, count: 40) + Data([0x50, 0x4B, 0x03, 0x04]) + Data(repeating: 0, count: 26) + Data("word/document.xml".utf8)
-    static let zip = Data([0x50, 0x4B, 0x03, 0x04]) + Data(repeating: 0, count: 26) + Data("notes.txt".utf8) + Data(repeating: 1, count: 20)
+    static let docx: Data = zipEntry("[Content_Types].xml") + zipEntry("word/document.xml")
+    static let zip: Data = zipEntry("notes.txt")
+
+    /// A local file header (signature, 26 bytes of fields) with its name and a few bytes of content.
+    static func zipEntry(_ name: String) -> Data {
+        var entry = Data([0x50, 0x4B, 0x03, 0x04])
+        entry.append(Data(repeating: 0, count: 26))
+        entry.append(Data(name.utf8))
+        entry.append(Data(repeating: 7, count: 20))
+        return entry
+    }
 
     // MARK: the workflow, actor by actor
 
@@ -180,8 +188,11 @@ final class ServicesTests: XCTestCase {
             let c = try await cast(server)
             for _ in 0..<3 {
                 let id = try await requestID(server, c.buyer)
-                async let first = put(server, id, ["status": "in_review"], c.admin, admin: true)
-                async let second = put(server, id, ["status": "in_review"], c.otherAdmin, admin: true)
+                let body = json(["status": "in_review"])
+                let path = "/admin/service-requests/\(id)"
+                let (one, other) = (c.admin.token, c.otherAdmin.token)
+                async let first = server.request(.PUT, path, body: body, bearer: one)
+                async let second = server.request(.PUT, path, body: body, bearer: other)
                 let statuses = try await [first.status, second.status].sorted()
                 XCTAssertEqual(statuses, [200, 409])
             }
@@ -364,7 +375,7 @@ final class ServicesTests: XCTestCase {
 
     func testOfficeDocumentsAreRecognisedByTheirParts() {
         XCTAssertEqual(DetectedFileType.detect(Self.docx), .docx)
-        let xlsx = Data([0x50, 0x4B, 0x03, 0x04]) + Data("[Content_Types].xml".utf8) + Data("xl/workbook.xml".utf8)
+        let xlsx = Self.zipEntry("[Content_Types].xml") + Self.zipEntry("xl/workbook.xml")
         XCTAssertEqual(DetectedFileType.detect(xlsx), .xlsx)
         XCTAssertNil(DetectedFileType.detect(Self.zip))
     }

@@ -73,7 +73,7 @@ enum DemoServiceProviders {
             provider.companyName = firm.name
             provider.servicesList = firm.services.map(\.rawValue).joined(separator: ",")
             provider.regionsList = firm.regions.joined(separator: ",")
-            provider.description = firm.about
+            provider.about = firm.about
             provider.contactEmail = firm.email
             provider.contactPhone = firm.phone
             provider.website = "https://\(firm.email.split(separator: "@").last!)"

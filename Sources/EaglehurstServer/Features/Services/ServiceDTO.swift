@@ -5,7 +5,7 @@ extension ServiceProvider {
     func toDTO() throws -> Components.Schemas.ServiceProvider {
         .init(
             id: try requireID(), companyName: companyName,
-            services: services.map { .init(rawValue: $0.rawValue)! }, regions: regions, description: description,
+            services: services.map { .init(rawValue: $0.rawValue)! }, regions: regions, description: about,
             contactEmail: contactEmail, contactPhone: contactPhone, website: website, rating: rating,
             reviewCount: reviewCount, isActive: isActive)
     }
@@ -14,7 +14,7 @@ extension ServiceProvider {
 extension ServiceTemplate {
     func toDTO() throws -> Components.Schemas.ServiceTemplate {
         .init(id: try requireID(), templateName: templateName, serviceType: .init(rawValue: serviceType.rawValue)!,
-              description: description, content: content)
+              description: about, content: content)
     }
 }
 

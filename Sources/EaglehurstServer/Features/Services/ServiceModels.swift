@@ -13,7 +13,7 @@ final class ServiceProvider: Model, @unchecked Sendable {
     @Field(key: "company_name") var companyName: String
     @Field(key: "services") var servicesList: String
     @Field(key: "regions") var regionsList: String
-    @OptionalField(key: "description") var description: String?
+    @OptionalField(key: "description") var about: String?
     @OptionalField(key: "contact_email") var contactEmail: String?
     @OptionalField(key: "contact_phone") var contactPhone: String?
     @OptionalField(key: "website") var website: String?
@@ -42,7 +42,7 @@ final class ServiceTemplate: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Field(key: "template_name") var templateName: String
     @Field(key: "service_type") var serviceType: ServiceRequest.Kind
-    @OptionalField(key: "description") var description: String?
+    @OptionalField(key: "description") var about: String?
     @Field(key: "content") var content: String
 
     init() {}
@@ -50,7 +50,7 @@ final class ServiceTemplate: Model, @unchecked Sendable {
     init(name: String, type: ServiceRequest.Kind, description: String, content: String) {
         self.templateName = name
         self.serviceType = type
-        self.description = description
+        self.about = description
         self.content = content
     }
 }

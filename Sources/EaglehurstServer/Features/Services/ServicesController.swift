@@ -94,7 +94,7 @@ extension APIHandler {
     func servicesDownloadDocument(_ input: Operations.ServicesDownloadDocument.Input) async throws -> Operations.ServicesDownloadDocument.Output {
         let user = try await auth.user(.verified)
         let (document, data) = try await servicesService().download(input.path.requestId, document: input.path.documentId, for: user)
-        return .ok(.init(headers: .init(contentDisposition: ContentDisposition.attachment(document.fileName)), body: .binary(HTTPBody(data))))
+        return .ok(.init(headers: .init(contentDisposition: AttachmentHeader.value(document.fileName)), body: .binary(HTTPBody(data))))
     }
 }
 
@@ -120,8 +120,8 @@ extension APIHandler {
 
 /// `attachment; filename="…"` with the name reduced to what the header can carry, and the full name
 /// in `filename*` (RFC 6266) for clients that read it.
-enum ContentDisposition {
-    static func attachment(_ fileName: String) -> String {
+enum AttachmentHeader {
+    static func value(_ fileName: String) -> String {
         let plain = String(fileName.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
         let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? plain
         return "attachment; filename=\"\(plain)\"; filename*=UTF-8''\(encoded)"

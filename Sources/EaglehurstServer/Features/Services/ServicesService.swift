@@ -69,7 +69,7 @@ struct ServicesService {
             } else {
                 errors["connection_id", default: []].append("must be a connection you are a party to")
             }
-        } else if let id = listingID, try await !mayReferTo(listing: id, userID: userID) {
+        } else if let id = listingID, !(try await mayReferTo(listing: id, userID: userID)) {
             errors["listing_id", default: []].append("must be a listing you own or have asked its seller about")
         }
         if let providerID = draft.providerID {
