@@ -2,6 +2,7 @@
 import EaglehurstTestSupport
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 import XCTest
 
@@ -196,6 +197,24 @@ final class ServicesTests: XCTestCase {
                 let statuses = try await [first.status, second.status].sorted()
                 XCTAssertEqual(statuses, [200, 409])
             }
+        }
+    }
+
+    /// The guard behind the 409, without relying on timing: a change made from a status the request
+    /// has left applies to nothing.
+    func testAChangeFromAStaleStatusAppliesToNothing() async throws {
+        try await forEachDatabase { server in
+            let c = try await cast(server)
+            let created = try await requestID(server, c.buyer)
+            let id = try XCTUnwrap(UUID(uuidString: created))
+            let sql = server.app.db as! any SQLDatabase
+            func move(from: ServiceRequest.Status, to: ServiceRequest.Status) async throws -> Bool {
+                try await ServicesService.apply(id, ifStill: from, on: sql, at: Date()) { $0.set("status", to: to.rawValue) }
+            }
+            await XCTAssertEqualAsync(try await move(from: .submitted, to: .inReview), true)
+            await XCTAssertEqualAsync(try await move(from: .submitted, to: .inReview), false, "the second admin read submitted")
+            await XCTAssertEqualAsync(try await move(from: .inReview, to: .assigned), true)
+            await XCTAssertEqualAsync(try await ServiceRequest.find(id, on: server.app.db)?.status, .assigned)
         }
     }
 

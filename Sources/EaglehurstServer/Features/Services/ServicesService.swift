@@ -221,29 +221,24 @@ struct ServicesService {
             }
         }
 
-        // One conditional statement: it applies only while the request is still in the status read
-        // above, so of two people moving it at once exactly one wins and the other gets 409.
-        let update = sql.update(ServiceRequest.schema).set("updated_at", to: now)
-        if let title { update.set("title", to: title) }
-        if let description { update.set("description", to: description) }
-        if let urgency = changes.urgency {
-            update.set("urgency", to: urgency.rawValue).set("urgency_rank", to: urgency.rank)
-        }
         var assignedProvider: UUID?
-        switch actor {
-        case .requester:
-            if let providerID = changes.providerID { update.set("preferred_provider_id", to: providerID) }
-        case .admin:
+        if actor == .admin {
             assignedProvider = changes.providerID ?? (target == .assigned ? row.$provider.id ?? row.$preferredProvider.id : nil)
+        }
+        let applied = try await Self.apply(id, ifStill: current, on: sql, at: now) { update in
+            if let title { update.set("title", to: title) }
+            if let description { update.set("description", to: description) }
+            if let urgency = changes.urgency {
+                update.set("urgency", to: urgency.rawValue).set("urgency_rank", to: urgency.rank)
+            }
+            if actor == .requester, let providerID = changes.providerID { update.set("preferred_provider_id", to: providerID) }
             if let assignedProvider { update.set("provider_id", to: assignedProvider) }
+            if let target {
+                update.set("status", to: target.rawValue)
+                if let column = Self.timestampColumn[target] { update.set(column, to: now) }
+            }
         }
-        if let target {
-            update.set("status", to: target.rawValue)
-            if let column = Self.timestampColumn[target] { update.set(column, to: now) }
-        }
-        let changed = try await update.where("id", .equal, id).where("status", .equal, current.rawValue)
-            .returning("id").all()
-        guard !changed.isEmpty else {
+        guard applied else {
             throw Problem(.conflict, slug: "service-request-changed", title: "The request changed meanwhile",
                           detail: "Someone else changed service request \(id) since it was read; load it again and retry.")
         }
@@ -253,6 +248,17 @@ struct ServicesService {
         }
         await announce(result, target: target, provider: assignedProvider == nil ? nil : result.provider, by: actor, user: user, note: note)
         return result
+    }
+
+    /// One conditional statement: the change applies only while the request is still in the status
+    /// it was read in, so of two people moving it at once exactly one wins. False when it no longer is.
+    static func apply(
+        _ id: UUID, ifStill status: ServiceRequest.Status, on sql: any SQLDatabase, at now: Date,
+        _ assign: (SQLUpdateBuilder) -> Void
+    ) async throws -> Bool {
+        let update = sql.update(ServiceRequest.schema).set("updated_at", to: now)
+        assign(update)
+        return try await !update.where("id", .equal, id).where("status", .equal, status.rawValue).returning("id").all().isEmpty
     }
 
     static let timestampColumn: [ServiceRequest.Status: String] = [
