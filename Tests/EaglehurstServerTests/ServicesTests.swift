@@ -334,6 +334,15 @@ final class ServicesTests: XCTestCase {
             let empty = try await server.request(.POST, "/services/\(id)/communications", body: json(["message": "   "]), bearer: c.buyer.token)
             XCTAssertEqual(empty.status, 422, empty.text)
             await XCTAssertEqualAsync(try await serviceNotifications(server, c.buyer).first?["title"] as? String, "New message on your request \"Valuation of the Camden pharmacy\"")
+
+            // The request itself answers 304 until the desk moves it.
+            let before = try await server.request(.GET, "/services/\(id)", bearer: c.buyer.token)
+            let requestTag = try XCTUnwrap(before.headers.first(name: .eTag))
+            await XCTAssertEqualAsync(try await server.request(.GET, "/services/\(id)", headers: ["If-None-Match": requestTag], bearer: c.buyer.token).status, 304)
+            _ = try await put(server, id, ["status": "in_review"], c.admin, admin: true)
+            let moved = try await server.request(.GET, "/services/\(id)", headers: ["If-None-Match": requestTag], bearer: c.buyer.token)
+            XCTAssertEqual(moved.status, 200)
+            XCTAssertEqual(try moved.json()["status"] as? String, "in_review")
         }
     }
 

@@ -31,14 +31,20 @@ extension APIHandler {
         let user = try await auth.user(.verified)
         let page = try PageRequest(page: input.query.page, perPage: input.query.perPage)
         let filter = ServicesService.Filter(userID: try user.requireID(), status: input.query.status?.model, type: input.query.serviceType?.model)
-        return .ok(.init(body: .json(try await servicesService().list(filter, page: page))))
+        let list = try await servicesService().list(filter, page: page)
+        let tag = try ETag.of(list)
+        if ETag.matches(input.headers.ifNoneMatch, tag) { return .notModified(.init(headers: .init(eTag: tag))) }
+        return .ok(.init(headers: .init(eTag: tag), body: .json(list)))
     }
 
     func servicesGet(_ input: Operations.ServicesGet.Input) async throws -> Operations.ServicesGet.Output {
         let user = try await auth.user(.verified)
         let service = try servicesService()
         _ = try await service.visible(input.path.requestId, to: user)
-        return .ok(.init(body: .json(try await service.loaded(input.path.requestId).toDTO())))
+        let request = try await service.loaded(input.path.requestId).toDTO()
+        let tag = try ETag.of(request)
+        if ETag.matches(input.headers.ifNoneMatch, tag) { return .notModified(.init(headers: .init(eTag: tag))) }
+        return .ok(.init(headers: .init(eTag: tag), body: .json(request)))
     }
 
     func servicesUpdate(_ input: Operations.ServicesUpdate.Input) async throws -> Operations.ServicesUpdate.Output {
