@@ -170,6 +170,8 @@ final class ServicesTests: XCTestCase {
             let cancelled = try await put(server, first, ["status": "cancelled"], c.seller)
             XCTAssertEqual(cancelled.status, 200, cancelled.text)
             XCTAssertNotNil(try cancelled.json()["cancelled_at"] as? String)
+            await XCTAssertEqualAsync(try await serviceNotifications(server, c.otherAdmin).first?["title"] as? String,
+                                      "Service request cancelled: Review the sale agreement", "every admin hears of a cancellation")
             let late = try await server.request(.POST, "/services/\(first)/communications", body: json(["message": "Hello?"]), bearer: c.seller.token)
             XCTAssertEqual(late.status, 409, late.text)
 
@@ -318,6 +320,8 @@ final class ServicesTests: XCTestCase {
             let id = try await requestID(server, c.buyer)
             let first = try await server.request(.POST, "/services/\(id)/communications", body: json(["message": "Is anyone there?"]), bearer: c.buyer.token)
             let firstID = try XCTUnwrap(try first.json()["id"] as? String)
+            let deskNews = try await serviceNotifications(server, c.admin).compactMap { $0["title"] as? String }
+            XCTAssertTrue(deskNews.contains("New message on \"Valuation of the Camden pharmacy\""), "the desk hears of the requester's messages: \(deskNews)")
             let page = try await server.request(.GET, "/services/\(id)/communications", bearer: c.buyer.token)
             let tag = try XCTUnwrap(page.headers.first(name: .eTag))
             let unchanged = try await server.request(.GET, "/services/\(id)/communications", headers: ["If-None-Match": tag], bearer: c.buyer.token)
