@@ -248,7 +248,8 @@ final class ServicesTests: XCTestCase {
             let id = try await requestID(server, c.buyer, ["listing_id": c.listing.uuidString])
             let document = try await server.upload("/services/\(id)/documents", documentForm(Self.pdf, type: "accounts"), bearer: c.buyer.token)
             let documentID = try XCTUnwrap(try document.json()["id"] as? String, document.text)
-            _ = try await server.request(.POST, "/services/\(id)/communications", body: json(["message": "Here are the accounts."]), bearer: c.buyer.token)
+            let message = try await server.request(.POST, "/services/\(id)/communications", body: json(["message": "Here are the accounts."]), bearer: c.buyer.token)
+            let messageID = try XCTUnwrap(try message.json()["id"] as? String, message.text)
 
             // The stranger, and the seller of the listing the request is about.
             for outsider in [c.stranger, c.seller] {
@@ -257,6 +258,7 @@ final class ServicesTests: XCTestCase {
                     ("PUT", try await put(server, id, ["status": "cancelled"], outsider)),
                     ("GET thread", try await server.request(.GET, "/services/\(id)/communications", bearer: outsider.token)),
                     ("POST thread", try await server.request(.POST, "/services/\(id)/communications", body: json(["message": "Hi"]), bearer: outsider.token)),
+                    ("PUT read", try await server.request(.PUT, "/services/\(id)/communications/\(messageID)/read", bearer: outsider.token)),
                     ("GET documents", try await server.request(.GET, "/services/\(id)/documents", bearer: outsider.token)),
                     ("POST documents", try await server.upload("/services/\(id)/documents", documentForm(Self.pdf), bearer: outsider.token)),
                     ("GET document", try await server.request(.GET, "/services/\(id)/documents/\(documentID)", bearer: outsider.token)),
@@ -335,6 +337,26 @@ final class ServicesTests: XCTestCase {
             XCTAssertEqual(newer.compactMap { $0["message"] as? String }, ["Yes, we are reviewing it."])
             XCTAssertEqual(newer.first?["sender_name"] as? String, "Eaglehurst service desk")
             await XCTAssertEqualAsync(try await server.request(.GET, "/services/\(id)/communications?after=\(UUID())", bearer: c.buyer.token).status, 422)
+
+            // Read marks, as in connection threads: each side reads the other's messages.
+            func unread(_ who: Account) async throws -> Int? {
+                try await server.request(.GET, "/services/\(id)", bearer: who.token).json()["unread_count"] as? Int
+            }
+            await XCTAssertEqualAsync(try await unread(c.buyer), 1)
+            await XCTAssertEqualAsync(try await unread(c.admin), 1)
+            let deskMessage = try XCTUnwrap(newer.first?["id"] as? String)
+            XCTAssertEqual(newer.first?["is_read"] as? Bool, false)
+            let seenTag = try XCTUnwrap(changed.headers.first(name: .eTag))
+            await XCTAssertEqualAsync(try await server.request(.PUT, "/services/\(id)/communications/\(deskMessage)/read", bearer: c.buyer.token).status, 204)
+            await XCTAssertEqualAsync(try await unread(c.buyer), 0)
+            await XCTAssertEqualAsync(try await unread(c.admin), 1, "the desk has not read the requester's message")
+            let reread = try await server.request(.GET, "/services/\(id)/communications", headers: ["If-None-Match": seenTag], bearer: c.admin.token)
+            XCTAssertEqual(reread.status, 200, "a read mark changes the thread")
+            XCTAssertEqual(try items(reread).last?["is_read"] as? Bool, true, "the desk sees the requester has read its answer")
+            let unreadNews = try items(try await server.request(.GET, "/notifications?type=service_request&unread_only=true", bearer: c.buyer.token))
+            XCTAssertEqual(unreadNews.count, 0, "reading the thread to its end reads the request's notifications")
+            await XCTAssertEqualAsync(try await server.request(.PUT, "/services/\(id)/communications/\(firstID)/read", bearer: c.admin.token).status, 204)
+            await XCTAssertEqualAsync(try await unread(c.admin), 0)
             let empty = try await server.request(.POST, "/services/\(id)/communications", body: json(["message": "   "]), bearer: c.buyer.token)
             XCTAssertEqual(empty.status, 422, empty.text)
             await XCTAssertEqualAsync(try await serviceNotifications(server, c.buyer).first?["title"] as? String, "New message on your request \"Valuation of the Camden pharmacy\"")

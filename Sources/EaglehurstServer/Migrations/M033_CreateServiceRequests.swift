@@ -23,6 +23,9 @@ struct CreateServiceRequests: AsyncMigration {
             .field("started_at", .datetime)
             .field("completed_at", .datetime)
             .field("cancelled_at", .datetime)
+            // How far each side has read the thread (a message's `seq`): the requester, and the desk.
+            .field("requester_read_seq", .int64, .required, .sql(.default(0)))
+            .field("desk_read_seq", .int64, .required, .sql(.default(0)))
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .create()

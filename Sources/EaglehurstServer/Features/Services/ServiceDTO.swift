@@ -21,7 +21,7 @@ extension ServiceTemplate {
 extension ServiceRequest {
     /// Only the listing's id and title leave the server: a request never carries confidential fields.
     /// Expects `user`, `listing` and `provider` eager-loaded.
-    func toDTO() throws -> Components.Schemas.ServiceRequest {
+    func toDTO(unread: Int? = nil) throws -> Components.Schemas.ServiceRequest {
         .init(
             id: try requireID(), userId: $user.id, user: try $user.value.map { try $0.toSummary() },
             listingId: $listing.id, listingTitle: $listing.value??.title, connectionId: $connection.id,
@@ -30,14 +30,20 @@ extension ServiceRequest {
             serviceType: .init(rawValue: serviceType.rawValue)!, title: title, description: description,
             urgency: .init(rawValue: urgency.rawValue)!, status: .init(rawValue: status.rawValue)!,
             reviewedAt: reviewedAt, assignedAt: assignedAt, startedAt: startedAt, completedAt: completedAt,
-            cancelledAt: cancelledAt, createdAt: createdAt, updatedAt: updatedAt)
+            cancelledAt: cancelledAt, unreadCount: unread, createdAt: createdAt, updatedAt: updatedAt)
     }
 }
 
 extension ServiceCommunication {
-    func toDTO(senderName: String?) throws -> Components.Schemas.ServiceCommunication {
+    func toDTO(senderName: String?, isRead: Bool) throws -> Components.Schemas.ServiceCommunication {
         .init(id: try requireID(), serviceRequestId: $request.id, senderId: $sender.id,
-              senderType: .init(rawValue: senderType.rawValue)!, senderName: senderName, message: message, createdAt: createdAt)
+              senderType: .init(rawValue: senderType.rawValue)!, senderName: senderName, message: message,
+              isRead: isRead, createdAt: createdAt)
+    }
+
+    /// Read by the other side: the desk reads the requester's messages, the requester everyone else's.
+    func isRead(in request: ServiceRequest) -> Bool {
+        senderType == .user ? seq <= request.deskReadSeq : seq <= request.requesterReadSeq
     }
 }
 

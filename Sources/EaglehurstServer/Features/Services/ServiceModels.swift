@@ -90,6 +90,9 @@ final class ServiceRequest: Model, @unchecked Sendable {
     @OptionalField(key: "started_at") var startedAt: Date?
     @OptionalField(key: "completed_at") var completedAt: Date?
     @OptionalField(key: "cancelled_at") var cancelledAt: Date?
+    /// The `seq` of the last message the requester, and the desk, has read.
+    @Field(key: "requester_read_seq") var requesterReadSeq: Int64
+    @Field(key: "desk_read_seq") var deskReadSeq: Int64
 
     // relationships
     @Parent(key: "user_id") var user: User

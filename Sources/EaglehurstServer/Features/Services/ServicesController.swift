@@ -24,7 +24,9 @@ extension APIHandler {
         let draft = ServicesService.Draft(
             type: body.serviceType.model, title: body.title, description: body.description, urgency: body.urgency?.model ?? .normal,
             listingID: body.listingId, connectionID: body.connectionId, providerID: body.providerId)
-        return .created(.init(body: .json(try await servicesService().create(draft, by: user).toDTO())))
+        let service = try servicesService()
+        let request = try await service.create(draft, by: user)
+        return .created(.init(body: .json(try await service.detail(try request.requireID(), for: user))))
     }
 
     func servicesList(_ input: Operations.ServicesList.Input) async throws -> Operations.ServicesList.Output {
@@ -41,7 +43,7 @@ extension APIHandler {
         let user = try await auth.user(.verified)
         let service = try servicesService()
         _ = try await service.visible(input.path.requestId, to: user)
-        let request = try await service.loaded(input.path.requestId).toDTO()
+        let request = try await service.detail(input.path.requestId, for: user)
         let tag = try ETag.of(request)
         if ETag.matches(input.headers.ifNoneMatch, tag) { return .notModified(.init(headers: .init(eTag: tag))) }
         return .ok(.init(headers: .init(eTag: tag), body: .json(request)))
@@ -52,7 +54,9 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw Problem.unsupportedBody }
         let changes = ServicesService.Changes(
             title: body.title, description: body.description, urgency: body.urgency?.model, status: body.status?.model, providerID: body.providerId)
-        return .ok(.init(body: .json(try await servicesService().update(input.path.requestId, changes, by: user).toDTO())))
+        let service = try servicesService()
+        _ = try await service.update(input.path.requestId, changes, by: user)
+        return .ok(.init(body: .json(try await service.detail(input.path.requestId, for: user))))
     }
 
     func servicesCommunications(_ input: Operations.ServicesCommunications.Input) async throws -> Operations.ServicesCommunications.Output {
@@ -71,7 +75,13 @@ extension APIHandler {
         let user = try await auth.user(.verified)
         guard case .json(let body) = input.body else { throw Problem.unsupportedBody }
         let (message, name) = try await servicesService().write(input.path.requestId, message: body.message, as: body.senderType?.model, by: user)
-        return .created(.init(body: .json(try message.toDTO(senderName: name))))
+        return .created(.init(body: .json(try message.toDTO(senderName: name, isRead: false))))
+    }
+
+    func servicesMarkCommunicationRead(_ input: Operations.ServicesMarkCommunicationRead.Input) async throws -> Operations.ServicesMarkCommunicationRead.Output {
+        let user = try await auth.user(.verified)
+        try await servicesService().markRead(input.path.requestId, communication: input.path.communicationId, by: user)
+        return .noContent(.init())
     }
 
     func servicesDocuments(_ input: Operations.ServicesDocuments.Input) async throws -> Operations.ServicesDocuments.Output {
@@ -120,7 +130,9 @@ extension APIHandler {
         let admin = try await auth.user(.verified, is: .admin)
         guard case .json(let body) = input.body else { throw Problem.unsupportedBody }
         let changes = ServicesService.Changes(status: body.status?.model, providerID: body.providerId, note: body.note)
-        return .ok(.init(body: .json(try await servicesService().update(input.path.requestId, changes, by: admin).toDTO())))
+        let service = try servicesService()
+        _ = try await service.update(input.path.requestId, changes, by: admin)
+        return .ok(.init(body: .json(try await service.detail(input.path.requestId, for: admin))))
     }
 }
 

@@ -88,6 +88,8 @@ struct ServicesService {
         row.urgency = draft.urgency
         row.urgencyRank = draft.urgency.rank
         row.status = .submitted
+        row.requesterReadSeq = 0
+        row.deskReadSeq = 0
         row.createdAt = now
         row.updatedAt = now
         try await row.create(on: db)
@@ -161,7 +163,31 @@ struct ServicesService {
         }
         let rows = try await query.sort(\.$id).with(\.$user).with(\.$listing).with(\.$provider)
             .range(page.offset..<(page.offset + page.perPage)).all()
-        return .init(items: try rows.map { try $0.toDTO() }, page: page.page, perPage: page.perPage, total: total)
+        let unread = try await unreadCounts(in: rows.map { try $0.requireID() }, deskView: filter.userID == nil)
+        return .init(items: try rows.map { try $0.toDTO(unread: unread[try $0.requireID()] ?? 0) }, page: page.page, perPage: page.perPage, total: total)
+    }
+
+    /// A request as `user` sees it, with what they have not read of its thread.
+    func detail(_ id: UUID, for user: User) async throws -> Components.Schemas.ServiceRequest {
+        let row = try await loaded(id)
+        return try row.toDTO(unread: try await unreadCounts(in: [id], deskView: row.$user.id != user.id)[id] ?? 0)
+    }
+
+    /// Unread messages per request: for the desk, the requester's; for the requester, everyone else's.
+    func unreadCounts(in ids: [UUID], deskView: Bool) async throws -> [UUID: Int] {
+        guard !ids.isEmpty else { return [:] }
+        let unreadByThisSide: SQLQueryString = deskView
+            ? "c.sender_type = 'user' AND c.seq > r.desk_read_seq"
+            : "c.sender_type <> 'user' AND c.seq > r.requester_read_seq"
+        let rows = try await sql.raw("""
+            SELECT c.service_request_id AS id, COUNT(*) AS n FROM service_communications c
+            JOIN service_requests r ON r.id = c.service_request_id
+            WHERE c.service_request_id IN (\(binds: ids)) AND \(unreadByThisSide)
+            GROUP BY c.service_request_id
+            """).all()
+        var counts: [UUID: Int] = [:]
+        for row in rows { counts[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "n", as: Int.self) }
+        return counts
     }
 
     // MARK: the workflow

@@ -33,7 +33,8 @@ extension ServicesService {
 
     // MARK: thread
 
-    /// Changes whenever a message is added: the number and the newest of the thread's messages.
+    /// Changes whenever a message is added or read: the number and the newest of the thread's
+    /// messages, and how far each side has read.
     func threadVersion(_ id: UUID, for user: User) async throws -> String {
         let row = try await visible(id, to: user)
         let result = try await sql.raw("""
@@ -42,7 +43,7 @@ extension ServicesService {
             """).first()
         let count = try result?.decode(column: "n", as: Int.self) ?? 0
         let last = try result?.decode(column: "last", as: Int64.self) ?? 0
-        return "\(id):\(count):\(last)"
+        return "\(id):\(count):\(last):\(row.requesterReadSeq):\(row.deskReadSeq)"
     }
 
     func communications(_ id: UUID, for user: User, after: UUID?, page: PageRequest) async throws -> Components.Schemas.ServiceCommunicationPage {
@@ -69,7 +70,7 @@ extension ServicesService {
                 case .provider: row.provider?.companyName ?? "The provider"
                 case .admin: "Eaglehurst service desk"
                 }
-                return try message.toDTO(senderName: name)
+                return try message.toDTO(senderName: name, isRead: message.isRead(in: row))
             },
             page: page.page, perPage: page.perPage, total: total)
     }
@@ -97,6 +98,25 @@ extension ServicesService {
                 message: "\(name): \(ConnectionsService.preview(text))", actionURL: Self.actionURL(id)))
         }
         return (communication, name)
+    }
+
+    /// Marks the message, and every earlier one, read by the signed-in side. Once the requester has
+    /// read the thread to its end, the request's notifications are read too.
+    func markRead(_ id: UUID, communication communicationID: UUID, by user: User) async throws {
+        let row = try await visible(id, to: user)
+        guard let message = try await ServiceCommunication.query(on: db).filter(\.$id == communicationID)
+            .filter(\.$request.$id == id).first() else {
+            throw Problem.notFound("Message \(communicationID) of service request \(id)")
+        }
+        let isRequester = row.$user.id == user.id
+        let column = isRequester ? "requester_read_seq" : "desk_read_seq"
+        // Only ever forward: an older message marked read after a newer one changes nothing.
+        try await sql.update(ServiceRequest.schema).set(column, to: message.seq)
+            .where("id", .equal, id).where(SQLIdentifier(column), .lessThan, SQLBind(message.seq)).run()
+        guard isRequester, try await unreadCounts(in: [id], deskView: false)[id] ?? 0 == 0 else { return }
+        try await Notification.query(on: db).filter(\.$user.$id == user.requireID()).filter(\.$isRead == false)
+            .filter(\.$type == NotificationService.Kind.serviceRequest.rawValue).filter(\.$actionURL == Self.actionURL(id))
+            .set(\.$isRead, to: true).set(\.$readAt, to: now).update()
     }
 
     // MARK: documents

@@ -203,6 +203,8 @@ public enum AccountBootstrap {
         request.urgency = .high
         request.urgencyRank = ServiceRequest.Urgency.high.rank
         request.status = .inReview
+        request.requesterReadSeq = 0
+        request.deskReadSeq = 0
         request.reviewedAt = now.addingTimeInterval(-3600)
         request.createdAt = now.addingTimeInterval(-5 * 3600)
         request.updatedAt = request.reviewedAt!
