@@ -427,6 +427,16 @@ final class ServicesTests: XCTestCase {
         }
     }
 
+    /// A skin-tone emoji is one `Character` but two code points; the contract's lengths count code points.
+    func testLengthsAreCountedInCodePointsAsTheContractCountsThem() {
+        let waves = String(repeating: "👋🏻", count: 3)
+        XCTAssertEqual(waves.count, 3)
+        var errors: [String: [String]] = [:]
+        _ = ServicesService.text(waves, field: "message", min: 1, max: 5, into: &errors)
+        XCTAssertEqual(errors["message"], ["must be at most 5 characters"])
+        guard case .invalid = ProfileRules.optionalText(waves, max: 5) else { return XCTFail("6 code points pass a limit of 5") }
+    }
+
     func testOfficeDocumentsAreRecognisedByTheirParts() {
         XCTAssertEqual(DetectedFileType.detect(Self.docx), .docx)
         let xlsx = Self.zipEntry("[Content_Types].xml") + Self.zipEntry("xl/workbook.xml")

@@ -337,11 +337,12 @@ struct ServicesService {
 
     static func actionURL(_ id: UUID) -> String { "/api/v1/services/\(id)" }
 
-    /// Trimmed text within its length, or a message for the field.
+    /// Trimmed text within its length, or a message for the field. Lengths are in code points, as the
+    /// contract's `minLength`/`maxLength` count them.
     static func text(_ value: String, field: String, min: Int, max: Int, into errors: inout [String: [String]]) -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count < min { errors[field, default: []].append(min == 1 ? "must not be empty" : "must be at least \(min) characters") }
-        if trimmed.count > max { errors[field, default: []].append("must be at most \(max) characters") }
+        if trimmed.unicodeScalars.count < min { errors[field, default: []].append(min == 1 ? "must not be empty" : "must be at least \(min) characters") }
+        if trimmed.unicodeScalars.count > max { errors[field, default: []].append("must be at most \(max) characters") }
         return trimmed
     }
 }

@@ -9,17 +9,19 @@ enum ProfileRules {
         case invalid([String])
     }
 
-    /// Text of at most `max` characters, trimmed; an empty string clears the field.
+    /// Text of at most `max` characters, trimmed; an empty string clears the field. Lengths are counted
+    /// in Unicode code points, as the contract's `maxLength` counts them (a flag or a skin-tone emoji
+    /// is one `Character` but several code points).
     static func optionalText(_ value: String, max: Int) -> Outcome<String?> {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count > max { return .invalid(["must be at most \(max) characters"]) }
+        if trimmed.unicodeScalars.count > max { return .invalid(["must be at most \(max) characters"]) }
         return .valid(trimmed.isEmpty ? nil : trimmed)
     }
 
     static func businessName(_ value: String) -> Outcome<String> {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .invalid(["must not be empty"]) }
-        if trimmed.count > 200 { return .invalid(["must be at most 200 characters"]) }
+        if trimmed.unicodeScalars.count > 200 { return .invalid(["must be at most 200 characters"]) }
         return .valid(trimmed)
     }
 
@@ -56,7 +58,7 @@ enum ProfileRules {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .valid(nil) }
         let message = "must be a web address such as https://example.co.uk"
-        if trimmed.count > 300 { return .invalid(["must be at most 300 characters"]) }
+        if trimmed.unicodeScalars.count > 300 { return .invalid(["must be at most 300 characters"]) }
         let withScheme = trimmed.contains("://") ? trimmed : "https://\(trimmed)"
         guard !withScheme.contains(where: { $0.isWhitespace }),
               let components = URLComponents(string: withScheme),
@@ -103,7 +105,7 @@ enum ProfileRules {
         }
         if let notes = value.notes {
             let trimmed = notes.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.count > 2000 { errors["preferences.notes", default: []].append("must be at most 2000 characters") }
+            if trimmed.unicodeScalars.count > 2000 { errors["preferences.notes", default: []].append("must be at most 2000 characters") }
             cleaned.notes = trimmed.isEmpty ? nil : trimmed
         }
         return (cleaned, errors)
