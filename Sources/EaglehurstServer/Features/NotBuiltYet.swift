@@ -8,10 +8,6 @@ extension APIHandler {
     func adminDashboard(_ input: Operations.AdminDashboard.Input) async throws -> Operations.AdminDashboard.Output {
         throw Problem.notImplemented(operation: "GET /api/v1/admin/dashboard")
     }
-    // GET /api/v1/admin/service-requests
-    func adminListServiceRequests(_ input: Operations.AdminListServiceRequests.Input) async throws -> Operations.AdminListServiceRequests.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/admin/service-requests")
-    }
     // GET /api/v1/admin/analytics/platform
     func adminPlatformAnalytics(_ input: Operations.AdminPlatformAnalytics.Input) async throws -> Operations.AdminPlatformAnalytics.Output {
         throw Problem.notImplemented(operation: "GET /api/v1/admin/analytics/platform")
@@ -47,45 +43,5 @@ extension APIHandler {
     // GET /api/v1/analytics/seller/listings
     func analyticsSellerListings(_ input: Operations.AnalyticsSellerListings.Input) async throws -> Operations.AnalyticsSellerListings.Output {
         throw Problem.notImplemented(operation: "GET /api/v1/analytics/seller/listings")
-    }
-    // POST /api/v1/services/{request_id}/communications
-    func servicesAddCommunication(_ input: Operations.ServicesAddCommunication.Input) async throws -> Operations.ServicesAddCommunication.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/services/{request_id}/communications")
-    }
-    // GET /api/v1/services/{request_id}/communications
-    func servicesCommunications(_ input: Operations.ServicesCommunications.Input) async throws -> Operations.ServicesCommunications.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/services/{request_id}/communications")
-    }
-    // POST /api/v1/services
-    func servicesCreate(_ input: Operations.ServicesCreate.Input) async throws -> Operations.ServicesCreate.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/services")
-    }
-    // GET /api/v1/services/{request_id}/documents
-    func servicesDocuments(_ input: Operations.ServicesDocuments.Input) async throws -> Operations.ServicesDocuments.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/services/{request_id}/documents")
-    }
-    // GET /api/v1/services/{request_id}
-    func servicesGet(_ input: Operations.ServicesGet.Input) async throws -> Operations.ServicesGet.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/services/{request_id}")
-    }
-    // GET /api/v1/services
-    func servicesList(_ input: Operations.ServicesList.Input) async throws -> Operations.ServicesList.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/services")
-    }
-    // GET /api/v1/services/providers
-    func servicesProviders(_ input: Operations.ServicesProviders.Input) async throws -> Operations.ServicesProviders.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/services/providers")
-    }
-    // GET /api/v1/services/templates
-    func servicesTemplates(_ input: Operations.ServicesTemplates.Input) async throws -> Operations.ServicesTemplates.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/services/templates")
-    }
-    // PUT /api/v1/services/{request_id}
-    func servicesUpdate(_ input: Operations.ServicesUpdate.Input) async throws -> Operations.ServicesUpdate.Output {
-        throw Problem.notImplemented(operation: "PUT /api/v1/services/{request_id}")
-    }
-    // POST /api/v1/services/{request_id}/documents
-    func servicesUploadDocument(_ input: Operations.ServicesUploadDocument.Input) async throws -> Operations.ServicesUploadDocument.Output {
-        throw Problem.notImplemented(operation: "POST /api/v1/services/{request_id}/documents")
     }
 }

@@ -34,6 +34,12 @@ enum Migrations {
         CreatePayments(),
         CreatePaymentEvents(),
         AddSubscriptionEmailTemplate(),
+        CreateServiceProviders(),
+        CreateServiceTemplates(),
+        CreateServiceRequests(),
+        CreateServiceCommunications(),
+        CreateServiceDocuments(),
+        AddServiceRequestEmailTemplate(),
     ]
 
     static func register(on app: Application) {

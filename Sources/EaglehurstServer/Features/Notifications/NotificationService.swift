@@ -19,12 +19,12 @@ struct NotificationService {
         case listingPendingReview = "listing_pending_review", subscription, serviceRequest = "service_request"
         case account, system
 
-        /// Mail is on by default for what needs an answer and for money (receipts, failed payments); the
-        /// rest is in-app only until asked for.
+        /// Mail is on by default for what needs an answer, for money (receipts, failed payments) and for
+        /// the progress of a paid-for service request; the rest is in-app only until asked for.
         var emailByDefault: Bool {
             switch self {
             case .connectionRequest, .connectionAccepted, .connectionRejected, .newMessage,
-                 .listingApproved, .listingRejected, .listingPendingReview, .subscription: true
+                 .listingApproved, .listingRejected, .listingPendingReview, .subscription, .serviceRequest: true
             default: false
             }
         }

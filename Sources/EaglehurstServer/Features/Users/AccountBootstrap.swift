@@ -46,6 +46,7 @@ public enum AccountBootstrap {
         try await seedDemoListings(on: app)
         try await seedDemoConversations(on: app)
         try await seedDemoSellerPlan(on: app)
+        try await seedDemoServices(on: app)
         return demoAccounts
     }
 
@@ -174,6 +175,46 @@ public enum AccountBootstrap {
         await notifications.notify([sellerID], .init(
             kind: .newMessage, title: "New message from Beatrice Buyer", message: ConnectionsService.preview(talk[2].1),
             actionURL: "/api/v1/connections/\(try accepted.requireID())"))
+    }
+
+    /// The service providers, and a valuation the demo buyer asked for about the listing they are
+    /// talking to the seller about, which the desk is reviewing. Added once: a buyer who already has
+    /// service requests is left alone.
+    static func seedDemoServices(on app: Application) async throws {
+        try await DemoServiceProviders.seed(on: app.db)
+        let email = demoAccounts.first { $0.role == "buyer" }!.email
+        guard let buyer = try await User.query(on: app.db).filter(\.$email == email).first() else { return }
+        let buyerID = try buyer.requireID()
+        guard try await ServiceRequest.query(on: app.db).filter(\.$user.$id == buyerID).count() == 0,
+              let connection = try await Connection.query(on: app.db).filter(\.$buyer.$id == buyerID)
+                .filter(\.$status == .accepted).with(\.$listing).first(),
+              let admin = try await User.query(on: app.db).filter(\.$userType == .admin).first(),
+              let valuer = try await ServiceProvider.query(on: app.db).filter(\.$companyName == DemoServiceProviders.firms[0].name).first()
+        else { return }
+        let now = Date()
+        let request = ServiceRequest()
+        request.$user.id = buyerID
+        request.$listing.id = connection.$listing.id
+        request.$connection.id = try connection.requireID()
+        request.$preferredProvider.id = try valuer.requireID()
+        request.serviceType = .valuation
+        request.title = "Valuation of \(connection.listing.title)"
+        request.description = "Please value this practice before I make an offer. The seller has offered the last two years of accounts."
+        request.urgency = .high
+        request.urgencyRank = ServiceRequest.Urgency.high.rank
+        request.status = .inReview
+        request.requesterReadSeq = 0
+        request.deskReadSeq = 0
+        request.reviewedAt = now.addingTimeInterval(-3600)
+        request.createdAt = now.addingTimeInterval(-5 * 3600)
+        request.updatedAt = request.reviewedAt!
+        try await app.db.transaction { db in
+            try await request.create(on: db)
+            try await ServiceCommunication(
+                requestID: request.requireID(), senderID: admin.requireID(), as: .admin,
+                message: "Thank you, we are reviewing your request and will assign a valuer shortly.", at: now.addingTimeInterval(-3600)
+            ).create(on: db)
+        }
     }
 
     static func createUser(

@@ -1,9 +1,12 @@
 import Foundation
 
-/// A file type recognised from its first bytes (its magic number), never from its name or the
+/// A file type recognised from its content (its magic number; for Office documents, the names of
+/// the parts inside the archive), never from its name or the
 /// content type a client claims.
 public enum DetectedFileType: String, Sendable, CaseIterable {
     case png, jpeg, gif, webp, pdf
+    /// Office Open XML: a ZIP archive holding `word/` (Word) or `xl/` (Excel) parts.
+    case docx, xlsx
 
     public var mimeType: String {
         switch self {
@@ -12,11 +15,20 @@ public enum DetectedFileType: String, Sendable, CaseIterable {
         case .gif: "image/gif"
         case .webp: "image/webp"
         case .pdf: "application/pdf"
+        case .docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         }
     }
 
     /// The name people know the type by, for messages: "PNG", "JPEG", ….
-    public var displayName: String { rawValue.uppercased().replacingOccurrences(of: "WEBP", with: "WebP") }
+    public var displayName: String {
+        switch self {
+        case .webp: "WebP"
+        case .docx: "Word (.docx)"
+        case .xlsx: "Excel (.xlsx)"
+        default: rawValue.uppercased()
+        }
+    }
 
     public var fileExtension: String { rawValue == "jpeg" ? "jpg" : rawValue }
 
@@ -30,6 +42,16 @@ public enum DetectedFileType: String, Sendable, CaseIterable {
         if starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8)) { return .gif }
         if starts(Array("RIFF".utf8)), starts(Array("WEBP".utf8), at: 8) { return .webp }
         if starts(Array("%PDF-".utf8)) { return .pdf }
+        if starts([0x50, 0x4B, 0x03, 0x04]) { return officeDocument(data) }
+        return nil
+    }
+
+    /// A ZIP archive is a Word or Excel document when its entries include the main part of one
+    /// (names are stored in clear in each local file header); any other archive is not accepted.
+    private static func officeDocument(_ data: Data) -> DetectedFileType? {
+        guard data.range(of: Data("[Content_Types].xml".utf8)) != nil else { return nil }
+        if data.range(of: Data("word/document.xml".utf8)) != nil { return .docx }
+        if data.range(of: Data("xl/workbook.xml".utf8)) != nil { return .xlsx }
         return nil
     }
 
