@@ -57,8 +57,6 @@ extension Conversations {
         default:
             return []
         }
-        state.notifications = screen
-        return []
     }
 
     static func preferencesAction(_ action: Action, _ state: inout ConversationsState, _ shell: inout Shell) -> [Effect] {
@@ -81,7 +79,5 @@ extension Conversations {
         default:
             return []
         }
-        state.notifications.preferences = preferences
-        return []
     }
 }
