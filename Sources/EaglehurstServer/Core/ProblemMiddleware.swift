@@ -1,3 +1,4 @@
+import AsyncKit
 import Foundation
 import OpenAPIRuntime
 import Vapor
@@ -32,12 +33,21 @@ struct ProblemMiddleware: AsyncMiddleware {
             return problem(forDecodingError: decoding)
         case let abort as any AbortError:
             return problem(forAbort: abort, request: request)
+        case ConnectionPoolTimeoutError.connectionRequestTimeout:
+            return busy
         default:
             return Problem(
                 .internalServerError, slug: "internal", title: "Internal server error",
                 detail: "The server failed to answer this request. It has been logged with request id \(request.id).")
         }
     }
+
+    /// Every database connection stayed busy for the pool's whole timeout: the server is overloaded, not
+    /// broken, so the client is told to come back instead of being shown an internal error.
+    static let busy = Problem(
+        .serviceUnavailable, slug: "busy", title: "The server is busy",
+        detail: "No database connection came free in time. Try again in a few seconds.",
+        headers: ["Retry-After": "2"])
 
     private static func problem(forServerError error: ServerError, request: Request) -> Problem {
         switch error.underlyingError {

@@ -83,15 +83,15 @@ struct AuthService {
         guard code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw Problem.validation(["otp_code": ["must be the 6-digit code from the email"]])
         }
+        // One answer for every failure (unknown email, already verified, wrong, expired, used up), so that
+        // the answers do not tell which emails have accounts.
         let invalid = Problem(
             .badRequest, slug: "invalid-code", title: "The code is not valid",
-            detail: "The code is wrong or has expired. Ask for a new one with POST /api/v1/auth/resend-otp.",
-            errors: ["otp_code": ["is wrong or has expired"]])
-        guard let user = try await User.query(on: db).filter(\.$email == Self.normalize(body.email)).first() else {
+            detail: "The code is wrong, has expired, or was entered wrongly \(Self.otpMaxFailures) times. Check it, or ask for a new one with POST /api/v1/auth/resend-otp.",
+            errors: ["otp_code": ["is wrong, expired or used up"]])
+        guard let user = try await User.query(on: db).filter(\.$email == Self.normalize(body.email)).first(),
+              !user.emailVerified else {
             throw invalid
-        }
-        if user.emailVerified {
-            throw Problem(.conflict, slug: "already-verified", title: "This email is already verified", detail: "Sign in with your password.")
         }
         guard let pending = try await EmailVerification.query(on: db)
             .filter(\.$user.$id == user.requireID()).filter(\.$isUsed == false)
@@ -99,23 +99,22 @@ struct AuthService {
             pending.expiresAt > now else {
             throw invalid
         }
-        guard pending.failedAttempts < Self.otpMaxFailures else {
-            throw Problem(
-                .badRequest, slug: "code-locked", title: "Too many wrong codes",
-                detail: "This code was entered wrongly \(Self.otpMaxFailures) times and no longer works. Ask for a new one with POST /api/v1/auth/resend-otp.",
-                errors: ["otp_code": ["was entered wrongly too many times"]])
-        }
-        guard Secrets.constantTimeEquals(pending.otpHash, Secrets.hmac(code, key: app.codeKey)) else {
-            pending.failedAttempts += 1
-            try await pending.save(on: db)
-            let left = Self.otpMaxFailures - pending.failedAttempts
-            throw Problem(
-                .badRequest, slug: "invalid-code", title: "The code is not valid",
-                detail: left > 0 ? "That code is wrong; \(left) \(left == 1 ? "try" : "tries") left." : "That code is wrong and no tries are left. Ask for a new one with POST /api/v1/auth/resend-otp.",
-                errors: ["otp_code": ["is wrong"]])
+        // The attempt is counted before the code is compared, in one conditional UPDATE, so that codes
+        // sent at the same moment each take one of the 5 tries and a sixth never gets compared.
+        let counted = try await (db as! any SQLDatabase)
+            .update(EmailVerification.schema)
+            .set(SQLIdentifier("failed_attempts"), to: SQLBinaryExpression(SQLIdentifier("failed_attempts"), SQLBinaryOperator.add, SQLLiteral.numeric("1")))
+            .where("id", .equal, try pending.requireID())
+            .where("is_used", .equal, false)
+            .where("failed_attempts", .lessThan, Self.otpMaxFailures)
+            .returning("failed_attempts").all()
+        guard let attempt = try counted.first?.decode(column: "failed_attempts", as: Int.self),
+              Secrets.constantTimeEquals(pending.otpHash, Secrets.hmac(code, key: app.codeKey)) else {
+            throw invalid
         }
         try await db.transaction { db in
             pending.isUsed = true
+            pending.failedAttempts = attempt
             try await pending.save(on: db)
             user.emailVerified = true
             user.emailVerifiedAt = now
@@ -127,9 +126,7 @@ struct AuthService {
 
     func resendOTP(_ body: Components.Schemas.EmailRequest) async throws -> String {
         let email = Self.normalize(body.email)
-        try await limiter.check(.otpPerIP, key: clientIP)
-        try await limiter.consume(.otpPerEmail, key: email)
-        try await limiter.record(.otpPerIP, key: clientIP)
+        _ = try await limiter.reserve([(.otpPerIP, clientIP), (.otpPerEmail, email)])
         let answer = "If \(email) has an account that is not verified yet, a new code is on its way. It is valid for 10 minutes."
         guard let user = try await User.query(on: db).filter(\.$email == email).first(), !user.emailVerified else {
             return answer
@@ -152,8 +149,11 @@ struct AuthService {
 
     func login(_ body: Components.Schemas.LoginRequest) async throws -> Components.Schemas.TokenResponse {
         let email = Self.normalize(body.email)
-        try await limiter.check(.failedLoginPerEmail, key: email)
-        try await limiter.check(.failedLoginPerIP, key: clientIP)
+        // Every attempt takes its place under the limits before the password is checked, so sign-ins sent
+        // at once cannot all slip under them; a right password gives its places back.
+        let attempts = try await limiter.reserve([
+            (.failedLoginPerEmailAndIP, "\(email)|\(clientIP)"), (.failedLoginPerEmail, email), (.failedLoginPerIP, clientIP),
+        ])
         let user = try await User.query(on: db).filter(\.$email == email).first()
         let matches: Bool
         if let user {
@@ -164,12 +164,12 @@ struct AuthService {
             matches = false
         }
         guard let user, matches else {
-            try await limiter.record(.failedLoginPerEmail, key: email)
-            try await limiter.record(.failedLoginPerIP, key: clientIP)
             throw Problem(
                 .unauthorized, slug: "invalid-credentials", title: "Email or password is wrong",
                 detail: "Check both and try again, or reset your password with POST /api/v1/auth/forgot-password.")
         }
+        try await limiter.release(attempts)
+        // Only a right password learns that the account is suspended: a wrong one answers as above.
         try Authenticator.ensureNotSuspended(user)
         let session = AuthSession(
             userID: try user.requireID(), userAgent: request.headers.first(name: .userAgent), ipAddress: clientIP)
@@ -256,9 +256,7 @@ struct AuthService {
 
     func forgotPassword(_ body: Components.Schemas.EmailRequest) async throws -> String {
         let email = Self.normalize(body.email)
-        try await limiter.check(.resetPerIP, key: clientIP)
-        try await limiter.consume(.resetPerEmail, key: email)
-        try await limiter.record(.resetPerIP, key: clientIP)
+        _ = try await limiter.reserve([(.resetPerIP, clientIP), (.resetPerEmail, email)])
         let answer = "If \(email) has an account, a reset token is on its way. It is valid for 1 hour."
         guard let user = try await User.query(on: db).filter(\.$email == email).first(), !user.isSuspended else {
             return answer
@@ -275,20 +273,26 @@ struct AuthService {
     func resetPassword(_ body: Components.Schemas.ResetPasswordRequest) async throws {
         let problems = Validation.password(body.newPassword)
         guard problems.isEmpty else { throw Problem.validation(["new_password": problems]) }
+        let invalid = Problem(
+            .badRequest, slug: "invalid-reset-token", title: "The reset token is not valid",
+            detail: "The token is wrong, was already used, or has expired. Ask for a new one with POST /api/v1/auth/forgot-password.",
+            errors: ["token": ["is wrong, used or expired"]])
         guard let reset = try await PasswordReset.query(on: db)
             .filter(\.$tokenHash == Secrets.sha256(body.token.trimmingCharacters(in: .whitespacesAndNewlines))).first(),
             !reset.isUsed, reset.expiresAt > now,
             let user = try await User.find(reset.$user.id, on: db) else {
-            throw Problem(
-                .badRequest, slug: "invalid-reset-token", title: "The reset token is not valid",
-                detail: "The token is wrong, was already used, or has expired. Ask for a new one with POST /api/v1/auth/forgot-password.",
-                errors: ["token": ["is wrong, used or expired"]])
+            throw invalid
         }
         let hash = try await request.password.async.hash(body.newPassword)
         let userID = try user.requireID()
+        let resetID = try reset.requireID()
         try await db.transaction { db in
-            reset.isUsed = true
-            try await reset.save(on: db)
+            // One reset spends every outstanding reset token of the user, not only this one; if this one
+            // was spent meanwhile (the same token sent twice at once), the later one changes nothing.
+            let spent = try await (db as! any SQLDatabase).update(PasswordReset.schema).set("is_used", to: true)
+                .where("user_id", .equal, userID).where("is_used", .equal, false)
+                .returning("id").all()
+            guard try spent.contains(where: { try $0.decode(column: "id", as: UUID.self) == resetID }) else { throw invalid }
             user.passwordHash = hash
             try await user.save(on: db)
             try await AuthSession.query(on: db).filter(\.$user.$id == userID).filter(\.$revokedAt == nil)

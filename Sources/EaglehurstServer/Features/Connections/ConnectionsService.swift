@@ -36,6 +36,11 @@ struct ConnectionsService {
         guard listing.$seller.id != buyerID else {
             throw Problem(.conflict, slug: "own-listing", title: "This is your own listing", detail: "You cannot ask to connect about your own listing.")
         }
+        if try await Connection.query(on: db).filter(\.$buyer.$id == buyerID).filter(\.$seller.$id == listing.$seller.id)
+            .filter(\.$status == .blocked).filter(\.$blockedBy == listing.$seller.id).count() > 0 {
+            throw Problem(.forbidden, slug: "blocked-by-seller", title: "This seller blocked you",
+                          detail: "The seller of this listing blocked an earlier conversation with you, so you cannot send new requests about any of their listings.")
+        }
         if let open = try await Connection.query(on: db).filter(\.$buyer.$id == buyerID).filter(\.$listing.$id == listingID)
             .filter(\.$status ~~ [.pending, .accepted]).first() {
             throw Problem(.conflict, slug: "already-requested", title: "You already asked about this listing",
@@ -51,6 +56,9 @@ struct ConnectionsService {
         connection.lastMessagePreview = Self.preview(content)
         do {
             try await db.transaction { db in
+                // First, so that this buyer's requests sent at once find their plan and usage one after
+                // another (both may be created on first use) and SQLite never upgrades a read to a write.
+                try await PlanService.serializeLimits(of: buyer, on: db)
                 try await PlanService(app: app, db: db).consumeConnectionRequest(for: buyer)
                 try await connection.create(on: db)
                 try await Message(connectionID: connection.requireID(), senderID: buyerID, content: content, kind: .text, at: now).create(on: db)
@@ -95,10 +103,14 @@ struct ConnectionsService {
             }
             try await connection.save(on: db)
         }
+        // The buyer's notification names the listing only while the buyer may see it, as the detail decides.
         let listing = try await Listing.find(connection.$listing.id, on: db)
+        let buyer = try await User.find(connection.$buyer.id, on: db)
+        let name = listing.flatMap { $0.isVisible(to: buyer, sellerSuspended: seller.isSuspended) ? $0.title : nil }
+            ?? "a listing that is no longer available"
         await notifications.notify([connection.$buyer.id], .init(
             kind: accept ? .connectionAccepted : .connectionRejected,
-            title: accept ? "Your request about \(listing?.title ?? "a listing") was accepted" : "Your request about \(listing?.title ?? "a listing") was declined",
+            title: accept ? "Your request about \(name) was accepted" : "Your request about \(name) was declined",
             message: reply ?? (accept ? "The seller accepted; you can now see the confidential details and message them." : "The seller declined this request."),
             actionURL: "/api/v1/connections/\(id)"))
         return connection
@@ -134,7 +146,7 @@ struct ConnectionsService {
             .range(page.offset..<(page.offset + page.perPage)).all()
         let unread = try await unreadCounts(for: userID, in: rows.map { try $0.requireID() })
         return .init(
-            items: try rows.map { try $0.toDTO(unread: unread[try $0.requireID()] ?? 0) },
+            items: try rows.map { try $0.toDTO(unread: unread[try $0.requireID()] ?? 0, viewer: user) },
             page: page.page, perPage: page.perPage, total: total,
             unreadTotal: try await unreadTotal(for: userID))
     }
@@ -144,7 +156,7 @@ struct ConnectionsService {
         try await connection.$buyer.load(on: db)
         try await connection.$seller.load(on: db)
         let id = try connection.requireID()
-        return try connection.toDTO(unread: try await unreadCounts(for: user.requireID(), in: [id])[id] ?? 0)
+        return try connection.toDTO(unread: try await unreadCounts(for: user.requireID(), in: [id])[id] ?? 0, viewer: user)
     }
 
     func unreadCounts(for userID: UUID, in ids: [UUID]) async throws -> [UUID: Int] {

@@ -50,6 +50,28 @@ extension Listing {
             createdAt: createdAt ?? Date(timeIntervalSince1970: 0), updatedAt: updatedAt ?? createdAt ?? Date(timeIntervalSince1970: 0))
     }
 
+    /// Whether `viewer` may see this listing in a list, as its detail decides: while it is published and
+    /// its seller is not suspended, everyone; in any state, its owner and admins.
+    func isVisible(to viewer: User?, sellerSuspended: Bool) -> Bool {
+        if let viewer, viewer.userType == .admin || $seller.id == viewer.id { return true }
+        return status == .published && !sellerSuspended
+    }
+
+    /// The row of a listing its viewer may no longer see (turned back into a draft, rejected, its seller
+    /// suspended): it says so, and carries none of the listing's current title, description or figures.
+    func toUnavailableSummary() throws -> Components.Schemas.ListingSummary {
+        .init(
+            id: try requireID(), sellerId: $seller.id, title: "No longer available",
+            summary: "This listing is not on the market at the moment.", businessType: .other,
+            location: "", region: "", askingPrice: 0, status: apiStatus, available: false,
+            createdAt: createdAt ?? Date(timeIntervalSince1970: 0), updatedAt: createdAt ?? Date(timeIntervalSince1970: 0))
+    }
+
+    /// `toSummary()` when `viewer` may see the listing, else the unavailable row.
+    func toSummary(for viewer: User?, sellerSuspended: Bool, isSaved: Bool? = nil) throws -> Components.Schemas.ListingSummary {
+        isVisible(to: viewer, sellerSuspended: sellerSuspended) ? try toSummary(isSaved: isSaved) : try toUnavailableSummary()
+    }
+
     struct Viewer {
         var confidentialAccess: Bool
         var isOwnerOrAdmin: Bool

@@ -35,14 +35,19 @@ struct ListingsService {
             exactAddress: body.exactAddress, postcode: body.postcode, tradingName: body.tradingName)
         let errors = ListingRules.validate(fields, currentYear: currentYear)
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        if status == .pendingApproval { try await PlanService(app: app, db: db).ensureListingAllowed(for: seller) }
         let listing = Listing()
         listing.fields = fields
         listing.status = status
         listing.viewCount = 0
         listing.saveCount = 0
         listing.$seller.id = try seller.requireID()
-        try await listing.create(on: db)
+        try await db.transaction { db in
+            if status == .pendingApproval {
+                try await PlanService.serializeLimits(of: seller, on: db)
+                try await PlanService(app: app, db: db).ensureListingAllowed(for: seller)
+            }
+            try await listing.create(on: db)
+        }
         if status == .pendingApproval { await announceSubmission(listing, by: seller) }
         return listing
     }
@@ -157,11 +162,13 @@ struct ListingsService {
         let newFields = fields
         let submitted = target == .pendingApproval && listing.status != .pendingApproval
         let editsForReview = listing.status == .published && !changed.isEmpty
-        if submitted, [.draft, .rejected, .archived].contains(listing.status) {
-            try await PlanService(app: app, db: db).ensureListingAllowed(for: user, submitting: try listing.requireID())
-        }
+        let counts = submitted && [.draft, .rejected, .archived].contains(listing.status)
 
         try await db.transaction { db in
+            if counts {
+                try await PlanService.serializeLimits(of: user, on: db)
+                try await PlanService(app: app, db: db).ensureListingAllowed(for: user, submitting: try listing.requireID())
+            }
             if listing.status == .published, !changed.isEmpty {
                 // Buyers keep seeing the approved values; each change waits for an admin.
                 let listingID = try listing.requireID()
@@ -191,8 +198,15 @@ struct ListingsService {
         return listing
     }
 
+    /// The owner or an admin (moderation) may delete a listing; anyone else gets 403/404 as for an edit.
     func delete(_ id: UUID, by user: User) async throws {
-        let listing = try await ownedListing(id, by: user)
+        let listing: Listing
+        if user.userType == .admin {
+            guard let found = try await Listing.find(id, on: db) else { throw Problem.notFound("Listing \(id)") }
+            listing = found
+        } else {
+            listing = try await ownedListing(id, by: user)
+        }
         let keys = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).all(\.$storageKey)
         try await listing.delete(on: db)
         for key in keys.compactMap(FileKey.init(rawValue:)) { try? await app.fileStore.delete(key) }
@@ -224,7 +238,7 @@ struct ListingsService {
         if let existing = try await SavedListing.query(on: db).filter(\.$buyer.$id == buyerID).filter(\.$listing.$id == id).first() {
             if let notes { existing.notes = notes }
             try await existing.save(on: db)
-            return (false, try savedDTO(existing, listing))
+            return (false, try savedDTO(existing, listing, viewer: buyer))
         }
         let saved = SavedListing(buyerID: buyerID, listingID: id, notes: notes)
         do {
@@ -237,11 +251,14 @@ struct ListingsService {
             // The same buyer saved it concurrently: answer as the earlier save did.
             return try await save(id, buyer: buyer, notes: notes)
         }
-        return (true, try savedDTO(saved, listing))
+        return (true, try savedDTO(saved, listing, viewer: buyer))
     }
 
-    func savedDTO(_ saved: SavedListing, _ listing: Listing) throws -> Components.Schemas.SavedListing {
-        .init(listingId: try listing.requireID(), listing: try listing.toSummary(isSaved: true), notes: saved.notes,
+    /// A saved row; `sellerSuspended` hides the listing as its detail would (a fresh save only happens
+    /// when the listing is visible, so its callers pass false).
+    func savedDTO(_ saved: SavedListing, _ listing: Listing, viewer: User, sellerSuspended: Bool = false) throws -> Components.Schemas.SavedListing {
+        .init(listingId: try listing.requireID(),
+              listing: try listing.toSummary(for: viewer, sellerSuspended: sellerSuspended, isSaved: true), notes: saved.notes,
               savedAt: saved.createdAt ?? now)
     }
 
@@ -261,10 +278,10 @@ struct ListingsService {
     func saved(_ buyer: User, page: PageRequest) async throws -> Components.Schemas.SavedListingPage {
         let query = SavedListing.query(on: db).filter(\.$buyer.$id == (try buyer.requireID()))
         let total = try await query.copy().count()
-        let rows = try await query.with(\.$listing).sort(\.$createdAt, .descending).sort(\.$id)
+        let rows = try await query.with(\.$listing) { $0.with(\.$seller) }.sort(\.$createdAt, .descending).sort(\.$id)
             .range(page.offset..<(page.offset + page.perPage)).all()
         return .init(
-            items: try rows.map { try savedDTO($0, $0.listing) },
+            items: try rows.map { try savedDTO($0, $0.listing, viewer: buyer, sellerSuspended: $0.listing.seller.isSuspended) },
             page: page.page, perPage: page.perPage, total: total)
     }
 
