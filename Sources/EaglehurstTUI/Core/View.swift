@@ -43,8 +43,6 @@ extension App {
         frame.write("  ·  \(state.screen.title)", x: used, y: 0, style: theme[.textDim])
     }
 
-    // MARK: status screen
-
     // MARK: error line and status bar
 
     private static func drawMessageLine(_ state: AppState, theme: Theme, into frame: inout Frame) {

@@ -56,9 +56,6 @@ extension App {
         }
     }
 
-    static func setLongText(_ text: String, field: String, state: inout AppState) {
-        Seller.setLongText(text, field: field, &state.seller)
-    }
 
     /// Typing in an overlay's field (a prompt or the text editor).
     static func editOverlay(_ key: Key, state: inout AppState) -> Bool {

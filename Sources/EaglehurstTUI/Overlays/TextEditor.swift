@@ -13,8 +13,14 @@ extension App {
         guard case .textEditor(let editor) = state.overlay else { return [] }
         state.overlay = nil
         guard action == .done else { return [] }
-        if let effects = Conversations.conversationText(editor.area.text, field: editor.field, &state.conversations, &state.shell) { return effects }
-        setLongText(editor.area.text, field: editor.field, state: &state)
+        return takeLongText(editor.area.text, field: editor.field, state: &state)
+    }
+
+    /// Long text written in an editor goes to the field it was opened for: a message, notes, or the
+    /// listing form's description.
+    static func takeLongText(_ text: String, field: String, state: inout AppState) -> [Effect] {
+        if let effects = Conversations.conversationText(text, field: field, &state.conversations, &state.shell) { return effects }
+        Seller.setLongText(text, field: field, &state.seller)
         return []
     }
 
@@ -48,8 +54,7 @@ extension App {
     static func textEdited(field: String, _ result: Result<String, RequestFailure>, state: inout AppState) -> [Effect] {
         switch result {
         case .success(let text):
-            if let effects = Conversations.conversationText(text, field: field, &state.conversations, &state.shell) { return effects }
-            setLongText(text, field: field, state: &state)
+            return takeLongText(text, field: field, state: &state)
         case .failure(let failure):
             state.message = .error("The editor did not run: \(failure.summary)")
         }

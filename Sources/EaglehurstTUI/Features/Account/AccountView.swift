@@ -42,7 +42,4 @@ extension App {
             frame.write(footnotes.joined(separator: "   "), x: 2, y: y, style: theme[.textDim], maxWidth: frame.size.width - 4)
         }
     }
-
-    // MARK: profile
-
 }

@@ -99,9 +99,4 @@ extension Seller {
         }
         frame.write("most in a day: \(days.map(\.count).max() ?? 0)", x: 2, y: y, style: theme[.textDim])
     }
-
-    // MARK: admin
-
-    // MARK: overlays
-
 }
