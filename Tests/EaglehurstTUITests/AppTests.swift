@@ -151,9 +151,9 @@ final class AppTests: XCTestCase {
 
     func testScreensThatDoNotExistYetSaySo() {
         var app = Harness()
-        app.press(":services<enter>")
+        app.press(":analytics<enter>")
         XCTAssertEqual(app.state.screen, .status)
-        XCTAssertEqual(app.errorLine, " Services (:services) is not available yet.")
+        XCTAssertEqual(app.errorLine, " Analytics (:analytics) is not available yet.")
         app.press(":frobnicate<enter>")
         XCTAssertEqual(app.errorLine, " Unknown command ':frobnicate'. Tab completes the screen names.")
     }

@@ -13,6 +13,8 @@ final class StubTransport: ClientTransport, Sendable {
     enum Answer: Sendable {
         case json(status: Int, body: String, headers: [String: String] = [:])
         case empty(status: Int)
+        /// Bytes, as a download answers them.
+        case data(status: Int, body: Data, headers: [String: String] = [:])
         case unreachable
     }
 
@@ -75,6 +77,10 @@ final class StubTransport: ClientTransport, Sendable {
             return (HTTPResponse(status: .init(code: status), headerFields: fields), HTTPBody(json))
         case .empty(let status):
             return (HTTPResponse(status: .init(code: status)), nil)
+        case .data(let status, let bytes, let headers):
+            var fields: HTTPFields = [.contentType: "application/octet-stream"]
+            for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
+            return (HTTPResponse(status: .init(code: status), headerFields: fields), HTTPBody(bytes))
         case .unreachable:
             throw ConnectionRefused()
         }

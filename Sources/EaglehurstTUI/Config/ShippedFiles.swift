@@ -470,6 +470,7 @@ quit = ["q", "<c-c>"]
 go_threads = "gt"
 go_notifications = "gn"
 go_subscriptions = "gs"
+go_services = "gv"
 
 [status]
 refresh = ["r", "<c-r>", "<f5>"]
@@ -577,6 +578,7 @@ cancel = "<esc>"
 [listing_detail]
 toggle_save = "s"
 request_connection = "c"
+ask_service = "v"
 down = ["<down>", "j"]
 up = ["<up>", "k"]
 refresh = ["r", "<c-r>", "<f5>"]
@@ -620,6 +622,7 @@ previous_media = "<s-tab>"
 delete_media = "d"
 mark_sold = "S"
 archive_listing = "X"
+ask_service = "v"
 down = ["<down>", "j"]
 up = ["<up>", "k"]
 refresh = ["r", "<c-r>", "<f5>"]
@@ -657,6 +660,7 @@ switch_queue = "<tab>"
 filter = "f"
 filter_seller = "s"
 show_users = "u"
+show_service_desk = "d"
 refresh = ["<c-r>", "<f5>"]
 back = "<esc>"
 
@@ -685,6 +689,7 @@ refuse_verification = "V"
 suspend_user = "x"
 filter = "f"
 show_queue = "l"
+show_service_desk = "d"
 refresh = ["r", "<c-r>", "<f5>"]
 back = "<esc>"
 
@@ -797,6 +802,71 @@ back = "<esc>"
 [card_form]
 next_field = ["<tab>", "<down>"]
 previous_field = ["<s-tab>", "<up>"]
+submit = "<enter>"
+cancel = "<esc>"
+
+[services]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+open = "<enter>"
+new_request = "n"
+filter = "f"
+show_queue = "l"
+show_users = "u"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[service_detail]
+compose = ["<enter>", "i"]
+edit_long_text = "e"
+switch_pane = "<tab>"
+upload_document = "a"
+advance_status = "m"
+assign_provider = "p"
+write_as = "w"
+cancel_request = "X"
+scroll_thread_up = ["<pgup>", "K"]
+scroll_thread_down = ["<pgdown>", "J"]
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[service_compose]
+send = "<enter>"
+newline = "<c-o>"
+edit_long_text = ["<f4>", "<c-x>"]
+cancel = "<esc>"
+
+[service_documents]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+download_document = ["d", "<enter>"]
+upload_document = "a"
+switch_pane = "<tab>"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
+
+[service_chooser]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+page_down = ["<pgdown>", "<space>"]
+page_up = "<pgup>"
+top = ["<home>", "gg"]
+bottom = ["<end>", "G"]
+choose = "<enter>"
+cancel = "<esc>"
+
+[service_form]
+next_field = ["<tab>", "<down>"]
+previous_field = ["<s-tab>", "<up>"]
+edit_long_text = ["<f4>", "<c-x>"]
 submit = "<enter>"
 cancel = "<esc>"
 

@@ -29,6 +29,7 @@ package enum App {
             state.size = size
             resizeLists(&state)
             Conversations.resize(&state.conversations, &state.shell)
+            Services.fit(&state.services, size)
             let effects = fetchShownPages(&state)
             if case .help(let help) = state.overlay {
                 // Descriptions wrap to the new width; the top row stays about where it was.
@@ -65,6 +66,8 @@ package enum App {
             return Conversations.update(&state.conversations, message, &state.shell)
         case .subscriptions(let message):
             return Subscriptions.update(&state.subscriptions, message, &state.shell)
+        case .services(let message):
+            return Services.update(&state.services, message, &state.shell)
         }
         return []
     }
@@ -95,7 +98,7 @@ package enum App {
         switch state.overlay {
         case .commandLine, .prompt, .textEditor: true
         case .some: false
-        case nil: state.formPath != nil || [.listingsSearch, .compose, .cardForm].contains(state.context)
+        case nil: state.formPath != nil || [.listingsSearch, .compose, .cardForm, .serviceCompose, .serviceForm].contains(state.context)
         }
     }
 
@@ -116,6 +119,8 @@ package enum App {
         case nil:
             if state.context == .compose { return Conversations.editCompose(key, &state.conversations, &state.shell) }
             if state.context == .cardForm { return Subscriptions.edit(key, &state.subscriptions) }
+            if state.context == .serviceCompose { return Services.editCompose(key, &state.services) }
+            if state.context == .serviceForm { return Services.edit(key, &state.services) }
             guard let path = state.formPath, !state[keyPath: path].isSubmitting else { return false }
             return state[keyPath: path].edit(key)
         }
@@ -142,6 +147,7 @@ package enum App {
             return Conversations.perform(action, in: context, &state.conversations, &state.shell)
         }
         if action == .goSubscriptions { return show(.subscriptions, state: &state) }
+        if action == .goServices { return show(.services, state: &state) }
         switch context {
         case .global:
             return globalAction(action, state: &state)
@@ -180,6 +186,8 @@ package enum App {
             return Conversations.perform(action, in: context, &state.conversations, &state.shell)
         case .subscriptions, .paymentMethods, .invoices, .checkout, .checkoutReview, .cardForm:
             return Subscriptions.perform(action, in: context, &state.subscriptions, &state.shell)
+        case .services, .serviceDetail, .serviceCompose, .serviceDocuments, .serviceChooser, .serviceForm:
+            return Services.perform(action, in: context, &state.services, &state.shell)
         }
     }
 

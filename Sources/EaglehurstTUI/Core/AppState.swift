@@ -46,6 +46,7 @@ package enum ScreenID: String, CaseIterable, Sendable {
         case .threads: .threads
         case .notifications: .notifications
         case .subscriptions: .subscriptions
+        case .services: .services
         default: nil
         }
     }
@@ -104,6 +105,7 @@ package struct AppState: Equatable, Sendable {
     package var admin = AdminScreenState()
     package var conversations = ConversationsState()
     package var subscriptions = SubscriptionsState()
+    package var services = ServicesState()
 
     package init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil, storedSessionEmail: String? = nil) {
         shell = Shell(size: size, bindings: bindings, server: server, welcomeLines: welcomeLines, message: message)
@@ -132,6 +134,7 @@ package struct AppState: Equatable, Sendable {
         case .threads where conversations.threads.focus == .compose: return .compose
         case .notifications where conversations.notifications.preferences != nil: return .preferences
         case .subscriptions: return Subscriptions.context(subscriptions)
+        case .services: return Services.context(services)
         case .admin:
             if admin.tab == .users { return admin.userFilterForm == nil ? .adminUsers : .userFilter }
             if admin.listingFilterForm != nil { return .queueFilter }
@@ -169,6 +172,7 @@ package struct AppState: Equatable, Sendable {
             || [signIn, registration, verification, forgotPassword, resetPassword].contains { $0.isSubmitting }
             || profile.editor?.form.isSubmitting == true
             || isLoadingListings || isLoadingConversations || (screen == .subscriptions && subscriptions.isBusy)
+            || (screen == .services && services.isBusy)
     }
 
     /// A thread, a message or a notification list of the current screen is on its way.

@@ -12,11 +12,14 @@ extension App {
             Seller.dangerSubject(action, state.seller)
         case .subscriptions, .paymentMethods:
             Subscriptions.dangerSubject(action, state.subscriptions)
+        case .serviceDetail:
+            Services.dangerSubject(action, state.services)
         case .global, .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .profileEdit,
              .help, .command, .confirm, .listings, .listingsSearch, .listingsFilter, .listingDetail, .saved,
              .listingForm, .mediaForm, .analytics, .queueFilter, .userFilter,
              .prompt, .textEditor, .threads, .compose, .notifications, .preferences,
-             .invoices, .checkout, .checkoutReview, .cardForm:
+             .invoices, .checkout, .checkoutReview, .cardForm,
+             .services, .serviceCompose, .serviceDocuments, .serviceChooser, .serviceForm:
             nil
         }
     }
@@ -30,11 +33,14 @@ extension App {
             Seller.whyNot(action, state.seller)
         case .subscriptions, .paymentMethods:
             Subscriptions.whyNot(action, state.subscriptions)
+        case .serviceDetail:
+            Services.whyNot(action, state.services, state.shell)
         case .global, .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .profileEdit,
              .help, .command, .confirm, .listings, .listingsSearch, .listingsFilter, .listingDetail, .saved,
              .listingForm, .mediaForm, .analytics, .adminQueue, .queueFilter, .adminDetail, .userFilter,
              .prompt, .textEditor, .threads, .compose, .notifications, .preferences,
-             .invoices, .checkout, .checkoutReview, .cardForm:
+             .invoices, .checkout, .checkoutReview, .cardForm,
+             .services, .serviceCompose, .serviceDocuments, .serviceChooser, .serviceForm:
             nil
         }
     }

@@ -14,6 +14,7 @@ package enum Effect: Equatable, Sendable {
     case listings(ListingsEffect)
     case conversations(ConversationsEffect)
     case subscriptions(SubscriptionsEffect)
+    case services(ServicesEffect)
     /// Suspends the screen and opens `$EDITOR` on `text`; runs on the UI thread, which owns the terminal.
     case editExternally(field: String, text: String)
 }

@@ -24,6 +24,7 @@ package enum Message: Equatable, Sendable {
     /// Threads, notifications and the background poll.
     case conversations(ConversationsMessage)
     case subscriptions(SubscriptionsMessage)
+    case services(ServicesMessage)
 
     /// The failure this message carries, if it is the answer to a request that failed.
     var failure: RequestFailure? {
@@ -40,6 +41,7 @@ package enum Message: Equatable, Sendable {
         case .listings(let message): message.failure
         case .conversations(let message): message.failure
         case .subscriptions(let message): message.failure
+        case .services(let message): message.failure
         }
     }
 }

@@ -30,7 +30,9 @@ extension App {
             return Conversations.show(screen, &state.conversations, &state.shell)
         case .subscriptions:
             return Subscriptions.open(&state.subscriptions, &state.shell)
-        case .status, .forgotPassword, .resetPassword, .services, .analytics:
+        case .services:
+            return Services.open(&state.services, &state.shell)
+        case .status, .forgotPassword, .resetPassword, .analytics:
             break
         }
         state.screen = screen
@@ -70,6 +72,10 @@ extension App {
             return show(.verify, state: &state)
         case .connectionRequest(let id, let title):
             return Conversations.requestConnection(listingID: id, title: title, &state.conversations, &state.shell)
+        case .serviceRequest(let id, let title):
+            return Services.ask(about: id, title: title, &state.services, &state.shell)
+        case .adminTab(let tab):
+            return show(.admin, state: &state) + Admin.openTab(tab, &state.admin, state.shell)
         }
     }
 

@@ -72,6 +72,7 @@ extension App {
         // The poll stops; answers still on their way belong to the old cycle and are dropped.
         let token = state.conversations.poll.token + 1
         state.conversations = ConversationsState()
+        state.services = ServicesState()
         state.conversations.poll.token = token
         state.unreadCount = nil
         state.isRestoringSession = false

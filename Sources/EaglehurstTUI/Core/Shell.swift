@@ -57,6 +57,10 @@ package enum Destination: Equatable, Sendable {
     case verification(email: String)
     /// The prompt for a buyer's first message to a listing's seller, over the current screen.
     case connectionRequest(listingID: UUID, title: String)
+    /// A new service request about a listing, on the services screen.
+    case serviceRequest(listingID: UUID, title: String)
+    /// One of the admin screen's tabs.
+    case adminTab(AdminScreenState.Tab)
 }
 
 /// The shell's fields read and written through the whole state, so app-level code reads as before.

@@ -21,8 +21,9 @@ extension App {
         case .threads: Conversations.drawThreads(state.conversations, shell: state.shell, theme: theme, body: body, into: &frame)
         case .notifications: Conversations.drawNotifications(state.conversations, shell: state.shell, theme: theme, body: body, into: &frame)
         case .subscriptions: Subscriptions.view(state.subscriptions, shell: state.shell, theme: theme, body: body, into: &frame)
+        case .services: Services.view(state.services, shell: state.shell, theme: theme, body: body, into: &frame)
         // Screens not built yet cannot be opened (`ScreenID.isAvailable`); the status screen stands in.
-        case .status, .services, .analytics: StatusScreen.view(state.status, shell: state.shell, theme: theme, body: body, into: &frame)
+        case .status, .analytics: StatusScreen.view(state.status, shell: state.shell, theme: theme, body: body, into: &frame)
         }
         drawMessageLine(state, theme: theme, into: &frame)
         drawStatusBar(state, theme: theme, into: &frame)
@@ -62,7 +63,8 @@ extension App {
         let typing = isTyping(state)
         return BindingTable.activeContexts(for: state.context).flatMap { state.bindings.bindings(in: $0) }
             .compactMap { binding in
-                guard let hint = binding.hint, Conversations.hintApplies(binding, in: state.conversations, shell: state.shell) else { return nil }
+                guard let hint = binding.hint, Conversations.hintApplies(binding, in: state.conversations, shell: state.shell),
+                      !binding.context.isServices || Services.hintApplies(binding, in: state.services) else { return nil }
                 let usable = binding.keys.first { !typing || !($0.keys.first?.isPrintable ?? false) }
                 return usable.map { ($0.description, hint) }
             }
@@ -115,6 +117,7 @@ extension App {
         case .admin: state.admin.tab == .users ? state.admin.users.isStale : (state.admin.detail?.isStale ?? state.admin.listings.isStale)
         case .profile: state.profile.isStale
         case .status: state.status.isStale
+        case .services: state.services.detail?.isStale ?? state.services.isStale
         default: false
         }
     }

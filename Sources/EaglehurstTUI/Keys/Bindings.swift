@@ -9,6 +9,8 @@ package enum Context: String, Hashable, Sendable, CaseIterable {
     case prompt, textEditor = "text_editor"
     case threads, compose, notifications, preferences
     case subscriptions, paymentMethods = "payment_methods", invoices, checkout, checkoutReview = "checkout_review", cardForm = "card_form"
+    case services, serviceDetail = "service_detail", serviceCompose = "service_compose", serviceDocuments = "service_documents"
+    case serviceChooser = "service_chooser", serviceForm = "service_form"
 
     var title: String {
         switch self {
@@ -51,6 +53,12 @@ package enum Context: String, Hashable, Sendable, CaseIterable {
         case .checkout: "Upgrade: choosing a card"
         case .checkoutReview: "Upgrade: confirming the payment"
         case .cardForm: "Card form"
+        case .services: "Services: requests (admins: the service desk)"
+        case .serviceDetail: "Service request opened"
+        case .serviceCompose: "Service request: writing"
+        case .serviceDocuments: "Service request: documents"
+        case .serviceChooser: "Services: choosing a template or provider"
+        case .serviceForm: "Services: request or document form"
         }
     }
 
@@ -62,6 +70,9 @@ package enum Context: String, Hashable, Sendable, CaseIterable {
 
     /// The contexts of the threads and notifications screens.
     var isConversations: Bool { [.threads, .compose, .notifications, .preferences].contains(self) }
+
+    /// The contexts of the services screen.
+    var isServices: Bool { [.services, .serviceDetail, .serviceCompose, .serviceDocuments, .serviceChooser, .serviceForm].contains(self) }
 
     var isModal: Bool { [.help, .command, .confirm, .prompt, .textEditor].contains(self) }
 }
@@ -93,6 +104,9 @@ package enum Action: String, Hashable, Sendable, CaseIterable {
     case toggleEmail = "toggle_email", togglePush = "toggle_push"
     case goSubscriptions = "go_subscriptions", upgrade, toggleBilling = "toggle_billing", cancelSubscription = "cancel_subscription"
     case addCard = "add_card", deleteCard = "delete_card", switchPane = "switch_pane"
+    case goServices = "go_services", newRequest = "new_request", askService = "ask_service", cancelRequest = "cancel_request"
+    case advanceStatus = "advance_status", assignProvider = "assign_provider", writeAs = "write_as"
+    case downloadDocument = "download_document", showServiceDesk = "show_service_desk"
     /// Asked through the confirm dialog only: unsaving throws the note away.
     case unsave
 }
@@ -118,7 +132,7 @@ package struct BindingTable: Equatable, Sendable {
     /// its rows beside its handlers; the order within a context is the order of the footer and `?`.
     static let specs: [Binding] = App.globalBindings + StatusScreen.bindings + App.accountBindings + Profile.bindings + App.overlayBindings
         + Browse.bindings + Saved.bindings + Seller.bindings + Admin.bindings
-        + Conversations.threadsBindings + Conversations.notificationsBindings + Subscriptions.bindings
+        + Conversations.threadsBindings + Conversations.notificationsBindings + Subscriptions.bindings + Services.bindings
 
     package func binding(for action: Action, in context: Context) -> Binding? {
         bindings.first { $0.action == action && $0.context == context }

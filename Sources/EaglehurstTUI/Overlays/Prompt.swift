@@ -14,6 +14,8 @@ package struct Prompt: Equatable, Sendable {
         case connectionRequest(listingID: UUID)
         /// A seller's answer to a request, with an optional message.
         case respond(connectionID: UUID, accept: Bool)
+        /// Where to save a service request's document.
+        case saveDocument(requestID: UUID, documentID: UUID)
     }
 
     package var purpose: Purpose
@@ -51,6 +53,8 @@ extension App {
         case .refusalReason(let id):
             state.message = .info("Refusing the identity verification…")
             return [.admin(.verifyUser(id: id, verified: false, reason: text))]
+        case .saveDocument(let requestID, let documentID):
+            return Services.saveDocument(requestID: requestID, documentID: documentID, to: text, &state.shell)
         case .connectionRequest, .respond:
             return Conversations.conversationPrompt(prompt.purpose, text: text, &state.conversations, &state.shell)
         }

@@ -20,6 +20,7 @@ extension App {
     /// listing form's description.
     static func takeLongText(_ text: String, field: String, state: inout AppState) -> [Effect] {
         if let effects = Conversations.conversationText(text, field: field, &state.conversations, &state.shell) { return effects }
+        if let effects = Services.takeLongText(text, field: field, &state.services) { return effects }
         Seller.setLongText(text, field: field, &state.seller)
         return []
     }

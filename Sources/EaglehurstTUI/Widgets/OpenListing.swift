@@ -63,6 +63,8 @@ enum OpenListing {
             return [.listings(.unsaveListing(id: open.id))]
         case .requestConnection:
             shell.go(.connectionRequest(listingID: open.id, title: open.title))
+        case .askService:
+            shell.go(.serviceRequest(listingID: open.id, title: open.title))
         case .down:
             scroll(&detail, by: 1)
         case .up:

@@ -10,6 +10,7 @@ extension Admin {
             spec(.adminQueue, .switchQueue, "new listings ⇄ edits of published ones", hint: "new/edits"),
             spec(.adminQueue, .showUsers, "users", hint: "users"),
             spec(.adminQueue, .filter, "filter by text and seller", hint: "filter"),
+            spec(.adminQueue, .showServiceDesk, "the service desk: legal and valuation requests", hint: "desk"),
             spec(.adminQueue, .filterSeller, "only the selected listing's seller (again: every seller)"),
             spec(.adminQueue, .refresh, "reload"),
             spec(.adminQueue, .back, "back to your profile"),
@@ -28,6 +29,7 @@ extension Admin {
             spec(.adminUsers, .suspendUser, "suspend the user (or lift a suspension)", hint: "suspend", dangerous: true),
             spec(.adminUsers, .filter, "filter users", hint: "filter"),
             spec(.adminUsers, .showQueue, "moderation queue", hint: "queue"),
+            spec(.adminUsers, .showServiceDesk, "the service desk: legal and valuation requests", hint: "desk"),
             spec(.adminUsers, .refresh, "reload"),
             spec(.adminUsers, .back, "back to your profile"),
             spec(.userFilter, .nextField, "next field", hint: "next field"),
@@ -108,6 +110,8 @@ extension Admin {
             state.tab = .users
             shell.message = nil
             return state.users.total == nil ? restartUsers(&state, shell) : reload(&state)
+        case (.adminQueue, .showServiceDesk), (.adminUsers, .showServiceDesk):
+            shell.go(.screen(.services))
         case (.adminUsers, .showQueue):
             state.tab = .queue
             shell.message = nil

@@ -38,6 +38,13 @@ enum Admin: Drawing {
     }
 
     /// Opens the queue on one of its lists (a notification about new listings or edits).
+    /// Opens a tab from elsewhere (the service desk's keys).
+    static func openTab(_ tab: AdminScreenState.Tab, _ state: inout AdminScreenState, _ shell: Shell) -> [Effect] {
+        guard shell.screen == .admin, state.tab != tab else { return [] }
+        state.tab = tab
+        return tab == .users && state.users.total == nil ? restartUsers(&state, shell) : reload(&state)
+    }
+
     static func openQueue(_ queue: ModerationQueue, _ state: inout AdminScreenState, _ shell: Shell) -> [Effect] {
         guard shell.screen == .admin, state.queue != queue || state.tab != .queue else { return [] }
         state.tab = .queue

@@ -22,6 +22,7 @@ extension Browse {
             spec(.listingsFilter, .cancel, "close without applying", hint: "cancel"),
             spec(.listingDetail, .toggleSave, "save or unsave (buyers)", hint: "save"),
             spec(.listingDetail, .requestConnection, "ask the seller to connect, with a first message (buyers)", hint: "connect"),
+            spec(.listingDetail, .askService, "ask for a valuation or legal help about this listing (once connected)", hint: "valuation/legal"),
             spec(.listingDetail, .down, "scroll down", hint: "scroll"),
             spec(.listingDetail, .up, "scroll up"),
             spec(.listingDetail, .refresh, "reload the listing"),

@@ -16,6 +16,7 @@ extension Seller {
             spec(.myListings, .deleteListing, "delete the listing", dangerous: true),
             spec(.myListings, .refresh, "reload"),
             spec(.myListings, .back, "back to your profile"),
+            spec(.sellerDetail, .askService, "ask for a valuation or legal help about this listing", hint: "valuation/legal"),
             spec(.sellerDetail, .nextMedia, "select the next media item", hint: "media"),
             spec(.sellerDetail, .previousMedia, "select the previous media item"),
             spec(.sellerDetail, .deleteMedia, "delete the selected media item", hint: "delete media", dangerous: true),
@@ -121,6 +122,9 @@ extension Seller {
         case (.sellerDetail, .refresh):
             guard case .detail(let detail) = state.panel else { return [] }
             return [.listings(.loadListing(id: detail.id))]
+        case (.sellerDetail, .askService):
+            guard case .detail(let detail) = state.panel else { return [] }
+            shell.go(.serviceRequest(listingID: detail.id, title: detail.title))
         case (.sellerDetail, .back):
             state.panel = nil
             shell.message = nil

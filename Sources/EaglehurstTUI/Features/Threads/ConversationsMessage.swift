@@ -72,7 +72,7 @@ extension Effect {
     /// harnesses that run effects to the end (tests, benchmarks) hold them back.
     package var isBackgroundPoll: Bool {
         switch self {
-        case .conversations(.poll), .conversations(.wait): true
+        case .conversations(.poll), .conversations(.wait), .services(.poll): true
         default: false
         }
     }

@@ -276,7 +276,7 @@ extension Conversations {
         case .respond(let id, let accept):
             shell.message = .info(accept ? "Accepting…" : "Rejecting…")
             return [.conversations(.respond(id, accept: accept, message: text.isEmpty ? nil : text))]
-        case .saveNote, .editNote, .rejectReason, .suspendReason, .refusalReason:
+        case .saveNote, .editNote, .rejectReason, .suspendReason, .refusalReason, .saveDocument:
             return []
         }
     }
