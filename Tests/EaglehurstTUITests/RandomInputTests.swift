@@ -23,9 +23,12 @@ final class RandomInputTests: XCTestCase {
     /// A server that answers the reads with fixture data and refuses the rest, so screens fill and fail.
     static func server() -> StubTransport {
         let plans = PlanServer(PlanWorld(cards: [PlanFixture.card(1, isDefault: true)], invoices: [PlanFixture.invoice(1, PlanFixture.professional)]))
+        let services = ServiceServer()
         return StubTransport { request in
             switch request.operationID {
             case let operation where operation.hasPrefix("subscriptions") || operation.hasPrefix("payments"): plans.world.withLock { $0.answer(request) }
+            case let operation where operation.hasPrefix("services") || operation.hasSuffix("ServiceRequests") || operation == "adminUpdateServiceRequest":
+                services.world.withLock { $0.answer(request) }
             case "listingsBrowse", "listingsMyListings", "adminListListings": ListingFixture.browseAnswer(request, total: 120)
             case "listingsGet": .json(status: 200, body: ListingFixture.detailJSON(1))
             case "healthGet": .json(status: 200, body: StubTransport.healthyJSON)
@@ -44,6 +47,7 @@ final class RandomInputTests: XCTestCase {
             ("anonymous", "listings"), ("buyer", "listings"), ("buyer", "saved"), ("buyer", "threads"), ("buyer", "notifications"),
             ("buyer", "profile"), ("buyer", "verify"), ("seller", "my-listings"), ("seller", "threads"), ("seller", "profile"),
             ("admin", "admin"), ("buyer", "subscriptions"), ("seller", "subscriptions"),
+            ("buyer", "services"), ("seller", "services"), ("admin", "services"),
         ]
         for (role, screen) in runs {
             let stub = Self.server()

@@ -12,13 +12,15 @@ enum ServiceForms {
     /// A new request from a template: its kind and its suggested text, ready to edit.
     static func request(_ template: ServiceTemplate, about listingTitle: String?, providers: [ServiceProvider]?) -> Form {
         let title = listingTitle.map { "\(template.templateName): \($0)" } ?? template.templateName
-        let form = Form([
+        var form = Form([
             FormField("service_type", "Kind", .choice(options: typeOptions), choice: typeOptions.firstIndex(of: template.serviceType.rawValue) ?? 0, hint: "←/→ to choose"),
             FormField("title", "Title", .text(required: true, maxLength: 200), text: String(title.prefix(200)), hint: "5 to 200 characters"),
             FormField("description", "Description", .longText(minLength: 10, maxLength: 10_000), text: template.content, hint: "F4 opens an editor; say what you need"),
             FormField("urgency", "Urgency", .choice(options: urgencyOptions), choice: urgencyOptions.firstIndex(of: "normal") ?? 0, hint: "←/→ to choose"),
             FormField("provider_id", "Provider", .choice(options: [anyProvider]), hint: providers == nil ? "loading the providers…" : "←/→: a preferred firm, or let the desk choose"),
         ])
+        // The kind comes from the template: the title is what to look at first.
+        form.focus = 1
         return providers.map { withProviders(form, $0) } ?? form
     }
 
