@@ -390,6 +390,26 @@ final class ServicesTests: XCTestCase {
         XCTAssertEqual(app.state.screen, .services)
     }
 
+    func testAServiceNotificationOpensItsRequest() async throws {
+        let server = ServiceServer()
+        let id = server.world.withLock { $0.requests[0].id }
+        let stub = server.stub
+        let (runner, _) = try await makeRunner(stub, session: StoredSession(email: "bob@example.com", accessToken: "acc", refreshToken: "ref"))
+        var app = Harness.signedIn("buyer", size: Self.size)
+        let json = ConversationsTests.notificationJSON(1, type: "service_request", title: "Your request is in review", read: true, url: "/api/v1/services/\(id)")
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let notification = try decoder.decode(AppNotification.self, from: Data(json.utf8))
+        app.state.screen = .notifications
+        app.state.conversations.notifications.items = [notification]
+        app.state.conversations.notifications.cursor.setCount(1)
+        app.press("<enter>")
+        await app.run(runner)
+        XCTAssertEqual(app.state.screen, .services)
+        XCTAssertEqual(app.state.services.detail?.id, id, "the request it is about, opened")
+        XCTAssertNotNil(app.line(containing: "Lease review for the Leeds pharmacy"), app.text)
+    }
+
     func testABuyerCannotUseTheDesksKeys() async throws {
         var (app, runner, stub) = try await open(ServiceServer())
         app.press("<enter>")

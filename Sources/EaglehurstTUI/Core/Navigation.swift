@@ -74,6 +74,8 @@ extension App {
             return Conversations.requestConnection(listingID: id, title: title, &state.conversations, &state.shell)
         case .serviceRequest(let id, let title):
             return Services.ask(about: id, title: title, &state.services, &state.shell)
+        case .serviceRequestOpened(let id, let title):
+            return Services.open(id, title: title, &state.services, &state.shell)
         case .adminTab(let tab):
             return show(.admin, state: &state) + Admin.openTab(tab, &state.admin, state.shell)
         }

@@ -59,6 +59,8 @@ package enum Destination: Equatable, Sendable {
     case connectionRequest(listingID: UUID, title: String)
     /// A new service request about a listing, on the services screen.
     case serviceRequest(listingID: UUID, title: String)
+    /// A service request opened on the services screen (from its notification).
+    case serviceRequestOpened(UUID, title: String)
     /// One of the admin screen's tabs.
     case adminTab(AdminScreenState.Tab)
 }

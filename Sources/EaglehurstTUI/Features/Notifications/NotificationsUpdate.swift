@@ -25,6 +25,9 @@ extension Conversations {
         case "listings":
             shell.go(id.map { .listing($0, title: notification.title) } ?? .screen(.listings))
             return []
+        case "services":
+            shell.go(id.map { .serviceRequestOpened($0, title: notification.title) } ?? .screen(.services))
+            return []
         case "admin":
             shell.go(.moderationQueue(query.contains("has_pending_edits") ? .edits : .newListings))
             return []

@@ -27,6 +27,20 @@ enum Services: Drawing {
         return reloadList(&state) + (state.detail.map { reloadDetail($0.id, &state) } ?? [])
     }
 
+    /// Opens the screen on one request (a notification about it was opened).
+    static func open(_ id: UUID, title: String, _ state: inout ServicesState, _ shell: inout Shell) -> [Effect] {
+        var effects = open(&state, &shell)
+        guard shell.screen == .services else { return effects }
+        state.draft = nil
+        state.chooser = nil
+        if state.detail?.id != id {
+            closeDetail(&state)
+            state.detail = ServiceDetail(id: id, title: title)
+            effects += reloadDetail(id, &state)
+        }
+        return effects
+    }
+
     /// Opens the screen on a new request about a listing (`v` on a listing).
     static func ask(about listingID: UUID, title: String, _ state: inout ServicesState, _ shell: inout Shell) -> [Effect] {
         guard shell.account?.userType != .admin else {
