@@ -21,7 +21,10 @@ final class AccountsFlowTests: EndToEndTestCase {
         let email = "erin-\(UUID().uuidString.prefix(8).lowercased())@example.com"
         let password = "Secret-pass1"
         try tmux.run("\(eaglehurst); echo \"exit=$?\"")
-        try tmux.waitFor(timeout: 60, "the status screen with the embedded server") { $0.contains("Server status") && $0.contains("connected") }
+        // A first start with no account opens on the listings; Esc shows the server status.
+        try tmux.waitFor(timeout: 60, "the listings, signed out") { $0.contains("All listings") && $0.contains("Browsing without an account") && $0.contains("connected") }
+        try tmux.keys("Escape")
+        try tmux.waitFor(timeout: 10, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
 
         // Register a buyer.
         try tmux.keys("s")

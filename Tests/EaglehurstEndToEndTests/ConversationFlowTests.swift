@@ -24,7 +24,10 @@ final class ConversationFlowTests: EndToEndTestCase {
         let seller = try client("seller")
         for (terminal, email, password) in [(buyer, "buyer@demo.eaglehurst.test", "DemoBuyer1"), (seller, "seller@demo.eaglehurst.test", "DemoSeller1")] {
             try terminal.run("\(eaglehurst) --server http://127.0.0.1:\(port); echo \"exit=$?\"")
-            try terminal.waitFor(timeout: 30, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
+            // A first start with no account opens on the listings; Esc shows the server status.
+            try terminal.waitFor(timeout: 30, "the listings, signed out") { $0.contains("All listings") && $0.contains("Browsing without an account") && $0.contains("connected") }
+            try terminal.keys("Escape")
+            try terminal.waitFor(timeout: 10, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
             try terminal.keys("s")
             try terminal.waitFor(timeout: 10, "the sign-in form") { $0.contains("Sign in to") }
             try type(terminal, email)

@@ -21,7 +21,10 @@ final class ServerRestartTests: EndToEndTestCase {
             "XDG_STATE_HOME": sandbox.appendingPathComponent("state").path,
         ])
         try client.run("\(eaglehurst) --server http://127.0.0.1:\(port); echo \"exit=$?\"")
-        try client.waitFor(timeout: 30, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
+        // A first start with no account opens on the listings; Esc shows the server status.
+        try client.waitFor(timeout: 30, "the listings, signed out") { $0.contains("All listings") && $0.contains("Browsing without an account") && $0.contains("connected") }
+        try client.keys("Escape")
+        try client.waitFor(timeout: 10, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
         try client.keys("s")
         try client.waitFor(timeout: 10, "the sign-in form") { $0.contains("Sign in to") }
         try type(client, "buyer@demo.eaglehurst.test")

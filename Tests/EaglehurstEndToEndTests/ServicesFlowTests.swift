@@ -32,7 +32,10 @@ final class ServicesFlowTests: EndToEndTestCase {
         for (terminal, email, password) in [(buyer, "buyer@demo.eaglehurst.test", "DemoBuyer1"), (admin, "admin@demo.eaglehurst.test", "DemoAdmin1")] {
             // The buyer's client runs in its downloads folder, where a saved document goes by default.
             try terminal.run("cd \(downloads.path) && \(eaglehurst) --server http://127.0.0.1:\(port); echo \"exit=$?\"")
-            try terminal.waitFor(timeout: 30, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
+            // A first start with no account opens on the listings; Esc shows the server status.
+            try terminal.waitFor(timeout: 30, "the listings, signed out") { $0.contains("All listings") && $0.contains("Browsing without an account") && $0.contains("connected") }
+            try terminal.keys("Escape")
+            try terminal.waitFor(timeout: 10, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
             try terminal.keys("s")
             try terminal.waitFor(timeout: 10, "the sign-in form") { $0.contains("Sign in to") }
             try type(terminal, email)

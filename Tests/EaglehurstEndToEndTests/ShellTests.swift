@@ -38,7 +38,8 @@ final class ShellTests: EndToEndTestCase {
         XCTAssertFalse(after.contains("Server status"), "the TUI's screen is gone:\n\(after)")
 
         try tmux.run("stty -a > \(sandbox.path)/stty-after; echo checked")
-        try tmux.waitFor(timeout: 10, "stty to run") { $0.contains("checked") }
+        // The command line itself shows "checked": wait for the line the echo prints.
+        try tmux.waitFor(timeout: 30, "stty to run") { $0.contains("\nchecked") }
         let before = try String(contentsOf: sandbox.appendingPathComponent("stty-before"), encoding: .utf8)
         let afterModes = try String(contentsOf: sandbox.appendingPathComponent("stty-after"), encoding: .utf8)
         XCTAssertEqual(afterModes, before, "terminal modes are restored exactly")
@@ -46,7 +47,7 @@ final class ShellTests: EndToEndTestCase {
 
         // The shell still echoes what is typed: the terminal is usable.
         try tmux.run("echo typed-after-quit")
-        try tmux.waitFor(timeout: 10, "typed text to echo") { $0.contains("echo typed-after-quit") && $0.contains("\ntyped-after-quit") }
+        try tmux.waitFor(timeout: 30, "typed text to echo") { $0.contains("echo typed-after-quit") && $0.contains("\ntyped-after-quit") }
     }
 
     func testNotATerminalIsAClearErrorNotACrash() throws {

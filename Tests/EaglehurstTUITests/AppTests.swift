@@ -189,9 +189,30 @@ final class AppTests: XCTestCase {
         XCTAssertTrue(state.isQuitting)
         XCTAssertEqual(state.screen, .status)
         XCTAssertEqual(state.signIn["email"].value, "a@b.co")
-        XCTAssertEqual(started, [.status(.checkHealth)])
-        XCTAssertTrue(terminal.lines[2].contains("(remote)"))
+        XCTAssertEqual(started.first, .status(.checkHealth))
+        // The loop drew the first screen (the listings); the status screen it ended on says the server is remote.
+        terminal.draw(App.view(state, theme: theme, size: terminal.size))
+        XCTAssertTrue(terminal.lines[2].contains("(remote)"), terminal.lines.joined(separator: "\n"))
         XCTAssertLessThan(terminal.drawCount, 40, "frames are drawn when something changed, not on every poll")
+    }
+
+    func testAFirstStartWithNoAccountOpensOnTheListingsWithTheStatusOneKeyAway() throws {
+        let options = TUIOptions(serverURL: URL(string: "http://127.0.0.1:8080/api/v1")!, isEmbedded: true, configDirectory: nil, environment: [:])
+        var (state, _) = options.initialState(size: Size(width: 120, height: 40))
+        XCTAssertEqual(state.screen, .listings, "browsing needs no sign-in")
+        XCTAssertEqual(state.message?.text, "Browsing without an account. <esc>: server status and sign in.")
+        let effects = App.start(&state)
+        XCTAssertEqual(effects.first, .status(.checkHealth), "the server is still asked how it is")
+        XCTAssertTrue(effects.contains(.listings(.loadListingPage(.browse(BrowseQuery()), page: 1, perPage: 50, generation: 0))), "\(effects)")
+        _ = App.update(&state, .key(.escape))
+        XCTAssertEqual(state.screen, .status, "Esc: the server status")
+        _ = App.update(&state, .key(.character("s")))
+        XCTAssertEqual(state.screen, .signin, "and from there, signing in")
+
+        // With a stored session, or with the demo's accounts to show, the status screen comes first.
+        XCTAssertEqual(options.initialState(size: Size(width: 120, height: 40), storedSessionEmail: "bob@example.com").state.screen, .status)
+        let demo = TUIOptions(serverURL: URL(string: "http://127.0.0.1:8080/api/v1")!, isEmbedded: true, welcomeLines: ["Demo data is loaded."], configDirectory: nil, environment: [:])
+        XCTAssertEqual(demo.initialState(size: Size(width: 120, height: 40)).state.screen, .status)
     }
 
     func testTheLoopPicksUpEffectResultsFromTheInbox() {

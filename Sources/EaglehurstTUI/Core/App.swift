@@ -4,7 +4,8 @@ import Foundation
 package enum App {
     /// What the app does when it opens: ask the server how it is, and who a stored session belongs to.
     package static func start(_ state: inout AppState) -> [Effect] {
-        StatusScreen.checkHealth(&state.status, &state.shell) + (state.isRestoringSession ? [.account(.restoreSession)] : [])
+        let effects = StatusScreen.checkHealth(&state.status, &state.shell) + (state.isRestoringSession ? [.account(.restoreSession)] : [])
+        return effects + (state.screen == .listings ? showListingScreen(.listings, state: &state) : [])
     }
 
     package static func update(_ state: inout AppState, _ message: Message) -> [Effect] {

@@ -44,8 +44,11 @@ extension App {
     static func goBack(_ state: inout AppState) -> [Effect] {
         if state.screen == .signin {
             state.screen = state.account == nil ? .status : .profile
+        } else if state.account == nil {
+            // Browsing signed out: back is the server status, where signing in starts.
+            state.screen = state.screen == .listings ? .status : .signin
         } else {
-            state.screen = state.account == nil ? .signin : .profile
+            state.screen = .profile
         }
         state.message = nil
         return []

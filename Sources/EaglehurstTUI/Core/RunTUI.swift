@@ -55,6 +55,16 @@ package struct TUIOptions: Sendable {
             welcomeLines: welcomeLines, message: problems.isEmpty ? nil : .error(problems.joined(separator: "  ·  ")),
             storedSessionEmail: storedSessionEmail
         )
+        // A first start with nobody signed in opens on the listings: browsing needs no account. The
+        // server status (and signing in) is Esc away; a stored session, or the demo's accounts to
+        // sign in with, start on the status screen instead.
+        if storedSessionEmail == nil, welcomeLines.isEmpty {
+            state.screen = .listings
+            if state.message == nil {
+                let back = state.bindings.binding(for: .back, in: .listings)?.keys.first.map { "\($0)" } ?? ":status"
+                state.message = .info("Browsing without an account. \(back): server status and sign in.")
+            }
+        }
         state.externalEditor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         return (state, theme)
     }

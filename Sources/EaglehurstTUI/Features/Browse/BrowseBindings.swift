@@ -11,7 +11,7 @@ extension Browse {
             spec(.listings, .clearFilters, "clear the search and filters"),
             spec(.listings, .toggleSave, "save or unsave the listing", hint: "save"),
             spec(.listings, .refresh, "reload"),
-            spec(.listings, .back, "back to your profile"),
+            spec(.listings, .back, "back to your profile (signed out: the server status, to sign in)"),
             spec(.listingsSearch, .run, "keep this search and go to the table", hint: "done"),
             spec(.listingsSearch, .cancel, "clear the search", hint: "clear"),
             spec(.listingsSearch, .down, "next row"),
