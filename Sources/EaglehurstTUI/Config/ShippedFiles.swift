@@ -471,6 +471,7 @@ go_threads = "gt"
 go_notifications = "gn"
 go_subscriptions = "gs"
 go_services = "gv"
+go_dashboard = "gd"
 
 [status]
 refresh = ["r", "<c-r>", "<f5>"]
@@ -869,6 +870,17 @@ previous_field = ["<s-tab>", "<up>"]
 edit_long_text = ["<f4>", "<c-x>"]
 submit = "<enter>"
 cancel = "<esc>"
+
+[dashboard]
+cycle_period = "p"
+switch_pane = "<tab>"
+previous_point = ["<left>", "h"]
+next_point = ["<right>", "l"]
+down = ["<down>", "j"]
+up = ["<up>", "k"]
+open = "<enter>"
+refresh = ["r", "<c-r>", "<f5>"]
+back = "<esc>"
 
 """#,
         "vim": #"""

@@ -69,6 +69,8 @@ package enum App {
             return Subscriptions.update(&state.subscriptions, message, &state.shell)
         case .services(let message):
             return Services.update(&state.services, message, &state.shell)
+        case .dashboard(let message):
+            return Dashboard.update(&state.dashboard, message, &state.shell)
         }
         return []
     }
@@ -149,6 +151,7 @@ package enum App {
         }
         if action == .goSubscriptions { return show(.subscriptions, state: &state) }
         if action == .goServices { return show(.services, state: &state) }
+        if action == .goDashboard { return show(.dashboard, state: &state) }
         switch context {
         case .global:
             return globalAction(action, state: &state)
@@ -189,6 +192,8 @@ package enum App {
             return Subscriptions.perform(action, in: context, &state.subscriptions, &state.shell)
         case .services, .serviceDetail, .serviceCompose, .serviceDocuments, .serviceChooser, .serviceForm:
             return Services.perform(action, in: context, &state.services, &state.shell)
+        case .dashboard:
+            return Dashboard.perform(action, &state.dashboard, &state.shell)
         }
     }
 

@@ -5,7 +5,7 @@ import Foundation
 package enum ScreenID: String, CaseIterable, Sendable {
     case status, signin, register, verify, forgotPassword = "forgot-password", resetPassword = "reset-password", profile
     case listings, saved, myListings = "my-listings", threads, notifications
-    case subscriptions, services, analytics, admin
+    case subscriptions, services, dashboard, admin
 
     package var title: String {
         switch self {
@@ -23,7 +23,7 @@ package enum ScreenID: String, CaseIterable, Sendable {
         case .notifications: "Notifications"
         case .subscriptions: "Subscriptions"
         case .services: "Services"
-        case .analytics: "Analytics"
+        case .dashboard: "Dashboard"
         case .admin: "Admin"
         }
     }
@@ -47,7 +47,7 @@ package enum ScreenID: String, CaseIterable, Sendable {
         case .notifications: .notifications
         case .subscriptions: .subscriptions
         case .services: .services
-        default: nil
+        case .dashboard: .dashboard
         }
     }
 }
@@ -106,6 +106,7 @@ package struct AppState: Equatable, Sendable {
     package var conversations = ConversationsState()
     package var subscriptions = SubscriptionsState()
     package var services = ServicesState()
+    package var dashboard = DashboardState()
 
     package init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil, storedSessionEmail: String? = nil) {
         shell = Shell(size: size, bindings: bindings, server: server, welcomeLines: welcomeLines, message: message)
@@ -172,7 +173,7 @@ package struct AppState: Equatable, Sendable {
             || [signIn, registration, verification, forgotPassword, resetPassword].contains { $0.isSubmitting }
             || profile.editor?.form.isSubmitting == true
             || isLoadingListings || isLoadingConversations || (screen == .subscriptions && subscriptions.isBusy)
-            || (screen == .services && services.isBusy)
+            || (screen == .services && services.isBusy) || (screen == .dashboard && dashboard.isLoading)
     }
 
     /// A thread, a message or a notification list of the current screen is on its way.

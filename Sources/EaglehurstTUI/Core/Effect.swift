@@ -15,6 +15,7 @@ package enum Effect: Equatable, Sendable {
     case conversations(ConversationsEffect)
     case subscriptions(SubscriptionsEffect)
     case services(ServicesEffect)
+    case dashboard(DashboardEffect)
     /// Suspends the screen and opens `$EDITOR` on `text`; runs on the UI thread, which owns the terminal.
     case editExternally(field: String, text: String)
 }

@@ -53,6 +53,7 @@ package struct EffectRunner: Sendable {
         case .conversations(let effect): .conversations(await runConversations(effect))
         case .subscriptions(let effect): .subscriptions(await runSubscriptions(effect))
         case .services(let effect): .services(await runServices(effect))
+        case .dashboard(let effect): .dashboard(await runDashboard(effect))
         case .editExternally(let field, _):
             // The UI loop runs the editor itself, since it owns the terminal.
             .textEdited(field: field, .failure(.unexpected("the editor runs on the UI thread only")))

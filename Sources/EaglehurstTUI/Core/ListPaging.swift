@@ -32,7 +32,7 @@ extension App {
         case .myListings: Seller.reload(&state.seller)
         case .admin: Admin.reload(&state.admin)
         case .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .threads, .notifications,
-             .subscriptions, .services, .analytics: []
+             .subscriptions, .services, .dashboard: []
         }
     }
 }

@@ -25,6 +25,7 @@ package enum Message: Equatable, Sendable {
     case conversations(ConversationsMessage)
     case subscriptions(SubscriptionsMessage)
     case services(ServicesMessage)
+    case dashboard(DashboardMessage)
 
     /// The failure this message carries, if it is the answer to a request that failed.
     var failure: RequestFailure? {
@@ -42,6 +43,7 @@ package enum Message: Equatable, Sendable {
         case .conversations(let message): message.failure
         case .subscriptions(let message): message.failure
         case .services(let message): message.failure
+        case .dashboard(let message): message.failure
         }
     }
 }

@@ -32,7 +32,9 @@ extension App {
             return Subscriptions.open(&state.subscriptions, &state.shell)
         case .services:
             return Services.open(&state.services, &state.shell)
-        case .status, .forgotPassword, .resetPassword, .analytics:
+        case .dashboard:
+            return Dashboard.open(&state.dashboard, &state.shell)
+        case .status, .forgotPassword, .resetPassword:
             break
         }
         state.screen = screen

@@ -73,6 +73,7 @@ extension App {
         let token = state.conversations.poll.token + 1
         state.conversations = ConversationsState()
         state.services = ServicesState()
+        state.dashboard = DashboardState()
         state.conversations.poll.token = token
         state.unreadCount = nil
         state.isRestoringSession = false

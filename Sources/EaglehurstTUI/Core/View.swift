@@ -23,7 +23,8 @@ extension App {
         case .subscriptions: Subscriptions.view(state.subscriptions, shell: state.shell, theme: theme, body: body, into: &frame)
         case .services: Services.view(state.services, shell: state.shell, theme: theme, body: body, into: &frame)
         // Screens not built yet cannot be opened (`ScreenID.isAvailable`); the status screen stands in.
-        case .status, .analytics: StatusScreen.view(state.status, shell: state.shell, theme: theme, body: body, into: &frame)
+        case .dashboard: Dashboard.view(state.dashboard, shell: state.shell, theme: theme, body: body, into: &frame)
+        case .status: StatusScreen.view(state.status, shell: state.shell, theme: theme, body: body, into: &frame)
         }
         drawMessageLine(state, theme: theme, into: &frame)
         drawStatusBar(state, theme: theme, into: &frame)

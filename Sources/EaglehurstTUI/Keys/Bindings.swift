@@ -11,6 +11,7 @@ package enum Context: String, Hashable, Sendable, CaseIterable {
     case subscriptions, paymentMethods = "payment_methods", invoices, checkout, checkoutReview = "checkout_review", cardForm = "card_form"
     case services, serviceDetail = "service_detail", serviceCompose = "service_compose", serviceDocuments = "service_documents"
     case serviceChooser = "service_chooser", serviceForm = "service_form"
+    case dashboard
 
     var title: String {
         switch self {
@@ -59,6 +60,7 @@ package enum Context: String, Hashable, Sendable, CaseIterable {
         case .serviceDocuments: "Service request: documents"
         case .serviceChooser: "Services: choosing a template or provider"
         case .serviceForm: "Services: request or document form"
+        case .dashboard: "Dashboard"
         }
     }
 
@@ -107,6 +109,7 @@ package enum Action: String, Hashable, Sendable, CaseIterable {
     case goServices = "go_services", newRequest = "new_request", askService = "ask_service", cancelRequest = "cancel_request"
     case advanceStatus = "advance_status", assignProvider = "assign_provider", writeAs = "write_as"
     case downloadDocument = "download_document", showServiceDesk = "show_service_desk"
+    case goDashboard = "go_dashboard", previousPoint = "previous_point", nextPoint = "next_point"
     /// Asked through the confirm dialog only: unsaving throws the note away.
     case unsave
 }
@@ -132,7 +135,7 @@ package struct BindingTable: Equatable, Sendable {
     /// its rows beside its handlers; the order within a context is the order of the footer and `?`.
     static let specs: [Binding] = App.globalBindings + StatusScreen.bindings + App.accountBindings + Profile.bindings + App.overlayBindings
         + Browse.bindings + Saved.bindings + Seller.bindings + Admin.bindings
-        + Conversations.threadsBindings + Conversations.notificationsBindings + Subscriptions.bindings + Services.bindings
+        + Conversations.threadsBindings + Conversations.notificationsBindings + Subscriptions.bindings + Services.bindings + Dashboard.bindings
 
     package func binding(for action: Action, in context: Context) -> Binding? {
         bindings.first { $0.action == action && $0.context == context }

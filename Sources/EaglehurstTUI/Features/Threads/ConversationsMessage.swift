@@ -73,6 +73,7 @@ extension Effect {
     package var isBackgroundPoll: Bool {
         switch self {
         case .conversations(.poll), .conversations(.wait), .services(.poll): true
+        case .dashboard(.checkHealth(_, let pause)): pause > .zero
         default: false
         }
     }
