@@ -29,6 +29,8 @@ final class RandomInputTests: XCTestCase {
             case let operation where operation.hasPrefix("subscriptions") || operation.hasPrefix("payments"): plans.world.withLock { $0.answer(request) }
             case let operation where operation.hasPrefix("services") || operation.hasSuffix("ServiceRequests") || operation == "adminUpdateServiceRequest":
                 services.world.withLock { $0.answer(request) }
+            case let operation where operation.hasPrefix("analytics") || ["adminDashboard", "adminPlatformAnalytics", "adminRevenueAnalytics", "adminUserAnalytics", "adminSystemHealth", "listingsAnalytics"].contains(operation):
+                dashboardAnswer(request)
             case "listingsBrowse", "listingsMyListings", "adminListListings": ListingFixture.browseAnswer(request, total: 120)
             case "listingsGet": .json(status: 200, body: ListingFixture.detailJSON(1))
             case "healthGet": .json(status: 200, body: StubTransport.healthyJSON)
@@ -48,6 +50,7 @@ final class RandomInputTests: XCTestCase {
             ("buyer", "profile"), ("buyer", "verify"), ("seller", "my-listings"), ("seller", "threads"), ("seller", "profile"),
             ("admin", "admin"), ("buyer", "subscriptions"), ("seller", "subscriptions"),
             ("buyer", "services"), ("seller", "services"), ("admin", "services"),
+            ("buyer", "dashboard"), ("seller", "dashboard"), ("admin", "dashboard"),
         ]
         for (role, screen) in runs {
             let stub = Self.server()
