@@ -5,13 +5,6 @@ import XCTest
 /// seller sees the notification, opens it and accepts, and each sees the other's message arrive
 /// without pressing a key.
 final class ConversationFlowTests: EndToEndTestCase {
-    func client(_ name: String) throws -> TmuxSession {
-        try TmuxSession(environment: [
-            "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config-\(name)").path,
-            "XDG_STATE_HOME": sandbox.appendingPathComponent("state-\(name)").path,
-        ])
-    }
-
     func testBuyerAsksSellerAcceptsAndBothSeeMessagesArrive() throws {
         let eaglehurst = try BuiltProducts.path("eaglehurst")
         let server = try BuiltProducts.path("eaglehurst-server")
@@ -23,18 +16,7 @@ final class ConversationFlowTests: EndToEndTestCase {
         let buyer = try client("buyer")
         let seller = try client("seller")
         for (terminal, email, password) in [(buyer, "buyer@demo.eaglehurst.test", "DemoBuyer1"), (seller, "seller@demo.eaglehurst.test", "DemoSeller1")] {
-            try terminal.run("\(eaglehurst) --server http://127.0.0.1:\(port); echo \"exit=$?\"")
-            // A first start with no account opens on the listings; Esc shows the server status.
-            try terminal.waitFor(timeout: 30, "the listings, signed out") { $0.contains("All listings") && $0.contains("Browsing without an account") && $0.contains("connected") }
-            try terminal.keys("Escape")
-            try terminal.waitFor(timeout: 10, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
-            try terminal.keys("s")
-            try terminal.waitFor(timeout: 10, "the sign-in form") { $0.contains("Sign in to") }
-            try type(terminal, email)
-            try terminal.keys("Tab")
-            try type(terminal, password)
-            try terminal.keys("Enter")
-            try terminal.waitFor(timeout: 30, "signed in as \(email)") { $0.contains("Signed in as") && $0.contains(email) }
+            try startAndSignIn(terminal, eaglehurst: eaglehurst, server: "http://127.0.0.1:\(port)", email: email, password: password)
         }
         // The demo seller already has a request waiting, so lands on the threads; an unread message too:
         // the count is on every screen.

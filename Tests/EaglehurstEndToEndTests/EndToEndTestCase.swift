@@ -19,6 +19,31 @@ class EndToEndTestCase: XCTestCase {
         try tmux.tmux(["send-keys", "-t", tmux.name, "-l", text])
     }
 
+    /// A terminal for one person, with a config and state directory of its own in the sandbox.
+    func client(_ name: String) throws -> TmuxSession {
+        try TmuxSession(environment: [
+            "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config-\(name)").path,
+            "XDG_STATE_HOME": sandbox.appendingPathComponent("state-\(name)").path,
+        ])
+    }
+
+    /// Starts `eaglehurst` against `server` in `terminal` (from `directory` when given) and signs in as a
+    /// person would on a first start: the listings, Esc to the server status, `s`, the form.
+    func startAndSignIn(_ terminal: TmuxSession, eaglehurst: String, server: String, email: String, password: String, in directory: URL? = nil) throws {
+        let start = "\(eaglehurst) --server \(server); echo \"exit=$?\""
+        try terminal.run(directory.map { "cd \($0.path) && \(start)" } ?? start)
+        try terminal.waitFor(timeout: 30, "the listings, signed out") { $0.contains("All listings") && $0.contains("Browsing without an account") && $0.contains("connected") }
+        try terminal.keys("Escape")
+        try terminal.waitFor(timeout: 10, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
+        try terminal.keys("s")
+        try terminal.waitFor(timeout: 10, "the sign-in form") { $0.contains("Sign in to") }
+        try type(terminal, email)
+        try terminal.keys("Tab")
+        try type(terminal, password)
+        try terminal.keys("Enter")
+        try terminal.waitFor(timeout: 30, "signed in as \(email)") { $0.contains("Signed in as") && $0.contains(email) }
+    }
+
     func command(_ tmux: TmuxSession, _ name: String) throws {
         try tmux.keys(":")
         try type(tmux, name)

@@ -20,17 +20,7 @@ final class ServerRestartTests: EndToEndTestCase {
             "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config").path,
             "XDG_STATE_HOME": sandbox.appendingPathComponent("state").path,
         ])
-        try client.run("\(eaglehurst) --server http://127.0.0.1:\(port); echo \"exit=$?\"")
-        // A first start with no account opens on the listings; Esc shows the server status.
-        try client.waitFor(timeout: 30, "the listings, signed out") { $0.contains("All listings") && $0.contains("Browsing without an account") && $0.contains("connected") }
-        try client.keys("Escape")
-        try client.waitFor(timeout: 10, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
-        try client.keys("s")
-        try client.waitFor(timeout: 10, "the sign-in form") { $0.contains("Sign in to") }
-        try type(client, "buyer@demo.eaglehurst.test")
-        try client.keys("Tab")
-        try type(client, "DemoBuyer1")
-        try client.keys("Enter")
+        try startAndSignIn(client, eaglehurst: eaglehurst, server: "http://127.0.0.1:\(port)", email: "buyer@demo.eaglehurst.test", password: "DemoBuyer1")
         let listings = try client.waitFor(timeout: 30, "the buyer's listings") { $0.contains("All listings") && $0.contains("1–") }
         let firstRow = try XCTUnwrap(listings.split(separator: "\n").first { $0.contains("Community pharmacy") }.map(String.init), listings)
 

@@ -5,13 +5,6 @@ import XCTest
 /// touch about, the demo admin takes it at the service desk, assigns a provider and answers with a
 /// report on the provider's behalf, and the buyer sees the answer arrive and saves the report.
 final class ServicesFlowTests: EndToEndTestCase {
-    func client(_ name: String) throws -> TmuxSession {
-        try TmuxSession(environment: [
-            "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config-\(name)").path,
-            "XDG_STATE_HOME": sandbox.appendingPathComponent("state-\(name)").path,
-        ])
-    }
-
     func testBuyerAsksForAValuationTheDeskAnswersWithAReportTheBuyerSavesIt() throws {
         let eaglehurst = try BuiltProducts.path("eaglehurst")
         let server = try BuiltProducts.path("eaglehurst-server")
@@ -30,19 +23,8 @@ final class ServicesFlowTests: EndToEndTestCase {
         let buyer = try client("buyer")
         let admin = try client("admin")
         for (terminal, email, password) in [(buyer, "buyer@demo.eaglehurst.test", "DemoBuyer1"), (admin, "admin@demo.eaglehurst.test", "DemoAdmin1")] {
-            // The buyer's client runs in its downloads folder, where a saved document goes by default.
-            try terminal.run("cd \(downloads.path) && \(eaglehurst) --server http://127.0.0.1:\(port); echo \"exit=$?\"")
-            // A first start with no account opens on the listings; Esc shows the server status.
-            try terminal.waitFor(timeout: 30, "the listings, signed out") { $0.contains("All listings") && $0.contains("Browsing without an account") && $0.contains("connected") }
-            try terminal.keys("Escape")
-            try terminal.waitFor(timeout: 10, "the status screen") { $0.contains("Server status") && $0.contains("connected") }
-            try terminal.keys("s")
-            try terminal.waitFor(timeout: 10, "the sign-in form") { $0.contains("Sign in to") }
-            try type(terminal, email)
-            try terminal.keys("Tab")
-            try type(terminal, password)
-            try terminal.keys("Enter")
-            try terminal.waitFor(timeout: 30, "signed in as \(email)") { $0.contains("Signed in as") && $0.contains(email) }
+            // The clients run in the downloads folder, where a saved document goes by default.
+            try startAndSignIn(terminal, eaglehurst: eaglehurst, server: "http://127.0.0.1:\(port)", email: email, password: password, in: downloads)
         }
 
         // The buyer opens the newest listing, which the demo buyer has asked about, and presses v.
