@@ -208,22 +208,7 @@ extension Services {
         let rule = detail.isSending ? "─ sending… " : focused ? "─ message (Enter sends) " : canWrite(detail) ? "─ message (Enter to write) " : "─ the conversation is closed "
         frame.write(rule + String(repeating: "─", count: max(0, width - TextWidth.of(rule))), x: x, y: composeTop - 1, style: focused ? theme[.overlayBorder] : theme[.border])
         guard canWrite(detail) else { return }
-        let area = detail.compose
-        let style = focused ? theme[.inputFocused] : theme[.input]
-        for index in 0..<Layout.composeLines {
-            let row = area.offset + index
-            frame.fill(x: x, y: composeTop + index, width: width, style: style)
-            guard row < area.lines.count else { continue }
-            var field = TextField(area.lines[row])
-            if row == area.row {
-                for _ in 0..<(area.lines[row].count - area.column) { _ = field.handle(.left) }
-                let visible = field.visible(width: width - 1)
-                frame.write(visible.text, x: x, y: composeTop + index, style: style)
-                if focused { frame.cursor = (x + visible.cursorColumn, composeTop + index) }
-            } else {
-                frame.write(area.lines[row], x: x, y: composeTop + index, style: style, maxWidth: width)
-            }
-        }
+        drawComposeBox(detail.compose, focused: focused, x: x, top: composeTop, width: width, theme: theme, into: &frame)
     }
 
     struct ThreadLine: Equatable {

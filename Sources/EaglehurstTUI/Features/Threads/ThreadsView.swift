@@ -116,22 +116,7 @@ extension Conversations {
             }
             return
         }
-        let area = screen.compose
-        let style = composeFocused ? theme[.inputFocused] : theme[.input]
-        for index in 0..<Layout.composeLines {
-            let row = area.offset + index
-            frame.fill(x: x, y: composeTop + index, width: width, style: style)
-            guard row < area.lines.count else { continue }
-            var field = TextField(area.lines[row])
-            if row == area.row {
-                for _ in 0..<(area.lines[row].count - area.column) { _ = field.handle(.left) }
-                let visible = field.visible(width: width - 1)
-                frame.write(visible.text, x: x, y: composeTop + index, style: style)
-                if composeFocused { frame.cursor = (x + visible.cursorColumn, composeTop + index) }
-            } else {
-                frame.write(area.lines[row], x: x, y: composeTop + index, style: style, maxWidth: width)
-            }
-        }
+        drawComposeBox(screen.compose, focused: composeFocused, x: x, top: composeTop, width: width, theme: theme, into: &frame)
     }
 
     /// "26 Nov 14:05" in the terminal's time zone, whatever the locale says about AM/PM.
