@@ -68,6 +68,12 @@ final class AnalyticsLog: Sendable {
         record(.funnel(userID: id, step, at: at))
     }
 
+    /// A search by a signed-in user, and a buyer's first search.
+    static func searched(_ viewer: User?, _ search: SearchLog.Entry, on app: Application) {
+        app.analyticsLog.activity(viewer, .search, ["query": search.text ?? "", "results": "\(search.resultsCount)"], at: search.at)
+        if viewer?.userType == .buyer { app.analyticsLog.step(viewer, .firstSearch, at: search.at) }
+    }
+
     /// Events recorded and not written yet: part of the job backlog that system health reports.
     var pending: Int { buffer.withLockedValue { $0.events.count } }
 

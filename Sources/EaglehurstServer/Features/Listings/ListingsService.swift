@@ -116,6 +116,10 @@ struct ListingsService {
     /// Counts a view once per viewer (user, or address when signed out) per day; owners do not count.
     func recordView(_ listing: Listing, viewer: User?) async throws {
         guard listing.status == .published, listing.$seller.id != viewer?.id else { return }
+        if let viewer, let viewerID = viewer.id {
+            app.analyticsLog.activity(viewer, .listingView, ["listing_id": try listing.requireID().uuidString], at: now)
+            app.analyticsLog.record(.profileView(profileID: listing.$seller.id, viewerID: viewerID, .listing, at: now))
+        }
         let day = Self.day(now)
         let key = viewer?.id?.uuidString ?? "ip:\(request.remoteAddress?.ipAddress ?? "unknown")"
         let inserted = try await sql.raw("""
@@ -251,6 +255,8 @@ struct ListingsService {
             // The same buyer saved it concurrently: answer as the earlier save did.
             return try await save(id, buyer: buyer, notes: notes)
         }
+        app.analyticsLog.activity(buyer, .save, ["listing_id": id.uuidString], at: now)
+        app.analyticsLog.step(buyer, .firstSave, at: now)
         return (true, try savedDTO(saved, listing, viewer: buyer))
     }
 

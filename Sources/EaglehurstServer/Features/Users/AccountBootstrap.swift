@@ -229,6 +229,9 @@ public enum AccountBootstrap {
             email: normalized, passwordHash: hash, userType: kind,
             firstName: firstName, lastName: lastName, emailVerified: true)
         try await user.create(on: app.db)
+        let now = app.serverEnvironment.now()
+        app.analyticsLog.step(user, .registered, at: now)
+        app.analyticsLog.step(user, .emailVerified, at: now)
         return .created
     }
 }

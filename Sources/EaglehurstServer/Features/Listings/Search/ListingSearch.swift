@@ -473,6 +473,7 @@ extension ListingsService {
             let entry = SearchLog.Entry(
                 userID: viewer?.id, text: filters.text, filters: filters.logDescription, resultsCount: answer.total, at: now)
             app.searchLog.record(entry)
+            AnalyticsLog.searched(viewer, entry, on: app)
             search = entry
         }
         return BrowseResult(page: answer, generation: generation, search: search)
