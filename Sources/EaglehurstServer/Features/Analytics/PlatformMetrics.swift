@@ -134,11 +134,17 @@ enum PlatformMetrics {
 
     /// The figures of every day of the period: stored roll-ups for days that have ended, computed
     /// live for today and for any ended day the roll-up has not reached yet.
+    ///
+    /// Days before the first user are zeros without a query: every figure belongs to a user.
     static func daily(_ period: AnalyticsPeriod, on sql: any SQLDatabase) async throws -> [(UTCDay, DayMetrics)] {
         let stored = try await stored(in: period, on: sql)
+        let firstUser = try await sql.raw("SELECT MIN(created_at) AS first FROM users").first()?.decode(column: "first", as: Date?.self)
+        let firstDay = firstUser.map(UTCDay.init(containing:)) ?? period.today.adding(1)
         var result: [(UTCDay, DayMetrics)] = []
         for day in period.days {
-            if day < period.today, let metrics = stored[day.key], metrics.values[marker] != nil {
+            if day < firstDay {
+                result.append((day, DayMetrics()))
+            } else if day < period.today, let metrics = stored[day.key], metrics.values[marker] != nil {
                 result.append((day, metrics))
             } else {
                 result.append((day, try await compute(day, until: period.now, on: sql)))

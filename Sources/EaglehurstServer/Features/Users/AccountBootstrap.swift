@@ -47,6 +47,7 @@ public enum AccountBootstrap {
         try await seedDemoConversations(on: app)
         try await seedDemoSellerPlan(on: app)
         try await seedDemoServices(on: app)
+        try await DemoAnalytics.seed(on: app)
         return demoAccounts
     }
 
