@@ -7,6 +7,12 @@ struct AddAnalyticsIndexes: AsyncMigration {
 
     static let indexes: [(name: String, table: String, columns: [String])] = [
         ("users_created", "users", ["created_at", "user_type"]),
+        ("users_suspended", "users", ["is_suspended"]),
+        ("users_verification", "users", ["verification_status"]),
+        ("users_email_verified", "users", ["email_verified"]),
+        ("users_last_login", "users", ["last_login_at"]),
+        ("user_subscriptions_plan", "user_subscriptions", ["subscription_id", "status"]),
+        ("connections_status", "connections", ["status"]),
         ("listings_created", "listings", ["created_at"]),
         ("listing_views_day", "listing_views", ["view_date", "listing_id"]),
         ("listing_views_viewer", "listing_views", ["viewer_id", "view_date"]),

@@ -25,7 +25,7 @@ struct AdminAnalyticsService {
         }
         let shown = daily.suffix(period.days.count)
         let today = daily.last!.1
-        let usersByType = try await usersByType()
+        let usersByType = Self.usersByType(today)
         return .init(
             generatedAt: now,
             usersTotal: usersByType.buyer + usersByType.seller + usersByType.admin,
@@ -40,7 +40,7 @@ struct AdminAnalyticsService {
             connectionsByStatus: try await connectionsByStatus(),
             openServiceRequests: try await AnalyticsSQL.count(
                 "SELECT COUNT(*) AS n FROM service_requests WHERE status NOT IN ('completed', 'cancelled')", on: sql),
-            activeSubscriptions: Int(try await PlatformMetrics.activePaidSubscriptions(at: now, on: sql)),
+            activeSubscriptions: today.int("active_subscriptions"),
             revenueLast30DaysPence: total("revenue_pence", last: 30),
             currency: "GBP",
             today: Self.dailyDTO(daily.last!.0, today),
@@ -65,7 +65,7 @@ struct AdminAnalyticsService {
             connectionRequests: sum("connection_requests"), connectionsAccepted: accepted,
             messagesSent: sum("messages_sent"),
             daily: daily.map { Self.dailyDTO($0.0, $0.1) },
-            usersByType: try await usersByType(),
+            usersByType: Self.usersByType(daily.last!.1),
             acceptanceRatePercent: AnalyticsSQL.percent(accepted, of: accepted + sum("connections_rejected")),
             revenuePence: daily.reduce(0) { $0 + $1.1["revenue_pence"] },
             activeSubscriptions: daily.last!.1.int("active_subscriptions"))
@@ -131,7 +131,7 @@ struct AdminAnalyticsService {
     func users(_ period: AnalyticsPeriod) async throws -> Components.Schemas.UserAnalytics {
         let daily = try await PlatformMetrics.daily(period, on: sql)
         func sum(_ name: String, _ category: String = "all") -> Int { daily.reduce(0) { $0 + $1.1.int(name, category) } }
-        let byType = try await usersByType()
+        let byType = Self.usersByType(daily.last!.1)
         var reached: [String: Int] = [:]
         for row in try await sql.raw("""
             SELECT f.step_name AS step, COUNT(*) AS n FROM conversion_funnel f JOIN users u ON u.id = f.user_id
@@ -159,12 +159,9 @@ struct AdminAnalyticsService {
         try await AnalyticsSQL.count("SELECT COUNT(*) AS n FROM users WHERE last_login_at >= \(bind: start)", on: sql)
     }
 
-    func usersByType() async throws -> Components.Schemas.UserTypeCounts {
-        var c: [String: Int] = [:]
-        for row in try await sql.raw("SELECT user_type, COUNT(*) AS n FROM users GROUP BY user_type").all() {
-            c[try row.decode(column: "user_type", as: String.self)] = try row.decode(column: "n", as: Int.self)
-        }
-        return .init(buyer: c["buyer"] ?? 0, seller: c["seller"] ?? 0, admin: c["admin"] ?? 0)
+    /// Users by type now: today's running totals (yesterday's roll-up plus today's sign-ups).
+    static func usersByType(_ today: DayMetrics) -> Components.Schemas.UserTypeCounts {
+        .init(buyer: today.int("users_total", "buyer"), seller: today.int("users_total", "seller"), admin: today.int("users_total", "admin"))
     }
 
     func listingsByStatus() async throws -> Components.Schemas.ListingStatusCounts {

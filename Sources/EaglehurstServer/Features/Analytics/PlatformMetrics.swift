@@ -34,17 +34,18 @@ enum PlatformMetrics {
     static let marker = DayMetrics.Key("new_users")
 
     /// The figures of `day`, from the start of the day to its end (or `until`, for today so far).
-    static func compute(_ day: UTCDay, until: Date? = nil, on sql: any SQLDatabase) async throws -> DayMetrics {
+    ///
+    /// With `previous` (the stored figures of the day before), the running totals are that day's
+    /// plus this day's additions instead of a count of every user, and `now` answers active
+    /// subscriptions from their status: what keeps today's live figures cheap on a large database.
+    static func compute(
+        _ day: UTCDay, until: Date? = nil, previous: DayMetrics? = nil, now: Bool = false, on sql: any SQLDatabase
+    ) async throws -> DayMetrics {
         let start = day.start
         let end = min(until ?? day.end, day.end)
         var m = DayMetrics()
         func count(_ query: SQLQueryString) async throws -> Int64 { Int64(try await AnalyticsSQL.count(query, on: sql)) }
 
-        for row in try await sql.raw("""
-            SELECT user_type, COUNT(*) AS n FROM users WHERE created_at < \(bind: end) GROUP BY user_type
-            """).all() {
-            m["users_total", try row.decode(column: "user_type", as: String.self)] = try row.decode(column: "n", as: Int64.self)
-        }
         for type in userTypes { m["new_users", type] = 0 }
         for row in try await sql.raw("""
             SELECT user_type, COUNT(*) AS n FROM users WHERE created_at >= \(bind: start) AND created_at < \(bind: end) GROUP BY user_type
@@ -52,6 +53,16 @@ enum PlatformMetrics {
             m["new_users", try row.decode(column: "user_type", as: String.self)] = try row.decode(column: "n", as: Int64.self)
         }
         m["new_users"] = userTypes.reduce(0) { $0 + m["new_users", $1] }
+        if let previous {
+            for type in userTypes { m["users_total", type] = previous["users_total", type] + m["new_users", type] }
+        } else {
+            for type in userTypes { m["users_total", type] = 0 }
+            for row in try await sql.raw("""
+                SELECT user_type, COUNT(*) AS n FROM users WHERE created_at < \(bind: end) GROUP BY user_type
+                """).all() {
+                m["users_total", try row.decode(column: "user_type", as: String.self)] = try row.decode(column: "n", as: Int64.self)
+            }
+        }
         m["new_listings"] = try await count("SELECT COUNT(*) AS n FROM listings WHERE created_at >= \(bind: start) AND created_at < \(bind: end)")
         m["listings_published"] = try await count("SELECT COUNT(*) AS n FROM listings WHERE published_at >= \(bind: start) AND published_at < \(bind: end)")
         m["listing_views"] = try await count("SELECT COUNT(*) AS n FROM listing_views WHERE view_date = \(bind: day.key)")
@@ -88,7 +99,7 @@ enum PlatformMetrics {
             SELECT COUNT(*) AS n FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
             WHERE p.price_pence > 0 AND \(endedExpression) >= \(bind: start) AND \(endedExpression) < \(bind: end)
             """)
-        m["active_subscriptions"] = try await activePaidSubscriptions(at: end, on: sql)
+        m["active_subscriptions"] = now ? try await activePaidSubscriptionsNow(on: sql) : try await activePaidSubscriptions(at: end, on: sql)
         return m
     }
 
@@ -103,6 +114,14 @@ enum PlatformMetrics {
             SELECT COUNT(*) AS n FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
             WHERE p.price_pence > 0 AND s.started_at < \(bind: moment)
               AND (\(endedExpression) IS NULL OR \(endedExpression) >= \(bind: moment))
+            """, on: sql))
+    }
+
+    /// Paid subscriptions active now, from their status (indexed by plan and status).
+    static func activePaidSubscriptionsNow(on sql: any SQLDatabase) async throws -> Int64 {
+        Int64(try await AnalyticsSQL.count("""
+            SELECT COUNT(*) AS n FROM user_subscriptions
+            WHERE subscription_id IN (SELECT id FROM subscriptions WHERE price_pence > 0) AND status IN ('active', 'past_due')
             """, on: sql))
     }
 
@@ -147,7 +166,9 @@ enum PlatformMetrics {
             } else if day < period.today, let metrics = stored[day.key], metrics.values[marker] != nil {
                 result.append((day, metrics))
             } else {
-                result.append((day, try await compute(day, until: period.now, on: sql)))
+                let before = result.last?.1 ?? stored[day.adding(-1).key]
+                let previous = before?.values[marker] != nil || day.adding(-1) < firstDay ? (before ?? DayMetrics()) : nil
+                result.append((day, try await compute(day, until: period.now, previous: previous, now: day == period.today, on: sql)))
             }
         }
         return result
