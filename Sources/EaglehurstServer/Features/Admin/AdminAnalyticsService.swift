@@ -19,7 +19,7 @@ struct AdminAnalyticsService {
     func dashboard(_ period: AnalyticsPeriod) async throws -> Components.Schemas.AdminDashboard {
         // The last 60 days cover both 30-day revenue windows and both 7-day sign-up windows.
         let window = AnalyticsPeriod(days: max(60, period.days.count), now: now)
-        let daily = try await PlatformMetrics.daily(window, on: sql)
+        let daily = try await PlatformMetrics.daily(window, names: ["revenue_pence"], on: sql)
         func total(_ name: String, last days: Int, skipping skip: Int = 0) -> Int64 {
             daily.dropLast(skip).suffix(days).reduce(0) { $0 + $1.1[name] }
         }
@@ -83,7 +83,8 @@ struct AdminAnalyticsService {
     // MARK: revenue
 
     func revenue(_ period: AnalyticsPeriod) async throws -> Components.Schemas.RevenueAnalytics {
-        let daily = try await PlatformMetrics.daily(period, on: sql)
+        let names = ["revenue_pence", "refunded_pence", "payments_succeeded", "payments_failed", "subscriptions_started", "subscriptions_ended"]
+        let daily = try await PlatformMetrics.daily(period, names: names, on: sql)
         func sum(_ name: String) -> Int64 { daily.reduce(0) { $0 + $1.1[name] } }
         // Active paid subscriptions now, with what each brings in a month (a yearly plan counts a twelfth).
         let active = try await sql.raw("""
@@ -129,7 +130,7 @@ struct AdminAnalyticsService {
     static let funnelSteps = AnalyticsLog.FunnelStep.allCases.map(\.rawValue)
 
     func users(_ period: AnalyticsPeriod) async throws -> Components.Schemas.UserAnalytics {
-        let daily = try await PlatformMetrics.daily(period, on: sql)
+        let daily = try await PlatformMetrics.daily(period, names: [], on: sql)
         func sum(_ name: String, _ category: String = "all") -> Int { daily.reduce(0) { $0 + $1.1.int(name, category) } }
         let byType = Self.usersByType(daily.last!.1)
         var reached: [String: Int] = [:]

@@ -136,11 +136,16 @@ enum PlatformMetrics {
         }.run()
     }
 
-    /// Stored figures of the days in `period`, by day key.
-    static func stored(in period: AnalyticsPeriod, on sql: any SQLDatabase) async throws -> [String: DayMetrics] {
+    /// Stored figures of the days in `period` (and the day before), by day key: only the metrics
+    /// `names`, when given, with the marker and the running totals that today's figures build on.
+    static func stored(in period: AnalyticsPeriod, names: [String]?, on sql: any SQLDatabase) async throws -> [String: DayMetrics] {
+        let wanted: SQLQueryString = names.map { names in
+            let all = Array(Set(names + [marker.name, "users_total"])).sorted()
+            return "AND metric_name IN (\(binds: all))"
+        } ?? ""
         let rows = try await sql.raw("""
             SELECT metric_date, metric_name, category, value FROM platform_metrics
-            WHERE metric_date >= \(bind: period.first.key) AND metric_date <= \(bind: period.today.key)
+            WHERE metric_date >= \(bind: period.first.adding(-1).key) AND metric_date <= \(bind: period.today.key) \(wanted)
             """).all()
         var byDay: [String: DayMetrics] = [:]
         for row in rows {
@@ -155,8 +160,8 @@ enum PlatformMetrics {
     /// live for today and for any ended day the roll-up has not reached yet.
     ///
     /// Days before the first user are zeros without a query: every figure belongs to a user.
-    static func daily(_ period: AnalyticsPeriod, on sql: any SQLDatabase) async throws -> [(UTCDay, DayMetrics)] {
-        let stored = try await stored(in: period, on: sql)
+    static func daily(_ period: AnalyticsPeriod, names: [String]? = nil, on sql: any SQLDatabase) async throws -> [(UTCDay, DayMetrics)] {
+        let stored = try await stored(in: period, names: names, on: sql)
         let firstUser = try await sql.raw("SELECT MIN(created_at) AS first FROM users").first()?.decode(column: "first", as: Date?.self)
         let firstDay = firstUser.map(UTCDay.init(containing:)) ?? period.today.adding(1)
         var result: [(UTCDay, DayMetrics)] = []
