@@ -210,6 +210,7 @@ struct PlatformMetricsRollup {
                     guard locked else { return [] }
                 }
                 for day in ended {
+                    try Task.checkCancellation()
                     try await PlatformMetrics.store(try await PlatformMetrics.compute(day, on: tx), for: day, at: now, on: tx)
                 }
                 return ended
@@ -217,6 +218,7 @@ struct PlatformMetricsRollup {
         }
         try await sql.raw("PRAGMA busy_timeout=5000").run()
         for day in ended {
+            try Task.checkCancellation()
             let metrics = try await PlatformMetrics.compute(day, on: sql)
             try await database.transaction { db in
                 try await PlatformMetrics.store(metrics, for: day, at: now, on: db as! any SQLDatabase)
@@ -256,16 +258,19 @@ struct PlatformMetricsLifecycle: LifecycleHandler {
             while !Task.isCancelled {
                 do {
                     try await rollup.run(try await rollup.dueDays(), wait: false)
-                } catch {
+                } catch let error where !Task.isCancelled {
                     logger.error("platform metrics roll-up failed", metadata: ["error": "\(error)"])
-                }
+                } catch {}
                 try? await Task.sleep(for: .seconds(interval))
             }
         }
     }
 
+    /// Waits for a run under way to stop (between two days), so that it never meets a closed database.
     func shutdownAsync(_ application: Application) async {
-        application.storage[PlatformMetricsTaskKey.self]?.cancel()
+        guard let task = application.storage[PlatformMetricsTaskKey.self] else { return }
+        task.cancel()
+        await task.value
     }
 }
 

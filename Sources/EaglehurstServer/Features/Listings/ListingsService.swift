@@ -116,10 +116,6 @@ struct ListingsService {
     /// Counts a view once per viewer (user, or address when signed out) per day; owners do not count.
     func recordView(_ listing: Listing, viewer: User?) async throws {
         guard listing.status == .published, listing.$seller.id != viewer?.id else { return }
-        if let viewer, let viewerID = viewer.id {
-            app.analyticsLog.activity(viewer, .listingView, ["listing_id": try listing.requireID().uuidString], at: now)
-            app.analyticsLog.record(.profileView(profileID: listing.$seller.id, viewerID: viewerID, .listing, at: now))
-        }
         let day = Self.day(now)
         let key = viewer?.id?.uuidString ?? "ip:\(request.remoteAddress?.ipAddress ?? "unknown")"
         let inserted = try await sql.raw("""
@@ -131,6 +127,11 @@ struct ListingsService {
             """).all()
         if !inserted.isEmpty {
             try await sql.raw("UPDATE listings SET view_count = view_count + 1 WHERE id = \(bind: try listing.requireID())").run()
+            // Like the count, the events are once per viewer and day: re-reading a listing is not a new view.
+            if let viewer, let viewerID = viewer.id {
+                app.analyticsLog.activity(viewer, .listingView, ["listing_id": try listing.requireID().uuidString], at: now)
+                app.analyticsLog.record(.profileView(profileID: listing.$seller.id, viewerID: viewerID, .listing, at: now))
+            }
         }
     }
 
