@@ -40,6 +40,16 @@ public struct Settings: Sendable {
     public var stripeAPIBase: URL
     /// Seconds between runs of the subscription renewal job (`SUBSCRIPTION_RENEWAL_INTERVAL`, 0 turns it off).
     public var renewalInterval: Int
+    /// Whether `GET /metrics` answers, in Prometheus text format (`METRICS_ENABLED`, default true).
+    public var metricsEnabled: Bool
+    /// `text` (default) or `json`: one JSON object per log line (`LOG_FORMAT`).
+    public var logFormat: LogFormat
+    /// Seconds between runs of the daily platform metrics roll-up (`METRICS_ROLLUP_INTERVAL`, 0 turns it off).
+    public var metricsRollupInterval: Int
+
+    public enum LogFormat: String, Sendable, Equatable {
+        case text, json
+    }
 
     public init(
         dataDirectory: URL,
@@ -55,7 +65,10 @@ public struct Settings: Sendable {
         stripePublishableKey: String? = nil,
         stripeWebhookSecret: String? = nil,
         stripeAPIBase: URL = URL(string: "https://api.stripe.com")!,
-        renewalInterval: Int = 300
+        renewalInterval: Int = 300,
+        metricsEnabled: Bool = true,
+        logFormat: LogFormat = .text,
+        metricsRollupInterval: Int = 3600
     ) {
         self.dataDirectory = dataDirectory
         self.database = database ?? .sqlite(path: dataDirectory.appendingPathComponent("eaglehurst.sqlite").path)
@@ -71,6 +84,9 @@ public struct Settings: Sendable {
         self.stripeWebhookSecret = stripeWebhookSecret
         self.stripeAPIBase = stripeAPIBase
         self.renewalInterval = renewalInterval
+        self.metricsEnabled = metricsEnabled
+        self.logFormat = logFormat
+        self.metricsRollupInterval = metricsRollupInterval
     }
 
     /// Reads the settings from environment variables.
@@ -108,7 +124,10 @@ public struct Settings: Sendable {
             stripePublishableKey: try stripeKey(env, "STRIPE_PUBLISHABLE_KEY", prefixes: ["pk_"]),
             stripeWebhookSecret: nonEmpty(env["STRIPE_WEBHOOK_SECRET"]),
             stripeAPIBase: try stripeAPIBase(env),
-            renewalInterval: try renewalInterval(env)
+            renewalInterval: try renewalInterval(env),
+            metricsEnabled: try bool(env, "METRICS_ENABLED", default: true),
+            logFormat: try logFormat(env),
+            metricsRollupInterval: try metricsRollupInterval(env)
         )
     }
 
@@ -132,6 +151,22 @@ public struct Settings: Sendable {
         guard let raw = nonEmpty(env["SUBSCRIPTION_RENEWAL_INTERVAL"]) else { return 300 }
         guard let seconds = Int(raw), (0...86_400).contains(seconds) else {
             throw SettingsError(variable: "SUBSCRIPTION_RENEWAL_INTERVAL", problem: "is '\(raw)'; write seconds from 0 (off) to 86400")
+        }
+        return seconds
+    }
+
+    static func logFormat(_ env: [String: String]) throws -> LogFormat {
+        guard let raw = nonEmpty(env["LOG_FORMAT"]) else { return .text }
+        guard let format = LogFormat(rawValue: raw.lowercased()) else {
+            throw SettingsError(variable: "LOG_FORMAT", problem: "is '\(raw)'; write text or json")
+        }
+        return format
+    }
+
+    static func metricsRollupInterval(_ env: [String: String]) throws -> Int {
+        guard let raw = nonEmpty(env["METRICS_ROLLUP_INTERVAL"]) else { return 3600 }
+        guard let seconds = Int(raw), (0...86_400).contains(seconds) else {
+            throw SettingsError(variable: "METRICS_ROLLUP_INTERVAL", problem: "is '\(raw)'; write seconds from 0 (off) to 86400")
         }
         return seconds
     }

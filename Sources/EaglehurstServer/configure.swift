@@ -12,6 +12,11 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     try FileManager.default.createDirectory(at: settings.dataDirectory, withIntermediateDirectories: true)
     app.storage[SettingsKey.self] = settings
     app.storage[ServerEnvironmentKey.self] = environment
+    app.storage[StartedAtKey.self] = environment.now()
+    if settings.logFormat == .json {
+        let level = app.logger.logLevel
+        app.logger = Logger(label: app.logger.label) { JSONLogHandler(label: $0, level: level) }
+    }
 
     try configureDatabase(app, settings: settings)
     let authSessionCache = AuthSessionCache()
@@ -33,6 +38,11 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     // the final answer, problems included, so headers and the log line cover every response.
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware())
+    if settings.metricsEnabled {
+        let metrics = ServerMetrics()
+        app.storage[ServerMetricsKey.self] = metrics
+        app.middleware.use(MetricsMiddleware(metrics: metrics))
+    }
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(CORSMiddleware(configuration: .init(
         allowedOrigin: settings.corsAllowedOrigin == "*" ? .all : .custom(settings.corsAllowedOrigin),
@@ -48,8 +58,12 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     Migrations.register(on: app)
     app.storage[SearchLogKey.self] = SearchLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)
     app.lifecycle.use(SearchLogLifecycle())
+    app.storage[AnalyticsLogKey.self] = AnalyticsLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)
+    app.lifecycle.use(AnalyticsLogLifecycle())
+    app.lifecycle.use(PlatformMetricsLifecycle())
     app.lifecycle.use(SubscriptionRenewalsLifecycle())
     try routes(app)
+    metricsRoute(app)
 }
 
 /// Stripe when a secret key is set, else the local test gateway.
@@ -71,8 +85,8 @@ func makeMailer(_ settings: Settings) throws -> any Mailer {
 
 /// Opens the configured database. SQLite gets WAL, foreign keys and a busy timeout.
 ///
-/// The search log writes through connections of its own (`DatabaseID.searchLog`, the same
-/// database): each pool holds one connection per event loop, and a batch of searches written
+/// The search log, the analytics log and the metrics roll-up write through connections of their
+/// own (`DatabaseID.searchLog`, the same database): each pool holds one connection per event loop, and a batch of searches written
 /// on a request connection would hold up every request of that event loop until it is done.
 func configureDatabase(_ app: Application, settings: Settings) throws {
     switch settings.database {

@@ -11,9 +11,10 @@ struct EaglehurstServerCommand: AsyncParsableCommand {
         discussion: """
         Settings come from the environment: DATABASE_URL (unset: SQLite in the data directory; \
         postgres://…: PostgreSQL), JWT_SECRET_KEY, SMTP_URL, RATE_LIMIT_ENABLED, \
-        EMAIL_VERIFICATION_REQUIRED, EAGLEHURST_DATA_DIR (default $XDG_DATA_HOME/eaglehurst).
+        EMAIL_VERIFICATION_REQUIRED, EAGLEHURST_DATA_DIR (default $XDG_DATA_HOME/eaglehurst), \
+        METRICS_ENABLED, LOG_FORMAT (text or json), METRICS_ROLLUP_INTERVAL.
         """,
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, SeedDemo.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, SeedDemo.self, Rollup.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -41,6 +42,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         LoggingSystem.bootstrap { label in
+            if settings.logFormat == .json { return JSONLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -100,6 +102,26 @@ struct SeedDemo: AsyncParsableCommand {
         print("Demo data ready. Accounts:")
         for account in accounts {
             print("  \(account.role.padding(toLength: 7, withPad: " ", startingAt: 0)) \(account.email)  password \(account.password)")
+        }
+    }
+}
+
+struct Rollup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compute the daily platform metrics of past days (backfill); safe to run again and beside running servers.")
+
+    @Option(help: "First day, YYYY-MM-DD (UTC).") var from: String
+    @Option(help: "Last day, YYYY-MM-DD (default: yesterday; today is never stored, it is computed live).") var to: String?
+
+    func run() async throws {
+        let settings = try loadSettings()
+        do {
+            let days = try await withMigratedApplication(settings: settings) { app in
+                try await PlatformMetricsBackfill.run(on: app, from: from, to: to)
+            }
+            print("Platform metrics stored for \(days) day\(days == 1 ? "" : "s").")
+        } catch let error as PlatformMetricsBackfill.BackfillError {
+            throw ValidationError(error.description)
         }
     }
 }

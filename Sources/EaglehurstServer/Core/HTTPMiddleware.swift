@@ -26,6 +26,10 @@ struct RequestLogMiddleware: AsyncMiddleware {
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         response.headers.replaceOrAdd(name: "X-Request-ID", value: request.id)
         request.logger.info("\(request.method) \(request.url.path) \(response.status.code)", metadata: [
+            "method": "\(request.method.rawValue)",
+            "path": "\(request.url.path)",
+            "route": "\(MetricsMiddleware.route(of: request))",
+            "status": "\(response.status.code)",
             "duration_ms": "\(String(format: "%.1f", ms))",
         ])
         return response

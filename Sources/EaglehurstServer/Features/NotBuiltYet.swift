@@ -4,44 +4,4 @@ import EaglehurstAPI
 // Each answers 501 problem+json; building an operation means writing its handler elsewhere and
 // running the script again, which removes the stub.
 extension APIHandler {
-    // GET /api/v1/admin/dashboard
-    func adminDashboard(_ input: Operations.AdminDashboard.Input) async throws -> Operations.AdminDashboard.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/admin/dashboard")
-    }
-    // GET /api/v1/admin/analytics/platform
-    func adminPlatformAnalytics(_ input: Operations.AdminPlatformAnalytics.Input) async throws -> Operations.AdminPlatformAnalytics.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/admin/analytics/platform")
-    }
-    // GET /api/v1/admin/analytics/revenue
-    func adminRevenueAnalytics(_ input: Operations.AdminRevenueAnalytics.Input) async throws -> Operations.AdminRevenueAnalytics.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/admin/analytics/revenue")
-    }
-    // GET /api/v1/admin/system/health
-    func adminSystemHealth(_ input: Operations.AdminSystemHealth.Input) async throws -> Operations.AdminSystemHealth.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/admin/system/health")
-    }
-    // GET /api/v1/admin/analytics/users
-    func adminUserAnalytics(_ input: Operations.AdminUserAnalytics.Input) async throws -> Operations.AdminUserAnalytics.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/admin/analytics/users")
-    }
-    // GET /api/v1/analytics/buyer/activity
-    func analyticsBuyerActivity(_ input: Operations.AnalyticsBuyerActivity.Input) async throws -> Operations.AnalyticsBuyerActivity.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/analytics/buyer/activity")
-    }
-    // GET /api/v1/analytics/connections
-    func analyticsConnections(_ input: Operations.AnalyticsConnections.Input) async throws -> Operations.AnalyticsConnections.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/analytics/connections")
-    }
-    // GET /api/v1/analytics/dashboard
-    func analyticsDashboard(_ input: Operations.AnalyticsDashboard.Input) async throws -> Operations.AnalyticsDashboard.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/analytics/dashboard")
-    }
-    // GET /api/v1/analytics/revenue
-    func analyticsRevenue(_ input: Operations.AnalyticsRevenue.Input) async throws -> Operations.AnalyticsRevenue.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/analytics/revenue")
-    }
-    // GET /api/v1/analytics/seller/listings
-    func analyticsSellerListings(_ input: Operations.AnalyticsSellerListings.Input) async throws -> Operations.AnalyticsSellerListings.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/analytics/seller/listings")
-    }
 }

@@ -40,6 +40,11 @@ enum Migrations {
         CreateServiceCommunications(),
         CreateServiceDocuments(),
         AddServiceRequestEmailTemplate(),
+        CreateUserActivities(),
+        CreateProfileViews(),
+        CreatePlatformMetrics(),
+        CreateConversionFunnel(),
+        AddAnalyticsIndexes(),
     ]
 
     static func register(on app: Application) {

@@ -68,6 +68,8 @@ struct AuthService {
             throw Self.emailTaken(email)
         }
         await deliver(AuthMail.verification(to: user, code: code, from: app.settings.mailFrom), kind: "verification")
+        app.analyticsLog.activity(user, .register, ["user_type": kind.rawValue], at: now)
+        app.analyticsLog.step(user, .registered, at: now)
         return user
     }
 
@@ -121,6 +123,8 @@ struct AuthService {
             try await user.save(on: db)
         }
         app.authSessionCache.forget(user: try user.requireID())  // after the commit, see AuthSessionCache
+        app.analyticsLog.activity(user, .emailVerified, at: now)
+        app.analyticsLog.step(user, .emailVerified, at: now)
         return user
     }
 
@@ -185,6 +189,7 @@ struct AuthService {
             ).create(on: db)
         }
         app.authSessionCache.forget(user: try user.requireID())  // after the commit, see AuthSessionCache
+        app.analyticsLog.activity(user, .signIn, at: now)
         return try await tokens(for: user, session: session, refresh: refresh)
     }
 

@@ -71,6 +71,8 @@ struct ConnectionsService {
             kind: .connectionRequest, title: "New request about \(listing.title)",
             message: "\(buyer.firstName) \(buyer.lastName) asks: \(Self.preview(content))",
             actionURL: "/api/v1/connections/\(try connection.requireID())"))
+        app.analyticsLog.activity(buyer, .connectionRequest, ["connection_id": try connection.requireID().uuidString, "listing_id": listingID.uuidString], at: now)
+        app.analyticsLog.step(buyer, .firstRequest, at: now)
         return connection
     }
 
@@ -113,6 +115,8 @@ struct ConnectionsService {
             title: accept ? "Your request about \(name) was accepted" : "Your request about \(name) was declined",
             message: reply ?? (accept ? "The seller accepted; you can now see the confidential details and message them." : "The seller declined this request."),
             actionURL: "/api/v1/connections/\(id)"))
+        app.analyticsLog.activity(seller, accept ? .connectionAccepted : .connectionRejected, ["connection_id": id.uuidString], at: now)
+        if accept { app.analyticsLog.record(.funnel(userID: connection.$buyer.id, .accepted, at: now)) }
         return connection
     }
 
@@ -156,6 +160,9 @@ struct ConnectionsService {
         try await connection.$buyer.load(on: db)
         try await connection.$seller.load(on: db)
         let id = try connection.requireID()
+        if let viewerID = user.id, viewerID == connection.$buyer.id {
+            app.analyticsLog.record(.profileView(profileID: connection.$seller.id, viewerID: viewerID, .connection, at: now))
+        }
         return try connection.toDTO(unread: try await unreadCounts(for: user.requireID(), in: [id])[id] ?? 0, viewer: user)
     }
 
@@ -236,6 +243,7 @@ struct ConnectionsService {
         await notifications.notify([recipient], .init(
             kind: .newMessage, title: "New message from \(user.firstName) \(user.lastName)",
             message: Self.preview(text), actionURL: "/api/v1/connections/\(id)"))
+        app.analyticsLog.activity(user, .message, ["connection_id": id.uuidString], at: now)
         return message
     }
 

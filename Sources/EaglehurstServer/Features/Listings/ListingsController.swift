@@ -91,7 +91,8 @@ extension APIHandler {
 
     func listingsAnalytics(_ input: Operations.ListingsAnalytics.Input) async throws -> Operations.ListingsAnalytics.Output {
         let user = try await auth.user(.verified, is: .seller, .admin)
-        let analytics = try await listingsService().analytics(input.path.listingId, by: user, days: input.query.days ?? 30)
+        let days = input.query.period.map { AnalyticsPeriod.named[$0.rawValue]! } ?? input.query.days ?? 30
+        let analytics = try await listingsService().analytics(input.path.listingId, by: user, days: days)
         return .ok(.init(body: .json(analytics)))
     }
 }

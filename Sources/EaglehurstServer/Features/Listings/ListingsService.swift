@@ -127,6 +127,11 @@ struct ListingsService {
             """).all()
         if !inserted.isEmpty {
             try await sql.raw("UPDATE listings SET view_count = view_count + 1 WHERE id = \(bind: try listing.requireID())").run()
+            // Like the count, the events are once per viewer and day: re-reading a listing is not a new view.
+            if let viewer, let viewerID = viewer.id {
+                app.analyticsLog.activity(viewer, .listingView, ["listing_id": try listing.requireID().uuidString], at: now)
+                app.analyticsLog.record(.profileView(profileID: listing.$seller.id, viewerID: viewerID, .listing, at: now))
+            }
         }
     }
 
@@ -251,6 +256,8 @@ struct ListingsService {
             // The same buyer saved it concurrently: answer as the earlier save did.
             return try await save(id, buyer: buyer, notes: notes)
         }
+        app.analyticsLog.activity(buyer, .save, ["listing_id": id.uuidString], at: now)
+        app.analyticsLog.step(buyer, .firstSave, at: now)
         return (true, try savedDTO(saved, listing, viewer: buyer))
     }
 

@@ -107,6 +107,8 @@ struct SubscriptionService {
             let subscription = try await activate(plan: plan, cycle: order.cycle, method: method, for: user, paidBy: claim, gatewayID: gatewayID)
             await notify(user, title: "Receipt: \(plan.name) plan",
                          message: "You paid \(Money.format(amounts.total, plan.currency)) (\(Money.format(amounts.net, plan.currency)) + VAT \(Money.format(amounts.vat, plan.currency))) for the \(plan.name) plan, \(order.cycle.rawValue). It renews on \(Self.day(subscription.currentPeriodEnd ?? now)).")
+            app.analyticsLog.activity(user, .purchase, ["plan": plan.code, "billing_cycle": order.cycle.rawValue, "amount_pence": "\(amounts.total)"], at: now)
+            app.analyticsLog.step(user, .subscribed, at: now)
             return subscription
         }
     }

@@ -47,6 +47,7 @@ public enum AccountBootstrap {
         try await seedDemoConversations(on: app)
         try await seedDemoSellerPlan(on: app)
         try await seedDemoServices(on: app)
+        try await DemoAnalytics.seed(on: app)
         return demoAccounts
     }
 
@@ -229,6 +230,9 @@ public enum AccountBootstrap {
             email: normalized, passwordHash: hash, userType: kind,
             firstName: firstName, lastName: lastName, emailVerified: true)
         try await user.create(on: app.db)
+        let now = app.serverEnvironment.now()
+        app.analyticsLog.step(user, .registered, at: now)
+        app.analyticsLog.step(user, .emailVerified, at: now)
         return .created
     }
 }

@@ -121,6 +121,7 @@ struct ListingAnswerCacheMiddleware: AsyncMiddleware {
                     search.userID = viewer?.id
                     search.at = app.serverEnvironment.now()
                     app.searchLog.record(search)
+                    AnalyticsLog.searched(viewer, search, on: app)
                 }
                 return Response(status: .ok, headers: answer.headers, body: .init(buffer: answer.body))
             }

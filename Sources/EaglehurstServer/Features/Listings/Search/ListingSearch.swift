@@ -301,6 +301,7 @@ struct WordMatches: Sendable {
 final class SearchIndexCache: Sendable {
     private struct State {
         var current: PublishedListings?
+        var loadedAt: Date?
         var loading: (generation: Int64, task: Task<PublishedListings, any Error>)?
         var matches: [String: Task<WordMatches, any Error>] = [:]
         var matchOrder: [String] = []
@@ -343,6 +344,7 @@ final class SearchIndexCache: Sendable {
             state.withLockedValue { state in
                 if (state.current?.generation ?? .min) < listings.generation {
                     state.current = listings
+                    state.loadedAt = Date()
                     state.matches = [:]
                     state.matchOrder = []
                 }
@@ -352,6 +354,14 @@ final class SearchIndexCache: Sendable {
         } catch {
             state.withLockedValue { state in if state.loading?.generation == generation { state.loading = nil } }
             throw error
+        }
+    }
+
+    /// The index this server searches now: its size and when it was loaded (nil before the first search).
+    func snapshot() -> (count: Int, loadedAt: Date)? {
+        state.withLockedValue { state in
+            guard let current = state.current, let loadedAt = state.loadedAt else { return nil }
+            return (current.ids.count, loadedAt)
         }
     }
 
@@ -463,6 +473,7 @@ extension ListingsService {
             let entry = SearchLog.Entry(
                 userID: viewer?.id, text: filters.text, filters: filters.logDescription, resultsCount: answer.total, at: now)
             app.searchLog.record(entry)
+            AnalyticsLog.searched(viewer, entry, on: app)
             search = entry
         }
         return BrowseResult(page: answer, generation: generation, search: search)

@@ -1,0 +1,298 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The platform's figures of one UTC day, keyed by metric and category (`all`, or a user type).
+/// `PlatformMetrics.compute` reads them from the operational tables; the roll-up stores them in
+/// `platform_metrics` for every day that has ended, and the admin analytics read those rows plus
+/// today computed live, so a year costs one indexed read of ~9,000 small rows instead of a scan
+/// of every event.
+struct DayMetrics: Sendable, Equatable {
+    var values: [Key: Int64] = [:]
+
+    struct Key: Hashable, Sendable {
+        var name: String
+        var category: String
+        init(_ name: String, _ category: String = "all") {
+            self.name = name
+            self.category = category
+        }
+    }
+
+    subscript(_ name: String, _ category: String = "all") -> Int64 {
+        get { values[Key(name, category)] ?? 0 }
+        set { values[Key(name, category)] = newValue }
+    }
+
+    func int(_ name: String, _ category: String = "all") -> Int { Int(self[name, category]) }
+}
+
+enum PlatformMetrics {
+    static let userTypes = ["buyer", "seller", "admin"]
+    /// Written for every day rolled up, zero or not: its presence marks the day as done.
+    static let marker = DayMetrics.Key("new_users")
+
+    /// The figures of `day`, from the start of the day to its end (or `until`, for today so far).
+    ///
+    /// With `previous` (the stored figures of the day before), the running totals are that day's
+    /// plus this day's additions instead of a count of every user, and `now` answers active
+    /// subscriptions from their status: what keeps today's live figures cheap on a large database.
+    static func compute(
+        _ day: UTCDay, until: Date? = nil, previous: DayMetrics? = nil, now: Bool = false, on sql: any SQLDatabase
+    ) async throws -> DayMetrics {
+        let start = day.start
+        let end = min(until ?? day.end, day.end)
+        var m = DayMetrics()
+        func count(_ query: SQLQueryString) async throws -> Int64 { Int64(try await AnalyticsSQL.count(query, on: sql)) }
+
+        for type in userTypes { m["new_users", type] = 0 }
+        for row in try await sql.raw("""
+            SELECT user_type, COUNT(*) AS n FROM users WHERE created_at >= \(bind: start) AND created_at < \(bind: end) GROUP BY user_type
+            """).all() {
+            m["new_users", try row.decode(column: "user_type", as: String.self)] = try row.decode(column: "n", as: Int64.self)
+        }
+        m["new_users"] = userTypes.reduce(0) { $0 + m["new_users", $1] }
+        if let previous {
+            for type in userTypes { m["users_total", type] = previous["users_total", type] + m["new_users", type] }
+        } else {
+            for type in userTypes { m["users_total", type] = 0 }
+            for row in try await sql.raw("""
+                SELECT user_type, COUNT(*) AS n FROM users WHERE created_at < \(bind: end) GROUP BY user_type
+                """).all() {
+                m["users_total", try row.decode(column: "user_type", as: String.self)] = try row.decode(column: "n", as: Int64.self)
+            }
+        }
+        m["new_listings"] = try await count("SELECT COUNT(*) AS n FROM listings WHERE created_at >= \(bind: start) AND created_at < \(bind: end)")
+        m["listings_published"] = try await count("SELECT COUNT(*) AS n FROM listings WHERE published_at >= \(bind: start) AND published_at < \(bind: end)")
+        m["listing_views"] = try await count("SELECT COUNT(*) AS n FROM listing_views WHERE view_date = \(bind: day.key)")
+        m["searches"] = try await count("SELECT COUNT(*) AS n FROM search_queries WHERE searched_at >= \(bind: start) AND searched_at < \(bind: end)")
+        m["connection_requests"] = try await count("SELECT COUNT(*) AS n FROM connections WHERE created_at >= \(bind: start) AND created_at < \(bind: end)")
+        for status in ["accepted", "rejected"] {
+            m["connections_\(status)"] = try await count("""
+                SELECT COUNT(*) AS n FROM connections
+                WHERE responded_at >= \(bind: start) AND responded_at < \(bind: end) AND status = \(bind: status)
+                """)
+        }
+        m["messages_sent"] = try await count("SELECT COUNT(*) AS n FROM messages WHERE created_at >= \(bind: start) AND created_at < \(bind: end)")
+        m["active_users"] = try await count("""
+            SELECT COUNT(DISTINCT user_id) AS n FROM user_activities WHERE activity_date = \(bind: day.key) AND activity_type = 'sign_in'
+            """)
+        let payments = try await sql.raw("""
+            SELECT
+              CAST(COALESCE(SUM(CASE WHEN status = 'succeeded' THEN amount_pence ELSE 0 END), 0) AS BIGINT) AS revenue,
+              CAST(COALESCE(SUM(CASE WHEN status = 'refunded' THEN amount_pence ELSE 0 END), 0) AS BIGINT) AS refunded,
+              CAST(COALESCE(SUM(CASE WHEN status IN ('succeeded', 'refunded') THEN 1 ELSE 0 END), 0) AS BIGINT) AS succeeded
+            FROM payments WHERE paid_at >= \(bind: start) AND paid_at < \(bind: end)
+            """).first()
+        m["revenue_pence"] = try payments?.decode(column: "revenue", as: Int64.self) ?? 0
+        m["refunded_pence"] = try payments?.decode(column: "refunded", as: Int64.self) ?? 0
+        m["payments_succeeded"] = try payments?.decode(column: "succeeded", as: Int64.self) ?? 0
+        m["payments_failed"] = try await count("""
+            SELECT COUNT(*) AS n FROM payments WHERE created_at >= \(bind: start) AND created_at < \(bind: end) AND status = 'failed'
+            """)
+        m["subscriptions_started"] = try await count("""
+            SELECT COUNT(*) AS n FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
+            WHERE s.started_at >= \(bind: start) AND s.started_at < \(bind: end) AND p.price_pence > 0
+            """)
+        m["subscriptions_ended"] = try await count("""
+            SELECT COUNT(*) AS n FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
+            WHERE p.price_pence > 0 AND \(endedExpression) >= \(bind: start) AND \(endedExpression) < \(bind: end)
+            """)
+        m["active_subscriptions"] = now ? try await activePaidSubscriptionsNow(on: sql) : try await activePaidSubscriptions(at: end, on: sql)
+        return m
+    }
+
+    /// When a subscription stopped being active: cancelled now, or expired at its period's end.
+    static let endedExpression: SQLQueryString = """
+        (CASE WHEN s.status IN ('cancelled', 'expired') THEN COALESCE(s.expires_at, s.cancelled_at) END)
+        """
+
+    /// Paid subscriptions active at `moment`: started before it and not ended by then.
+    static func activePaidSubscriptions(at moment: Date, on sql: any SQLDatabase) async throws -> Int64 {
+        Int64(try await AnalyticsSQL.count("""
+            SELECT COUNT(*) AS n FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
+            WHERE p.price_pence > 0 AND s.started_at < \(bind: moment)
+              AND (\(endedExpression) IS NULL OR \(endedExpression) >= \(bind: moment))
+            """, on: sql))
+    }
+
+    /// Paid subscriptions active now, from their status (indexed by plan and status).
+    static func activePaidSubscriptionsNow(on sql: any SQLDatabase) async throws -> Int64 {
+        Int64(try await AnalyticsSQL.count("""
+            SELECT COUNT(*) AS n FROM user_subscriptions
+            WHERE subscription_id IN (SELECT id FROM subscriptions WHERE price_pence > 0) AND status IN ('active', 'past_due')
+            """, on: sql))
+    }
+
+    /// Stores the figures of `day`, replacing any stored before: running it twice leaves the same rows.
+    static func store(_ metrics: DayMetrics, for day: UTCDay, at now: Date, on sql: any SQLDatabase) async throws {
+        var insert = sql.insert(into: "platform_metrics").columns("id", "metric_date", "metric_name", "category", "value", "computed_at")
+        for (key, value) in metrics.values.sorted(by: { ($0.key.name, $0.key.category) < ($1.key.name, $1.key.category) }) {
+            insert = insert.values(SQLBind(UUID()), SQLBind(day.key), SQLBind(key.name), SQLBind(key.category), SQLBind(value), SQLBind(now))
+        }
+        try await insert.onConflict(with: ["metric_date", "metric_name", "category"]) { conflict in
+            conflict.set(excludedValueOf: "value").set(excludedValueOf: "computed_at")
+        }.run()
+    }
+
+    /// Stored figures of the days in `period` (and the day before), by day key: only the metrics
+    /// `names`, when given, with the marker and the running totals that today's figures build on.
+    static func stored(in period: AnalyticsPeriod, names: [String]?, on sql: any SQLDatabase) async throws -> [String: DayMetrics] {
+        let wanted: SQLQueryString = names.map { names in
+            let all = Array(Set(names + [marker.name, "users_total"])).sorted()
+            return "AND metric_name IN (\(binds: all))"
+        } ?? ""
+        let rows = try await sql.raw("""
+            SELECT metric_date, metric_name, category, value FROM platform_metrics
+            WHERE metric_date >= \(bind: period.first.adding(-1).key) AND metric_date <= \(bind: period.today.key) \(wanted)
+            """).all()
+        var byDay: [String: DayMetrics] = [:]
+        for row in rows {
+            let day = try row.decode(column: "metric_date", as: String.self)
+            byDay[day, default: DayMetrics()][try row.decode(column: "metric_name", as: String.self),
+                                              try row.decode(column: "category", as: String.self)] = try row.decode(column: "value", as: Int64.self)
+        }
+        return byDay
+    }
+
+    /// The figures of every day of the period: stored roll-ups for days that have ended, computed
+    /// live for today and for any ended day the roll-up has not reached yet.
+    ///
+    /// Days before the first user are zeros without a query: every figure belongs to a user.
+    static func daily(_ period: AnalyticsPeriod, names: [String]? = nil, on sql: any SQLDatabase) async throws -> [(UTCDay, DayMetrics)] {
+        let stored = try await stored(in: period, names: names, on: sql)
+        let firstUser = try await sql.raw("SELECT MIN(created_at) AS first FROM users").first()?.decode(column: "first", as: Date?.self)
+        let firstDay = firstUser.map(UTCDay.init(containing:)) ?? period.today.adding(1)
+        var result: [(UTCDay, DayMetrics)] = []
+        for day in period.days {
+            if day < firstDay {
+                result.append((day, DayMetrics()))
+            } else if day < period.today, let metrics = stored[day.key], metrics.values[marker] != nil {
+                result.append((day, metrics))
+            } else {
+                let before = result.last?.1 ?? stored[day.adding(-1).key]
+                let previous = before?.values[marker] != nil || day.adding(-1) < firstDay ? (before ?? DayMetrics()) : nil
+                result.append((day, try await compute(day, until: period.now, previous: previous, now: day == period.today, on: sql)))
+            }
+        }
+        return result
+    }
+}
+
+/// Rolls up ended days into `platform_metrics`. Safe with several servers on one PostgreSQL: each
+/// day is computed and stored inside a transaction that holds a transaction-level advisory lock,
+/// and a server that cannot take the lock at once leaves the run to the one that holds it; the
+/// upsert makes a repeated day harmless anyway. SQLite has one server by construction.
+struct PlatformMetricsRollup {
+    let app: Application
+    static let advisoryLockKey: Int64 = 0x4541_474C_0016  // "EAGL" + issue 16
+
+    var database: any Database { app.db(.searchLog) }
+    var now: Date { app.serverEnvironment.now() }
+
+    /// Rolls up `days` (ended days only); `wait` false skips the run when another server holds the lock.
+    /// Answers the days written.
+    @discardableResult
+    func run(_ days: [UTCDay], wait: Bool = true) async throws -> [UTCDay] {
+        let today = UTCDay(containing: now)
+        let ended = days.filter { $0 < today }
+        guard !ended.isEmpty else { return [] }
+        let sql = database as! any SQLDatabase
+        if sql.dialect.name == "postgresql" {
+            return try await database.transaction { db in
+                let tx = db as! any SQLDatabase
+                if wait {
+                    try await tx.raw("SELECT pg_advisory_xact_lock(\(bind: Self.advisoryLockKey))").run()
+                } else {
+                    let locked = try await tx.raw("SELECT pg_try_advisory_xact_lock(\(bind: Self.advisoryLockKey)) AS locked").first()?
+                        .decode(column: "locked", as: Bool.self) ?? false
+                    guard locked else { return [] }
+                }
+                for day in ended {
+                    try Task.checkCancellation()
+                    try await PlatformMetrics.store(try await PlatformMetrics.compute(day, on: tx), for: day, at: now, on: tx)
+                }
+                return ended
+            }
+        }
+        try await sql.raw("PRAGMA busy_timeout=5000").run()
+        for day in ended {
+            try Task.checkCancellation()
+            let metrics = try await PlatformMetrics.compute(day, on: sql)
+            try await database.transaction { db in
+                try await PlatformMetrics.store(metrics, for: day, at: now, on: db as! any SQLDatabase)
+            }
+        }
+        return ended
+    }
+
+    /// The days a scheduled run covers: yesterday always (events of its last second may have been
+    /// written after midnight), and every ended day since the first user that has no roll-up yet,
+    /// at most `limit` days back.
+    func dueDays(limit: Int = 400) async throws -> [UTCDay] {
+        let sql = database as! any SQLDatabase
+        let today = UTCDay(containing: now)
+        guard let first = try await sql.raw("SELECT MIN(created_at) AS first FROM users").first()?
+            .decode(column: "first", as: Date?.self) else { return [] }
+        let from = max(UTCDay(containing: first), today.adding(-limit))
+        guard from < today else { return [] }
+        let done = Set(try await sql.raw("""
+            SELECT metric_date FROM platform_metrics
+            WHERE metric_name = \(bind: PlatformMetrics.marker.name) AND category = 'all' AND metric_date >= \(bind: from.key)
+            """).all().map { try $0.decode(column: "metric_date", as: String.self) })
+        let yesterday = today.adding(-1)
+        return (from.number..<today.number).map(UTCDay.init(number:)).filter { !done.contains($0.key) || $0 == yesterday }
+    }
+}
+
+/// Runs the roll-up at start and then every `METRICS_ROLLUP_INTERVAL` seconds (0: never; the
+/// `eaglehurst-server rollup` command backfills by hand).
+struct PlatformMetricsLifecycle: LifecycleHandler {
+    func didBootAsync(_ application: Application) async throws {
+        let interval = application.settings.metricsRollupInterval
+        guard interval > 0 else { return }
+        let rollup = PlatformMetricsRollup(app: application)
+        let logger = application.logger
+        application.storage[PlatformMetricsTaskKey.self] = Task {
+            while !Task.isCancelled {
+                do {
+                    try await rollup.run(try await rollup.dueDays(), wait: false)
+                } catch let error where !Task.isCancelled {
+                    logger.error("platform metrics roll-up failed", metadata: ["error": "\(error)"])
+                } catch {}
+                try? await Task.sleep(for: .seconds(interval))
+            }
+        }
+    }
+
+    /// Waits for a run under way to stop (between two days), so that it never meets a closed database.
+    func shutdownAsync(_ application: Application) async {
+        guard let task = application.storage[PlatformMetricsTaskKey.self] else { return }
+        task.cancel()
+        await task.value
+    }
+}
+
+struct PlatformMetricsTaskKey: StorageKey { typealias Value = Task<Void, Never> }
+
+/// The backfill behind `eaglehurst-server rollup`.
+public enum PlatformMetricsBackfill {
+    /// Rolls up the ended days from `from` to `to` (YYYY-MM-DD, inclusive; `to` defaults to yesterday).
+    public static func run(on app: Application, from: String, to: String?) async throws -> Int {
+        guard let first = UTCDay(key: from) else { throw BackfillError("--from must be a date like 2026-01-31") }
+        let yesterday = UTCDay(containing: app.serverEnvironment.now()).adding(-1)
+        var last = yesterday
+        if let to {
+            guard let day = UTCDay(key: to) else { throw BackfillError("--to must be a date like 2026-01-31") }
+            last = min(day, yesterday)
+        }
+        guard first <= last else { return 0 }
+        return try await PlatformMetricsRollup(app: app).run((first.number...last.number).map(UTCDay.init(number:))).count
+    }
+
+    public struct BackfillError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
