@@ -29,7 +29,7 @@ final class RandomInputTests: XCTestCase {
             case let operation where operation.hasPrefix("subscriptions") || operation.hasPrefix("payments"): plans.world.withLock { $0.answer(request) }
             case let operation where operation.hasPrefix("services") || operation.hasSuffix("ServiceRequests") || operation == "adminUpdateServiceRequest":
                 services.world.withLock { $0.answer(request) }
-            case let operation where operation.hasPrefix("analytics") || ["adminDashboard", "adminPlatformAnalytics", "adminRevenueAnalytics", "adminUserAnalytics", "adminSystemHealth", "listingsAnalytics"].contains(operation):
+            case let operation where operation.hasPrefix("analytics") || ["adminDashboard", "adminPlatformAnalytics", "adminRevenueAnalytics", "adminUserAnalytics", "adminSystemHealth"].contains(operation):
                 dashboardAnswer(request)
             case "listingsBrowse", "listingsMyListings", "adminListListings": ListingFixture.browseAnswer(request, total: 120)
             case "listingsGet": .json(status: 200, body: ListingFixture.detailJSON(1))

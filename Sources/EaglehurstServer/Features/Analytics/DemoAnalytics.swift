@@ -27,62 +27,65 @@ enum DemoAnalytics {
         let now = app.serverEnvironment.now()
         let today = UTCDay(containing: now)
         let firstDay = today.adding(-weeks * 7)
-        var random = DemoRandom(seed: 16)
         // One hash for all members: they are figures, not accounts anyone signs in to.
         let hash = try await app.password.async.hash(UUID().uuidString + "Aa1")
-        var activity: [(UUID, String, String, Date)] = []
-        var funnel: [(UUID, String, Date)] = []
-        var views: [(UUID, UUID, Date)] = []
-        var searches: [(UUID, String, Int, Date)] = []
-        var paid: [(user: UUID, plan: String, at: Date)] = []
-        let queries = ["pharmacy", "dental leeds", "optician", "gp surgery", "clinic bristol", "care home", "dental", "physiotherapy"]
-        for index in 1...members {
-            let joinedDay = firstDay.adding(random.next(upTo: weeks * 7))
-            let joined = joinedDay.start.addingTimeInterval(Double(8 + random.next(upTo: 10)) * 3600)
-            let isBuyer = index % 4 != 0
-            let user = User(
-                email: email(index), passwordHash: hash, userType: isBuyer ? .buyer : .seller,
-                firstName: ["Alex", "Priya", "Tom", "Grace", "Omar", "Hannah", "Lewis", "Mei"][index % 8], lastName: "Member \(index)",
-                emailVerified: random.next(upTo: 10) < 8)
-            user.lastLoginAt = joined
-            try await user.create(on: app.db)
-            let id = try user.requireID()
-            try await sql.raw("UPDATE users SET created_at = \(bind: joined), updated_at = \(bind: joined) WHERE id = \(bind: id)").run()
-            funnel.append((id, "registered", joined))
-            if user.emailVerified { funnel.append((id, "email_verified", joined.addingTimeInterval(600))) }
-            var lastLogin = joined
-            for day in joinedDay.number...today.number where random.next(upTo: 3) == 0 || day == joinedDay.number {
-                let at = UTCDay(number: day).start.addingTimeInterval(Double(7 + random.next(upTo: 14)) * 3600 + Double(random.next(upTo: 3600)))
-                guard at < now else { continue }
-                activity.append((id, "sign_in", "{}", at))
-                lastLogin = max(lastLogin, at)
-                guard isBuyer, user.emailVerified else { continue }
-                for search in 0..<(1 + random.next(upTo: 3)) {
-                    let query = queries[random.next(upTo: queries.count)]
-                    let searchedAt = at.addingTimeInterval(Double(search * 90))
-                    searches.append((id, query, 3 + random.next(upTo: 40), searchedAt))
-                    activity.append((id, "search", AnalyticsLog.json(["query": query]), searchedAt))
-                    funnel.append((id, "first_search", searchedAt))
-                }
-                for _ in 0..<random.next(upTo: 4) {
-                    let listing = listings[random.next(upTo: listings.count)]
-                    let viewedAt = at.addingTimeInterval(Double(300 + random.next(upTo: 1800)))
-                    views.append((listing, id, viewedAt))
-                    activity.append((id, "listing_view", AnalyticsLog.json(["listing_id": listing.uuidString]), viewedAt))
-                }
-            }
-            try await sql.raw("UPDATE users SET last_login_at = \(bind: lastLogin) WHERE id = \(bind: id)").run()
-            if index % 5 == 1, user.emailVerified {
-                let subscribedAt = min(now.addingTimeInterval(-3600), joined.addingTimeInterval(Double(2 + random.next(upTo: 5)) * 86_400))
-                paid.append((id, isBuyer ? "buyer_professional" : "seller_professional", subscribedAt))
-                funnel.append((id, "subscribed", subscribedAt))
-                activity.append((id, "purchase", "{}", subscribedAt))
-            }
-        }
-        let (activities, steps, searched, viewed, plansPaid) = (activity, funnel, searches, views, paid)
-        let sellerID = try seller.requireID()
+        // One transaction for the members and everything they did: a seed cut short leaves nothing,
+        // so running it again (see `AccountBootstrap.seedDemo`) starts from a clean slate.
         try await app.db.transaction { db in
-            let tx = db as! any SQLDatabase
+            let sql = db as! any SQLDatabase
+            let tx = sql
+            var random = DemoRandom(seed: 16)
+            var activity: [(UUID, String, String, Date)] = []
+            var funnel: [(UUID, String, Date)] = []
+            var views: [(UUID, UUID, Date)] = []
+            var searches: [(UUID, String, Int, Date)] = []
+            var paid: [(user: UUID, plan: String, at: Date)] = []
+            let queries = ["pharmacy", "dental leeds", "optician", "gp surgery", "clinic bristol", "care home", "dental", "physiotherapy"]
+            for index in 1...members {
+                let joinedDay = firstDay.adding(random.next(upTo: weeks * 7))
+                let joined = joinedDay.start.addingTimeInterval(Double(8 + random.next(upTo: 10)) * 3600)
+                let isBuyer = index % 4 != 0
+                let user = User(
+                    email: email(index), passwordHash: hash, userType: isBuyer ? .buyer : .seller,
+                    firstName: ["Alex", "Priya", "Tom", "Grace", "Omar", "Hannah", "Lewis", "Mei"][index % 8], lastName: "Member \(index)",
+                    emailVerified: random.next(upTo: 10) < 8)
+                user.lastLoginAt = joined
+                try await user.create(on: db)
+                let id = try user.requireID()
+                try await sql.raw("UPDATE users SET created_at = \(bind: joined), updated_at = \(bind: joined) WHERE id = \(bind: id)").run()
+                funnel.append((id, "registered", joined))
+                if user.emailVerified { funnel.append((id, "email_verified", joined.addingTimeInterval(600))) }
+                var lastLogin = joined
+                for day in joinedDay.number...today.number where random.next(upTo: 3) == 0 || day == joinedDay.number {
+                    let at = UTCDay(number: day).start.addingTimeInterval(Double(7 + random.next(upTo: 14)) * 3600 + Double(random.next(upTo: 3600)))
+                    guard at < now else { continue }
+                    activity.append((id, "sign_in", "{}", at))
+                    lastLogin = max(lastLogin, at)
+                    guard isBuyer, user.emailVerified else { continue }
+                    for search in 0..<(1 + random.next(upTo: 3)) {
+                        let query = queries[random.next(upTo: queries.count)]
+                        let searchedAt = at.addingTimeInterval(Double(search * 90))
+                        searches.append((id, query, 3 + random.next(upTo: 40), searchedAt))
+                        activity.append((id, "search", AnalyticsLog.json(["query": query]), searchedAt))
+                        funnel.append((id, "first_search", searchedAt))
+                    }
+                    for _ in 0..<random.next(upTo: 4) {
+                        let listing = listings[random.next(upTo: listings.count)]
+                        let viewedAt = at.addingTimeInterval(Double(300 + random.next(upTo: 1800)))
+                        views.append((listing, id, viewedAt))
+                        activity.append((id, "listing_view", AnalyticsLog.json(["listing_id": listing.uuidString]), viewedAt))
+                    }
+                }
+                try await sql.raw("UPDATE users SET last_login_at = \(bind: lastLogin) WHERE id = \(bind: id)").run()
+                if index % 5 == 1, user.emailVerified {
+                    let subscribedAt = min(now.addingTimeInterval(-3600), joined.addingTimeInterval(Double(2 + random.next(upTo: 5)) * 86_400))
+                    paid.append((id, isBuyer ? "buyer_professional" : "seller_professional", subscribedAt))
+                    funnel.append((id, "subscribed", subscribedAt))
+                    activity.append((id, "purchase", "{}", subscribedAt))
+                }
+            }
+            let (activities, steps, searched, viewed, plansPaid) = (activity, funnel, searches, views, paid)
+            let sellerID = try seller.requireID()
             for (user, type, metadata, at) in activities {
                 try await tx.insert(into: "user_activities").columns("id", "user_id", "activity_type", "metadata", "activity_date", "created_at")
                     .values(SQLBind(UUID()), SQLBind(user), SQLBind(type), SQLBind(metadata), SQLBind(UTCDay(containing: at).key), SQLBind(at)).run()

@@ -1,5 +1,6 @@
 import EaglehurstAPI
 import Fluent
+import FluentSQLiteDriver
 import Foundation
 import Vapor
 
@@ -43,12 +44,26 @@ public enum AccountBootstrap {
                 on: app, email: account.email, password: account.password,
                 kind: User.Kind(rawValue: account.role)!, firstName: first, lastName: last)
         }
-        try await seedDemoListings(on: app)
-        try await seedDemoConversations(on: app)
-        try await seedDemoSellerPlan(on: app)
-        try await seedDemoServices(on: app)
-        try await DemoAnalytics.seed(on: app)
+        try await retryingStaleSnapshot { try await seedDemoListings(on: app) }
+        try await retryingStaleSnapshot { try await seedDemoConversations(on: app) }
+        try await retryingStaleSnapshot { try await seedDemoSellerPlan(on: app) }
+        try await retryingStaleSnapshot { try await seedDemoServices(on: app) }
+        try await retryingStaleSnapshot { try await DemoAnalytics.seed(on: app) }
         return demoAccounts
+    }
+
+    /// The embedded server seeds while it runs, and its background writers (the search and analytics
+    /// logs) commit on connections of their own. A SQLite transaction that waited for one of them
+    /// fails with SQLITE_BUSY_SNAPSHOT, which no busy timeout retries; each seeding step is one
+    /// transaction that checks what exists first, so it is simply run again.
+    static func retryingStaleSnapshot(_ step: () async throws -> Void) async throws {
+        for attempt in 1...5 {
+            do {
+                return try await step()
+            } catch let error as SQLiteError where error.reason == .busyInSnapshot && attempt < 5 {
+                try await Task.sleep(for: .milliseconds(20 * attempt))
+            }
+        }
     }
 
     /// The demo seller has more listings than a free seller may, so they are on the Premium plan

@@ -22,7 +22,6 @@ extension Dashboard {
             let periods = DashboardState.periods
             state.days = periods[((periods.firstIndex(of: state.days) ?? 0) + 1) % periods.count]
             state.point = nil
-            state.listingTrends = [:]
             shell.message = .info("The last \(state.days) days.")
             return reload(&state)
         case .switchPane:

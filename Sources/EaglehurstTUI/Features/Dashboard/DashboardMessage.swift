@@ -7,7 +7,6 @@ package enum DashboardMessage: Equatable, Sendable {
     case connectionsLoaded(days: Int, Result<ConnectionAnalytics, RequestFailure>)
     case revenueLoaded(days: Int, Result<SellerRevenue, RequestFailure>)
     case listingsLoaded(days: Int, Result<[ListingPerformance], RequestFailure>)
-    case trendLoaded(days: Int, listingID: UUID, Result<[Int64], RequestFailure>)
     case adminLoaded(Result<AdminDashboard, RequestFailure>)
     case platformLoaded(days: Int, Result<PlatformAnalytics, RequestFailure>)
     case adminRevenueLoaded(days: Int, Result<RevenueAnalytics, RequestFailure>)
@@ -21,7 +20,6 @@ package enum DashboardMessage: Equatable, Sendable {
         case .connectionsLoaded(_, let result): result.failure
         case .revenueLoaded(_, let result): result.failure
         case .listingsLoaded(_, let result): result.failure
-        case .trendLoaded(_, _, let result): result.failure
         case .adminLoaded(let result): result.failure
         case .platformLoaded(_, let result): result.failure
         case .adminRevenueLoaded(_, let result): result.failure
@@ -37,7 +35,6 @@ package enum DashboardEffect: Equatable, Sendable {
     case loadConnections(days: Int)
     case loadRevenue(days: Int)
     case loadListings(days: Int)
-    case loadTrend(days: Int, listingID: UUID)
     case loadAdmin
     case loadPlatform(days: Int)
     case loadAdminRevenue(days: Int)

@@ -40,13 +40,6 @@ extension EffectRunner {
                 case .default(let statusCode, let problem): return .failure(Self.failure(statusCode: statusCode, problem: problem, what: "your listings' figures"))
                 }
             })
-        case .loadTrend(let days, let id):
-            return .trendLoaded(days: days, listingID: id, await attempt {
-                switch try await client.listingsAnalytics(path: .init(listingId: id), query: .init(days: days)) {
-                case .ok(let ok): return .success(try ok.body.json.viewsByDay.map { Int64($0.count) })
-                case .default(let statusCode, let problem): return .failure(Self.failure(statusCode: statusCode, problem: problem, what: "the listing's views"))
-                }
-            })
         case .loadAdmin:
             return .adminLoaded(await attempt {
                 switch try await client.adminDashboard() {

@@ -26,8 +26,6 @@ package struct DashboardState: Equatable, Sendable {
     package var connections: ConnectionAnalytics?
     package var revenue: SellerRevenue?
     package var listings: [ListingPerformance] = []
-    /// Each listing's views by day, for its trend.
-    package var listingTrends: [UUID: [Int64]] = [:]
     package var listingCursor = ListCursor(count: 0, viewportHeight: 8)
     package var admin: AdminDashboard?
     package var platform: PlatformAnalytics?

@@ -51,18 +51,10 @@ enum Dashboard: Drawing {
         case .revenueLoaded(let days, let result):
             take(.revenue, days, result, &state, &shell) { $0.revenue = $1 }
         case .listingsLoaded(let days, let result):
-            var trends: [Effect] = []
             take(.listings, days, result, &state, &shell) { state, listings in
                 state.listings = listings
                 state.listingCursor.setCount(listings.count)
-                state.listingTrends = state.listingTrends.filter { id, _ in listings.contains { $0.listingId == id } }
-                // Trends for the rows a screen shows; a seller rarely has more.
-                trends = listings.prefix(20).map { .dashboard(.loadTrend(days: days, listingID: $0.listingId)) }
             }
-            return trends
-        case .trendLoaded(let days, let id, let result):
-            guard days == state.days, case .success(let views) = result else { return [] }
-            state.listingTrends[id] = views
         case .adminLoaded(let result):
             take(.admin, state.days, result, &state, &shell) { $0.admin = $1 }
         case .platformLoaded(let days, let result):
@@ -117,7 +109,7 @@ enum Dashboard: Drawing {
         case .buyer:
             return [counts("Listings viewed", state.activity?.viewsByDay), counts("Requests sent", state.connections?.requestsByDay)].compactMap { $0 }
         case .seller:
-            return [counts("Requests received", state.connections?.requestsByDay)].compactMap { $0 }
+            return [counts("Views of your listings", state.user?.viewsByDay), counts("Requests received", state.connections?.requestsByDay)].compactMap { $0 }
         case .admin:
             let daily = state.platform?.daily
             var all = [

@@ -22,6 +22,13 @@ extension Dashboard {
         }
     }
 
+    /// " (+12%)" against the period before, when the server gives it and it had any.
+    static func growth(_ now: Int64, _ before: Int64?) -> String {
+        guard let before, before > 0 else { return "" }
+        let change = Int((Double(now - before) / Double(before) * 100).rounded())
+        return " (\(change >= 0 ? "+" : "")\(change)%)"
+    }
+
     /// Figures in a row: "Label value", as many as fit, wrapping to the next row.
     @discardableResult
     static func drawFigures(_ figures: [(String, String)], x: Int, y: Int, width: Int, theme: Theme, into frame: inout Frame) -> Int {
@@ -151,7 +158,7 @@ extension Dashboard {
         drawTable(columns: columns, cursor: cursor, top: y, theme: theme, focused: shell.overlay == nil, into: &frame) { row in
             guard state.listings.indices.contains(row) else { return nil }
             let listing = state.listings[row]
-            let trend = state.listingTrends[listing.listingId].map { Charts.sparkline($0, width: 24) } ?? "…"
+            let trend = listing.viewsByDay.map { Charts.sparkline($0.map { Int64($0.count) }, width: 24) } ?? ""
             return ([listing.title, listing.status.label, count(Int64(listing.views)), trend, count(Int64(listing.uniqueViewers)),
                      count(Int64(listing.saves)), count(Int64(listing.connectionRequests)), count(Int64(listing.acceptedConnections))], nil)
         }
@@ -174,9 +181,10 @@ extension Dashboard {
         var figures: [(String, String)] = []
         if let admin = state.admin {
             figures += [("Users", "\(count(Int64(admin.usersTotal))) (\(admin.usersByType.buyer) buyers, \(admin.usersByType.seller) sellers)"),
-                        ("New this week", count(Int64(admin.newUsersLast7Days))), ("Suspended", count(Int64(admin.suspendedUsers))),
+                        ("New this week", count(Int64(admin.newUsersLast7Days)) + growth(Int64(admin.newUsersLast7Days), admin.newUsersPrevious7Days.map(Int64.init))),
+                        ("Suspended", count(Int64(admin.suspendedUsers))),
                         ("Published", count(Int64(admin.listingsByStatus.published))), ("Active plans", count(Int64(admin.activeSubscriptions))),
-                        ("Revenue 30 days", pounds(pence: admin.revenueLast30DaysPence))]
+                        ("Revenue 30 days", pounds(pence: admin.revenueLast30DaysPence) + growth(admin.revenueLast30DaysPence, admin.revenuePrevious30DaysPence))]
         }
         if let revenue = state.adminRevenue { figures.append(("MRR", pounds(pence: revenue.monthlyRecurringRevenuePence))) }
         let top = drawFigures(figures, x: 2, y: body.top + 2, width: width, theme: theme, into: &frame) + 1
@@ -228,11 +236,31 @@ extension Dashboard {
         let roundTrip = state.healthRoundTrip.map { " · \(Int($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) ms" } ?? ""
         frame.write("  \(health.database) · v\(health.version)\(roundTrip)", x: x + 4, y: row, style: theme[.text], maxWidth: width - 4)
         row += 1
+        var facts: [String] = []
+        if health.databaseReachable == false { facts.append("database unreachable") }
+        if let latency = health.databaseLatencyMs { facts.append(String(format: "query %.1f ms", latency)) }
+        if let free = health.diskFreeBytes { facts.append("disk \(Services.size(free)) free") }
+        if let transport = health.mailTransport {
+            let pending = health.mailOutboxPending.map { ", \($0) waiting" } ?? ""
+            facts.append("mail \(transport.rawValue)\(health.mailReachable == false ? " unreachable" : "")\(pending)")
+        }
+        if let backlog = health.jobBacklog { facts.append("jobs \(backlog) due") }
+        if let age = health.searchIndexAgeSeconds { facts.append("index \(duration(age)) old") }
+        if let uptime = health.uptimeSeconds { facts.append("up \(duration(uptime))") }
+        for line in wrap(facts.joined(separator: " · "), width: width) {
+            frame.write(line, x: x, y: row, style: theme[.text], maxWidth: width)
+            row += 1
+        }
         if let checked = state.healthCheckedAt {
             frame.write("checked \(Self.clock.string(from: checked)) · server time \(Self.clock.string(from: health.time))", x: x, y: row, style: theme[.textDim], maxWidth: width)
             row += 1
         }
         return row
+    }
+
+    /// 45s, 12m, 3h, 2d.
+    static func duration(_ seconds: Int) -> String {
+        seconds < 60 ? "\(seconds)s" : seconds < 3600 ? "\(seconds / 60)m" : seconds < 172_800 ? "\(seconds / 3600)h" : "\(seconds / 86_400)d"
     }
 
     nonisolated(unsafe) static let clock: DateFormatter = {

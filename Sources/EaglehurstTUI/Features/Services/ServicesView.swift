@@ -264,6 +264,7 @@ extension Services {
     static func size(_ bytes: Int64) -> String {
         if bytes < 1024 { return "\(bytes) B" }
         if bytes < 1024 * 1024 { return "\((bytes + 512) / 1024) KB" }
-        return String(format: "%.1f MB", Double(bytes) / 1_048_576)
+        if bytes < 1024 * 1024 * 1024 { return String(format: "%.1f MB", Double(bytes) / 1_048_576) }
+        return String(format: "%.1f GB", Double(bytes) / 1_073_741_824)
     }
 }
