@@ -40,6 +40,9 @@ public struct Settings: Sendable {
     public var stripeAPIBase: URL
     /// Seconds between runs of the subscription renewal job (`SUBSCRIPTION_RENEWAL_INTERVAL`, 0 turns it off).
     public var renewalInterval: Int
+    /// Whether this process works the job queue (`JOB_WORKER`, default true). Off, the server only
+    /// queues jobs and another process sends its mail.
+    public var jobWorker: Bool
 
     public init(
         dataDirectory: URL,
@@ -55,7 +58,8 @@ public struct Settings: Sendable {
         stripePublishableKey: String? = nil,
         stripeWebhookSecret: String? = nil,
         stripeAPIBase: URL = URL(string: "https://api.stripe.com")!,
-        renewalInterval: Int = 300
+        renewalInterval: Int = 300,
+        jobWorker: Bool = true
     ) {
         self.dataDirectory = dataDirectory
         self.database = database ?? .sqlite(path: dataDirectory.appendingPathComponent("eaglehurst.sqlite").path)
@@ -71,6 +75,7 @@ public struct Settings: Sendable {
         self.stripeWebhookSecret = stripeWebhookSecret
         self.stripeAPIBase = stripeAPIBase
         self.renewalInterval = renewalInterval
+        self.jobWorker = jobWorker
     }
 
     /// Reads the settings from environment variables.
@@ -108,7 +113,8 @@ public struct Settings: Sendable {
             stripePublishableKey: try stripeKey(env, "STRIPE_PUBLISHABLE_KEY", prefixes: ["pk_"]),
             stripeWebhookSecret: nonEmpty(env["STRIPE_WEBHOOK_SECRET"]),
             stripeAPIBase: try stripeAPIBase(env),
-            renewalInterval: try renewalInterval(env)
+            renewalInterval: try renewalInterval(env),
+            jobWorker: try bool(env, "JOB_WORKER", default: true)
         )
     }
 

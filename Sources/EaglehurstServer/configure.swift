@@ -4,6 +4,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import JWT
+import NIOConcurrencyHelpers
 import NIOCore
 import Vapor
 
@@ -49,6 +50,8 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.storage[SearchLogKey.self] = SearchLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)
     app.lifecycle.use(SearchLogLifecycle())
     app.lifecycle.use(SubscriptionRenewalsLifecycle())
+    app.storage[JobsInFlightKey.self] = NIOLockedValueBox(0)
+    app.lifecycle.use(JobWorkerLifecycle())
     try routes(app)
 }
 
