@@ -52,6 +52,8 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.lifecycle.use(SubscriptionRenewalsLifecycle())
     app.storage[JobsInFlightKey.self] = NIOLockedValueBox(0)
     app.lifecycle.use(JobWorkerLifecycle())
+    app.storage[SearchIndexWarmerKey.self] = SearchIndexWarmer()
+    app.lifecycle.use(CacheListenerLifecycle())
     try routes(app)
 }
 

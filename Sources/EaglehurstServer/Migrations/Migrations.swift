@@ -41,6 +41,7 @@ enum Migrations {
         CreateServiceDocuments(),
         AddServiceRequestEmailTemplate(),
         CreateJobs(),
+        NotifyCacheChanges(),
     ]
 
     static func register(on app: Application) {

@@ -158,9 +158,11 @@ struct JobQueue {
     }
 
     /// Runs what is due and waits for jobs other workers of this process are running, until the
-    /// queue has nothing due and nothing in flight here. Tests call it to see the effects of a request.
-    func drain() async {
-        while true {
+    /// queue has nothing due and nothing in flight here (or `timeout` passed: a database that keeps
+    /// refusing the claim must not hang the caller). Tests call it to see the effects of a request.
+    func drain(timeout: Duration = .seconds(30)) async {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
             if await runNext() { continue }
             if app.jobsInFlight.withLockedValue({ $0 }) == 0, !(await hasDueJob()) { return }
             try? await Task.sleep(for: .milliseconds(5))
@@ -257,14 +259,14 @@ struct JobQueue {
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .secondsSince1970  // sub-second: the outbox sorts mails by their time
         encoder.outputFormatting = .sortedKeys
         return encoder
     }()
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .secondsSince1970
         return decoder
     }()
 }
