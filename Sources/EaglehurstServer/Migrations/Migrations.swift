@@ -42,6 +42,7 @@ enum Migrations {
         AddServiceRequestEmailTemplate(),
         CreateJobs(),
         NotifyCacheChanges(),
+        CreateRateLimitBuckets(),
     ]
 
     static func register(on app: Application) {

@@ -19,7 +19,7 @@ struct AuthService {
     var db: any Database { request.db }
     var now: Date { app.serverEnvironment.now() }
     var limiter: RateLimiter { RateLimiter(db: db, enabled: app.settings.rateLimitEnabled, now: now) }
-    var clientIP: String { request.remoteAddress?.ipAddress ?? "unknown" }
+    var clientIP: String { request.clientAddress }
 
     static func normalize(_ email: String) -> String {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
