@@ -59,6 +59,7 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
         app.storage[RequestBucketsKey.self] = RequestBuckets(shared: true)
     } else {
         app.storage[RequestBucketsKey.self] = RequestBuckets(shared: false)
+        app.storage[JobRunGateKey.self] = JobRunGate()
     }
     app.lifecycle.use(CacheListenerLifecycle())
     try routes(app)

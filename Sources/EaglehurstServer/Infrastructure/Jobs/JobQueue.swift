@@ -27,7 +27,8 @@ enum JobKind: String, Sendable, CaseIterable {
 ///   inside that work's transaction when there is one — so the job commits with it or not at all.
 /// - Claiming is one conditional UPDATE of the oldest due row: on PostgreSQL its sub-select takes the
 ///   row `FOR UPDATE SKIP LOCKED`, so workers of several servers never take the same job and never
-///   wait for one another; on SQLite writes are serialized anyway and each server runs one worker.
+///   wait for one another; on SQLite writes are serialized anyway and one job runs at a time
+///   (`JobRunGate`).
 /// - A failed job is retried with exponential backoff (`backoff(afterAttempt:)`) until its kind's
 ///   `maxAttempts`, then it is `dead` and stays for an operator (`counts()` shows it).
 /// - A claim is a lease: a worker that dies mid-job leaves the job `running` until `locked_until`,
@@ -131,6 +132,16 @@ struct JobQueue {
     /// Claims the oldest due job (or one whose worker's lease ran out) and runs it.
     /// Returns false when no job was due.
     func runNext() async -> Bool {
+        // SQLite: one job at a time in this process (the background worker, a test's drain), since
+        // SQLite has one writer anyway and two jobs would only wait on each other's locks.
+        let gate = app.storage[JobRunGateKey.self]
+        await gate?.acquire()
+        let ran = await claimAndRun()
+        await gate?.release()
+        return ran
+    }
+
+    private func claimAndRun() async -> Bool {
         let job: Claimed
         do {
             guard let claimed = try await claimNext() else { return false }
@@ -219,10 +230,21 @@ struct JobQueue {
         case .notification:
             let notification = try Self.decoder.decode(NotificationJob.self, from: payload)
             try await app.db.transaction { db in
+                // A write first: SQLite then takes its write lock at the start of the transaction
+                // (waiting its busy timeout) instead of failing to upgrade a read lock later.
+                try await hold(job, on: db)
                 try await app.notifications(on: db).record(notification)
                 try await finish(job, on: db)
             }
         }
+    }
+
+    /// Touches the job's row if this worker still holds its claim; else the transaction rolls back.
+    private func hold(_ job: Claimed, on db: any Database) async throws {
+        let held = try await (db as! any SQLDatabase).raw("""
+            UPDATE jobs SET updated_at = \(bind: now) WHERE id = \(bind: job.id) AND claim = \(bind: job.claim) RETURNING id
+            """).all()
+        guard !held.isEmpty else { throw JobError("the claim on job \(job.id) ran out before it started") }
     }
 
     /// Removes a finished job, if this worker still holds its claim; else the transaction rolls back.
@@ -345,6 +367,25 @@ struct JobWorkerLifecycle: LifecycleHandler {
     }
 }
 
+/// Lets one job run at a time (SQLite).
+actor JobRunGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    }
+}
+
+struct JobRunGateKey: StorageKey { typealias Value = JobRunGate }
 struct JobWorkerTaskKey: StorageKey { typealias Value = Task<Void, Never> }
 struct JobsInFlightKey: StorageKey { typealias Value = NIOLockedValueBox<Int> }
 
