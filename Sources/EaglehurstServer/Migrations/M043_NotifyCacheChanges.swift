@@ -11,7 +11,7 @@ import SQLKit
 ///   moves the search generation, see `WatchListingSummaryColumns`).
 /// SQLite is one process: nothing to announce, so this migration does nothing there.
 struct NotifyCacheChanges: AsyncMigration {
-    var name: String { "038_notify_cache_changes" }
+    var name: String { "043_notify_cache_changes" }
 
     static let channel = "eaglehurst_cache"
 

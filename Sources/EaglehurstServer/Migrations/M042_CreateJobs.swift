@@ -6,7 +6,7 @@ import SQLKit
 /// until `locked_until`; a worker that dies leaves it to be claimed again after that) or `dead`
 /// (it failed `max_attempts` times). A finished job is deleted.
 struct CreateJobs: AsyncMigration {
-    var name: String { "037_create_jobs" }
+    var name: String { "042_create_jobs" }
 
     func prepare(on database: any Database) async throws {
         try await database.schema("jobs")

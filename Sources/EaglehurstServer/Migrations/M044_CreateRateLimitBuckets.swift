@@ -6,7 +6,7 @@ import SQLKit
 /// double, so the refill is plain arithmetic in the one UPSERT that takes a token. SQLite (one
 /// process) keeps its buckets in memory; the table exists there too, unused.
 struct CreateRateLimitBuckets: AsyncMigration {
-    var name: String { "039_create_rate_limit_buckets" }
+    var name: String { "044_create_rate_limit_buckets" }
 
     func prepare(on database: any Database) async throws {
         try await (database as! any SQLDatabase).raw("""
