@@ -17,6 +17,21 @@ public struct Settings: Sendable {
         }
     }
 
+    /// A request rate for a token bucket: `requests` is the bucket's size (the burst) and it refills
+    /// at `requests` per `seconds`.
+    public struct RequestRate: Sendable, Equatable, CustomStringConvertible {
+        public var requests: Int
+        public var seconds: Int
+
+        public init(requests: Int, seconds: Int) {
+            self.requests = requests
+            self.seconds = seconds
+        }
+
+        public var perSecond: Double { Double(requests) / Double(seconds) }
+        public var description: String { "\(requests)/\(seconds)" }
+    }
+
     public var dataDirectory: URL
     public var database: Database
     /// `nil` means: use the secret stored in the data directory, creating it on first start.
@@ -50,6 +65,20 @@ public struct Settings: Sendable {
     public enum LogFormat: String, Sendable, Equatable {
         case text, json
     }
+    /// Whether this process works the job queue (`JOB_WORKER`, default true). Off, the server only
+    /// queues jobs and another process sends its mail.
+    public var jobWorker: Bool
+    /// The general limit per client address (`RATE_LIMIT_PER_ADDRESS`, e.g. `1200/60`; `off` for none).
+    public var requestRatePerAddress: RequestRate?
+    /// The general limit per signed-in user (`RATE_LIMIT_PER_USER`, e.g. `600/60`; `off` for none).
+    public var requestRatePerUser: RequestRate?
+    /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`, comma-separated addresses,
+    /// e.g. `127.0.0.1` behind a local nginx): a request from one of them is counted against the
+    /// address it forwarded for.
+    public var trustedProxies: [String]
+
+    public static let defaultRequestRatePerAddress = RequestRate(requests: 1200, seconds: 60)
+    public static let defaultRequestRatePerUser = RequestRate(requests: 600, seconds: 60)
 
     public init(
         dataDirectory: URL,
@@ -68,7 +97,11 @@ public struct Settings: Sendable {
         renewalInterval: Int = 300,
         metricsEnabled: Bool = true,
         logFormat: LogFormat = .text,
-        metricsRollupInterval: Int = 3600
+        metricsRollupInterval: Int = 3600,
+        jobWorker: Bool = true,
+        requestRatePerAddress: RequestRate? = Settings.defaultRequestRatePerAddress,
+        requestRatePerUser: RequestRate? = Settings.defaultRequestRatePerUser,
+        trustedProxies: [String] = []
     ) {
         self.dataDirectory = dataDirectory
         self.database = database ?? .sqlite(path: dataDirectory.appendingPathComponent("eaglehurst.sqlite").path)
@@ -87,6 +120,10 @@ public struct Settings: Sendable {
         self.metricsEnabled = metricsEnabled
         self.logFormat = logFormat
         self.metricsRollupInterval = metricsRollupInterval
+        self.jobWorker = jobWorker
+        self.requestRatePerAddress = requestRatePerAddress
+        self.requestRatePerUser = requestRatePerUser
+        self.trustedProxies = trustedProxies
     }
 
     /// Reads the settings from environment variables.
@@ -127,7 +164,12 @@ public struct Settings: Sendable {
             renewalInterval: try renewalInterval(env),
             metricsEnabled: try bool(env, "METRICS_ENABLED", default: true),
             logFormat: try logFormat(env),
-            metricsRollupInterval: try metricsRollupInterval(env)
+            metricsRollupInterval: try metricsRollupInterval(env),
+            jobWorker: try bool(env, "JOB_WORKER", default: true),
+            requestRatePerAddress: try requestRate(env, "RATE_LIMIT_PER_ADDRESS", default: defaultRequestRatePerAddress),
+            requestRatePerUser: try requestRate(env, "RATE_LIMIT_PER_USER", default: defaultRequestRatePerUser),
+            trustedProxies: (nonEmpty(env["TRUSTED_PROXIES"]) ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         )
     }
 
@@ -169,6 +211,17 @@ public struct Settings: Sendable {
             throw SettingsError(variable: "METRICS_ROLLUP_INTERVAL", problem: "is '\(raw)'; write seconds from 0 (off) to 86400")
         }
         return seconds
+    }
+
+    static func requestRate(_ env: [String: String], _ name: String, default value: RequestRate) throws -> RequestRate? {
+        guard let raw = nonEmpty(env[name])?.trimmingCharacters(in: .whitespaces) else { return value }
+        if ["off", "0", "none"].contains(raw.lowercased()) { return nil }
+        let parts = raw.split(separator: "/")
+        guard parts.count == 2, let requests = Int(parts[0]), let seconds = Int(parts[1]),
+              (1...1_000_000).contains(requests), (1...86_400).contains(seconds) else {
+            throw SettingsError(variable: name, problem: "is '\(raw)'; write requests/seconds, e.g. \(value) (\(value.requests) requests at once, refilled over \(value.seconds) s), or off")
+        }
+        return RequestRate(requests: requests, seconds: seconds)
     }
 
     static func dataDirectory(_ env: [String: String]) throws -> URL {

@@ -4,6 +4,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import JWT
+import NIOConcurrencyHelpers
 import NIOCore
 import Vapor
 
@@ -48,10 +49,12 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
         allowedOrigin: settings.corsAllowedOrigin == "*" ? .all : .custom(settings.corsAllowedOrigin),
         allowedMethods: [.GET, .POST, .PUT, .DELETE, .OPTIONS],
         allowedHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch, "X-Request-ID"],
-        exposedHeaders: [.eTag, "X-Request-ID", .retryAfter]
+        exposedHeaders: [.eTag, "X-Request-ID", .retryAfter, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"]
     )))
+    app.middleware.use(RateLimitHeadersMiddleware())
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(RequestContextMiddleware())
+    app.middleware.use(RequestRateLimitMiddleware())
     app.middleware.use(BodyLimitMiddleware(jsonLimit: 1 << 20, uploadLimit: 10 << 20))
     app.middleware.use(ListingAnswerCacheMiddleware())
 
@@ -62,6 +65,16 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.lifecycle.use(AnalyticsLogLifecycle())
     app.lifecycle.use(PlatformMetricsLifecycle())
     app.lifecycle.use(SubscriptionRenewalsLifecycle())
+    app.storage[JobsInFlightKey.self] = NIOLockedValueBox(0)
+    app.lifecycle.use(JobWorkerLifecycle())
+    app.storage[SearchIndexWarmerKey.self] = SearchIndexWarmer()
+    if case .postgres = settings.database {
+        app.storage[RequestBucketsKey.self] = RequestBuckets(shared: true)
+    } else {
+        app.storage[RequestBucketsKey.self] = RequestBuckets(shared: false)
+        app.storage[JobRunGateKey.self] = JobRunGate()
+    }
+    app.lifecycle.use(CacheListenerLifecycle())
     try routes(app)
     metricsRoute(app)
 }

@@ -145,6 +145,12 @@ public struct TestResponse: Sendable {
     public let headers: HTTPHeaders
     public let body: Data
 
+    public init(status: Int, headers: HTTPHeaders, body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
     public var text: String { String(decoding: body, as: UTF8.self) }
 
     public func json() throws -> [String: Any] {
@@ -157,6 +163,10 @@ public struct TestResponse: Sendable {
 
 extension TestServer {
     /// Sends a real HTTP request over loopback. `path` is relative to `/api/v1` unless it starts with `//`.
+    ///
+    /// Mail and notifications go through the job queue, off the request path. So that a test sees
+    /// what its requests caused, the queue is drained (due jobs run, running ones awaited) before
+    /// the request and after its answer — unless the server runs without a job worker.
     public func request(
         _ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: String? = nil,
         bodyData: Data? = nil, bearer: String? = nil
@@ -168,10 +178,13 @@ extension TestServer {
         if body != nil, headers.first(name: .contentType) == nil {
             headers.replaceOrAdd(name: .contentType, value: "application/json")
         }
+        let drains = app.settings.jobWorker
+        if drains { await app.drainJobQueue() }
         let response = try await app.client.send(method, headers: headers, to: URI(string: url)) { request in
             if let body { request.body = ByteBuffer(string: body) }
             if let bodyData { request.body = ByteBuffer(data: bodyData) }
         }
+        if drains { await app.drainJobQueue() }
         let data = response.body.map { Data($0.readableBytesView) } ?? Data()
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: data)
     }

@@ -15,8 +15,8 @@ import Vapor
 ///   between the write and the commit could otherwise put it back.
 /// A read that started before a drop is not stored (`epoch`).
 ///
-/// Several servers on one PostgreSQL do not tell each other: a suspension, sign-out or password
-/// reset made through another server takes effect here when the entry expires, within `lifetime`.
+/// Several servers on one PostgreSQL tell each other: triggers announce every change of a user or
+/// session row when it commits and `CacheInvalidation` drops the entries here at once.
 final class AuthSessionCache: Sendable {
     static let lifetime: TimeInterval = 30
     static let maxEntries = 10_000
@@ -50,6 +50,10 @@ final class AuthSessionCache: Sendable {
 
     func forget(user: UUID) {
         entries.forget { $0.userID == user }
+    }
+
+    func forgetAll() {
+        entries.forget { _ in true }
     }
 }
 

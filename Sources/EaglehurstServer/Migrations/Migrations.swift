@@ -45,6 +45,9 @@ enum Migrations {
         CreatePlatformMetrics(),
         CreateConversionFunnel(),
         AddAnalyticsIndexes(),
+        CreateJobs(),
+        NotifyCacheChanges(),
+        CreateRateLimitBuckets(),
     ]
 
     static func register(on app: Application) {

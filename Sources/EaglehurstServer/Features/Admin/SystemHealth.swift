@@ -19,6 +19,7 @@ struct SystemHealth {
         var mailReachable: Bool
         var mailOutboxPending: Int?
         var jobBacklog: Int
+        var jobsDead: Int?
         var searchIndexAgeSeconds: Int?
         var uptimeSeconds: Int
         var startedAt: Date
@@ -48,11 +49,12 @@ struct SystemHealth {
             mail.pending = (try? FileManager.default.contentsOfDirectory(atPath: outbox.path))?.filter { $0.hasSuffix(".eml") }.count
         }
         let backlog = latency == nil ? 0 : ((try? await JobBacklog.count(app)) ?? 0)
+        let dead = latency == nil ? nil : try? await app.jobs.counts().dead
         let started = app.startedAt
         return Measurement(
             databaseReachable: latency != nil, databaseLatencyMS: latency, diskFreeBytes: disk,
             mailTransport: mail.transport, mailReachable: mail.reachable, mailOutboxPending: mail.pending,
-            jobBacklog: backlog,
+            jobBacklog: backlog, jobsDead: dead,
             searchIndexAgeSeconds: app.searchIndexCache.snapshot().map { max(0, Int(Date().timeIntervalSince($0.loadedAt))) },
             uptimeSeconds: max(0, Int(now.timeIntervalSince(started))), startedAt: started)
     }
@@ -64,7 +66,7 @@ struct SystemHealth {
             status: healthy ? .ok : .degraded, version: EaglehurstVersion.current, database: app.settings.database.engineName,
             time: app.serverEnvironment.now(), databaseReachable: m.databaseReachable, databaseLatencyMs: m.databaseLatencyMS,
             diskFreeBytes: m.diskFreeBytes, mailTransport: .init(rawValue: m.mailTransport), mailReachable: m.mailReachable,
-            mailOutboxPending: m.mailOutboxPending, jobBacklog: m.jobBacklog, searchIndexAgeSeconds: m.searchIndexAgeSeconds,
+            mailOutboxPending: m.mailOutboxPending, jobBacklog: m.jobBacklog, jobsDead: m.jobsDead, searchIndexAgeSeconds: m.searchIndexAgeSeconds,
             uptimeSeconds: m.uptimeSeconds, startedAt: m.startedAt)
     }
 
@@ -84,9 +86,9 @@ struct SystemHealth {
 
 /// Background work that is due and not done yet: the one place the job backlog is counted.
 ///
-/// Today that is subscription renewals past their period's end and analytics events buffered in
-/// memory. When the durable `jobs` table arrives (branch scaleout), count its due rows here,
-/// instead of or beside these; `GET /admin/system/health` and `GET /metrics` both read this.
+/// The durable job queue's due and running jobs (mail, notification fan-out), subscription renewals
+/// past their period's end, and analytics events buffered in memory; `GET /admin/system/health` and
+/// `GET /metrics` both read this.
 enum JobBacklog {
     static func count(_ app: Application) async throws -> Int {
         let sql = app.db as! any SQLDatabase
@@ -95,7 +97,8 @@ enum JobBacklog {
             SELECT COUNT(*) AS n FROM user_subscriptions
             WHERE status IN ('active', 'past_due') AND cancel_at_period_end = \(bind: false) AND current_period_end <= \(bind: now)
             """, on: sql)
-        return renewals + app.analyticsLog.pending
+        let jobs = try await app.jobs.counts()
+        return jobs.due + jobs.running + renewals + app.analyticsLog.pending
     }
 }
 

@@ -19,7 +19,7 @@ struct AuthService {
     var db: any Database { request.db }
     var now: Date { app.serverEnvironment.now() }
     var limiter: RateLimiter { RateLimiter(db: db, enabled: app.settings.rateLimitEnabled, now: now) }
-    var clientIP: String { request.remoteAddress?.ipAddress ?? "unknown" }
+    var clientIP: String { request.clientAddress }
 
     static func normalize(_ email: String) -> String {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
@@ -63,11 +63,11 @@ struct AuthService {
                     userID: userID, otpHash: Secrets.hmac(code, key: app.codeKey),
                     expiresAt: now.addingTimeInterval(Self.otpLifetime)
                 ).create(on: db)
+                try await queueMail(AuthMail.verification(to: user, code: code, from: app.settings.mailFrom), on: db)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw Self.emailTaken(email)
         }
-        await deliver(AuthMail.verification(to: user, code: code, from: app.settings.mailFrom), kind: "verification")
         app.analyticsLog.activity(user, .register, ["user_type": kind.rawValue], at: now)
         app.analyticsLog.step(user, .registered, at: now)
         return user
@@ -144,8 +144,8 @@ struct AuthService {
                 userID: userID, otpHash: Secrets.hmac(code, key: app.codeKey),
                 expiresAt: now.addingTimeInterval(Self.otpLifetime)
             ).create(on: db)
+            try await queueMail(AuthMail.verification(to: user, code: code, from: app.settings.mailFrom), on: db)
         }
-        await deliver(AuthMail.verification(to: user, code: code, from: app.settings.mailFrom), kind: "verification")
         return answer
     }
 
@@ -267,11 +267,13 @@ struct AuthService {
             return answer
         }
         let token = Secrets.randomToken()
-        try await PasswordReset(
-            userID: try user.requireID(), tokenHash: Secrets.sha256(token),
-            expiresAt: now.addingTimeInterval(Self.resetLifetime)
-        ).create(on: db)
-        await deliver(AuthMail.passwordReset(to: user, token: token, from: app.settings.mailFrom), kind: "password reset")
+        try await db.transaction { db in
+            try await PasswordReset(
+                userID: try user.requireID(), tokenHash: Secrets.sha256(token),
+                expiresAt: now.addingTimeInterval(Self.resetLifetime)
+            ).create(on: db)
+            try await queueMail(AuthMail.passwordReset(to: user, token: token, from: app.settings.mailFrom), on: db)
+        }
         return answer
     }
 
@@ -307,12 +309,9 @@ struct AuthService {
         app.authSessionCache.forget(user: userID)
     }
 
-    /// Sends a mail; a failure is logged and does not undo the action (the user can ask again).
-    func deliver(_ message: MailMessage, kind: String) async {
-        do {
-            try await app.mailer.send(message)
-        } catch {
-            app.logger.error("could not send \(kind) mail", metadata: ["to": "\(message.to.map(\.address))", "error": "\(error)"])
-        }
+    /// Queues a mail on `db` — the transaction of the work it reports, so both commit or neither.
+    /// Sending it is the job worker's, with retries; a failure to send never undoes the action.
+    func queueMail(_ message: MailMessage, on db: any Database) async throws {
+        try await app.jobs.enqueue(.mail, MailJob(message), on: db)
     }
 }

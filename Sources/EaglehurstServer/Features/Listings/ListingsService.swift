@@ -117,11 +117,11 @@ struct ListingsService {
     func recordView(_ listing: Listing, viewer: User?) async throws {
         guard listing.status == .published, listing.$seller.id != viewer?.id else { return }
         let day = Self.day(now)
-        let key = viewer?.id?.uuidString ?? "ip:\(request.remoteAddress?.ipAddress ?? "unknown")"
+        let key = viewer?.id?.uuidString ?? "ip:\(request.clientAddress)"
         let inserted = try await sql.raw("""
             INSERT INTO listing_views (id, listing_id, viewer_id, viewer_key, view_date, ip_address, user_agent, viewed_at)
             VALUES (\(bind: UUID()), \(bind: try listing.requireID()), \(bind: viewer?.id), \(bind: key), \(bind: day),
-                    \(bind: request.remoteAddress?.ipAddress), \(bind: request.headers.first(name: .userAgent)), \(bind: now))
+                    \(bind: request.clientAddress), \(bind: request.headers.first(name: .userAgent)), \(bind: now))
             ON CONFLICT (listing_id, viewer_key, view_date) DO NOTHING
             RETURNING id
             """).all()

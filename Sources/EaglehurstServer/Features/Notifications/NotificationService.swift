@@ -4,9 +4,9 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// Creates notifications from the flows and delivers them: in-app always, email and push by the
-/// user's preferences. Every attempt is logged in `notification_logs`; a delivery failure never
-/// fails the action that caused it.
+/// Creates notifications from the flows and delivers them through the job queue: in-app always,
+/// email and push by the user's preferences. Every attempt is logged in `notification_logs`; a
+/// delivery failure never fails the action that caused it (the mail job retries with backoff).
 struct NotificationService {
     let app: Application
     let db: any Database
@@ -40,12 +40,17 @@ struct NotificationService {
     /// At most one new-message mail per thread and recipient in this window.
     static let messageMailWindow: TimeInterval = 15 * 60
 
+    /// Queues one notification job per user (see `JobKind.notification`) on this service's database
+    /// handle: inside the caller's transaction when it has one, so the notification commits with the
+    /// action or not at all. The in-app row, its mail and the push attempt happen in the job.
     func notify(_ userIDs: [UUID], _ draft: Draft) async {
         for userID in userIDs {
             do {
-                try await deliver(to: userID, draft)
+                try await app.jobs.enqueue(.notification, NotificationJob(
+                    userID: userID, kind: draft.kind.rawValue, title: draft.title, message: draft.message,
+                    actionURL: draft.actionURL, createdAt: now), on: db)
             } catch {
-                app.logger.error("notification not recorded", metadata: [
+                app.logger.error("notification not queued", metadata: [
                     "user": "\(userID)", "type": "\(draft.kind.rawValue)", "error": "\(error)",
                 ])
             }
@@ -61,25 +66,31 @@ struct NotificationService {
         }
     }
 
-    private func deliver(to userID: UUID, _ draft: Draft) async throws {
+    /// The notification job's work, on the job's transaction: the in-app row, its mail queued as a
+    /// job of its own (by the user's preferences), the push attempt, each logged in `notification_logs`.
+    func record(_ job: NotificationJob) async throws {
+        let kind = Kind(rawValue: job.kind) ?? .system
+        let draft = Draft(kind: kind, title: job.title, message: job.message, actionURL: job.actionURL)
+        let userID = job.userID
+        guard try await User.find(userID, on: db) != nil else { return }  // the account is gone: nothing to tell
         let notification = Notification()
         notification.$user.id = userID
-        notification.type = draft.kind.rawValue
+        notification.type = kind.rawValue
         notification.title = draft.title
         notification.message = draft.message
         notification.actionURL = draft.actionURL
         notification.isRead = false
-        notification.createdAt = now
+        notification.createdAt = job.createdAt
         try await notification.create(on: db)
         let id = try notification.requireID()
         try await log(id, "in_app", "delivered", nil)
 
         let preference = try await NotificationPreference.query(on: db)
-            .filter(\.$user.$id == userID).filter(\.$type == draft.kind.rawValue).first()
-        if preference?.emailEnabled ?? draft.kind.emailByDefault {
+            .filter(\.$user.$id == userID).filter(\.$type == kind.rawValue).first()
+        if preference?.emailEnabled ?? kind.emailByDefault {
             try await email(notification, to: userID, draft)
         } else {
-            try await log(id, "email", "skipped", "email is off for \(draft.kind.rawValue)")
+            try await log(id, "email", "skipped", "email is off for \(kind.rawValue)")
         }
         if preference?.pushEnabled ?? false {
             let devices = try await PushDevice.query(on: db).filter(\.$user.$id == userID).filter(\.$isActive == true).count()
@@ -88,6 +99,7 @@ struct NotificationService {
         }
     }
 
+    /// Queues the mail as a job; its log row says `queued` until the mail job marks it `sent` (or `failed`).
     private func email(_ notification: Notification, to userID: UUID, _ draft: Draft) async throws {
         let id = try notification.requireID()
         if draft.kind == .newMessage, let thread = draft.actionURL, try await recentMessageMail(to: userID, thread: thread) {
@@ -107,12 +119,9 @@ struct NotificationService {
             from: MailAddress(app.settings.mailFrom, name: "Eaglehurst"),
             to: [MailAddress(user.email, name: "\(user.firstName) \(user.lastName)")],
             subject: rendered.subject, body: rendered.body, date: now)
-        do {
-            try await app.mailer.send(mail)
-            try await log(id, "email", "sent", nil)
-        } catch {
-            try await log(id, "email", "failed", "\(error)")
-        }
+        let logRow = NotificationLog(notificationID: id, channel: "email", status: "queued", detail: nil, at: now)
+        try await logRow.create(on: db)
+        try await app.jobs.enqueue(.mail, MailJob(mail, notificationLogID: try logRow.requireID()), on: db)
     }
 
     private func recentMessageMail(to userID: UUID, thread: String) async throws -> Bool {
@@ -120,7 +129,7 @@ struct NotificationService {
         let rows = try await (db as! any SQLDatabase).raw("""
             SELECT COUNT(*) AS n FROM notification_logs l JOIN notifications n ON n.id = l.notification_id
             WHERE n.user_id = \(bind: userID) AND n.type = 'new_message' AND n.action_url = \(bind: thread)
-              AND l.channel = 'email' AND l.delivery_status = 'sent' AND l.created_at > \(bind: since)
+              AND l.channel = 'email' AND l.delivery_status IN ('queued', 'sent') AND l.created_at > \(bind: since)
             """).first()
         return (try rows?.decode(column: "n", as: Int.self) ?? 0) > 0
     }

@@ -100,7 +100,7 @@ extension APIHandler {
         let request = try RequestContext.request
         // Public, like Stripe's tokenizer with a publishable key: limited per address instead.
         let limiter = RateLimiter(db: request.db, enabled: app.settings.rateLimitEnabled, now: app.serverEnvironment.now())
-        try await limiter.consume(.cardTokensPerIP, key: request.remoteAddress?.ipAddress ?? "unknown")
+        try await limiter.consume(.cardTokensPerIP, key: request.clientAddress)
         let token = try await LocalPaymentGateway.tokenize(
             number: body.number, expMonth: body.expMonth, expYear: body.expYear, cvc: body.cvc,
             now: app.serverEnvironment.now(), fingerprintKey: app.codeKey, on: request.db)

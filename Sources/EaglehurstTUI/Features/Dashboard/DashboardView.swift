@@ -245,6 +245,7 @@ extension Dashboard {
             facts.append("mail \(transport.rawValue)\(health.mailReachable == false ? " unreachable" : "")\(pending)")
         }
         if let backlog = health.jobBacklog { facts.append("jobs \(backlog) due") }
+        if let dead = health.jobsDead, dead > 0 { facts.append("\(dead) dead") }
         if let age = health.searchIndexAgeSeconds { facts.append("index \(duration(age)) old") }
         if let uptime = health.uptimeSeconds { facts.append("up \(duration(uptime))") }
         for line in wrap(facts.joined(separator: " · "), width: width) {

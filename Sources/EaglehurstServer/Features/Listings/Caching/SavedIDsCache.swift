@@ -7,8 +7,8 @@ import Vapor
 ///
 /// Dropped at once when this server saves or unsaves for the buyer: after the commit of `save` and
 /// `unsave`, and on any create or delete of a `SavedListing` model. A read that started before a
-/// drop is not stored (`epoch`). With several servers on one database, a save made through another
-/// server shows here within `lifetime`. Buyers with more than `maxSaved` saved listings are asked
+/// drop is not stored (`epoch`). With several servers on one PostgreSQL, a save made through another
+/// server is announced when it commits and dropped here at once (`CacheInvalidation`). Buyers with more than `maxSaved` saved listings are asked
 /// per page, as before.
 final class SavedIDsCache: Sendable {
     static let lifetime: TimeInterval = 10
@@ -30,6 +30,10 @@ final class SavedIDsCache: Sendable {
 
     func forget(buyer: UUID) {
         entries.forget(buyer)
+    }
+
+    func forgetAll() {
+        entries.forget { _ in true }
     }
 
     /// Which of `ids` the buyer saved: from the cached set when there is one, else from one read of

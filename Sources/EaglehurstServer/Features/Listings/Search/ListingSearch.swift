@@ -316,6 +316,9 @@ final class SearchIndexCache: Sendable {
     private let state = NIOLockedValueBox(State())
     private let generationReader = SearchGenerationReader()
 
+    /// Whether an index was loaded here (some search ran on this server).
+    var isLoaded: Bool { state.withLockedValue { $0.current != nil } }
+
     /// The generation now, read after this call began (shared with the searches that arrive with it).
     func currentGeneration(on sql: any SQLDatabase) async throws -> Int64 {
         try await generationReader.generation(on: sql)
