@@ -107,13 +107,16 @@ struct AnalyticsService {
                 views: series.reduce(0) { $0 + $1.count }, uniqueViewers: unique[listingID] ?? 0, saves: saves[listingID] ?? 0,
                 connectionRequests: requests[listingID] ?? 0, acceptedConnections: accepted[listingID] ?? 0,
                 publishedAt: listing.publishedAt, viewsByDay: series)
-        }.sorted { ($0.views, $0.title, $0.listingId.uuidString) > ($1.views, $1.title, $1.listingId.uuidString) }
+        }.sorted { a, b in
+            a.views != b.views ? a.views > b.views : (a.title, a.listingId.uuidString) < (b.title, b.listingId.uuidString)
+        }
         let pageRows = Array(rows.dropFirst(page.offset).prefix(page.perPage))
         return .init(items: pageRows, page: page.page, perPage: page.perPage, total: rows.count)
     }
 
     func revenue(_ period: AnalyticsPeriod) async throws -> Components.Schemas.SellerRevenueAnalytics {
         let id = try user.requireID()
+        // A listing has no sold date of its own: marked sold in the period means its last change was then.
         let sold = try await sql.raw("""
             SELECT COUNT(*) AS n, CAST(COALESCE(SUM(asking_price), 0) AS BIGINT) AS total FROM listings
             WHERE seller_id = \(bind: id) AND status = 'sold' AND updated_at >= \(bind: period.start)
