@@ -40,6 +40,7 @@ enum Migrations {
         CreateServiceCommunications(),
         CreateServiceDocuments(),
         AddServiceRequestEmailTemplate(),
+        LogListingSearchChanges(),
     ]
 
     static func register(on app: Application) {

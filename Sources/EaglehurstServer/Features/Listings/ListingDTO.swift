@@ -33,7 +33,9 @@ extension Listing {
     var apiBusinessType: Components.Schemas.BusinessType { .init(rawValue: businessType) ?? .other }
 
     /// The first 160 characters of the description, cut at a word.
-    var summaryText: String {
+    var summaryText: String { Self.summaryText(of: description) }
+
+    static func summaryText(of description: String) -> String {
         guard description.count > 160 else { return description }
         let cut = description.prefix(160)
         return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"
