@@ -374,18 +374,30 @@ struct TermDictionary: Sendable {
 }
 
 /// Phrases already resolved against one snapshot, so the common words of a busy hour are merged,
-/// measured and ordered once. Bounded: when full it starts again.
+/// measured and ordered once. Bounded by the entries the phrases hold (about 4 bytes each, plus
+/// copies for prefixes and for terms with retired entries); the oldest go first.
 final class PhraseCache: Sendable {
-    static let maxPhrases = 512
-    private let phrases = NIOLockedValueBox([String: Phrase]())
+    static let maxEntries = 12_000_000
+    private struct State {
+        var phrases: [String: Phrase] = [:]
+        var order: [String] = []
+        var entries = 0
+    }
+    private let state = NIOLockedValueBox(State())
 
     func phrase(_ key: String, make: () -> Phrase) -> Phrase {
-        if let found = phrases.withLockedValue({ $0[key] }) { return found }
+        if let found = state.withLockedValue({ $0.phrases[key] }) { return found }
         let made = make()
-        phrases.withLockedValue { phrases in
-            if phrases.count >= Self.maxPhrases { phrases.removeAll(keepingCapacity: true) }
-            phrases[key] = made
+        return state.withLockedValue { state in
+            if let raced = state.phrases[key] { return raced }
+            state.phrases[key] = made
+            state.order.append(key)
+            state.entries += made.count
+            while state.entries > Self.maxEntries, state.order.count > 1 {
+                let oldest = state.order.removeFirst()
+                state.entries -= state.phrases.removeValue(forKey: oldest)?.count ?? 0
+            }
+            return made
         }
-        return made
     }
 }

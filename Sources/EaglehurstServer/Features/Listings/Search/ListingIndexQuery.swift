@@ -18,19 +18,19 @@ struct TextQuery: Equatable, Sendable {
 }
 
 /// One word of a query resolved against one snapshot: the live entries that hold it (for the last
-/// word, any term that starts with it), ascending, with FTS5's weighted frequency in each
-/// (10 per occurrence in the title, 5 in the location, 1 in the description).
+/// word, any term that starts with it), ascending, with its occurrences per field in each.
+///
+/// Kept small because the common words of a busy hour stay cached (`PhraseCache`): a single term
+/// with no retired entries shares its posting list, and the relevance order holds 4 bytes an entry.
 final class Phrase: Sendable {
     let entries: [Int32]
-    let weighted: [Double]
+    /// Occurrences packed as in `ListingIndex.Postings`.
+    let frequencies: [UInt32]
     /// Membership of every entry, kept when the phrase is common enough to be worth 1 bit an entry.
     let bits: [UInt64]?
-    /// Visible entries, premium placement first, then by this phrase's BM25 part (highest first),
-    /// then newest first: for one word, exactly the relevance order.
+    /// Indices into `entries` of the visible ones, premium placement first, then by this phrase's
+    /// BM25 part (highest first), then newest first: for one word, exactly the relevance order.
     let byImpact: [Int32]
-    /// Each `byImpact` entry's weighted frequency and BM25 part (without the idf).
-    let impactWeighted: [Double]
-    let impacts: [Double]
     /// The highest BM25 part of any visible entry: no listing can score more from this phrase.
     let maxImpact: Double
 
@@ -38,6 +38,15 @@ final class Phrase: Sendable {
 
     static let k1 = 1.2
     static let b = 0.75
+
+    /// FTS5's weighting of occurrences: 10 in the title, 1 in the description, 5 in the location.
+    @inline(__always)
+    static func weighted(_ packed: UInt32) -> Double {
+        Double(packed & 0x3FF) * 10 + Double((packed >> 10) & 0x3FF) + Double((packed >> 20) & 0x3FF) * 5
+    }
+
+    @inline(__always)
+    func weighted(at index: Int) -> Double { Self.weighted(frequencies[index]) }
 
     /// BM25's saturation of a weighted frequency in a listing of `length` terms, as FTS5 writes it.
     @inline(__always)
@@ -53,28 +62,34 @@ final class Phrase: Sendable {
 
     init(terms: [Int32], in index: ListingIndex) {
         var entries: [Int32] = []
-        var weighted: [Double] = []
-        func weight(_ packed: UInt32) -> Double {
-            Double(packed & 0x3FF) * 10 + Double((packed >> 10) & 0x3FF) + Double((packed >> 20) & 0x3FF) * 5
-        }
+        var frequencies: [UInt32] = []
         if terms.count == 1 {
             let postings = index.postings[Int(terms[0])]
-            entries.reserveCapacity(postings.entries.count)
-            weighted.reserveCapacity(postings.entries.count)
-            for (entry, packed) in zip(postings.entries, postings.frequencies) where index.live[Int(entry)] {
-                entries.append(entry)
-                weighted.append(weight(packed))
+            if postings.entries.allSatisfy({ index.live[Int($0)] }) {
+                (entries, frequencies) = (postings.entries, postings.frequencies)
+            } else {
+                for (entry, packed) in zip(postings.entries, postings.frequencies) where index.live[Int(entry)] {
+                    entries.append(entry)
+                    frequencies.append(packed)
+                }
             }
         } else if !terms.isEmpty {
-            // Sum over every term of the prefix: dense, then read back in entry order.
-            var sum = [Double](repeating: 0, count: index.entryCount)
+            // Sum every term of the prefix per field (saturating), dense, then read back in entry order.
+            var sum = [UInt32](repeating: 0, count: index.entryCount)
             for term in terms {
                 let postings = index.postings[Int(term)]
-                for (entry, packed) in zip(postings.entries, postings.frequencies) { sum[Int(entry)] += weight(packed) }
+                for (entry, packed) in zip(postings.entries, postings.frequencies) {
+                    let old = sum[Int(entry)]
+                    var merged: UInt32 = 0
+                    for shift: UInt32 in [0, 10, 20] {
+                        merged |= min(((old >> shift) & 0x3FF) + ((packed >> shift) & 0x3FF), 0x3FF) << shift
+                    }
+                    sum[Int(entry)] = merged
+                }
             }
-            for entry in sum.indices where sum[entry] > 0 && index.live[entry] {
+            for entry in sum.indices where sum[entry] != 0 && index.live[entry] {
                 entries.append(Int32(entry))
-                weighted.append(sum[entry])
+                frequencies.append(sum[entry])
             }
         }
         if entries.count * 32 >= index.entryCount, !entries.isEmpty {
@@ -84,24 +99,23 @@ final class Phrase: Sendable {
         } else {
             bits = nil
         }
-        var ranked: [(entry: Int32, weighted: Double, impact: Double)] = []
+        var ranked: [(index: Int32, impact: Double)] = []
         ranked.reserveCapacity(entries.count)
         let average = index.averageLength
-        for (entry, frequency) in zip(entries, weighted) where index.visible[Int(entry)] {
-            ranked.append((entry, frequency, Self.impact(frequency, length: Double(index.length[Int(entry)]), averageLength: average)))
+        for (i, entry) in entries.enumerated() where index.visible[Int(entry)] {
+            let impact = Self.impact(Self.weighted(frequencies[i]), length: Double(index.length[Int(entry)]), averageLength: average)
+            ranked.append((Int32(i), impact))
         }
         let premium = index.premium, position = index.newest.position
         ranked.sort { a, b in
-            let (x, y) = (Int(a.entry), Int(b.entry))
+            let (x, y) = (Int(entries[Int(a.index)]), Int(entries[Int(b.index)]))
             if premium[x] != premium[y] { return premium[x] }
             return a.impact != b.impact ? a.impact > b.impact : position[x] < position[y]
         }
         self.entries = entries
-        self.weighted = weighted
-        self.byImpact = ranked.map(\.entry)
-        self.impactWeighted = ranked.map(\.weighted)
-        self.impacts = ranked.map(\.impact)
-        self.maxImpact = impacts.max() ?? 0
+        self.frequencies = frequencies
+        self.byImpact = ranked.map(\.index)
+        self.maxImpact = ranked.lazy.map(\.impact).max() ?? 0
     }
 
     /// Where `entry` is in `entries`, or nil when the phrase is not in it.
@@ -325,21 +339,23 @@ extension ListingIndex {
         var frequencies = [Double](repeating: 0, count: phrases.count)
         var best = TopK(capacity: offset + limit)
         var matched = 0
-        candidates: for (index, entry) in driver.byImpact.enumerated() {
+        candidates: for slot in driver.byImpact {
+            let entry = driver.entries[Int(slot)]
             let e = Int(entry)
+            let length = Double(self.length[e])
+            frequencies[rarest] = driver.weighted(at: Int(slot))
             if matched > cap {
-                let bound = (idf[rarest] * driver.impacts[index] + othersBound) * (1 + 1e-9)
+                let part = Phrase.impact(frequencies[rarest], length: length, averageLength: average)
+                let bound = (idf[rarest] * part + othersBound) * (1 + 1e-9)
                 if best.excludes(premium: premium[e], score: bound) { break }
             }
             guard filter.accepts(e, in: self) else { continue }
-            frequencies[rarest] = driver.impactWeighted[index]
             for (p, phrase) in phrases.enumerated() where p != rarest {
                 guard let found = phrase.index(of: entry) else { continue candidates }
-                frequencies[p] = phrase.weighted[found]
+                frequencies[p] = phrase.weighted(at: found)
             }
             matched += 1
             var score = 0.0
-            let length = Double(self.length[e])
             for p in phrases.indices { score += idf[p] * Phrase.impact(frequencies[p], length: length, averageLength: average) }
             best.offer(.init(premium: premium[e], score: score, position: newest.position[e], entry: entry))
         }
