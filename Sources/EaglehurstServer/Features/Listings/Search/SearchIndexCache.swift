@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
 import SQLKit
 
@@ -33,6 +34,20 @@ final class SearchIndexCache: Sendable {
 
     private let state = NIOLockedValueBox(State())
     private let generationReader = SearchGenerationReader()
+    private static let logger = Logger(label: "eaglehurst.search")
+
+    /// A full load, logged with its cost (the benchmark reports it).
+    private static func load(from sql: any SQLDatabase) async throws -> ListingIndex {
+        let started = ContinuousClock.now
+        let index = try await ListingIndex.load(from: sql)
+        let elapsed = ContinuousClock.now - started
+        let ms = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        logger.info("""
+            listing index loaded: \(index.liveCount) listings (\(index.visibleCount) shown), \(index.dictionary.count) terms, \
+            about \(index.approximateBytes >> 20) MB, in \(Int(ms)) ms
+            """)
+        return index
+    }
 
     /// The generation now, read after this call began (shared with the searches that arrive with it).
     func currentGeneration(on sql: any SQLDatabase) async throws -> Int64 {
@@ -77,7 +92,7 @@ final class SearchIndexCache: Sendable {
     func refresh(listingIDs ids: [UUID], on sql: any SQLDatabase) async throws {
         let task = state.withLockedValue { state in
             enqueue(&state) { base in
-                guard var index = base else { return try await ListingIndex.load(from: sql) }
+                guard var index = base else { return try await Self.load(from: sql) }
                 let rows = try await ListingIndex.rows(on: sql, ids: ids)
                 let found = Set(rows.map(\.id))
                 index.apply(rows, removed: ids.filter { !found.contains($0) })
@@ -112,7 +127,7 @@ final class SearchIndexCache: Sendable {
         let generation = try await Self.generation(on: sql)
         guard var index = base, generation - index.generation <= maxCatchUpGenerations,
               index.retiredCount <= max(1_000, index.liveCount / 4) else {
-            return try await ListingIndex.load(from: sql)
+            return try await Self.load(from: sql)
         }
         guard generation > index.generation else { return index }
         let rows = try await sql.raw("""
@@ -127,7 +142,7 @@ final class SearchIndexCache: Sendable {
         }
         // A generation with no logged change moved for something the log does not name.
         guard generations.count == Int(generation - index.generation), ids.count <= maxCatchUpListings else {
-            return try await ListingIndex.load(from: sql)
+            return try await Self.load(from: sql)
         }
         let changed = Array(ids)
         let current = try await ListingIndex.rows(on: sql, ids: changed)
