@@ -41,6 +41,7 @@ enum Migrations {
         CreateServiceDocuments(),
         AddServiceRequestEmailTemplate(),
         LogListingSearchChanges(),
+        DropListingTsvector(),
     ]
 
     static func register(on app: Application) {
