@@ -330,6 +330,20 @@ final class ListingIndexTests: XCTestCase {
         }
     }
 
+    func testSummaryTextIsTheDescriptionCutAtAWordWhateverTheCharacters() {
+        func characterCut(_ description: String) -> String {
+            guard description.count > 160 else { return description }
+            let cut = description.prefix(160)
+            return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"
+        }
+        var random = Random(state: 9)
+        let pieces = ["a", "ab ", "pharmacy ", "café ", "é", "\r\n", " ", "x", "👩‍⚕️ ", "NHS, "]
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...120, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            XCTAssertEqual(Listing.summaryText(of: text), characterCut(text), text)
+        }
+    }
+
     func testTotalsStopAtTheCapAndPagesTileTheWholeAnswer() {
         var random = Random(state: 3)
         let seller = UUID()

@@ -47,6 +47,8 @@ struct ListingIndex: Sendable {
 
     private(set) var dictionary = TermDictionary()
     private(set) var postings: [Postings] = []
+    /// The term of each folded token met so far: most words recur, and stemming costs more than a lookup.
+    private var termOfToken: [[UInt8]: Int32] = [:]
 
     private(set) var newest = Ordering()
     private(set) var priceAscending = Ordering()
@@ -248,21 +250,27 @@ struct ListingIndex: Sendable {
         if isVisible { visibleCount += 1 }
 
         // Count each term per field, then add one posting per distinct term.
-        var counts: [String: UInt32] = [:]
+        var counts: [Int32: UInt32] = [:]
         var terms = 0
         for (field, text) in [(0, row.title), (1, row.description), (2, row.location)] {
-            SearchTokenizer.forEachTerm(text) { term in
+            SearchTokenizer.forEachToken(text) { token in
                 terms += 1
+                let id: Int32
+                if let known = termOfToken[token] {
+                    id = known
+                } else {
+                    id = dictionary.id(of: PorterStemmer.stem(token))
+                    termOfToken[token] = id
+                    if Int(id) == postings.count { postings.append(Postings()) }
+                }
                 let shift = UInt32(field * 10)
-                let old = counts[term] ?? 0
-                if (old >> shift) & 0x3FF < 0x3FF { counts[term] = old + (1 << shift) }
+                let old = counts[id] ?? 0
+                if (old >> shift) & 0x3FF < 0x3FF { counts[id] = old + (1 << shift) }
             }
         }
         length.append(Int32(terms))
         totalLength += terms
-        for (term, frequency) in counts {
-            let id = dictionary.id(of: term)
-            if Int(id) == postings.count { postings.append(Postings()) }
+        for (id, frequency) in counts {
             postings[Int(id)].entries.append(entry)
             postings[Int(id)].frequencies.append(frequency)
         }

@@ -15,11 +15,17 @@ enum SearchTokenizer {
 
     /// Calls `body` with each term of `text`, in order.
     static func forEachTerm(_ text: String, _ body: (String) -> Void) {
+        forEachToken(text) { body(PorterStemmer.stem($0)) }
+    }
+
+    /// Calls `body` with each token of `text` folded but not yet stemmed (UTF-8), in order, so a
+    /// caller that meets the same words again can remember their stems.
+    static func forEachToken(_ text: String, _ body: ([UInt8]) -> Void) {
         var token: [UInt8] = []
         token.reserveCapacity(32)
         func flush() {
             guard !token.isEmpty else { return }
-            body(PorterStemmer.stem(token))
+            body(token)
             token.removeAll(keepingCapacity: true)
         }
         for scalar in text.unicodeScalars {
