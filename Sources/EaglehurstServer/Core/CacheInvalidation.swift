@@ -50,9 +50,9 @@ struct CacheInvalidation {
     /// each of their published listings' rows through the search generation too).
     ///
     /// The browse page cache and the search index are keyed by the database's search generation,
-    /// which every search reads, so they never serve a stale page; this starts loading the index of
-    /// the new generation now, so that the next search here does not wait for it. An index that can
-    /// refresh one listing in place belongs here instead, given `id`.
+    /// which every search reads, so they never serve a stale page; this brings the index to the new
+    /// generation now (in place: the listings the change log names are read again), so that the next
+    /// search here does not wait for it.
     func listingChanged(_ id: UUID) {
         guard app.searchIndexCache.isLoaded else { return }  // nobody searched here yet: nothing to warm
         app.searchIndexWarmer.warm(app)
@@ -86,8 +86,7 @@ final class SearchIndexWarmer: Sendable {
             while let app, !app.didShutdown {
                 do {
                     let sql = app.db as! any SQLDatabase
-                    let generation = try await app.searchIndexCache.currentGeneration(on: sql)
-                    _ = try await app.searchIndexCache.published(at: generation, loadingWith: sql)
+                    try await app.searchIndexCache.catchUp(on: sql)
                 } catch {
                     app.logger.debug("search index warm-up failed", metadata: ["error": "\(error)"])
                 }

@@ -48,6 +48,8 @@ enum Migrations {
         CreateJobs(),
         NotifyCacheChanges(),
         CreateRateLimitBuckets(),
+        LogListingSearchChanges(),
+        DropListingTsvector(),
     ]
 
     static func register(on app: Application) {

@@ -33,7 +33,15 @@ extension Listing {
     var apiBusinessType: Components.Schemas.BusinessType { .init(rawValue: businessType) ?? .other }
 
     /// The first 160 characters of the description, cut at a word.
-    var summaryText: String {
+    var summaryText: String { Self.summaryText(of: description) }
+
+    static func summaryText(of description: String) -> String {
+        guard description.utf8.count > 160 else { return description }  // never more characters than bytes
+        if description.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            // ASCII without carriage returns: one character per byte, so cut by bytes (no grapheme walk).
+            let cut = description[..<description.utf8.index(description.utf8.startIndex, offsetBy: 160)]
+            return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"
+        }
         guard description.count > 160 else { return description }
         let cut = description.prefix(160)
         return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"

@@ -123,21 +123,14 @@ enum ListingRules {
 
     /// Turns free text into an FTS5 query: every word must match, the last one as a prefix
     /// (so live search finds "pharm" → "pharmacy"). Quotes and operators in the input are inert.
+    /// Searches no longer run it (`ListingIndex` matches the same words in memory); it asks FTS5 the
+    /// same question in `ListingIndexTests`, which compare the two.
     static func ftsQuery(_ text: String) -> String? {
         let words = searchWords(text)
         guard !words.isEmpty else { return nil }
         return words.enumerated().map { index, word in
             index == words.count - 1 ? "\"\(word)\"*" : "\"\(word)\""
         }.joined(separator: " ")
-    }
-
-    /// The same words for PostgreSQL's `to_tsquery`: `word & word & last:*`.
-    static func tsQuery(_ text: String) -> String? {
-        let words = searchWords(text)
-        guard !words.isEmpty else { return nil }
-        return words.enumerated().map { index, word in
-            index == words.count - 1 ? "\(word):*" : word
-        }.joined(separator: " & ")
     }
 
     static func searchWords(_ text: String) -> [String] {

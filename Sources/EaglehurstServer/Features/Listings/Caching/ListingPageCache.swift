@@ -70,10 +70,10 @@ final class ListingPageCache: Sendable {
         answers.withLockedValue { $0.insert(answer, for: key + "\u{1E}" + flags, at: generation, cost: answer.body.readableBytes) }
     }
 
-    /// The same key for the same search however it was written: the engine's form of the words,
+    /// The same key for the same search however it was written: the index's form of the words,
     /// business types in order without repeats, the region in lower case.
-    static func pageKey(_ filters: ListingSearch.Filters, page: PageRequest, sqlite: Bool) -> String {
-        let words = filters.text.flatMap { WordMatches.query($0, sqlite: sqlite) }
+    static func pageKey(_ filters: ListingSearch.Filters, page: PageRequest) -> String {
+        let words = filters.text.flatMap(TextQuery.init)?.key
         let parts: [String] = [
             words ?? "", Set(filters.businessTypes).sorted().joined(separator: ","), filters.region?.lowercased() ?? "",
             filters.minPrice.map(String.init) ?? "", filters.maxPrice.map(String.init) ?? "",

@@ -1,0 +1,411 @@
+import EaglehurstAPI
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+
+/// Every listing held in memory for browse and search: the columns filters and sorts read, the
+/// summary a page shows, and an inverted index of title, description and location.
+///
+/// The index covers every listing, not only published ones, because BM25's statistics (how many
+/// listings hold a word, how long a listing is on average) are taken over the whole table, as
+/// FTS5 takes them; only `visible` entries (published, seller not suspended) are ever served.
+///
+/// Entries are append-only: a changed listing retires its old entry and gets a new one at the end,
+/// so every posting list stays in entry order without being rewritten (`apply(_:)`). The value is
+/// copied on write, so searches keep reading the snapshot they started with while an update builds
+/// the next one. Retired entries are dropped by the next full load (`SearchIndexCache`).
+struct ListingIndex: Sendable {
+    /// The search generation this snapshot reflects (see `CreateListingSearchGeneration`).
+    var generation: Int64
+
+    // Per entry.
+    private(set) var ids: [UUID] = []
+    private(set) var live: [Bool] = []
+    private(set) var visible: [Bool] = []
+    private(set) var publishedAt: [Double] = []
+    private(set) var price: [Int64] = []
+    private(set) var revenue: [Int64?] = []
+    private(set) var type: [Int32] = []
+    private(set) var region: [Int32] = []
+    /// Listings of sellers on a plan with premium placement: first when sorted by newest or relevance.
+    private(set) var premium: [Bool] = []
+    /// Terms in title, description and location together (FTS5's document size for BM25).
+    private(set) var length: [Int32] = []
+    /// What a page shows of the entry; nil unless visible. Never carries confidential fields.
+    private(set) var summaries: [Components.Schemas.ListingSummary?] = []
+    /// Tie-break of every order, as `ORDER BY …, l.id` did (upper-case UUID text).
+    private(set) var idText: [String] = []
+
+    private(set) var typeCodes: [String: Int32] = [:]
+    /// Keyed by the lower-cased region: the region filter ignores case.
+    private(set) var regionCodes: [String: Int32] = [:]
+    /// The live entry of each listing.
+    private(set) var entryByID: [UUID: Int32] = [:]
+    private(set) var liveCount = 0
+    private(set) var visibleCount = 0
+    private(set) var totalLength = 0
+
+    private(set) var dictionary = TermDictionary()
+    private(set) var postings: [Postings] = []
+    /// The term of each folded token met so far: most words recur, and stemming costs more than a lookup.
+    private var termOfToken: [[UInt8]: Int32] = [:]
+
+    private(set) var newest = Ordering()
+    private(set) var priceAscending = Ordering()
+    private(set) var priceDescending = Ordering()
+
+    /// Phrases resolved for this snapshot (a new snapshot starts with an empty cache).
+    private(set) var phrases = PhraseCache()
+
+    var entryCount: Int { ids.count }
+    var retiredCount: Int { ids.count - liveCount }
+    var averageLength: Double { liveCount == 0 ? 1 : Double(totalLength) / Double(liveCount) }
+
+    /// One term's entries, ascending, with how often it occurs in each field.
+    struct Postings: Sendable {
+        var entries: [Int32] = []
+        /// Occurrences packed as title | description << 10 | location << 20 (each saturating at 1023).
+        var frequencies: [UInt32] = []
+    }
+
+    /// Visible entries in one sort order, the same order restricted to each region and each
+    /// business type (so a filtered page walks only its own listings), and each entry's position.
+    struct Ordering: Sendable {
+        var entries: [Int32] = []
+        var position: [Int32] = []
+        var byRegion: [[Int32]] = []
+        var byType: [[Int32]] = []
+    }
+
+    /// A listing as the index reads it from the database.
+    struct Row: Sendable {
+        var id: UUID
+        var sellerID: UUID
+        var title: String
+        var description: String
+        var businessType: String
+        var location: String
+        var region: String
+        var askingPrice: Int64
+        var annualRevenue: Int64?
+        var netProfit: Int64?
+        var staffCount: Int?
+        var tenure: String?
+        var status: String
+        var publishedAt: Date?
+        var createdAt: Date?
+        var updatedAt: Date?
+        var sellerSuspended: Bool
+        var premium: Bool
+
+        var isVisible: Bool { status == Listing.Status.published.rawValue && !sellerSuspended }
+
+        func summary() -> Components.Schemas.ListingSummary {
+            .init(
+                id: id, sellerId: sellerID, title: title, summary: Listing.summaryText(of: description),
+                businessType: .init(rawValue: businessType) ?? .other, location: location, region: region,
+                askingPrice: askingPrice, annualRevenue: annualRevenue, netProfit: netProfit, staffCount: staffCount,
+                tenure: tenure.flatMap(Components.Schemas.Tenure.init(rawValue:)), status: .published,
+                publishedAt: publishedAt, createdAt: createdAt ?? Date(timeIntervalSince1970: 0),
+                updatedAt: updatedAt ?? createdAt ?? Date(timeIntervalSince1970: 0))
+        }
+    }
+
+    init(generation: Int64) {
+        self.generation = generation
+    }
+
+    // MARK: reading from the database
+
+    /// Every listing (or the listings `ids`) with what the index keeps of it.
+    static func rows(on sql: any SQLDatabase, ids: [UUID]? = nil) async throws -> [Row] {
+        let only: SQLQueryString = ids.map { "WHERE l.id IN (\(binds: $0))" } ?? ""
+        let rows = try await sql.raw("""
+            SELECT l.id, l.seller_id, l.title, l.description, l.business_type, l.location, l.region, l.asking_price,
+                   l.annual_revenue, l.net_profit, l.staff_count, l.tenure, l.status, l.published_at, l.created_at,
+                   l.updated_at, u.is_suspended AS seller_suspended,
+                   EXISTS (SELECT 1 FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
+                           WHERE s.user_id = l.seller_id AND s.status IN ('active', 'past_due')
+                             AND p.premium_placement = \(bind: true)) AS premium
+            FROM listings l JOIN users u ON u.id = l.seller_id \(only)
+            """).all()
+        return try rows.map { row in
+            func optional<T: Decodable>(_ column: String, _ type: T.Type) throws -> T? {
+                try row.decodeNil(column: column) ? nil : try row.decode(column: column, as: T.self)
+            }
+            return Row(
+                id: try row.decode(column: "id", as: UUID.self), sellerID: try row.decode(column: "seller_id", as: UUID.self),
+                title: try row.decode(column: "title", as: String.self),
+                description: try row.decode(column: "description", as: String.self),
+                businessType: try row.decode(column: "business_type", as: String.self),
+                location: try row.decode(column: "location", as: String.self),
+                region: try row.decode(column: "region", as: String.self),
+                askingPrice: try row.decode(column: "asking_price", as: Int64.self),
+                annualRevenue: try optional("annual_revenue", Int64.self), netProfit: try optional("net_profit", Int64.self),
+                staffCount: try optional("staff_count", Int.self), tenure: try optional("tenure", String.self),
+                status: try row.decode(column: "status", as: String.self), publishedAt: try optional("published_at", Date.self),
+                createdAt: try optional("created_at", Date.self), updatedAt: try optional("updated_at", Date.self),
+                sellerSuspended: try row.decode(column: "seller_suspended", as: Bool.self),
+                premium: try row.decode(column: "premium", as: Bool.self))
+        }
+    }
+
+    /// The whole index, read at the generation read first: changes made while loading move the
+    /// generation again, so they are not missed.
+    static func load(from sql: any SQLDatabase) async throws -> ListingIndex {
+        let generation = try await SearchIndexCache.generation(on: sql)
+        let rows = try await rows(on: sql)
+        return build(rows, generation: generation)
+    }
+
+    static func build(_ rows: [Row], generation: Int64) -> ListingIndex {
+        var index = ListingIndex(generation: generation)
+        index.reserve(rows.count)
+        for row in rows { index.append(row) }
+        index.dictionary.sort()
+        index.rebuildOrders()
+        return index
+    }
+
+    // MARK: changes
+
+    /// Applies the current state of some listings: `rows` as read now, and `removed` for listings
+    /// that no longer exist. Each listing's old entry is retired and its new state appended, and
+    /// the sort orders take the change in place; nothing else is re-read or re-sorted.
+    mutating func apply(_ rows: [Row], removed: [UUID] = []) {
+        var hidden: Set<Int32> = []
+        for id in removed + rows.map(\.id) {
+            guard let entry = entryByID.removeValue(forKey: id) else { continue }
+            let e = Int(entry)
+            live[e] = false
+            liveCount -= 1
+            totalLength -= Int(length[e])
+            if visible[e] {
+                visible[e] = false
+                visibleCount -= 1
+                summaries[e] = nil
+                hidden.insert(entry)
+            }
+        }
+        let termsBefore = dictionary.unsortedCount
+        var shown: [Int32] = []
+        for row in rows {
+            append(row)
+            if row.isVisible { shown.append(Int32(ids.count - 1)) }
+        }
+        if dictionary.unsortedCount != termsBefore { dictionary.sort() }
+        if !hidden.isEmpty || !shown.isEmpty {
+            newest = reordered(newest, hiding: hidden, showing: shown, by: newestFirst)
+            priceAscending = reordered(priceAscending, hiding: hidden, showing: shown, by: cheaperFirst)
+            priceDescending = reordered(priceDescending, hiding: hidden, showing: shown, by: dearerFirst)
+        } else {
+            for ordering in [\ListingIndex.newest, \.priceAscending, \.priceDescending] {
+                self[keyPath: ordering].position += Array(repeating: .max, count: ids.count - self[keyPath: ordering].position.count)
+            }
+        }
+        phrases = PhraseCache()
+    }
+
+    /// One order with some entries taken out and others put in their places (binary search), then
+    /// positions and the per-region and per-type orders refreshed in one pass.
+    private func reordered(
+        _ ordering: Ordering, hiding hidden: Set<Int32>, showing shown: [Int32], by before: (Int32, Int32) -> Bool
+    ) -> Ordering {
+        var entries = hidden.isEmpty ? ordering.entries : ordering.entries.filter { !hidden.contains($0) }
+        for entry in shown {
+            var low = 0, high = entries.count
+            while low < high {
+                let mid = (low + high) / 2
+                if before(entries[mid], entry) { low = mid + 1 } else { high = mid }
+            }
+            entries.insert(entry, at: low)
+        }
+        return self.ordering(entries)
+    }
+
+    private mutating func reserve(_ count: Int) {
+        ids.reserveCapacity(count); live.reserveCapacity(count); visible.reserveCapacity(count)
+        publishedAt.reserveCapacity(count); price.reserveCapacity(count); revenue.reserveCapacity(count)
+        type.reserveCapacity(count); region.reserveCapacity(count); premium.reserveCapacity(count)
+        length.reserveCapacity(count); summaries.reserveCapacity(count); idText.reserveCapacity(count)
+        entryByID.reserveCapacity(count)
+    }
+
+    private mutating func append(_ row: Row) {
+        let entry = Int32(ids.count)
+        ids.append(row.id)
+        idText.append(row.id.uuidString)
+        live.append(true)
+        let isVisible = row.isVisible
+        visible.append(isVisible)
+        publishedAt.append(row.publishedAt?.timeIntervalSince1970 ?? -.infinity)
+        price.append(row.askingPrice)
+        revenue.append(row.annualRevenue)
+        premium.append(row.premium)
+        type.append(Self.code(row.businessType, in: &typeCodes))
+        region.append(Self.code(row.region.lowercased(), in: &regionCodes))
+        summaries.append(isVisible ? row.summary() : nil)
+        entryByID[row.id] = entry
+        liveCount += 1
+        if isVisible { visibleCount += 1 }
+
+        // Count each term per field, then add one posting per distinct term.
+        var counts: [Int32: UInt32] = [:]
+        var terms = 0
+        for (field, text) in [(0, row.title), (1, row.description), (2, row.location)] {
+            SearchTokenizer.forEachToken(text) { token in
+                terms += 1
+                let id: Int32
+                if let known = termOfToken[token] {
+                    id = known
+                } else {
+                    id = dictionary.id(of: PorterStemmer.stem(token))
+                    termOfToken[token] = id
+                    if Int(id) == postings.count { postings.append(Postings()) }
+                }
+                let shift = UInt32(field * 10)
+                let old = counts[id] ?? 0
+                if (old >> shift) & 0x3FF < 0x3FF { counts[id] = old + (1 << shift) }
+            }
+        }
+        length.append(Int32(terms))
+        totalLength += terms
+        for (id, frequency) in counts {
+            postings[Int(id)].entries.append(entry)
+            postings[Int(id)].frequencies.append(frequency)
+        }
+    }
+
+    private static func code(_ name: String, in codes: inout [String: Int32]) -> Int32 {
+        if let code = codes[name] { return code }
+        let code = Int32(codes.count)
+        codes[name] = code
+        return code
+    }
+
+    /// The three sort orders over visible entries. Newest first puts premium placement first; ties
+    /// break on the id as the SQL orders did.
+    private mutating func rebuildOrders() {
+        let shown = (0..<Int32(ids.count)).filter { visible[Int($0)] }
+        newest = ordering(shown.sorted(by: newestFirst))
+        priceAscending = ordering(shown.sorted(by: cheaperFirst))
+        priceDescending = ordering(shown.sorted(by: dearerFirst))
+    }
+
+    private func newestFirst(_ a: Int32, _ b: Int32) -> Bool {
+        let (a, b) = (Int(a), Int(b))
+        if premium[a] != premium[b] { return premium[a] }
+        return publishedAt[a] != publishedAt[b] ? publishedAt[a] > publishedAt[b] : idText[a] < idText[b]
+    }
+
+    private func cheaperFirst(_ a: Int32, _ b: Int32) -> Bool {
+        let (a, b) = (Int(a), Int(b))
+        return price[a] != price[b] ? price[a] < price[b] : idText[a] < idText[b]
+    }
+
+    private func dearerFirst(_ a: Int32, _ b: Int32) -> Bool {
+        let (a, b) = (Int(a), Int(b))
+        return price[a] != price[b] ? price[a] > price[b] : idText[a] < idText[b]
+    }
+
+    private func ordering(_ entries: [Int32]) -> Ordering {
+        var ordering = Ordering(entries: entries, position: [Int32](repeating: .max, count: ids.count))
+        ordering.byRegion = Array(repeating: [], count: regionCodes.count)
+        ordering.byType = Array(repeating: [], count: typeCodes.count)
+        for (index, entry) in entries.enumerated() {
+            ordering.position[Int(entry)] = Int32(index)
+            ordering.byRegion[Int(region[Int(entry)])].append(entry)
+            ordering.byType[Int(type[Int(entry)])].append(entry)
+        }
+        return ordering
+    }
+
+    // MARK: memory
+
+    /// Roughly how many bytes the index holds (columns, postings, orders and summaries).
+    var approximateBytes: Int {
+        let perEntry = 16 + 1 + 1 + 8 + 8 + 9 + 4 + 4 + 1 + 4 + 16 + 36 + 3 * 4
+        let postingsBytes = postings.reduce(0) { $0 + $1.entries.count * 8 + 48 }
+        let orderBytes = 3 * visibleCount * 4 * 3
+        let summaryBytes = summaries.reduce(0) { total, summary in
+            guard let summary else { return total }
+            return total + 256 + summary.title.utf8.count + (summary.summary?.utf8.count ?? 0) + summary.location.utf8.count
+                + summary.region.utf8.count
+        }
+        return ids.count * perEntry + postingsBytes + orderBytes + summaryBytes + dictionary.approximateBytes
+    }
+}
+
+/// Terms and their ids, with the terms also kept in byte order so that the last word of a query
+/// can match as a prefix (every term starting with "pharm" lies in one run).
+struct TermDictionary: Sendable {
+    private var ids: [String: Int32] = [:]
+    private(set) var sorted: [String] = []
+    private var sortedCount = 0
+
+    var count: Int { ids.count }
+    /// Terms added since the last `sort()`.
+    var unsortedCount: Int { ids.count - sortedCount }
+
+    subscript(term: String) -> Int32? { ids[term] }
+
+    mutating func id(of term: String) -> Int32 {
+        if let id = ids[term] { return id }
+        let id = Int32(ids.count)
+        ids[term] = id
+        sorted.append(term)
+        return id
+    }
+
+    mutating func sort() {
+        sorted.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        sortedCount = sorted.count
+    }
+
+    /// The ids of every term that starts with `prefix`.
+    func ids(withPrefix prefix: String) -> [Int32] {
+        let key = Array(prefix.utf8)
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid].utf8.lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+        }
+        var found: [Int32] = []
+        while low < sorted.count, sorted[low].utf8.starts(with: key) {
+            found.append(ids[sorted[low]]!)
+            low += 1
+        }
+        return found
+    }
+
+    var approximateBytes: Int { sorted.reduce(0) { $0 + 2 * ($1.utf8.count + 32) } }
+}
+
+/// Phrases already resolved against one snapshot, so the common words of a busy hour are merged,
+/// measured and ordered once. Bounded by the entries the phrases hold (about 4 bytes each, plus
+/// copies for prefixes and for terms with retired entries); the oldest go first.
+final class PhraseCache: Sendable {
+    static let maxEntries = 12_000_000
+    private struct State {
+        var phrases: [String: Phrase] = [:]
+        var order: [String] = []
+        var entries = 0
+    }
+    private let state = NIOLockedValueBox(State())
+
+    func phrase(_ key: String, make: () -> Phrase) -> Phrase {
+        if let found = state.withLockedValue({ $0.phrases[key] }) { return found }
+        let made = make()
+        return state.withLockedValue { state in
+            if let raced = state.phrases[key] { return raced }
+            state.phrases[key] = made
+            state.order.append(key)
+            state.entries += made.count
+            while state.entries > Self.maxEntries, state.order.count > 1 {
+                let oldest = state.order.removeFirst()
+                state.entries -= state.phrases.removeValue(forKey: oldest)?.count ?? 0
+            }
+            return made
+        }
+    }
+}
