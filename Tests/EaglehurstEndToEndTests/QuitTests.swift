@@ -80,8 +80,11 @@ final class QuitTests: EndToEndTestCase {
             if round % 3 == 0 { try tmux.keys(["j", "k", "?", "Escape", "Tab"][round % 5]) }
         }
         try tmux.tmux(["resize-window", "-t", tmux.name, "-x", "120", "-y", "40"])
-        let settled = try tmux.waitFor(timeout: 20, "the client drawn again at 120×40") {
-            $0.contains("● connected") && $0.split(separator: "\n", omittingEmptySubsequences: false).count >= 39
+        // The pane keeps the last small frame, reflowed, until the client draws again: wait for the
+        // header on the first row and the status bar on one line.
+        let settled = try tmux.waitFor(timeout: 20, "the client drawn again at 120×40") { screen in
+            let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return rows.count >= 39 && rows[0].contains("Eaglehurst  ·") && rows.contains { $0.contains("● connected") && $0.count >= 100 }
         }
         XCTAssertTrue(settled.contains("Eaglehurst"), "the header is drawn:\n\(settled)")
 

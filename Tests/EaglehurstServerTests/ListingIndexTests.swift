@@ -323,7 +323,10 @@ final class ListingIndexTests: XCTestCase {
             let optician = try XCTUnwrap(found).requireID()
             try await server.app.searchIndexCache.refresh(listingIDs: [optician], on: sql)
             let after = try XCTUnwrap(server.app.searchIndexCache.current)
-            XCTAssertEqual(after.generation, before.generation, "refreshed without waiting for a search")
+            // On PostgreSQL this server's LISTEN/NOTIFY listener may catch the index up at the same time
+            // (the update moved the generation); either way the listing is changed in place, never by a
+            // full reload, which would leave no retired entries behind.
+            XCTAssertGreaterThan(after.retiredCount, before.retiredCount, "refreshed in place, without waiting for a search")
             var wells = ListingSearch.Filters()
             wells.text = "wells"
             XCTAssertEqual(after.page(wells, offset: 0, limit: 10, cap: 1_000).entries.map { after.summaries[Int($0)]?.title }, ["Optician in Wells"])
