@@ -1,4 +1,5 @@
 import AsyncKit
+import FluentSQLiteDriver
 import Foundation
 import OpenAPIRuntime
 import Vapor
@@ -35,6 +36,10 @@ struct ProblemMiddleware: AsyncMiddleware {
             return problem(forAbort: abort, request: request)
         case ConnectionPoolTimeoutError.connectionRequestTimeout:
             return busy
+        // SQLite's writer lock stayed taken past the busy timeout, or a transaction's snapshot went
+        // stale while it waited: the same overload, told the same way (nothing was written).
+        case let sqlite as SQLiteError where [.busy, .busyInSnapshot, .busyTimeout].contains(sqlite.reason):
+            return busy
         default:
             return Problem(
                 .internalServerError, slug: "internal", title: "Internal server error",
@@ -42,8 +47,9 @@ struct ProblemMiddleware: AsyncMiddleware {
         }
     }
 
-    /// Every database connection stayed busy for the pool's whole timeout: the server is overloaded, not
-    /// broken, so the client is told to come back instead of being shown an internal error.
+    /// Every database connection stayed busy for the pool's whole timeout (or SQLite's writer lock for
+    /// its busy timeout): the server is overloaded, not broken, so the client is told to come back
+    /// instead of being shown an internal error.
     static let busy = Problem(
         .serviceUnavailable, slug: "busy", title: "The server is busy",
         detail: "No database connection came free in time. Try again in a few seconds.",

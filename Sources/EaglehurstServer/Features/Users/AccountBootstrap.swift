@@ -40,9 +40,11 @@ public enum AccountBootstrap {
         let names: [String: (String, String)] = ["buyer": ("Beatrice", "Buyer"), "seller": ("Samuel", "Seller"), "admin": ("Ada", "Admin")]
         for account in demoAccounts {
             let (first, last) = names[account.role]!
-            _ = try await createUser(
-                on: app, email: account.email, password: account.password,
-                kind: User.Kind(rawValue: account.role)!, firstName: first, lastName: last)
+            try await retryingStaleSnapshot {
+                _ = try await createUser(
+                    on: app, email: account.email, password: account.password,
+                    kind: User.Kind(rawValue: account.role)!, firstName: first, lastName: last)
+            }
         }
         try await retryingStaleSnapshot { try await seedDemoListings(on: app) }
         try await retryingStaleSnapshot { try await seedDemoConversations(on: app) }
@@ -53,15 +55,16 @@ public enum AccountBootstrap {
     }
 
     /// The embedded server seeds while it runs, and its background writers (the search and analytics
-    /// logs) commit on connections of their own. A SQLite transaction that waited for one of them
-    /// fails with SQLITE_BUSY_SNAPSHOT, which no busy timeout retries; each seeding step is one
+    /// logs, the job worker, the roll-up) commit on connections of their own. A SQLite transaction
+    /// that waited for one of them fails with SQLITE_BUSY_SNAPSHOT, which no busy timeout retries, or
+    /// with SQLITE_BUSY once the timeout is over on a loaded machine; each seeding step is one
     /// transaction that checks what exists first, so it is simply run again.
     static func retryingStaleSnapshot(_ step: () async throws -> Void) async throws {
         for attempt in 1...5 {
             do {
                 return try await step()
-            } catch let error as SQLiteError where error.reason == .busyInSnapshot && attempt < 5 {
-                try await Task.sleep(for: .milliseconds(20 * attempt))
+            } catch let error as SQLiteError where [.busyInSnapshot, .busy].contains(error.reason) && attempt < 5 {
+                try await Task.sleep(for: .milliseconds(100 * attempt))
             }
         }
     }
