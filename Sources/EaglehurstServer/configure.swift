@@ -60,9 +60,9 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
 
     Migrations.register(on: app)
     app.storage[SearchLogKey.self] = SearchLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)
-    app.lifecycle.use(SearchLogLifecycle())
+    app.lifecycle.use(FlushEverySecond { await $0.searchLog.flush() })
     app.storage[AnalyticsLogKey.self] = AnalyticsLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)
-    app.lifecycle.use(AnalyticsLogLifecycle())
+    app.lifecycle.use(FlushEverySecond { await $0.analyticsLog.flush() })
     app.lifecycle.use(PlatformMetricsLifecycle())
     app.lifecycle.use(SubscriptionRenewalsLifecycle())
     app.storage[JobsInFlightKey.self] = NIOLockedValueBox(0)

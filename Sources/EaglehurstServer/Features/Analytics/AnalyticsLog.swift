@@ -165,26 +165,7 @@ final class AnalyticsLog: Sendable {
     }
 }
 
-/// Flushes the analytics log every second while the server runs, and once more when it stops.
-struct AnalyticsLogLifecycle: LifecycleHandler {
-    func didBootAsync(_ application: Application) async throws {
-        let log = application.analyticsLog
-        application.storage[AnalyticsLogTaskKey.self] = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                await log.flush()
-            }
-        }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        application.storage[AnalyticsLogTaskKey.self]?.cancel()
-        await application.analyticsLog.flush()
-    }
-}
-
 struct AnalyticsLogKey: StorageKey { typealias Value = AnalyticsLog }
-struct AnalyticsLogTaskKey: StorageKey { typealias Value = Task<Void, Never> }
 
 extension Application {
     var analyticsLog: AnalyticsLog {

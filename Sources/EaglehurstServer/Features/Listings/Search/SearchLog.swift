@@ -82,26 +82,7 @@ final class SearchLog: Sendable {
     }
 }
 
-/// Flushes the search log every second while the server runs, and once more when it stops.
-struct SearchLogLifecycle: LifecycleHandler {
-    func didBootAsync(_ application: Application) async throws {
-        let log = application.searchLog
-        application.storage[SearchLogTaskKey.self] = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                await log.flush()
-            }
-        }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        application.storage[SearchLogTaskKey.self]?.cancel()
-        await application.searchLog.flush()
-    }
-}
-
 struct SearchLogKey: StorageKey { typealias Value = SearchLog }
-struct SearchLogTaskKey: StorageKey { typealias Value = Task<Void, Never> }
 
 extension Application {
     var searchLog: SearchLog {

@@ -1,0 +1,31 @@
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Flushes a buffer written off the request path (the search log, the analytics log) every second
+/// while the server runs, and once more when it stops, so that nothing buffered is lost on shutdown.
+struct FlushEverySecond: LifecycleHandler {
+    let flush: @Sendable (Application) async -> Void
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(_ flush: @escaping @Sendable (Application) async -> Void) {
+        self.flush = flush
+    }
+
+    func didBootAsync(_ application: Application) async throws {
+        let flush = self.flush
+        task.withLockedValue { task in
+            task = Task { [weak application] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    guard let application else { return }
+                    await flush(application)
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        task.withLockedValue { $0?.cancel() }
+        await flush(application)
+    }
+}
