@@ -41,6 +41,12 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(name: "CNcurses"),
+        // libvips: thumbnails on the server, pictures in the terminal client.
+        .systemLibrary(
+            name: "CVips",
+            pkgConfig: "vips",
+            providers: [.apt(["libvips-dev"])]
+        ),
         // Signal handlers that give the terminal back; C so that their state exists once.
         .target(name: "CTerminalGuard"),
         .target(
@@ -48,6 +54,7 @@ let package = Package(
             dependencies: [
                 "EaglehurstAPI",
                 "CCurl",
+                "CVips",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
                 .product(name: "Vapor", package: "vapor"),
@@ -83,6 +90,7 @@ let package = Package(
                 "EaglehurstClient",
                 "CNcurses",
                 "CTerminalGuard",
+                "CVips",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]
         ),

@@ -1,0 +1,119 @@
+// libvips through a few plain functions: vips' own calls are variadic (option lists ending in
+// NULL), which Swift cannot call, so each use the project has is wrapped here once.
+#ifndef EAGLEHURST_CVIPS_SHIM_H
+#define EAGLEHURST_CVIPS_SHIM_H
+
+#include <vips/vips.h>
+#include <string.h>
+
+/// Starts libvips once per process (safe to call again). 0 on success.
+static inline int eh_vips_start(void) {
+    static int started = 0;
+    static int result = 0;
+    if (__atomic_load_n(&started, __ATOMIC_ACQUIRE)) return result;
+    result = VIPS_INIT("eaglehurst");
+    if (result == 0) {
+        vips_concurrency_set(1);
+        vips_cache_set_max(0);
+    }
+    __atomic_store_n(&started, 1, __ATOMIC_RELEASE);
+    return result;
+}
+
+/// The last error on this thread as text (copied into `buffer`), and clears it.
+static inline void eh_vips_take_error(char *buffer, size_t size) {
+    const char *text = vips_error_buffer();
+    if (size > 0) {
+        strncpy(buffer, text ? text : "", size - 1);
+        buffer[size - 1] = 0;
+    }
+    vips_error_clear();
+}
+
+/// Frees a buffer handed out by the functions below.
+static inline void eh_vips_free(void *pointer) { g_free(pointer); }
+
+/// The size of an image (EXIF orientation applied) without decoding its pixels. 0 on success.
+static inline int eh_vips_probe(const void *data, size_t length, int *width, int *height) {
+    VipsImage *image = vips_image_new_from_buffer(data, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (!image) return -1;
+    int w = vips_image_get_width(image), h = vips_image_get_height(image);
+    int orientation = 1;
+    if (vips_image_get_typeof(image, VIPS_META_ORIENTATION)) vips_image_get_int(image, VIPS_META_ORIENTATION, &orientation);
+    if (orientation >= 5 && orientation <= 8) { int t = w; w = h; h = t; }
+    *width = w; *height = h;
+    g_object_unref(image);
+    return 0;
+}
+
+/// A JPEG no wider than `width` and no higher than `height` (never enlarged), EXIF orientation
+/// applied, metadata stripped, sRGB. The result is in `*out` (free with eh_vips_free). 0 on success.
+static inline int eh_vips_thumbnail_jpeg(const void *data, size_t length, int width, int height, int quality,
+                                         void **out, size_t *out_length, int *out_width, int *out_height) {
+    VipsImage *thumb = NULL;
+    if (vips_thumbnail_buffer((void *)data, length, &thumb, width, "height", height, "size", VIPS_SIZE_DOWN, NULL)) return -1;
+    VipsImage *flat = NULL;
+    if (vips_image_hasalpha(thumb)) {
+        VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
+        int failed = vips_flatten(thumb, &flat, "background", white, NULL);
+        vips_area_unref(VIPS_AREA(white));
+        g_object_unref(thumb);
+        if (failed) return -1;
+    } else {
+        flat = thumb;
+    }
+    *out_width = vips_image_get_width(flat);
+    *out_height = vips_image_get_height(flat);
+    int failed = vips_jpegsave_buffer(flat, out, out_length, "Q", quality, "strip", TRUE, "interlace", TRUE, NULL);
+    g_object_unref(flat);
+    return failed ? -1 : 0;
+}
+
+/// The image's pixels as packed 8-bit RGB, fitted within `width` × `height` (never enlarged),
+/// orientation applied, transparency over `background` (0xRRGGBB). `*out` holds
+/// `*out_width * *out_height * 3` bytes (free with eh_vips_free). 0 on success.
+static inline int eh_vips_decode_rgb(const void *data, size_t length, int width, int height, unsigned int background,
+                                     unsigned char **out, int *out_width, int *out_height) {
+    VipsImage *thumb = NULL;
+    if (vips_thumbnail_buffer((void *)data, length, &thumb, width, "height", height, "size", VIPS_SIZE_DOWN, NULL)) return -1;
+    VipsImage *image = thumb, *next = NULL;
+    if (vips_image_get_interpretation(image) != VIPS_INTERPRETATION_sRGB) {
+        if (vips_colourspace(image, &next, VIPS_INTERPRETATION_sRGB, NULL)) { g_object_unref(image); return -1; }
+        g_object_unref(image); image = next; next = NULL;
+    }
+    if (vips_image_hasalpha(image)) {
+        VipsArrayDouble *bg = vips_array_double_newv(3, (double)((background >> 16) & 255),
+                                                     (double)((background >> 8) & 255), (double)(background & 255));
+        int failed = vips_flatten(image, &next, "background", bg, NULL);
+        vips_area_unref(VIPS_AREA(bg));
+        g_object_unref(image);
+        if (failed) return -1;
+        image = next; next = NULL;
+    }
+    if (vips_image_get_bands(image) > 3) {
+        if (vips_extract_band(image, &next, 0, "n", 3, NULL)) { g_object_unref(image); return -1; }
+        g_object_unref(image); image = next; next = NULL;
+    }
+    if (vips_image_get_format(image) != VIPS_FORMAT_UCHAR) {
+        if (vips_cast_uchar(image, &next, NULL)) { g_object_unref(image); return -1; }
+        g_object_unref(image); image = next; next = NULL;
+    }
+    size_t size = 0;
+    void *pixels = vips_image_write_to_memory(image, &size);
+    int w = vips_image_get_width(image), h = vips_image_get_height(image), bands = vips_image_get_bands(image);
+    g_object_unref(image);
+    if (!pixels) return -1;
+    if (bands == 3) {
+        *out = pixels;
+    } else {
+        // One band (grey): spread to RGB.
+        unsigned char *rgb = g_malloc((size_t)w * h * 3);
+        for (size_t i = 0; i < (size_t)w * h; i++) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = ((unsigned char *)pixels)[i * bands];
+        g_free(pixels);
+        *out = rgb;
+    }
+    *out_width = w; *out_height = h;
+    return 0;
+}
+
+#endif
