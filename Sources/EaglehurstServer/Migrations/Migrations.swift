@@ -50,6 +50,7 @@ enum Migrations {
         CreateRateLimitBuckets(),
         LogListingSearchChanges(),
         DropListingTsvector(),
+        AddListingMediaFiles(),
     ]
 
     static func register(on app: Application) {

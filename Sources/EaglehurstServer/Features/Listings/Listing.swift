@@ -63,11 +63,19 @@ final class ListingMedia: Model, @unchecked Sendable {
     @OptionalField(key: "caption") var caption: String?
     @Field(key: "display_order") var displayOrder: Int
     @Field(key: "is_confidential") var isConfidential: Bool
+    /// The 320 px card and 1280 px view (JPEG), made by the thumbnail job; nil until then and for documents.
+    @OptionalField(key: "card_key") var cardKey: String?
+    @OptionalField(key: "view_key") var viewKey: String?
+    /// The original's size, orientation applied; nil for documents and until read.
+    @OptionalField(key: "width") var width: Int?
+    @OptionalField(key: "height") var height: Int?
+    /// `approved`, or `pending` while media added to a published listing waits for an admin.
+    @Field(key: "review_status") var reviewStatus: String
 
     // relationships
     @Parent(key: "listing_id") var listing: Listing
 
-    init() {}
+    init() { reviewStatus = "approved" }
 }
 
 /// A changed field of a published listing, waiting for an admin.
