@@ -7,13 +7,15 @@ import Foundation
 /// server = "https://eaglehurst.example.com"   # omit to run the embedded server
 /// theme = "dark"
 /// keymap = "vim"
+/// pictures = "auto"   # auto, kitty, sixel, half-block or off
 /// ```
 struct ClientConfig: Equatable {
     var server: String?
     var theme: String?
     var keymap: String?
+    var pictures: PictureProtocol?
 
-    static let keys: Set<String> = ["server", "theme", "keymap"]
+    static let keys: Set<String> = ["server", "theme", "keymap", "pictures"]
 
     /// Reads the file if it exists. A broken file is a problem naming the file and line.
     static func load(configDirectory: String?) throws(ConfigProblem) -> ClientConfig {
@@ -28,11 +30,11 @@ struct ClientConfig: Equatable {
         var config = ClientConfig()
         for table in document.tables {
             if !table.name.isEmpty {
-                throw ConfigProblem(file: file, line: table.line, message: "unknown section [\(table.name)]; config.toml has only top-level keys (server, theme, keymap)")
+                throw ConfigProblem(file: file, line: table.line, message: "unknown section [\(table.name)]; config.toml has only top-level keys (server, theme, keymap, pictures)")
             }
             for entry in table.entries {
                 guard keys.contains(entry.key) else {
-                    throw ConfigProblem(file: file, line: entry.line, message: "unknown key '\(entry.key)'; expected one of server, theme, keymap")
+                    throw ConfigProblem(file: file, line: entry.line, message: "unknown key '\(entry.key)'; expected one of server, theme, keymap, pictures")
                 }
                 guard case .string(let value) = entry.value else {
                     throw ConfigProblem(file: file, line: entry.line, message: "'\(entry.key)' must be a quoted string")
@@ -40,6 +42,12 @@ struct ClientConfig: Equatable {
                 switch entry.key {
                 case "server": config.server = value
                 case "theme": config.theme = value
+                case "pictures":
+                    guard let mode = PictureProtocol(rawValue: value) else {
+                        let choices = PictureProtocol.allCases.map(\.rawValue).joined(separator: ", ")
+                        throw ConfigProblem(file: file, line: entry.line, message: "pictures = \"\(value)\" is not a way to show pictures; expected one of \(choices)")
+                    }
+                    config.pictures = mode
                 default: config.keymap = value
                 }
             }

@@ -94,7 +94,8 @@ struct EaglehurstCommand: AsyncParsableCommand {
 
         let options = TUIOptions(
             serverURL: serverURL, isEmbedded: embedded != nil, themeName: themeName, keymapName: keymapName,
-            welcomeLines: welcome, configDirectory: configDirectory, environment: environment, sessionKey: sessionKey)
+            welcomeLines: welcome, configDirectory: configDirectory, environment: environment, sessionKey: sessionKey,
+            pictures: config.pictures ?? .auto)
         let status: Int32
         do {
             status = try await runTUI(transport: CurlTransport(), options: options)

@@ -580,6 +580,7 @@ cancel = "<esc>"
 toggle_save = "s"
 request_connection = "c"
 ask_service = "v"
+open_gallery = "m"
 down = ["<down>", "j"]
 up = ["<up>", "k"]
 refresh = ["r", "<c-r>", "<f5>"]
@@ -621,6 +622,7 @@ back = "<esc>"
 next_media = "<tab>"
 previous_media = "<s-tab>"
 delete_media = "d"
+open_gallery = "m"
 mark_sold = "S"
 archive_listing = "X"
 ask_service = "v"
@@ -674,6 +676,7 @@ cancel = "<esc>"
 [admin_detail]
 approve = "a"
 reject = "r"
+open_gallery = "m"
 down = ["<down>", "j"]
 up = ["<up>", "k"]
 back = "<esc>"
@@ -707,6 +710,12 @@ cancel = "<esc>"
 [text_editor]
 done = ["<f2>", "<c-d>"]
 cancel = "<esc>"
+
+[gallery]
+next_media = ["<tab>", "<right>", "l", "<space>"]
+previous_media = ["<s-tab>", "<left>", "h"]
+refresh = "r"
+close = ["<esc>", "q", "m"]
 
 [threads]
 down = ["<down>", "j"]

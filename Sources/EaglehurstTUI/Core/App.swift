@@ -15,7 +15,7 @@ package enum App {
             state.shell.destination = nil
             effects += go(destination, state: &state)
         }
-        return effects + Conversations.keepPolling(&state.conversations, &state.shell)
+        return effects + Conversations.keepPolling(&state.conversations, &state.shell) + Pictures.fetchShown(&state)
     }
 
     private static func react(_ state: inout AppState, _ message: Message) -> [Effect] {
@@ -71,6 +71,8 @@ package enum App {
             return Services.update(&state.services, message, &state.shell)
         case .dashboard(let message):
             return Dashboard.update(&state.dashboard, message, &state.shell)
+        case .pictures(let message):
+            return Pictures.update(&state.shell, message)
         }
         return []
     }
@@ -152,6 +154,7 @@ package enum App {
         if action == .goSubscriptions { return show(.subscriptions, state: &state) }
         if action == .goServices { return show(.services, state: &state) }
         if action == .goDashboard { return show(.dashboard, state: &state) }
+        if action == .openGallery { return Pictures.openGallery(&state) }
         switch context {
         case .global:
             return globalAction(action, state: &state)
@@ -194,6 +197,8 @@ package enum App {
             return Services.perform(action, in: context, &state.services, &state.shell)
         case .dashboard:
             return Dashboard.perform(action, &state.dashboard, &state.shell)
+        case .gallery:
+            return Pictures.performGallery(action, state: &state)
         }
     }
 

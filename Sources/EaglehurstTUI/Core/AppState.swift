@@ -78,6 +78,7 @@ package enum Overlay: Equatable, Sendable {
     case confirm(ConfirmDialog)
     case prompt(Prompt)
     case textEditor(TextEditorOverlay)
+    case gallery(GalleryOverlay)
 
     var context: Context {
         switch self {
@@ -86,6 +87,7 @@ package enum Overlay: Equatable, Sendable {
         case .confirm: .confirm
         case .prompt: .prompt
         case .textEditor: .textEditor
+        case .gallery: .gallery
         }
     }
 }

@@ -19,7 +19,7 @@ extension App {
              .listingForm, .mediaForm, .analytics, .queueFilter, .userFilter,
              .prompt, .textEditor, .threads, .compose, .notifications, .preferences,
              .invoices, .checkout, .checkoutReview, .cardForm,
-             .services, .serviceCompose, .serviceDocuments, .serviceChooser, .serviceForm, .dashboard:
+             .services, .serviceCompose, .serviceDocuments, .serviceChooser, .serviceForm, .dashboard, .gallery:
             nil
         }
     }
@@ -40,7 +40,7 @@ extension App {
              .listingForm, .mediaForm, .analytics, .adminQueue, .queueFilter, .adminDetail, .userFilter,
              .prompt, .textEditor, .threads, .compose, .notifications, .preferences,
              .invoices, .checkout, .checkoutReview, .cardForm,
-             .services, .serviceCompose, .serviceDocuments, .serviceChooser, .serviceForm, .dashboard:
+             .services, .serviceCompose, .serviceDocuments, .serviceChooser, .serviceForm, .dashboard, .gallery:
             nil
         }
     }

@@ -16,6 +16,7 @@ package enum Effect: Equatable, Sendable {
     case subscriptions(SubscriptionsEffect)
     case services(ServicesEffect)
     case dashboard(DashboardEffect)
+    case pictures(PicturesEffect)
     /// Suspends the screen and opens `$EDITOR` on `text`; runs on the UI thread, which owns the terminal.
     case editExternally(field: String, text: String)
 }

@@ -9,6 +9,8 @@ package struct EffectRunner: Sendable {
     let session: SessionKeeper
     /// Listings and pages the server gave, revalidated with their ETags; emptied when the user changes.
     package let cache: ModelCache
+    /// Photos and documents fetched by signed URL.
+    package let files: FileCache
     /// How long typing must pause before the search line searches.
     let searchPause: Duration
     /// The bare transport, for a payment gateway's own tokenizer (Stripe's): card details go there
@@ -17,10 +19,11 @@ package struct EffectRunner: Sendable {
 
     /// `client` must carry `SessionMiddleware(keeper: session)` for signed-in requests to work;
     /// `init(serverURL:transport:session:)` builds such a client.
-    package init(client: Client, session: SessionKeeper, cache: ModelCache = ModelCache(), searchPause: Duration = .milliseconds(250), transport: (any ClientTransport)? = nil) {
+    package init(client: Client, session: SessionKeeper, cache: ModelCache = ModelCache(), files: FileCache = FileCache(), searchPause: Duration = .milliseconds(250), transport: (any ClientTransport)? = nil) {
         self.client = client
         self.session = session
         self.cache = cache
+        self.files = files
         self.searchPause = searchPause
         self.transport = transport
     }
@@ -54,6 +57,7 @@ package struct EffectRunner: Sendable {
         case .subscriptions(let effect): .subscriptions(await runSubscriptions(effect))
         case .services(let effect): .services(await runServices(effect))
         case .dashboard(let effect): .dashboard(await runDashboard(effect))
+        case .pictures(let effect): .pictures(await runPictures(effect))
         case .editExternally(let field, _):
             // The UI loop runs the editor itself, since it owns the terminal.
             .textEdited(field: field, .failure(.unexpected("the editor runs on the UI thread only")))

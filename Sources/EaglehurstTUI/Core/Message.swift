@@ -26,6 +26,7 @@ package enum Message: Equatable, Sendable {
     case subscriptions(SubscriptionsMessage)
     case services(ServicesMessage)
     case dashboard(DashboardMessage)
+    case pictures(PicturesMessage)
 
     /// The failure this message carries, if it is the answer to a request that failed.
     var failure: RequestFailure? {
@@ -44,6 +45,7 @@ package enum Message: Equatable, Sendable {
         case .subscriptions(let message): message.failure
         case .services(let message): message.failure
         case .dashboard(let message): message.failure
+        case .pictures(let message): message.failure
         }
     }
 }

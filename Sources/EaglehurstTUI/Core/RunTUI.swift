@@ -21,6 +21,8 @@ package struct TUIOptions: Sendable {
     /// What the session is filed under: by default the server URL. An embedded server's URL has a new
     /// port on every run, so its caller passes a name that stays the same (e.g. its data directory).
     package var sessionKey: String
+    /// How listing photos are drawn (`pictures` in config.toml); `auto` looks at the terminal.
+    package var pictures: PictureProtocol
 
     package init(
         serverURL: URL,
@@ -31,7 +33,8 @@ package struct TUIOptions: Sendable {
         configDirectory: String? = ConfigFiles.defaultConfigDirectory(environment: ProcessInfo.processInfo.environment),
         environment: [String: String] = ProcessInfo.processInfo.environment,
         stateDirectory: URL? = SessionStore.defaultDirectory(environment: ProcessInfo.processInfo.environment),
-        sessionKey: String? = nil
+        sessionKey: String? = nil,
+        pictures: PictureProtocol = .auto
     ) {
         self.serverURL = serverURL
         self.isEmbedded = isEmbedded
@@ -42,6 +45,7 @@ package struct TUIOptions: Sendable {
         self.environment = environment
         self.stateDirectory = stateDirectory
         self.sessionKey = sessionKey ?? serverURL.absoluteString
+        self.pictures = pictures
     }
 
     /// The first state, with the theme and binding table loaded and any problem with them on the error line.
@@ -65,6 +69,7 @@ package struct TUIOptions: Sendable {
                 state.message = .info("Browsing without an account. \(back): server status and sign in.")
             }
         }
+        state.shell.pictureProtocol = pictures.resolved(environment)
         state.externalEditor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         return (state, theme)
     }
@@ -87,7 +92,7 @@ package func runTUI(transport: any ClientTransport, options: TUIOptions) async t
         let thread = Thread {
             let terminal: NcursesTerminal
             do {
-                terminal = try NcursesTerminal(environment: options.environment)
+                terminal = try NcursesTerminal(environment: options.environment, pictures: options.pictures)
             } catch {
                 continuation.resume(throwing: error)
                 return

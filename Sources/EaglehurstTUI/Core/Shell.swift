@@ -27,6 +27,10 @@ package struct Shell: Equatable, Sendable {
     /// Where a feature asked to go: the app takes it there after the feature's update, since getting
     /// there may concern another feature (a notification opening its thread or listing).
     package var destination: Destination?
+    /// Listing photos fetched and decoded, shared by every screen that shows a listing.
+    package var pictures = PictureStore()
+    /// How pictures are drawn: kitty, sixel or half blocks (`auto` already resolved at start-up).
+    package var pictureProtocol: PictureProtocol = .halfblock
 
     package init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil) {
         self.size = size

@@ -35,6 +35,7 @@ extension App {
         case .confirm(let dialog): drawConfirm(dialog, bindings: state.bindings, theme: theme, into: &frame)
         case .prompt(let prompt): drawPrompt(prompt, theme: theme, into: &frame)
         case .textEditor(let editor): drawTextEditor(editor, theme: theme, into: &frame)
+        case .gallery(let gallery): Pictures.drawGallery(gallery, shell: state.shell, theme: theme, into: &frame)
         case nil: break
         }
         return frame

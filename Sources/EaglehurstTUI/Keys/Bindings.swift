@@ -12,6 +12,7 @@ package enum Context: String, Hashable, Sendable, CaseIterable {
     case services, serviceDetail = "service_detail", serviceCompose = "service_compose", serviceDocuments = "service_documents"
     case serviceChooser = "service_chooser", serviceForm = "service_form"
     case dashboard
+    case gallery
 
     var title: String {
         switch self {
@@ -61,6 +62,7 @@ package enum Context: String, Hashable, Sendable, CaseIterable {
         case .serviceChooser: "Services: choosing a template or provider"
         case .serviceForm: "Services: request or document form"
         case .dashboard: "Dashboard"
+        case .gallery: "Photo gallery"
         }
     }
 
@@ -76,7 +78,7 @@ package enum Context: String, Hashable, Sendable, CaseIterable {
     /// The contexts of the services screen.
     var isServices: Bool { [.services, .serviceDetail, .serviceCompose, .serviceDocuments, .serviceChooser, .serviceForm].contains(self) }
 
-    var isModal: Bool { [.help, .command, .confirm, .prompt, .textEditor].contains(self) }
+    var isModal: Bool { [.help, .command, .confirm, .prompt, .textEditor, .gallery].contains(self) }
 }
 
 /// What a key asks for. The raw value is the name keymap files use.
@@ -110,6 +112,7 @@ package enum Action: String, Hashable, Sendable, CaseIterable {
     case advanceStatus = "advance_status", assignProvider = "assign_provider", writeAs = "write_as"
     case downloadDocument = "download_document", showServiceDesk = "show_service_desk"
     case goDashboard = "go_dashboard", previousPoint = "previous_point", nextPoint = "next_point"
+    case openGallery = "open_gallery", openDocuments = "open_documents", saveFile = "save_file"
     /// Asked through the confirm dialog only: unsaving throws the note away.
     case unsave
 }
@@ -135,7 +138,7 @@ package struct BindingTable: Equatable, Sendable {
     /// its rows beside its handlers; the order within a context is the order of the footer and `?`.
     static let specs: [Binding] = App.globalBindings + StatusScreen.bindings + App.accountBindings + Profile.bindings + App.overlayBindings
         + Browse.bindings + Saved.bindings + Seller.bindings + Admin.bindings
-        + Conversations.threadsBindings + Conversations.notificationsBindings + Subscriptions.bindings + Services.bindings + Dashboard.bindings
+        + Conversations.threadsBindings + Conversations.notificationsBindings + Subscriptions.bindings + Services.bindings + Dashboard.bindings + Pictures.bindings
 
     package func binding(for action: Action, in context: Context) -> Binding? {
         bindings.first { $0.action == action && $0.context == context }

@@ -28,6 +28,8 @@ package struct Frame: Equatable, Sendable {
         set { cursorPosition = newValue.map { $0.y * size.width + $0.x } }
     }
     private var cursorPosition: Int?
+    /// Pictures drawn on this frame (as half blocks), for terminals that can show their pixels.
+    package var placements: [PicturePlacement] = []
 
     package init(size: Size, style: Style) {
         self.size = size
@@ -87,6 +89,6 @@ package struct Frame: Equatable, Sendable {
     }
 
     package static func == (lhs: Frame, rhs: Frame) -> Bool {
-        lhs.size == rhs.size && lhs.cells == rhs.cells && lhs.cursorPosition == rhs.cursorPosition
+        lhs.size == rhs.size && lhs.cells == rhs.cells && lhs.cursorPosition == rhs.cursorPosition && lhs.placements == rhs.placements
     }
 }

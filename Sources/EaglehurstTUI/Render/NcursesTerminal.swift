@@ -21,13 +21,17 @@ package final class NcursesTerminal: Terminal {
     package let colorProfile: ColorProfile
     private var pairs: [ColorPair: Int32] = [:]
     private var isActive = true
+    /// kitty or sixel: pictures are also drawn as pixels over their half-block cells.
+    private let pictures: PictureProtocol
+    private var shownPlacements: [PicturePlacement] = []
 
     private struct ColorPair: Hashable {
         var foreground: TerminalColor
         var background: TerminalColor
     }
 
-    package init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment, pictures: PictureProtocol = .halfblock) throws {
+        self.pictures = pictures.resolved(environment)
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal }
         guard eh_ensure_utf8_locale() == 1 else {
             throw TerminalError.cannotStart("no UTF-8 locale is available (set LANG=C.UTF-8)")
@@ -124,6 +128,19 @@ package final class NcursesTerminal: Terminal {
             curs_set(0)
         }
         refresh()
+        if let graphics = TerminalGraphics.output(for: frame.placements, previous: shownPlacements, mode: pictures, cellPixels: cellPixels()) {
+            FileHandle.standardOutput.write(Data(graphics.utf8))
+        }
+        shownPlacements = frame.placements
+    }
+
+    /// One cell's size in pixels, as the terminal reports it (10 × 20 when it does not).
+    private func cellPixels() -> (width: Int, height: Int) {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_xpixel > 0, size.ws_ypixel > 0, size.ws_col > 0, size.ws_row > 0 else {
+            return (10, 20)
+        }
+        return (Int(size.ws_xpixel) / Int(size.ws_col), Int(size.ws_ypixel) / Int(size.ws_row))
     }
 
     private func attributes(for style: TerminalStyle) -> attr_t {
@@ -164,6 +181,7 @@ package final class NcursesTerminal: Terminal {
         guard isActive else { return }
         reset_prog_mode()
         clearok(eh_stdscr(), true)
+        shownPlacements = []
         size = Size(width: Int(eh_cols()), height: Int(eh_lines()))
         refresh()
     }

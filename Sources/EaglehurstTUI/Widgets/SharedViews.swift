@@ -84,8 +84,21 @@ extension Drawing {
             if let failure = detail.failure { frame.write(failure.summary, x: x, y: body.top + 2, style: theme[.statusError], maxWidth: width) }
             return
         }
-        let lines = detailLines(listing, width: width, theme: theme, valueStyle: detail.isStale ? theme[.stale] : theme[.text], selectedMedia: selectedMedia)
-        drawLines(lines, scroll: detail.scroll, x: x, top: body.top + 1, bottom: body.bottom, width: width, theme: theme, into: &frame)
+        // A photo beside the text when there is room: the seller's selected one, else the first.
+        var textWidth = width
+        let photos = listing.media.filter { $0.mediaType == .image }
+        if width >= 72, body.bottom - body.top >= 10, state.pictureProtocol != .off, let photo = Pictures.featured(listing, selected: selectedMedia) {
+            let columns = min(44, width * 2 / 5)
+            textWidth = width - columns - 2
+            let box = (x: x + width - columns, y: body.top + 1, columns: columns, rows: min(22, body.bottom - body.top - 2))
+            Pictures.drawSlot(state.pictures[PictureKey(photo.id, .card)], hasURL: true, box: box, shell: state, theme: theme, into: &frame)
+            let position = (photos.firstIndex { $0.id == photo.id } ?? 0) + 1
+            let galleryKey = state.bindings.binding(for: .openGallery, in: .listingDetail)?.keys.first?.description
+            let note = "photo \(position) of \(photos.count)" + (galleryKey.map { " · \($0): all photos" } ?? "")
+            frame.write(note, x: box.x + max(0, (columns - TextWidth.of(note)) / 2), y: box.y + box.rows, style: theme[.textDim], maxWidth: columns)
+        }
+        let lines = detailLines(listing, width: textWidth, theme: theme, valueStyle: detail.isStale ? theme[.stale] : theme[.text], selectedMedia: selectedMedia)
+        drawLines(lines, scroll: detail.scroll, x: x, top: body.top + 1, bottom: body.bottom, width: textWidth, theme: theme, into: &frame)
     }
 
     static func drawLines(_ lines: [StyledLine], scroll: Int, x: Int, top: Int, bottom: Int, width: Int, theme: Theme, into frame: inout Frame) {

@@ -32,6 +32,7 @@ extension EffectRunner {
                 var storageProblem: String?
                 // Saved flags and confidential fields are the last user's: none of it may show to this one.
                 await cache.removeAll()
+                await files.removeAll()
                 do {
                     try await session.begin(StoredSession(email: tokens.user.email, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken))
                 } catch {
@@ -102,6 +103,7 @@ extension EffectRunner {
     /// Forgets the session here whatever happens, then asks the server to revoke it.
     func signOut() async -> RequestFailure? {
         await cache.removeAll()
+        await files.removeAll()
         guard let ended = await session.end() else { return nil }
         let result: Result<Void, RequestFailure> = await attempt {
             switch try await client.authLogout(body: .json(.init(refreshToken: ended.refreshToken))) {
