@@ -213,6 +213,70 @@ final class PicturesTests: XCTestCase {
         XCTAssertEqual(app.state.context, .listings)
     }
 
+    // MARK: an admin opens a user's identity documents
+
+    func testAnAdminSeesAPassportAsAPictureAndSavesAPdfWithoutOverwriting() async throws {
+        let userID = UUID().uuidString.lowercased()
+        let passport = ListingFixture.id(951), statement = ListingFixture.id(952)
+        let user = #"{"id":"\#(userID)","email":"sam@example.com","user_type":"seller","first_name":"Sam","last_name":"Seller","email_verified":true,"verification_status":"pending","status":"active","created_at":"2025-11-01T10:00:00Z","updated_at":"2025-11-01T10:00:00Z"}"#
+        let doc = { (id: String, type: String, name: String, contentType: String) in
+            #"{"id":"\#(id)","document_type":"\#(type)","file_name":"\#(name)","content_type":"\#(contentType)","size_bytes":4096,"status":"pending","url":"/api/v1/files/kyc/\#(id)?expires=1764150000&signature=a3lj","uploaded_at":"2025-11-20T09:30:00Z"}"#
+        }
+        let documents = #"{"user_id":"\#(userID)","email_verified":true,"verification_status":"pending","documents":[\#(doc(passport, "passport", "passport.png", "image/png")),\#(doc(statement, "proof_of_address", "bill.pdf", "application/pdf"))]}"#
+        let pdf = Data("%PDF-1.4\n% a bill\n%%EOF\n".utf8)
+        let transport = StubTransport { request in
+            switch request.operationID {
+            case "adminListListings": return .json(status: 200, body: ListingFixture.pageJSON([], page: 1, perPage: 50, total: 0))
+            case "adminListUsers": return .json(status: 200, body: #"{"items":[\#(user)],"page":1,"per_page":50,"total":1}"#)
+            case "adminUserDocuments": return request.path.lowercased().contains(userID) ? .json(status: 200, body: documents) : .unreachable
+            case "filesDownload":
+                return request.path.contains(statement) ? .data(status: 200, body: pdf, headers: ["Content-Type": "application/pdf"])
+                    : .data(status: 200, body: Self.quadrants(8), headers: ["Content-Type": "image/png"])
+            default: return .unreachable
+            }
+        }
+        let (runner, _) = try await makeRunner(transport, session: StoredSession(email: "ada@example.com", accessToken: "acc", refreshToken: "ref"))
+        var app = Harness.signedIn("admin", size: Size(width: 120, height: 40))
+        app.press(":admin<enter>")
+        await app.run(runner)
+        app.press("u")
+        await app.run(runner)
+        XCTAssertTrue(app.hints.contains("o documents"), app.hints)
+        app.press("o")
+        await app.run(runner)
+        XCTAssertEqual(app.state.context, .gallery)
+        XCTAssertNotNil(app.line(containing: "Identity documents of Sam Seller · photo 1 of 2"), app.text)
+        XCTAssertNotNil(app.line(containing: "passport · pending · passport.png"))
+        XCTAssertTrue(app.text.contains("▀"), "the passport is shown as a picture")
+
+        app.press("<tab>")
+        await app.run(runner)
+        XCTAssertNotNil(app.line(containing: "application/pdf, 4 KB"), app.text)
+        XCTAssertNotNil(app.line(containing: "Not a picture: s saves it"))
+        XCTAssertEqual(transport.requests("filesDownload").count, 1, "a PDF is not fetched until asked for")
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-kyc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(folder.path))
+        defer {
+            FileManager.default.changeCurrentDirectoryPath(previous)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        try Data("mine".utf8).write(to: folder.appendingPathComponent("bill.pdf"))
+        app.press("s")
+        await app.run(runner)
+        XCTAssertTrue(app.errorLine.contains("Saved as \(folder.path)/bill (2).pdf"), app.errorLine)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("bill (2).pdf")), pdf)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("bill.pdf")), Data("mine".utf8), "never written over")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["bill (2).pdf", "bill.pdf"], "no partial file left")
+
+        app.press("o")
+        XCTAssertTrue(app.errorLine.contains("No display to open it on"), "without a display, o says so instead of failing")
+        app.press("<esc>")
+        XCTAssertEqual(app.state.context, .adminUsers)
+    }
+
     private func cellColours(_ app: Harness) -> Set<Color> {
         guard let frame = app.terminal.lastFrame else { return [] }
         return Set(frame.cells.filter { $0.text == "▀" }.flatMap { [$0.style.foreground, $0.style.background] })

@@ -694,6 +694,7 @@ suspend_user = "x"
 filter = "f"
 show_queue = "l"
 show_service_desk = "d"
+open_documents = "o"
 refresh = ["r", "<c-r>", "<f5>"]
 back = "<esc>"
 
@@ -714,6 +715,8 @@ cancel = "<esc>"
 [gallery]
 next_media = ["<tab>", "<right>", "l", "<space>"]
 previous_media = ["<s-tab>", "<left>", "h"]
+save_file = "s"
+open = ["o", "<enter>"]
 refresh = "r"
 close = ["<esc>", "q", "m"]
 

@@ -155,6 +155,7 @@ package enum App {
         if action == .goServices { return show(.services, state: &state) }
         if action == .goDashboard { return show(.dashboard, state: &state) }
         if action == .openGallery { return Pictures.openGallery(&state) }
+        if action == .openDocuments, context == .adminUsers { return Pictures.openDocuments(of: state.admin.users.selectedItem, &state.shell) }
         switch context {
         case .global:
             return globalAction(action, state: &state)

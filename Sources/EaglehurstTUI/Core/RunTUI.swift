@@ -70,6 +70,7 @@ package struct TUIOptions: Sendable {
             }
         }
         state.shell.pictureProtocol = pictures.resolved(environment)
+        state.shell.hasDisplay = [environment["DISPLAY"], environment["WAYLAND_DISPLAY"]].contains { $0?.isEmpty == false }
         state.externalEditor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         return (state, theme)
     }

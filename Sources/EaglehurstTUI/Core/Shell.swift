@@ -31,6 +31,8 @@ package struct Shell: Equatable, Sendable {
     package var pictures = PictureStore()
     /// How pictures are drawn: kitty, sixel or half blocks (`auto` already resolved at start-up).
     package var pictureProtocol: PictureProtocol = .halfblock
+    /// A graphical display (`DISPLAY` or `WAYLAND_DISPLAY`) where `xdg-open` can show a file.
+    package var hasDisplay = false
 
     package init(size: Size, bindings: BindingTable, server: ServerInfo, welcomeLines: [String] = [], message: InlineMessage? = nil) {
         self.size = size

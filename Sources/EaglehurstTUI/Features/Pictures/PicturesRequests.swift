@@ -17,7 +17,64 @@ extension EffectRunner {
                 }
             }
             return .loaded(key, picture)
+        case .loadDocuments(let userID, let title):
+            return .documentsLoaded(title: title, await attempt {
+                switch try await client.adminUserDocuments(path: .init(userId: userID)) {
+                case .ok(let ok): return .success(try ok.body.json.documents)
+                case .default(let statusCode, let problem): return .failure(Self.failure(statusCode: statusCode, problem: problem, what: "the user's documents"))
+                }
+            })
+        case .saveFile(let url, let name, let open):
+            return .fileSaved(await saveFile(url, name: name, open: open))
         }
+    }
+
+    /// Writes the file whole under a temporary name and moves it, so a failed download leaves nothing;
+    /// an existing file is never overwritten (`name (2).pdf` instead).
+    func saveFile(_ url: String, name: String, open: Bool) async -> Result<String, RequestFailure> {
+        let safeName = name.replacingOccurrences(of: "/", with: "_").trimmingCharacters(in: .whitespaces)
+        let directory: String
+        if open {
+            directory = NSTemporaryDirectory() + "eaglehurst-\(getuid())"
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } else {
+            directory = FileManager.default.currentDirectoryPath
+        }
+        let data: Data
+        switch await fetchFile(url) {
+        case .success(let bytes): data = bytes
+        case .failure(let failure): return .failure(failure)
+        }
+        let stem = (safeName as NSString).deletingPathExtension, ext = (safeName as NSString).pathExtension
+        var path = (directory as NSString).appendingPathComponent(safeName.isEmpty ? "document" : safeName)
+        var n = 2
+        while FileManager.default.fileExists(atPath: path) {
+            path = (directory as NSString).appendingPathComponent("\(stem) (\(n))" + (ext.isEmpty ? "" : ".\(ext)"))
+            n += 1
+        }
+        let partial = path + ".part-\(UUID().uuidString.prefix(8))"
+        guard FileManager.default.createFile(atPath: partial, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            return .failure(.file("\(directory): cannot write there"))
+        }
+        do {
+            try FileManager.default.moveItem(atPath: partial, toPath: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            return .failure(.file("\(path): \(error.localizedDescription)"))
+        }
+        guard open else { return .success("saved as \(path)") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["xdg-open", path]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return .failure(.file("xdg-open could not start (\(error.localizedDescription)); the file is at \(path)"))
+        }
+        return .success("opened \(path) with xdg-open")
     }
 
     /// The bytes behind a signed URL of an answer (`/api/v1/files/<kind>/<id>?variant=…&expires=…&signature=…`),

@@ -81,7 +81,8 @@ package enum PictureProtocol: String, Equatable, Sendable, CaseIterable {
     }
 }
 
-/// A listing's photos, one at a time over the whole screen.
+/// A listing's photos (or a user's identity documents, for an admin), one at a time over the whole
+/// screen: images as pictures, other files described, to save or open with the desktop's viewer.
 package struct GalleryOverlay: Equatable, Sendable {
     package struct Item: Equatable, Sendable {
         package var mediaID: UUID
@@ -91,6 +92,10 @@ package struct GalleryOverlay: Equatable, Sendable {
         package var previewURL: String?
         package var width: Int?
         package var height: Int?
+        package var contentType: String = "image/jpeg"
+        package var sizeBytes: Int64 = 0
+
+        package var isImage: Bool { contentType.hasPrefix("image/") }
     }
 
     package var title: String
@@ -103,6 +108,14 @@ package struct GalleryOverlay: Equatable, Sendable {
 extension GalleryOverlay.Item {
     init(_ media: ListingMedia) {
         self.init(mediaID: media.id, fileName: media.fileName, caption: media.caption, url: media.url,
-                  previewURL: media.previewUrl, width: media.width, height: media.height)
+                  previewURL: media.previewUrl, width: media.width, height: media.height,
+                  contentType: media.contentType, sizeBytes: media.sizeBytes)
+    }
+
+    init(_ document: Components.Schemas.KycDocument) {
+        let status = document.status.rawValue + (document.reviewNotes.map { ": \($0)" } ?? "")
+        self.init(mediaID: document.id, fileName: document.fileName,
+                  caption: "\(document.documentType.rawValue.replacingOccurrences(of: "_", with: " ")) · \(status)",
+                  url: document.url, contentType: document.contentType, sizeBytes: document.sizeBytes)
     }
 }

@@ -10,8 +10,28 @@ package enum Pictures {
             shell.pictures.set(.ready(picture), for: key)
         case .loaded(let key, .failure(let failure)):
             shell.pictures.set(.failed(failure.summary), for: key)
+        case .documentsLoaded(let title, .success(let documents)):
+            guard !documents.isEmpty else {
+                shell.message = .info("\(title) has uploaded no identity documents.")
+                return []
+            }
+            shell.overlay = .gallery(GalleryOverlay(title: title, items: documents.map(GalleryOverlay.Item.init)))
+        case .documentsLoaded(_, .failure(let failure)):
+            shell.message = .error("Documents: \(failure.summary)")
+        case .fileSaved(.success(let text)):
+            shell.message = .ok(text.prefix(1).uppercased() + text.dropFirst() + ".")
+        case .fileSaved(.failure(let failure)):
+            shell.message = .error("Saving: \(failure.summary)")
         }
         return []
+    }
+
+    /// `o` on the admin's users: the selected user's identity documents in the gallery.
+    static func openDocuments(of user: Account?, _ shell: inout Shell) -> [Effect] {
+        guard let user else { return [] }
+        let name = [user.firstName, user.lastName].compactMap { $0 }.joined(separator: " ")
+        shell.message = .info("Opening the identity documents of \(name.isEmpty ? user.email : name)…")
+        return [.pictures(.loadDocuments(userID: user.id, title: "Identity documents of \(name.isEmpty ? user.email : name)"))]
     }
 
     /// The listing opened on the current screen, if one is.
@@ -43,7 +63,7 @@ package enum Pictures {
         if case .gallery(let gallery) = state.overlay {
             for offset in [0, 1] where !gallery.items.isEmpty {
                 let item = gallery.items[(gallery.index + offset) % gallery.items.count]
-                if let url = item.previewURL ?? item.url { wanted.append((PictureKey(item.mediaID, .view), url)) }
+                if item.isImage, let url = item.previewURL ?? item.url { wanted.append((PictureKey(item.mediaID, .view), url)) }
             }
         } else if let detail = shownListing(state), let listing = detail.listing,
                   let photo = featured(listing, selected: state.screen == .myListings ? detail.selectedMedia : nil),
@@ -95,6 +115,15 @@ package enum Pictures {
             gallery.index = (gallery.index + max(1, gallery.items.count) - 1) % max(1, gallery.items.count)
         case .refresh:
             state.shell.pictures.forgetFailures()
+        case .saveFile, .open:
+            guard let item = gallery.current, let url = item.url else { return [] }
+            let open = action == .open
+            if open, !state.shell.hasDisplay {
+                state.message = .info("No display to open it on; s saves it to a file.")
+                return []
+            }
+            state.message = .info(open ? "Opening \(item.fileName)…" : "Saving \(item.fileName)…")
+            return [.pictures(.saveFile(url: url, name: item.fileName, open: open))]
         case .close:
             state.overlay = nil
             return []

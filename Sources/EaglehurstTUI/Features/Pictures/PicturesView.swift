@@ -12,6 +12,17 @@ extension Pictures {
         let caption = [item.caption, item.fileName].compactMap { $0 }.joined(separator: " · ")
         frame.write(" " + caption, x: 0, y: bottom, style: theme[.textDim], maxWidth: size.width)
         let box = (x: 1, y: top + 2, columns: max(0, size.width - 2), rows: max(0, bottom - top - 3))
+        guard item.isImage else {
+            let bytes = ByteCountFormatter.string(fromByteCount: item.sizeBytes, countStyle: .file)
+            let lines = ["\(item.fileName)", "\(item.contentType), \(bytes)", "",
+                         "Not a picture: s saves it in the working directory; o opens it with the desktop's viewer."]
+            for (n, line) in lines.enumerated() {
+                let y = box.y + box.rows / 2 - 2 + n
+                frame.write(line, x: max(box.x, (size.width - TextWidth.of(line)) / 2), y: y,
+                            style: n == 0 ? theme[.title] : theme[.text], maxWidth: box.columns)
+            }
+            return
+        }
         drawSlot(shell.pictures[PictureKey(item.mediaID, .view)], hasURL: (item.previewURL ?? item.url) != nil,
                  box: box, shell: shell, theme: theme, into: &frame)
     }
