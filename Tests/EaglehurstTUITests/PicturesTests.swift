@@ -86,6 +86,12 @@ final class PicturesTests: XCTestCase {
         XCTAssertEqual(box.x, 2)
         XCTAssertEqual(frame.placements.count, 1)
         try assertGolden(Self.halfBlockText(frame), "picture-halfblock-12x4")
+
+        // Stripes one pixel high: each cell's upper half is one stripe and its lower half the next.
+        let stripes = Self.ppm(width: 12, height: 6) { x, y in y % 2 == 0 ? (200, 0, 0) : (x < 6 ? (0, 0, 200) : (0, 200, 0)) }
+        var striped = Frame(size: Size(width: 14, height: 3), style: .plain)
+        striped.drawPicture(try Picture.decode(stripes, maxWidth: 12, maxHeight: 6), x: 0, y: 0, columns: 14, rows: 3)
+        try assertGolden(Self.halfBlockText(striped), "picture-halfblock-stripes-14x3")
     }
 
     func testKittyChunksItsPayloadAndSixelRunsItsBands() {

@@ -173,6 +173,9 @@ package final class NcursesTerminal: Terminal {
 
     package func suspend() {
         guard isActive else { return }
+        if pictures == .kitty, !shownPlacements.isEmpty {
+            FileHandle.standardOutput.write(Data(TerminalGraphics.kittyDeleteAll.utf8))
+        }
         def_prog_mode()
         endwin()
     }
@@ -191,6 +194,9 @@ package final class NcursesTerminal: Terminal {
     package func restore() {
         guard isActive else { return }
         isActive = false
+        if pictures == .kitty, !shownPlacements.isEmpty {
+            FileHandle.standardOutput.write(Data(TerminalGraphics.kittyDeleteAll.utf8))
+        }
         curs_set(1)
         endwin()
         eh_guard_end()

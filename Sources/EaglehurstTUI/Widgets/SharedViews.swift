@@ -159,7 +159,8 @@ extension Drawing {
             heading("Media")
             for (index, media) in listing.media.enumerated() {
                 let size = ByteCountFormatter.string(fromByteCount: media.sizeBytes, countStyle: .file)
-                let note = [media.caption, media.isConfidential ? "confidential" : nil].compactMap { $0 }.joined(separator: " · ")
+                let note = [media.caption, media.isConfidential ? "confidential" : nil, media.reviewStatus == .pending ? "waiting for approval" : nil]
+                    .compactMap { $0 }.joined(separator: " · ")
                 let selected = index == selectedMedia
                 lines.append(StyledLine(label: "", text: "\(selected ? "▸" : "•") \(media.fileName)  \(media.mediaType.rawValue), \(size)\(note.isEmpty ? "" : "  \(note)")",
                                         style: selected ? theme[.listSelected] : valueStyle))
@@ -175,7 +176,13 @@ extension Drawing {
         if let edits = listing.pendingEdits, !edits.isEmpty {
             blank()
             heading("Changes waiting for approval", theme[.statusInfo])
-            for edit in edits { row(edit.fieldName, "\(edit.oldValue ?? "—") → \(edit.newValue ?? "—")") }
+            for edit in edits {
+                if let media = edit.media {
+                    row("new " + media.mediaType.rawValue, "\(media.fileName)\(edit.newValue.map { " “\($0)”" } ?? "")")
+                } else {
+                    row(edit.fieldName, "\(edit.oldValue ?? "—") → \(edit.newValue ?? "—")")
+                }
+            }
         }
         return lines
     }
