@@ -47,6 +47,10 @@ public enum AccountBootstrap {
             }
         }
         try await retryingStaleSnapshot { try await seedDemoListings(on: app) }
+        if let seller = try await User.query(on: app.db).filter(\.$email == demoAccounts.first { $0.role == "seller" }!.email).first() {
+            let sellerID = try seller.requireID()
+            try await retryingStaleSnapshot { try await DemoPhotos.seed(on: app, sellerID: sellerID) }
+        }
         try await retryingStaleSnapshot { try await seedDemoConversations(on: app) }
         try await retryingStaleSnapshot { try await seedDemoSellerPlan(on: app) }
         try await retryingStaleSnapshot { try await seedDemoServices(on: app) }
