@@ -31,8 +31,11 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
     app.storage[TokenKeyKey.self] = SymmetricKey(data: SHA256.hash(data: Data("eaglehurst-codes:\(secret)".utf8)))
     app.storage[MailerKey.self] = try environment.mailer ?? makeMailer(settings)
-    app.storage[FileStoreKey.self] = environment.fileStore
+    let fileStore = environment.fileStore
         ?? LocalFileStore(root: settings.dataDirectory.appendingPathComponent("files", isDirectory: true))
+    try await EncryptingFileStore.checkKey(settings.encryptionKey, on: fileStore)
+    app.storage[FileStoreKey.self] = EncryptingFileStore(base: fileStore, key: settings.encryptionKey)
+    app.storage[FileURLSignerKey.self] = FileURLSigner(secret: secret)
     app.storage[PaymentGatewayKey.self] = environment.paymentGateway ?? makePaymentGateway(app, settings)
 
     // Outermost first. Everything inside ProblemMiddleware may throw; everything outside it sees

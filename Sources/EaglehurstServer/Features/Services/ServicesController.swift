@@ -136,13 +136,13 @@ extension APIHandler {
     }
 }
 
-/// `attachment; filename="…"` with the name reduced to what the header can carry, and the full name
-/// in `filename*` (RFC 6266) for clients that read it.
+/// `attachment; filename="…"` (or `inline`) with the name reduced to what the header can carry,
+/// and the full name in `filename*` (RFC 6266) for clients that read it.
 enum AttachmentHeader {
-    static func value(_ fileName: String) -> String {
+    static func value(_ fileName: String, disposition: String = "attachment") -> String {
         let plain = String(fileName.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
         let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? plain
-        return "attachment; filename=\"\(plain)\"; filename*=UTF-8''\(encoded)"
+        return "\(disposition); filename=\"\(plain)\"; filename*=UTF-8''\(encoded)"
     }
 }
 
