@@ -51,8 +51,9 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.middleware.use(CORSMiddleware(configuration: .init(
         allowedOrigin: settings.corsAllowedOrigin == "*" ? .all : .custom(settings.corsAllowedOrigin),
         allowedMethods: [.GET, .POST, .PUT, .DELETE, .OPTIONS],
-        allowedHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch, "X-Request-ID"],
-        exposedHeaders: [.eTag, "X-Request-ID", .retryAfter, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"]
+        allowedHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch, .range, .ifRange, "X-Request-ID"],
+        exposedHeaders: [.eTag, "X-Request-ID", .retryAfter, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy",
+                         .contentRange, .acceptRanges, .contentDisposition]
     )))
     app.middleware.use(RateLimitHeadersMiddleware())
     app.middleware.use(ProblemMiddleware())

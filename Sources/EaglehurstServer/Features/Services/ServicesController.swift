@@ -104,7 +104,7 @@ extension APIHandler {
         let type = try upload.texts["document_type"].map { try ServiceDocument.Kind.parse($0, field: "document_type") } ?? .other
         let sender = try upload.texts["sender_type"].map { try ServiceSender.parse($0, field: "sender_type") }
         let document = try await servicesService().attach(input.path.requestId, upload: upload.file, type: type, as: sender, by: user)
-        return .created(.init(body: .json(try document.toDTO())))
+        return .created(.init(body: .json(try document.toDTO(links: app.fileLinks))))
     }
 
     func servicesDownloadDocument(_ input: Operations.ServicesDownloadDocument.Input) async throws -> Operations.ServicesDownloadDocument.Output {
