@@ -212,9 +212,11 @@ struct ListingsService {
         } else {
             listing = try await ownedListing(id, by: user)
         }
-        let keys = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).all(\.$storageKey)
+        let media = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).all()
         try await listing.delete(on: db)
-        for key in keys.compactMap(FileKey.init(rawValue:)) { try? await app.fileStore.delete(key) }
+        for key in media.flatMap({ [$0.storageKey, $0.cardKey, $0.viewKey] }).compactMap({ $0.flatMap(FileKey.init(rawValue:)) }) {
+            try? await app.fileStore.delete(key)
+        }
     }
 
     func myListings(_ seller: User, status: Listing.Status?, page: PageRequest) async throws -> Components.Schemas.ListingPage {
