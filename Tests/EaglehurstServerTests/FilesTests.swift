@@ -324,6 +324,45 @@ final class FilesTests: XCTestCase {
         }
     }
 
+    func testTheEncryptingStoreSealsDocumentsOnlyAndNeverReturnsBytesItCannotAuthenticate() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-files-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let base = LocalFileStore(root: root)
+        let key = try XCTUnwrap(FileEncryptionKey(text: String(repeating: "5a", count: 32)))
+        let store = EncryptingFileStore(base: base, key: key)
+
+        let document = FileKey.make(in: "services")
+        try await store.put(Self.pdf, at: document)
+        let sealed = try await XCTUnwrapAsync(try await base.get(document))
+        XCTAssertEqual(sealed.count, Self.pdf.count + EncryptingFileStore.headerCount + 12 + 16)
+        XCTAssertNil(sealed.range(of: Data("SECRET-PASSPORT".utf8)))
+        await XCTAssertEqualAsync(try await store.get(document), Self.pdf)
+        let again = FileKey.make(in: "services")
+        try await store.put(Self.pdf, at: again)
+        await XCTAssertEqualAsync(try await base.get(again) != sealed, true, "a fresh nonce for every write")
+
+        let avatar = FileKey.make(in: "avatars")
+        try await store.put(Self.png, at: avatar)
+        await XCTAssertEqualAsync(try await base.get(avatar), Self.png, "pictures are not encrypted")
+
+        // Moved to another document's key, the file no longer authenticates.
+        try await base.put(sealed, at: again)
+        do {
+            _ = try await store.get(again)
+            XCTFail("a file moved to another key was read")
+        } catch let error as FileEncryptionError {
+            XCTAssertEqual(error, .unreadable(again))
+        }
+        do {
+            _ = try await EncryptingFileStore(base: base, key: nil).get(document)
+            XCTFail("an encrypted file was read without a key")
+        } catch let error as FileEncryptionError {
+            XCTAssertEqual(error, .noKey(fingerprint: key.fingerprint))
+            XCTAssertEqual(error.problem.status, .serviceUnavailable)
+        }
+        await XCTAssertEqualAsync(try await store.get(FileKey.make(in: "kyc")), nil, "nothing stored is nil, not an error")
+    }
+
     func testEncryptionKeySettingAcceptsHexOrBase64Of32Bytes() throws {
         XCTAssertNotNil(FileEncryptionKey(text: String(repeating: "0f", count: 32)))
         XCTAssertNotNil(FileEncryptionKey(text: Data(repeating: 1, count: 32).base64EncodedString()))
