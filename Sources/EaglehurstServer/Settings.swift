@@ -76,6 +76,10 @@ public struct Settings: Sendable {
     /// e.g. `127.0.0.1` behind a local nginx): a request from one of them is counted against the
     /// address it forwarded for.
     public var trustedProxies: [String]
+    /// The key that identity (KYC) and service documents are encrypted with at rest
+    /// (`ENCRYPTION_KEY`: 32 bytes as 64 hex digits or base64, e.g. `openssl rand -base64 32`);
+    /// unset, they are stored as uploaded. See `EncryptingFileStore`.
+    public var encryptionKey: FileEncryptionKey?
 
     public static let defaultRequestRatePerAddress = RequestRate(requests: 1200, seconds: 60)
     public static let defaultRequestRatePerUser = RequestRate(requests: 600, seconds: 60)
@@ -101,7 +105,8 @@ public struct Settings: Sendable {
         jobWorker: Bool = true,
         requestRatePerAddress: RequestRate? = Settings.defaultRequestRatePerAddress,
         requestRatePerUser: RequestRate? = Settings.defaultRequestRatePerUser,
-        trustedProxies: [String] = []
+        trustedProxies: [String] = [],
+        encryptionKey: FileEncryptionKey? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.database = database ?? .sqlite(path: dataDirectory.appendingPathComponent("eaglehurst.sqlite").path)
@@ -124,6 +129,7 @@ public struct Settings: Sendable {
         self.requestRatePerAddress = requestRatePerAddress
         self.requestRatePerUser = requestRatePerUser
         self.trustedProxies = trustedProxies
+        self.encryptionKey = encryptionKey
     }
 
     /// Reads the settings from environment variables.
@@ -169,8 +175,17 @@ public struct Settings: Sendable {
             requestRatePerAddress: try requestRate(env, "RATE_LIMIT_PER_ADDRESS", default: defaultRequestRatePerAddress),
             requestRatePerUser: try requestRate(env, "RATE_LIMIT_PER_USER", default: defaultRequestRatePerUser),
             trustedProxies: (nonEmpty(env["TRUSTED_PROXIES"]) ?? "").split(separator: ",")
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            encryptionKey: try encryptionKey(env)
         )
+    }
+
+    static func encryptionKey(_ env: [String: String]) throws -> FileEncryptionKey? {
+        guard let raw = nonEmpty(env["ENCRYPTION_KEY"]) else { return nil }
+        guard let key = FileEncryptionKey(text: raw) else {
+            throw SettingsError(variable: "ENCRYPTION_KEY", problem: "is not a 32-byte key; write it as 64 hex digits or in base64 (make one with `openssl rand -base64 32`)")
+        }
+        return key
     }
 
     static func stripeKey(_ env: [String: String], _ name: String, prefixes: [String]) throws -> String? {

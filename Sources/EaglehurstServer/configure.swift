@@ -31,8 +31,11 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
     app.storage[TokenKeyKey.self] = SymmetricKey(data: SHA256.hash(data: Data("eaglehurst-codes:\(secret)".utf8)))
     app.storage[MailerKey.self] = try environment.mailer ?? makeMailer(settings)
-    app.storage[FileStoreKey.self] = environment.fileStore
+    let fileStore = environment.fileStore
         ?? LocalFileStore(root: settings.dataDirectory.appendingPathComponent("files", isDirectory: true))
+    try await EncryptingFileStore.checkKey(settings.encryptionKey, on: fileStore)
+    app.storage[FileStoreKey.self] = EncryptingFileStore(base: fileStore, key: settings.encryptionKey)
+    app.storage[FileURLSignerKey.self] = FileURLSigner(secret: secret)
     app.storage[PaymentGatewayKey.self] = environment.paymentGateway ?? makePaymentGateway(app, settings)
 
     // Outermost first. Everything inside ProblemMiddleware may throw; everything outside it sees
@@ -48,8 +51,9 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.middleware.use(CORSMiddleware(configuration: .init(
         allowedOrigin: settings.corsAllowedOrigin == "*" ? .all : .custom(settings.corsAllowedOrigin),
         allowedMethods: [.GET, .POST, .PUT, .DELETE, .OPTIONS],
-        allowedHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch, "X-Request-ID"],
-        exposedHeaders: [.eTag, "X-Request-ID", .retryAfter, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"]
+        allowedHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch, .range, .ifRange, "X-Request-ID"],
+        exposedHeaders: [.eTag, "X-Request-ID", .retryAfter, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy",
+                         .contentRange, .acceptRanges, .contentDisposition]
     )))
     app.middleware.use(RateLimitHeadersMiddleware())
     app.middleware.use(ProblemMiddleware())

@@ -4,12 +4,4 @@ import EaglehurstAPI
 // Each answers 501 problem+json; building an operation means writing its handler elsewhere and
 // running the script again, which removes the stub.
 extension APIHandler {
-    // GET /api/v1/admin/users/{user_id}/documents
-    func adminUserDocuments(_ input: Operations.AdminUserDocuments.Input) async throws -> Operations.AdminUserDocuments.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/admin/users/{user_id}/documents")
-    }
-    // GET /api/v1/files/{file_kind}/{file_id}
-    func filesDownload(_ input: Operations.FilesDownload.Input) async throws -> Operations.FilesDownload.Output {
-        throw Problem.notImplemented(operation: "GET /api/v1/files/{file_kind}/{file_id}")
-    }
 }

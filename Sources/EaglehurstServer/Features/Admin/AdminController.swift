@@ -25,6 +25,14 @@ extension APIHandler {
         return .ok(.init(body: .json(try user.toDTO())))
     }
 
+    /// The user's identity documents, newest first, with URLs for the admin to open them.
+    func adminUserDocuments(_ input: Operations.AdminUserDocuments.Input) async throws -> Operations.AdminUserDocuments.Output {
+        _ = try await auth.user(.verified, is: .admin)
+        let request = try RequestContext.request
+        guard let user = try await User.find(input.path.userId, on: request.db) else { throw Problem.notFound("User \(input.path.userId)") }
+        return .ok(.init(body: .json(try await usersService().verificationStatus(of: user))))
+    }
+
     func adminSuspendUser(_ input: Operations.AdminSuspendUser.Input) async throws -> Operations.AdminSuspendUser.Output {
         let admin = try await auth.user(.verified, is: .admin)
         guard case .json(let body) = input.body else { throw Problem.unsupportedBody }

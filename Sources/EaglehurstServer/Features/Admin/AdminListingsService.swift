@@ -26,7 +26,7 @@ struct AdminListingsService {
             query.filter(.sql(unsafeRaw: "LOWER(title)"), .custom("LIKE"), .bind("%\(text.lowercased())%"))
         }
         if let hasEdits = filter.hasPendingEdits {
-            let pending = try await ListingEdit.query(on: db).filter(\.$status == .pending).unique().all(\.$listing.$id)
+            let pending = Array(try await ListingsService.withPendingEdits(nil, on: db))
             if hasEdits { query.filter(\.$id ~~ pending) } else { query.filter(\.$id !~ pending) }
         }
         let total = try await query.copy().count()
@@ -34,7 +34,7 @@ struct AdminListingsService {
         let listings = try await query.sort(\.$updatedAt, .ascending).sort(\.$id)
             .range(page.offset..<(page.offset + page.perPage)).all()
         let ids = try listings.map { try $0.requireID() }
-        let withEdits = Set(try await ListingEdit.query(on: db).filter(\.$listing.$id ~~ ids).filter(\.$status == .pending).all(\.$listing.$id))
+        let withEdits = try await ListingsService.withPendingEdits(ids, on: db)
         return .init(
             items: try listings.map { try $0.toSummary(forOwner: true, hasPendingEdits: withEdits.contains(try $0.requireID())) },
             page: page.page, perPage: page.perPage, total: total)
@@ -44,8 +44,9 @@ struct AdminListingsService {
     func approve(_ id: UUID) async throws -> Listing {
         guard let listing = try await Listing.find(id, on: db) else { throw Problem.notFound("Listing \(id)") }
         let edits = try await ListingEdit.query(on: db).filter(\.$listing.$id == id).filter(\.$status == .pending).all()
+        let pendingMedia = try await pendingMedia(of: id).count()
         if listing.status == .published {
-            guard !edits.isEmpty else {
+            guard !edits.isEmpty || pendingMedia > 0 else {
                 throw Problem(.conflict, slug: "nothing-to-approve", title: "Nothing to approve",
                               detail: "This listing is published and has no pending edits.")
             }
@@ -60,6 +61,7 @@ struct AdminListingsService {
                     edit.reviewedAt = now
                     try await edit.save(on: db)
                 }
+                try await approveMedia(of: id, on: db)
             }
             await tellSeller(listing, kind: .listingApproved, title: "Your changes are live: \(listing.title)",
                              message: "An administrator approved your edits to \"\(listing.title)\".")
@@ -69,7 +71,11 @@ struct AdminListingsService {
         listing.status = .published
         listing.rejectionReason = nil
         listing.publishedAt = listing.publishedAt ?? now
-        try await listing.save(on: db)
+        try await db.transaction { db in
+            try await listing.save(on: db)
+            // Media added while it was published before (and waiting since) goes live with it.
+            try await approveMedia(of: id, on: db)
+        }
         await tellSeller(listing, kind: .listingApproved, title: "Your listing is published: \(listing.title)",
                          message: "An administrator approved \"\(listing.title)\"; buyers can now find it.")
         return listing
@@ -85,14 +91,22 @@ struct AdminListingsService {
         guard let listing = try await Listing.find(id, on: db) else { throw Problem.notFound("Listing \(id)") }
         if listing.status == .published {
             let count = try await ListingEdit.query(on: db).filter(\.$listing.$id == id).filter(\.$status == .pending).count()
-            guard count > 0 else {
+            let rejectedMedia = try await pendingMedia(of: id).all()
+            guard count > 0 || !rejectedMedia.isEmpty else {
                 throw Problem(.conflict, slug: "nothing-to-reject", title: "Nothing to reject",
                               detail: "This listing is published and has no pending edits.")
             }
             try await ListingEdit.query(on: db).filter(\.$listing.$id == id).filter(\.$status == .pending)
                 .set(\.$status, to: .rejected).set(\.$reviewedAt, to: now).update()
             listing.rejectionReason = reason
-            try await listing.save(on: db)
+            try await db.transaction { db in
+                try await listing.save(on: db)
+                try await ListingMedia.query(on: db).filter(\.$id ~~ rejectedMedia.compactMap(\.id)).delete()
+            }
+            // The rows are gone; their files follow (a file left behind is unreachable, never served).
+            for key in rejectedMedia.flatMap({ [$0.storageKey, $0.cardKey, $0.viewKey] }).compactMap({ $0.flatMap(FileKey.init(rawValue:)) }) {
+                try? await app.fileStore.delete(key)
+            }
             await tellSeller(listing, kind: .listingRejected, title: "Your changes were not accepted: \(listing.title)",
                              message: "An administrator declined your edits to \"\(listing.title)\": \(reason)")
             return listing
@@ -104,6 +118,16 @@ struct AdminListingsService {
         await tellSeller(listing, kind: .listingRejected, title: "Your listing needs changes: \(listing.title)",
                          message: "An administrator did not publish \"\(listing.title)\": \(reason)")
         return listing
+    }
+
+    func pendingMedia(of id: UUID) -> QueryBuilder<ListingMedia> {
+        ListingMedia.query(on: db).filter(\.$listing.$id == id).filter(\.$reviewStatus == ListingMedia.ReviewStatus.pending.rawValue)
+    }
+
+    func approveMedia(of id: UUID, on db: any Database) async throws {
+        try await ListingMedia.query(on: db).filter(\.$listing.$id == id)
+            .filter(\.$reviewStatus == ListingMedia.ReviewStatus.pending.rawValue)
+            .set(\.$reviewStatus, to: ListingMedia.ReviewStatus.approved.rawValue).update()
     }
 
     func tellSeller(_ listing: Listing, kind: NotificationService.Kind, title: String, message: String) async {

@@ -75,7 +75,11 @@ final class ListingMedia: Model, @unchecked Sendable {
     // relationships
     @Parent(key: "listing_id") var listing: Listing
 
-    init() { reviewStatus = "approved" }
+    init() { reviewStatus = ReviewStatus.approved.rawValue }
+
+    enum ReviewStatus: String, Sendable {
+        case approved, pending
+    }
 }
 
 /// A changed field of a published listing, waiting for an admin.

@@ -87,21 +87,28 @@ extension Listing {
         var connectionStatus: Components.Schemas.ConnectionStatus?
     }
 
-    func toDTO(viewer: Viewer, media: [ListingMedia], pendingEdits: [ListingEdit]) throws -> Components.Schemas.Listing {
-        let visibleMedia = media.filter { viewer.confidentialAccess || !$0.isConfidential }
+    /// Media waiting for an admin is listed for the owner and admins only (and in the pending
+    /// edits); confidential media for those with confidential access. Each item carries signed
+    /// URLs for this viewer.
+    func toDTO(viewer: Viewer, media: [ListingMedia], pendingEdits: [ListingEdit], links: FileLinks) throws -> Components.Schemas.Listing {
+        let visibleMedia = media
+            .filter { (viewer.confidentialAccess || !$0.isConfidential) && (viewer.isOwnerOrAdmin || !$0.isPendingReview) }
             .sorted { ($0.displayOrder, $0.createdAt ?? .distantPast) < ($1.displayOrder, $1.createdAt ?? .distantPast) }
+        let mediaDTO = { (item: ListingMedia) in try item.toDTO(links: links, viewer: viewer) }
+        let mediaEdits = viewer.isOwnerOrAdmin ? try media.filter(\.isPendingReview).map { try $0.toPendingEdit(mediaDTO($0)) } : []
+        let edits = try pendingEdits.map { try $0.toDTO() } + mediaEdits
         return .init(
             id: try requireID(), sellerId: $seller.id, title: title, description: description,
             businessType: apiBusinessType, location: location, region: region, askingPrice: askingPrice,
             annualRevenue: annualRevenue, netProfit: netProfit, staffCount: staffCount,
             tenure: tenure.flatMap(Components.Schemas.Tenure.init(rawValue:)), yearEstablished: yearEstablished,
-            reasonForSale: reasonForSale, status: apiStatus, media: try visibleMedia.map { try $0.toDTO() },
+            reasonForSale: reasonForSale, status: apiStatus, media: try visibleMedia.map(mediaDTO),
             confidentialAccess: viewer.confidentialAccess,
             exactAddress: viewer.confidentialAccess ? exactAddress : nil,
             postcode: viewer.confidentialAccess ? postcode : nil,
             tradingName: viewer.confidentialAccess ? tradingName : nil,
             rejectionReason: viewer.isOwnerOrAdmin ? rejectionReason : nil,
-            pendingEdits: viewer.isOwnerOrAdmin ? try pendingEdits.map { try $0.toDTO() } : nil,
+            pendingEdits: viewer.isOwnerOrAdmin ? edits.sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) } : nil,
             viewCount: viewer.isOwnerOrAdmin ? viewCount : nil,
             saveCount: viewer.isOwnerOrAdmin ? saveCount : nil,
             isSaved: viewer.isSaved, connectionStatus: viewer.connectionStatus, publishedAt: publishedAt,
@@ -110,13 +117,37 @@ extension Listing {
 }
 
 extension ListingMedia {
-    func toDTO() throws -> Components.Schemas.ListingMedia {
-        .init(
-            id: try requireID(), listingId: $listing.id,
+    var isPendingReview: Bool { reviewStatus == ListingMedia.ReviewStatus.pending.rawValue }
+
+    /// Whom this item's URLs are for: `public` when anyone who sees the listing may see it (so
+    /// they stop working when the listing leaves the market), `granted` for the owner, admins and
+    /// confidential items an accepted buyer sees.
+    func audience(for viewer: Listing.Viewer) -> FileURLSigner.Audience {
+        viewer.isOwnerOrAdmin || isConfidential || isPendingReview ? .granted : .public
+    }
+
+    /// With signed URLs for the viewer; the review status for the owner and admins only.
+    func toDTO(links: FileLinks, viewer: Listing.Viewer) throws -> Components.Schemas.ListingMedia {
+        let id = try requireID()
+        let audience = audience(for: viewer)
+        let original = links.sign(.listingMedia, id, for: audience)
+        return .init(
+            id: id, listingId: $listing.id,
             mediaType: Components.Schemas.MediaType(rawValue: mediaType) ?? .image,
-            fileName: fileName, contentType: contentType, sizeBytes: sizeBytes, caption: caption,
-            displayOrder: displayOrder, isConfidential: isConfidential,
+            fileName: fileName, contentType: contentType, sizeBytes: sizeBytes,
+            url: original.path,
+            thumbnailUrl: cardKey == nil ? nil : links.sign(.listingMedia, id, variant: .card, for: audience).path,
+            previewUrl: viewKey == nil ? nil : links.sign(.listingMedia, id, variant: .view, for: audience).path,
+            urlExpiresAt: original.expiresAt, width: width, height: height,
+            reviewStatus: viewer.isOwnerOrAdmin ? Components.Schemas.MediaReviewStatus(rawValue: reviewStatus) : nil,
+            caption: caption, displayOrder: displayOrder, isConfidential: isConfidential,
             createdAt: createdAt ?? Date(timeIntervalSince1970: 0))
+    }
+
+    /// Media waiting for an admin, shown in the listing's pending edits as field `media`.
+    func toPendingEdit(_ dto: Components.Schemas.ListingMedia) throws -> Components.Schemas.ListingEdit {
+        .init(id: try requireID(), listingId: $listing.id, fieldName: "media", newValue: caption, media: dto,
+              createdAt: createdAt ?? Date(timeIntervalSince1970: 0))
     }
 }
 

@@ -46,11 +46,21 @@ extension ListingsService {
         media.caption = upload.caption.flatMap { $0.isEmpty ? nil : $0 }
         media.displayOrder = upload.displayOrder ?? existing
         media.isConfidential = upload.isConfidential
+        // On a published listing a new item waits for an admin like a field edit (a caption or a
+        // photo can carry a phone number); on a draft or a listing in review it is approved with the listing.
+        let waits = listing.status == .published
+        media.reviewStatus = (waits ? ListingMedia.ReviewStatus.pending : .approved).rawValue
         do {
             try await media.create(on: db)
         } catch {
             try? await app.fileStore.delete(key)
             throw error
+        }
+        if waits {
+            await app.notifications(on: db).notifyAdmins(.init(
+                kind: .listingPendingReview, title: "Media waiting for review: \(listing.title)",
+                message: "\(seller.firstName) \(seller.lastName) added \(media.fileName) to a published listing.",
+                actionURL: "/api/v1/admin/listings?has_pending_edits=true"))
         }
         return media
     }
@@ -61,7 +71,9 @@ extension ListingsService {
             throw Problem.notFound("Media \(mediaID) of listing \(id)")
         }
         try await media.delete(on: db)
-        if let key = FileKey(rawValue: media.storageKey) { try? await app.fileStore.delete(key) }
+        for key in [media.storageKey, media.cardKey, media.viewKey].compactMap({ $0.flatMap(FileKey.init(rawValue:)) }) {
+            try? await app.fileStore.delete(key)
+        }
     }
 }
 
@@ -91,7 +103,8 @@ extension APIHandler {
         let media = try await listingsService().addMedia(
             to: input.path.listingId,
             .init(file: upload.file, caption: upload.texts["caption"], displayOrder: displayOrder, isConfidential: isConfidential), by: seller)
-        return .created(.init(body: .json(try media.toDTO())))
+        return .created(.init(body: .json(try media.toDTO(
+            links: app.fileLinks, viewer: .init(confidentialAccess: true, isOwnerOrAdmin: true)))))
     }
 
     func listingsDeleteMedia(_ input: Operations.ListingsDeleteMedia.Input) async throws -> Operations.ListingsDeleteMedia.Output {

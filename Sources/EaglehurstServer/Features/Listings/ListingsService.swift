@@ -110,7 +110,7 @@ struct ListingsService {
             viewer: .init(
                 confidentialAccess: privileged || accepted, isOwnerOrAdmin: privileged, isSaved: isSaved,
                 connectionStatus: connection.map { Components.Schemas.ConnectionStatus(rawValue: $0.status.rawValue)! }),
-            media: media, pendingEdits: edits)
+            media: media, pendingEdits: edits, links: app.fileLinks)
     }
 
     /// Counts a view once per viewer (user, or address when signed out) per day; owners do not count.
@@ -212,9 +212,11 @@ struct ListingsService {
         } else {
             listing = try await ownedListing(id, by: user)
         }
-        let keys = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).all(\.$storageKey)
+        let media = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).all()
         try await listing.delete(on: db)
-        for key in keys.compactMap(FileKey.init(rawValue:)) { try? await app.fileStore.delete(key) }
+        for key in media.flatMap({ [$0.storageKey, $0.cardKey, $0.viewKey] }).compactMap({ $0.flatMap(FileKey.init(rawValue:)) }) {
+            try? await app.fileStore.delete(key)
+        }
     }
 
     func myListings(_ seller: User, status: Listing.Status?, page: PageRequest) async throws -> Components.Schemas.ListingPage {
@@ -224,11 +226,21 @@ struct ListingsService {
         let listings = try await query.sort(\.$updatedAt, .descending).sort(\.$id)
             .range(page.offset..<(page.offset + page.perPage)).all()
         let ids = try listings.map { try $0.requireID() }
-        let pending = Set(try await ListingEdit.query(on: db).filter(\.$listing.$id ~~ ids).filter(\.$status == .pending)
-            .all(\.$listing.$id))
+        let pending = try await Self.withPendingEdits(ids, on: db)
         return .init(
             items: try listings.map { try $0.toSummary(forOwner: true, hasPendingEdits: pending.contains(try $0.requireID())) },
             page: page.page, perPage: page.perPage, total: total)
+    }
+
+    /// Which of these listings have edits or media waiting for an admin (all listings when nil).
+    static func withPendingEdits(_ ids: [UUID]?, on db: any Database) async throws -> Set<UUID> {
+        let edits = ListingEdit.query(on: db).filter(\.$status == .pending)
+        let media = ListingMedia.query(on: db).filter(\.$reviewStatus == ListingMedia.ReviewStatus.pending.rawValue)
+        if let ids {
+            edits.filter(\.$listing.$id ~~ ids)
+            media.filter(\.$listing.$id ~~ ids)
+        }
+        return Set(try await edits.unique().all(\.$listing.$id)).union(try await media.unique().all(\.$listing.$id))
     }
 
     // MARK: saving

@@ -48,11 +48,12 @@ extension ServiceCommunication {
 }
 
 extension ServiceDocument {
-    var url: String { "/api/v1/services/\($request.id)/documents/\(id?.uuidString ?? "")" }
-
-    func toDTO() throws -> Components.Schemas.ServiceDocument {
+    /// The answers listing documents go to the requester and admins only, so the URL is theirs
+    /// (`GET /services/{id}/documents/{document_id}` with a bearer token serves the same bytes).
+    func toDTO(links: FileLinks) throws -> Components.Schemas.ServiceDocument {
         .init(id: try requireID(), serviceRequestId: $request.id, documentType: .init(rawValue: documentType.rawValue)!,
-              fileName: fileName, contentType: contentType, sizeBytes: sizeBytes, url: url,
+              fileName: fileName, contentType: contentType, sizeBytes: sizeBytes,
+              url: links.sign(.serviceDocument, try requireID(), for: .granted).path,
               uploadedBy: $uploader.id, senderType: .init(rawValue: senderType.rawValue)!, createdAt: createdAt)
     }
 }

@@ -104,7 +104,7 @@ extension APIHandler {
         let type = try upload.texts["document_type"].map { try ServiceDocument.Kind.parse($0, field: "document_type") } ?? .other
         let sender = try upload.texts["sender_type"].map { try ServiceSender.parse($0, field: "sender_type") }
         let document = try await servicesService().attach(input.path.requestId, upload: upload.file, type: type, as: sender, by: user)
-        return .created(.init(body: .json(try document.toDTO())))
+        return .created(.init(body: .json(try document.toDTO(links: app.fileLinks))))
     }
 
     func servicesDownloadDocument(_ input: Operations.ServicesDownloadDocument.Input) async throws -> Operations.ServicesDownloadDocument.Output {
@@ -136,13 +136,13 @@ extension APIHandler {
     }
 }
 
-/// `attachment; filename="…"` with the name reduced to what the header can carry, and the full name
-/// in `filename*` (RFC 6266) for clients that read it.
+/// `attachment; filename="…"` (or `inline`) with the name reduced to what the header can carry,
+/// and the full name in `filename*` (RFC 6266) for clients that read it.
 enum AttachmentHeader {
-    static func value(_ fileName: String) -> String {
+    static func value(_ fileName: String, disposition: String = "attachment") -> String {
         let plain = String(fileName.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
         let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? plain
-        return "attachment; filename=\"\(plain)\"; filename*=UTF-8''\(encoded)"
+        return "\(disposition); filename=\"\(plain)\"; filename*=UTF-8''\(encoded)"
     }
 }
 

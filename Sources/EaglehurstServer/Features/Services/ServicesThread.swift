@@ -127,7 +127,7 @@ extension ServicesService {
         let total = try await query.copy().count()
         let rows = try await query.sort(\.$createdAt, .descending).sort(\.$id)
             .range(page.offset..<(page.offset + page.perPage)).all()
-        return .init(items: try rows.map { try $0.toDTO() }, page: page.page, perPage: page.perPage, total: total)
+        return .init(items: try rows.map { try $0.toDTO(links: app.fileLinks) }, page: page.page, perPage: page.perPage, total: total)
     }
 
     func attach(

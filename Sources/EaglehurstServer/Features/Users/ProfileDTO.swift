@@ -48,16 +48,19 @@ extension Buyer {
 }
 
 extension UserDocument {
-    /// The storage key stays on the server; clients see what the document is and its review state.
-    func toDTO() throws -> Components.Schemas.KycDocument {
-        Components.Schemas.KycDocument(
-            id: try requireID(),
+    /// The storage key stays on the server; clients see what the document is, its review state and
+    /// a signed URL to open it (answers about KYC documents go to their owner and admins only).
+    func toDTO(links: FileLinks) throws -> Components.Schemas.KycDocument {
+        let id = try requireID()
+        return Components.Schemas.KycDocument(
+            id: id,
             documentType: Components.Schemas.KycDocumentType(rawValue: documentType) ?? .other,
             fileName: fileName,
             contentType: contentType,
             sizeBytes: sizeBytes,
             status: Components.Schemas.KycDocumentStatus(rawValue: status.rawValue)!,
             reviewNotes: reviewNotes,
+            url: links.sign(.kyc, id, for: .granted).path,
             uploadedAt: uploadedAt ?? Date(timeIntervalSince1970: 0))
     }
 }

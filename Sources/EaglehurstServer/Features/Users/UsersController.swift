@@ -66,7 +66,7 @@ extension APIHandler {
             throw Problem.validation(["document_type": ["must be one of \(allowed.joined(separator: ", "))"]])
         }
         let document = try await usersService().addKYCDocument(for: user, type: type, upload: upload.file)
-        return .created(.init(body: .json(try document.toDTO())))
+        return .created(.init(body: .json(try document.toDTO(links: app.fileLinks))))
     }
 
     func usersVerificationStatus(_ input: Operations.UsersVerificationStatus.Input) async throws -> Operations.UsersVerificationStatus.Output {

@@ -174,7 +174,7 @@ struct UsersService {
             userId: try user.requireID(),
             emailVerified: user.emailVerified,
             verificationStatus: user.verificationStatus.dto,
-            documents: try documents.map { try $0.toDTO() },
+            documents: try documents.map { try $0.toDTO(links: app.fileLinks) },
             notes: user.verificationNotes,
             verifiedAt: user.verifiedAt)
     }

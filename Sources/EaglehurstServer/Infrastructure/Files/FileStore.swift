@@ -38,10 +38,19 @@ public struct FileKey: Hashable, Sendable, CustomStringConvertible {
 }
 
 struct FileStoreKey: StorageKey { typealias Value = any FileStore }
+struct FileURLSignerKey: StorageKey { typealias Value = FileURLSigner }
 
 extension Application {
     var fileStore: any FileStore {
         guard let store = storage[FileStoreKey.self] else { fatalError("configure(_:settings:) was not called") }
         return store
     }
+
+    var fileURLSigner: FileURLSigner {
+        guard let signer = storage[FileURLSignerKey.self] else { fatalError("configure(_:settings:) was not called") }
+        return signer
+    }
+
+    /// Signed URLs as of now, for the DTOs of one answer.
+    var fileLinks: FileLinks { FileLinks(signer: fileURLSigner, now: serverEnvironment.now()) }
 }
