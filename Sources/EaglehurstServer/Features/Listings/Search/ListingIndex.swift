@@ -33,6 +33,8 @@ struct ListingIndex: Sendable {
     private(set) var length: [Int32] = []
     /// What a page shows of the entry; nil unless visible. Never carries confidential fields.
     private(set) var summaries: [Components.Schemas.ListingSummary?] = []
+    /// The same summary as the bytes a page sends (`EncodedSummary.hidden` unless visible).
+    private(set) var encoded: [EncodedSummary] = []
     /// Tie-break of every order, as `ORDER BY …, l.id` did (upper-case UUID text).
     private(set) var idText: [String] = []
 
@@ -184,6 +186,7 @@ struct ListingIndex: Sendable {
                 visible[e] = false
                 visibleCount -= 1
                 summaries[e] = nil
+                encoded[e] = .hidden
                 hidden.insert(entry)
             }
         }
@@ -228,6 +231,7 @@ struct ListingIndex: Sendable {
         publishedAt.reserveCapacity(count); price.reserveCapacity(count); revenue.reserveCapacity(count)
         type.reserveCapacity(count); region.reserveCapacity(count); premium.reserveCapacity(count)
         length.reserveCapacity(count); summaries.reserveCapacity(count); idText.reserveCapacity(count)
+        encoded.reserveCapacity(count)
         entryByID.reserveCapacity(count)
     }
 
@@ -244,7 +248,9 @@ struct ListingIndex: Sendable {
         premium.append(row.premium)
         type.append(Self.code(row.businessType, in: &typeCodes))
         region.append(Self.code(row.region.lowercased(), in: &regionCodes))
-        summaries.append(isVisible ? row.summary() : nil)
+        let summary = isVisible ? row.summary() : nil
+        summaries.append(summary)
+        encoded.append(summary.map(EncodedSummary.init) ?? .hidden)
         entryByID[row.id] = entry
         liveCount += 1
         if isVisible { visibleCount += 1 }
