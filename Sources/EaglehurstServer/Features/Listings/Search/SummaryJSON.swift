@@ -1,5 +1,6 @@
 import EaglehurstAPI
 import Foundation
+import OpenAPIRuntime
 
 /// A listing's summary as the bytes `GET /listings` sends, made once when the listing enters the
 /// index, so a page is written by joining bytes instead of building and encoding each summary.
@@ -88,6 +89,9 @@ enum SummaryJSON {
         }
     }
 
+    /// What the generated handlers use (`Configuration.dateTranscoder`'s default).
+    private static let transcoder = ISO8601DateTranscoder()
+
     private static let hex = Array("0123456789abcdef".utf8)
 
     /// A string with JSONEncoder's escapes: quote, backslash, \b \t \n \f \r, other controls as \u00xx.
@@ -147,9 +151,14 @@ enum SummaryJSON {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// `yyyy-MM-ddTHH:mm:ssZ` in UTC as `ISO8601DateFormatter` writes it: the time rounded to the
-    /// millisecond, then the seconds cut (so 0.9996 s past a second is the next second).
+    /// `yyyy-MM-ddTHH:mm:ssZ` in UTC as `ISO8601DateFormatter` writes it: from 1970 to 9999 the time
+    /// rounded to the millisecond, then the seconds cut (so 0.9996 s past a second is the next
+    /// second); other dates, which no listing has, are left to the formatter itself.
     static func date(_ value: Date, _ out: inout [UInt8]) {
+        guard value.timeIntervalSince1970 >= 0, value.timeIntervalSince1970 < 253_402_300_799 else {
+            string((try? transcoder.encode(value)) ?? ISO8601DateFormatter().string(from: value), &out)
+            return
+        }
         let milliseconds = (value.timeIntervalSince1970 * 1000).rounded()
         let seconds = Int64((milliseconds / 1000).rounded(.down))
         var days = seconds / 86_400
@@ -166,12 +175,6 @@ enum SummaryJSON {
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
         out.append(UInt8(ascii: "\""))
-        if year < 0 || year > 9999 {
-            // Outside what four digits hold: let the formatter say it.
-            out.removeLast()
-            string(ISO8601DateFormatter().string(from: value), &out)
-            return
-        }
         func two(_ v: Int64) { out.append(UInt8(ascii: "0") + UInt8(v / 10)); out.append(UInt8(ascii: "0") + UInt8(v % 10)) }
         two(year / 100); two(year % 100)
         out.append(UInt8(ascii: "-")); two(month)
