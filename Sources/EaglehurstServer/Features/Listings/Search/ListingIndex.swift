@@ -160,13 +160,126 @@ struct ListingIndex: Sendable {
         return build(rows, generation: generation)
     }
 
+    /// The index of `rows`. The work each row needs on its own (its terms, counted per field, and
+    /// its summary, built and encoded) runs in batches on every core, each batch with term ids of
+    /// its own; the batches are then joined in row order, so every posting list stays ascending.
     static func build(_ rows: [Row], generation: Int64) -> ListingIndex {
+        let batches = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, rows.count / 2_000))
+        let size = (rows.count + batches - 1) / batches
+        let results = BatchResults(count: batches)
+        DispatchQueue.concurrentPerform(iterations: batches) { batch in
+            var vocabulary = BatchVocabulary()
+            let slice = rows[min(batch * size, rows.count)..<min((batch + 1) * size, rows.count)]
+            var analysed: [Analysed] = []
+            analysed.reserveCapacity(slice.count)
+            for row in slice { analysed.append(vocabulary.analyse(row)) }
+            results.store(batch, (vocabulary, analysed))
+        }
         var index = ListingIndex(generation: generation)
         index.reserve(rows.count)
-        for row in rows { index.append(row) }
+        var next = 0
+        for batch in 0..<batches {
+            let (vocabulary, analysed) = results.take(batch)
+            let global = vocabulary.terms.map { term -> Int32 in
+                let id = index.dictionary.id(of: term)
+                if Int(id) == index.postings.count { index.postings.append(Postings()) }
+                return id
+            }
+            for (token, local) in vocabulary.idOfToken { index.termOfToken[token] = global[Int(local)] }
+            for row in analysed {
+                let entry = index.appendColumns(rows[next], summary: row.summary, encoded: row.encoded, length: row.length)
+                next += 1
+                for (local, frequency) in zip(row.terms, row.frequencies) {
+                    let id = Int(global[Int(local)])
+                    index.postings[id].entries.append(entry)
+                    index.postings[id].frequencies.append(frequency)
+                }
+            }
+        }
         index.dictionary.sort()
         index.rebuildOrders()
         return index
+    }
+
+    /// One row as `build` analyses it apart from the others; term ids are its batch's own.
+    struct Analysed: Sendable {
+        var terms: [Int32] = []
+        var frequencies: [UInt32] = []
+        var length: Int32 = 0
+        var summary: Components.Schemas.ListingSummary?
+        var encoded = EncodedSummary.hidden
+    }
+
+    /// The tokens and terms one batch of `build` met, with ids of its own.
+    struct BatchVocabulary: Sendable {
+        var idOfToken: [[UInt8]: Int32] = [:]
+        var idOfTerm: [String: Int32] = [:]
+        var terms: [String] = []
+        /// Occurrences per term of the row being counted, and which terms it touched.
+        private var counts: [UInt32] = []
+        private var touched: [Int32] = []
+
+        mutating func analyse(_ row: Row) -> Analysed {
+            var result = Analysed()
+            var length: Int32 = 0
+            for (field, text) in [(0, row.title), (1, row.description), (2, row.location)] {
+                let shift = UInt32(field * 10)
+                SearchTokenizer.forEachToken(text) { token in
+                    length += 1
+                    let id: Int32
+                    if let known = idOfToken[token] {
+                        id = known
+                    } else {
+                        let term = PorterStemmer.stem(token)
+                        if let known = idOfTerm[term] {
+                            id = known
+                        } else {
+                            id = Int32(terms.count)
+                            terms.append(term)
+                            idOfTerm[term] = id
+                            counts.append(0)
+                        }
+                        idOfToken[token] = id
+                    }
+                    let old = counts[Int(id)]
+                    if old == 0 { touched.append(id) }
+                    if (old >> shift) & 0x3FF < 0x3FF { counts[Int(id)] = old + (1 << shift) }
+                }
+            }
+            result.terms = touched
+            result.frequencies = touched.map { counts[Int($0)] }
+            for id in touched { counts[Int(id)] = 0 }
+            touched.removeAll(keepingCapacity: true)
+            result.length = length
+            if row.isVisible {
+                let summary = row.summary()
+                result.summary = summary
+                result.encoded = EncodedSummary(summary)
+            }
+            return result
+        }
+    }
+
+    /// Each batch's result, written by its own thread into its own slot.
+    private final class BatchResults: @unchecked Sendable {
+        private let slots: UnsafeMutableBufferPointer<(BatchVocabulary, [Analysed])?>
+
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+
+        func store(_ batch: Int, _ value: (BatchVocabulary, [Analysed])) { slots[batch] = value }
+
+        func take(_ batch: Int) -> (BatchVocabulary, [Analysed]) {
+            defer { slots[batch] = nil }
+            return slots[batch]!
+        }
     }
 
     // MARK: changes
@@ -236,24 +349,8 @@ struct ListingIndex: Sendable {
     }
 
     private mutating func append(_ row: Row) {
-        let entry = Int32(ids.count)
-        ids.append(row.id)
-        idText.append(row.id.uuidString)
-        live.append(true)
-        let isVisible = row.isVisible
-        visible.append(isVisible)
-        publishedAt.append(row.publishedAt?.timeIntervalSince1970 ?? -.infinity)
-        price.append(row.askingPrice)
-        revenue.append(row.annualRevenue)
-        premium.append(row.premium)
-        type.append(Self.code(row.businessType, in: &typeCodes))
-        region.append(Self.code(row.region.lowercased(), in: &regionCodes))
-        let summary = isVisible ? row.summary() : nil
-        summaries.append(summary)
-        encoded.append(summary.map(EncodedSummary.init) ?? .hidden)
-        entryByID[row.id] = entry
-        liveCount += 1
-        if isVisible { visibleCount += 1 }
+        let summary = row.isVisible ? row.summary() : nil
+        let entry = appendColumns(row, summary: summary, encoded: summary.map(EncodedSummary.init) ?? .hidden, length: nil)
 
         // Count each term per field, then add one posting per distinct term.
         var counts: [Int32: UInt32] = [:]
@@ -280,6 +377,34 @@ struct ListingIndex: Sendable {
             postings[Int(id)].entries.append(entry)
             postings[Int(id)].frequencies.append(frequency)
         }
+    }
+
+    /// A new entry's columns, summary and (when known) length; its postings are the caller's.
+    private mutating func appendColumns(
+        _ row: Row, summary: Components.Schemas.ListingSummary?, encoded: EncodedSummary, length terms: Int32?
+    ) -> Int32 {
+        let entry = Int32(ids.count)
+        ids.append(row.id)
+        idText.append(row.id.uuidString)
+        live.append(true)
+        let isVisible = row.isVisible
+        visible.append(isVisible)
+        publishedAt.append(row.publishedAt?.timeIntervalSince1970 ?? -.infinity)
+        price.append(row.askingPrice)
+        revenue.append(row.annualRevenue)
+        premium.append(row.premium)
+        type.append(Self.code(row.businessType, in: &typeCodes))
+        region.append(Self.code(row.region.lowercased(), in: &regionCodes))
+        summaries.append(summary)
+        self.encoded.append(encoded)
+        entryByID[row.id] = entry
+        liveCount += 1
+        if isVisible { visibleCount += 1 }
+        if let terms {
+            length.append(terms)
+            totalLength += Int(terms)
+        }
+        return entry
     }
 
     private static func code(_ name: String, in codes: inout [String: Int32]) -> Int32 {
