@@ -28,6 +28,9 @@ final class Phrase: Sendable {
     let frequencies: [UInt32]
     /// Membership of every entry, kept when the phrase is common enough to be worth 1 bit an entry.
     let bits: [UInt64]?
+    /// With `bits`: how many entries lie before each word of `bits`, so an entry's place in
+    /// `entries` is one popcount away (no binary search).
+    let ranks: [Int32]
     /// Indices into `entries` of the visible ones, premium placement first, then by this phrase's
     /// BM25 part (highest first), then newest first: for one word, exactly the relevance order.
     let byImpact: [Int32]
@@ -95,9 +98,17 @@ final class Phrase: Sendable {
         if entries.count * 32 >= index.entryCount, !entries.isEmpty {
             var bits = [UInt64](repeating: 0, count: (index.entryCount + 63) / 64)
             for entry in entries { bits[Int(entry) >> 6] |= 1 << UInt64(Int(entry) & 63) }
+            var ranks = [Int32](repeating: 0, count: bits.count)
+            var before: Int32 = 0
+            for word in bits.indices {
+                ranks[word] = before
+                before += Int32(bits[word].nonzeroBitCount)
+            }
             self.bits = bits
+            self.ranks = ranks
         } else {
             bits = nil
+            ranks = []
         }
         var ranked: [(index: Int32, impact: Double)] = []
         ranked.reserveCapacity(entries.count)
@@ -121,7 +132,11 @@ final class Phrase: Sendable {
     /// Where `entry` is in `entries`, or nil when the phrase is not in it.
     @inline(__always)
     func index(of entry: Int32) -> Int? {
-        if let bits, bits[Int(entry) >> 6] & (1 << UInt64(Int(entry) & 63)) == 0 { return nil }
+        if let bits {
+            let word = Int(entry) >> 6, bit = UInt64(1) << UInt64(Int(entry) & 63)
+            guard bits[word] & bit != 0 else { return nil }
+            return Int(ranks[word]) + (bits[word] & (bit &- 1)).nonzeroBitCount
+        }
         var low = 0, high = entries.count
         while low < high {
             let mid = (low + high) >> 1
@@ -350,6 +365,8 @@ extension ListingIndex {
                 if best.excludes(premium: premium[e], score: bound) { break }
             }
             guard filter.accepts(e, in: self) else { continue }
+            // Membership first (a bit for common phrases), frequencies only for a match.
+            for (p, phrase) in phrases.enumerated() where p != rarest && !phrase.contains(entry) { continue candidates }
             for (p, phrase) in phrases.enumerated() where p != rarest {
                 guard let found = phrase.index(of: entry) else { continue candidates }
                 frequencies[p] = phrase.weighted(at: found)
