@@ -38,6 +38,9 @@ struct ListingIndex: Sendable {
     /// Tie-break of every order, as `ORDER BY …, l.id` did (upper-case UUID text).
     private(set) var idText: [String] = []
 
+    /// The filtered columns of each entry side by side (see `FilterKey`).
+    private(set) var filterKeys: [FilterKey] = []
+
     private(set) var typeCodes: [String: Int32] = [:]
     /// Keyed by the lower-cased region: the region filter ignores case.
     private(set) var regionCodes: [String: Int32] = [:]
@@ -77,6 +80,21 @@ struct ListingIndex: Sendable {
         var position: [Int32] = []
         var byRegion: [[Int32]] = []
         var byType: [[Int32]] = []
+        /// What the filters read of each entry, in the same order as `entries`, `byRegion` and
+        /// `byType`: a filtered walk reads memory in order instead of four columns at random.
+        var keys: [FilterKey] = []
+        var byRegionKeys: [[FilterKey]] = []
+        var byTypeKeys: [[FilterKey]] = []
+    }
+
+    /// The columns the non-text filters read, side by side (one cache line holds two).
+    struct FilterKey: Sendable {
+        var price: Int64
+        /// `Int64.min` when the listing gives no revenue (see `hasRevenue`).
+        var revenue: Int64
+        var type: Int32
+        var region: Int32
+        var hasRevenue: Bool
     }
 
     /// A listing as the index reads it from the database.
@@ -344,7 +362,7 @@ struct ListingIndex: Sendable {
         publishedAt.reserveCapacity(count); price.reserveCapacity(count); revenue.reserveCapacity(count)
         type.reserveCapacity(count); region.reserveCapacity(count); premium.reserveCapacity(count)
         length.reserveCapacity(count); summaries.reserveCapacity(count); idText.reserveCapacity(count)
-        encoded.reserveCapacity(count)
+        encoded.reserveCapacity(count); filterKeys.reserveCapacity(count)
         entryByID.reserveCapacity(count)
     }
 
@@ -395,6 +413,9 @@ struct ListingIndex: Sendable {
         premium.append(row.premium)
         type.append(Self.code(row.businessType, in: &typeCodes))
         region.append(Self.code(row.region.lowercased(), in: &regionCodes))
+        filterKeys.append(FilterKey(
+            price: row.askingPrice, revenue: row.annualRevenue ?? .min, type: type[Int(entry)], region: region[Int(entry)],
+            hasRevenue: row.annualRevenue != nil))
         summaries.append(summary)
         self.encoded.append(encoded)
         entryByID[row.id] = entry
@@ -443,10 +464,17 @@ struct ListingIndex: Sendable {
         var ordering = Ordering(entries: entries, position: [Int32](repeating: .max, count: ids.count))
         ordering.byRegion = Array(repeating: [], count: regionCodes.count)
         ordering.byType = Array(repeating: [], count: typeCodes.count)
+        ordering.byRegionKeys = Array(repeating: [], count: regionCodes.count)
+        ordering.byTypeKeys = Array(repeating: [], count: typeCodes.count)
+        ordering.keys.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
+            let key = filterKeys[Int(entry)]
             ordering.position[Int(entry)] = Int32(index)
-            ordering.byRegion[Int(region[Int(entry)])].append(entry)
-            ordering.byType[Int(type[Int(entry)])].append(entry)
+            ordering.keys.append(key)
+            ordering.byRegion[Int(key.region)].append(entry)
+            ordering.byRegionKeys[Int(key.region)].append(key)
+            ordering.byType[Int(key.type)].append(entry)
+            ordering.byTypeKeys[Int(key.type)].append(key)
         }
         return ordering
     }

@@ -191,15 +191,19 @@ struct EntryFilter {
 
     @inline(__always)
     func accepts(_ entry: Int, in index: ListingIndex) -> Bool {
-        if let region, index.region[entry] != region { return false }
-        if let types, !types[Int(index.type[entry])] { return false }
-        let price = index.price[entry]
-        if price < minPrice || price > maxPrice { return false }
+        accepts(index.filterKeys[entry])
+    }
+
+    @inline(__always)
+    func accepts(_ key: ListingIndex.FilterKey) -> Bool {
+        if let region, key.region != region { return false }
+        if let types, !types[Int(key.type)] { return false }
+        if key.price < minPrice || key.price > maxPrice { return false }
         if minRevenue != nil || maxRevenue != nil {
             // A listing without a revenue never matches a revenue filter, as in SQL.
-            guard let revenue = index.revenue[entry] else { return false }
-            if let minRevenue, revenue < minRevenue { return false }
-            if let maxRevenue, revenue > maxRevenue { return false }
+            guard key.hasRevenue else { return false }
+            if let minRevenue, key.revenue < minRevenue { return false }
+            if let maxRevenue, key.revenue > maxRevenue { return false }
         }
         return true
     }
@@ -267,55 +271,70 @@ extension ListingIndex {
     /// region's or the business types' own orders when those are filtered on, and only the price
     /// band when sorted by price; `body` says whether to go on.
     private func walk(_ ordering: Ordering, filter: EntryFilter, sort: Components.Schemas.ListingSort, _ body: (Int32) -> Bool) {
-        var lists: [ArraySlice<Int32>]
+        /// One order to walk: its entries, their filter keys (same order) and the part to read.
+        struct List {
+            let entries: [Int32]
+            let keys: [FilterKey]
+            var range: Range<Int>
+        }
+        var lists: [List]
         if let region = filter.region {
-            lists = [ordering.byRegion[Int(region)][...]]
+            let r = Int(region)
+            lists = [List(entries: ordering.byRegion[r], keys: ordering.byRegionKeys[r], range: 0..<ordering.byRegion[r].count)]
         } else if filter.types != nil {
-            lists = filter.typeCodes.map { ordering.byType[Int($0)][...] }
+            lists = filter.typeCodes.map {
+                List(entries: ordering.byType[Int($0)], keys: ordering.byTypeKeys[Int($0)], range: 0..<ordering.byType[Int($0)].count)
+            }
         } else {
-            lists = [ordering.entries[...]]
+            lists = [List(entries: ordering.entries, keys: ordering.keys, range: 0..<ordering.entries.count)]
         }
         if sort == .priceAsc || sort == .priceDesc {
             let ascending = sort == .priceAsc
             let (start, stop) = ascending ? (filter.minPrice, filter.maxPrice) : (filter.maxPrice, filter.minPrice)
-            lists = lists.map { list in
+            for l in lists.indices {
+                let keys = lists[l].keys
                 // The first entry at or past `start`, in the list's own direction.
-                var low = list.startIndex, high = list.endIndex
+                var low = 0, high = keys.count
                 while low < high {
                     let mid = (low + high) / 2
-                    let price = self.price[Int(list[mid])]
+                    let price = keys[mid].price
                     if ascending ? price < start : price > start { low = mid + 1 } else { high = mid }
                 }
                 var end = low
-                var upper = list.endIndex
+                var upper = keys.count
                 while end < upper {
                     let mid = (end + upper) / 2
-                    let price = self.price[Int(list[mid])]
+                    let price = keys[mid].price
                     if ascending ? price <= stop : price >= stop { end = mid + 1 } else { upper = mid }
                 }
-                return list[low..<end]
+                lists[l].range = low..<end
             }
         }
         let position = ordering.position
         if lists.count == 1 {
-            for entry in lists[0] where filter.accepts(Int(entry), in: self) {
-                if !body(entry) { return }
+            let list = lists[0]
+            list.keys.withUnsafeBufferPointer { keys in
+                list.entries.withUnsafeBufferPointer { entries in
+                    for i in list.range where filter.accepts(keys[i]) {
+                        if !body(entries[i]) { return }
+                    }
+                }
             }
             return
         }
         // Several business types: merge their orders by position.
-        var heads = lists.map(\.startIndex)
+        var heads = lists.map(\.range.lowerBound)
         while true {
             var best = -1
             var bestPosition = Int32.max
-            for (list, head) in heads.enumerated() where head < lists[list].endIndex {
-                let p = position[Int(lists[list][head])]
+            for (list, head) in heads.enumerated() where head < lists[list].range.upperBound {
+                let p = position[Int(lists[list].entries[head])]
                 if p < bestPosition { bestPosition = p; best = list }
             }
             guard best >= 0 else { return }
-            let entry = lists[best][heads[best]]
+            let i = heads[best]
             heads[best] += 1
-            if filter.accepts(Int(entry), in: self), !body(entry) { return }
+            if filter.accepts(lists[best].keys[i]), !body(lists[best].entries[i]) { return }
         }
     }
 
