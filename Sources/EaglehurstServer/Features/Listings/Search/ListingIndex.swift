@@ -483,15 +483,17 @@ struct ListingIndex: Sendable {
 
     /// Roughly how many bytes the index holds (columns, postings, orders and summaries).
     var approximateBytes: Int {
-        let perEntry = 16 + 1 + 1 + 8 + 8 + 9 + 4 + 4 + 1 + 4 + 16 + 36 + 3 * 4
+        let perEntry = 16 + 1 + 1 + 8 + 8 + 9 + 4 + 4 + 1 + 4 + 16 + 36 + 3 * 4 + MemoryLayout<FilterKey>.stride
         let postingsBytes = postings.reduce(0) { $0 + $1.entries.count * 8 + 48 }
-        let orderBytes = 3 * visibleCount * 4 * 3
+        // Each order three times (all, by region, by type), with its filter keys beside each.
+        let orderBytes = 3 * visibleCount * (4 + MemoryLayout<FilterKey>.stride) * 3
+        let encodedBytes = encoded.reduce(0) { $0 + ($1.bytes.isEmpty ? 0 : 64 + $1.bytes.count + $1.tagPrefix.count) }
         let summaryBytes = summaries.reduce(0) { total, summary in
             guard let summary else { return total }
             return total + 256 + summary.title.utf8.count + (summary.summary?.utf8.count ?? 0) + summary.location.utf8.count
                 + summary.region.utf8.count
         }
-        return ids.count * perEntry + postingsBytes + orderBytes + summaryBytes + dictionary.approximateBytes
+        return ids.count * perEntry + postingsBytes + orderBytes + summaryBytes + encodedBytes + dictionary.approximateBytes
     }
 }
 
