@@ -124,7 +124,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EaglehurstServerTests",
-            dependencies: ["EaglehurstServer", "EaglehurstTestSupport", .product(name: "XCTVapor", package: "vapor")]
+            dependencies: [
+                "EaglehurstServer", "EaglehurstTestSupport", .product(name: "XCTVapor", package: "vapor"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ]
         ),
         .testTarget(
             name: "EaglehurstClientTests",

@@ -241,6 +241,58 @@ final class ListingIndexTests: XCTestCase {
         }
     }
 
+    /// Plain queries are answered from the index's encoded summaries (`ListingAnswerCacheMiddleware`);
+    /// a request with `If-None-Match` goes through the generated handler. Both give the same bytes
+    /// and the same `ETag`, for anyone and for a buyer with saved flags, and the tag answers 304.
+    func testEncodedPagesAreTheGeneratedHandlersAnswer() async throws {
+        try await forEachDatabase { server in
+            var random = Random(state: 31)
+            let sellers = try await seed(server, count: 120, random: &random)
+            let sql = server.app.db as! any SQLDatabase
+            // Awkward text in what a summary shows, and a listing with every optional field.
+            try await sql.raw("""
+                UPDATE listings SET title = \(bind: "Caf\u{E9} \"quoted\" \\ / tab\there"),
+                    description = \(bind: "Line\nbreak \u{1F600} " + String(repeating: "long words ", count: 30)),
+                    net_profit = 12345, staff_count = 7, tenure = 'freehold'
+                WHERE id IN (SELECT id FROM listings WHERE status = 'published' LIMIT 5)
+                """).run()
+            let buyer = try await account(server, .buyer, "buyer@example.com")
+            let firstPage = try await server.request(.GET, "/listings?per_page=6").json()
+            for item in (firstPage["items"] as? [[String: Any]] ?? []).prefix(3) {
+                let saved = try await server.request(.POST, "/listings/\(item["id"] as! String)/save", body: "{}", bearer: buyer.token)
+                XCTAssertEqual(saved.status, 201, saved.text)
+            }
+            _ = sellers
+            let queries = [
+                "", "per_page=6", "per_page=100&page=2", "sort=price_asc&per_page=7", "q=pharm", "q=caf%C3%A9&per_page=3",
+                "q=dental%20care&sort=newest", "business_type=pharmacy&business_type=clinic&region=london",
+                "min_price=100000&max_price=900000&min_revenue=60000&sort=price_desc", "q=nothingmatches", "page=40",
+            ]
+            for query in queries {
+                for bearer in [nil, buyer.token] {
+                    let encoded = try await server.request(.GET, "/listings?\(query)", bearer: bearer)
+                    let generated = try await server.request(.GET, "/listings?\(query)", headers: ["If-None-Match": "W/\"none\""], bearer: bearer)
+                    XCTAssertEqual(encoded.status, 200, encoded.text)
+                    XCTAssertEqual(generated.status, 200, generated.text)
+                    XCTAssertEqual(encoded.text, generated.text, "\(query) as \(bearer == nil ? "anyone" : "the buyer")")
+                    XCTAssertEqual(encoded.headers.first(name: .eTag), generated.headers.first(name: .eTag), query)
+                    XCTAssertEqual(encoded.headers.first(name: .contentType), generated.headers.first(name: .contentType), query)
+                    let tag = try XCTUnwrap(encoded.headers.first(name: .eTag))
+                    let again = try await server.request(.GET, "/listings?\(query)", headers: ["If-None-Match": tag], bearer: bearer)
+                    XCTAssertEqual(again.status, 304, query)
+                }
+            }
+            let buyerPage = try await server.request(.GET, "/listings?per_page=6", bearer: buyer.token).json()
+            XCTAssertEqual((buyerPage["items"] as? [[String: Any]] ?? []).filter { $0["is_saved"] as? Bool == true }.count, 3)
+            // Bad values are the same problems either way.
+            for query in ["per_page=0", "page=0", "min_price=5&max_price=1", "min_revenue=-1", "per_page=abc", "sort=cheapest"] {
+                let answer = try await server.request(.GET, "/listings?\(query)")
+                XCTAssertEqual(answer.status, 422, "\(query): \(answer.text)")
+                XCTAssertEqual(answer.headers.first(name: .contentType), "application/problem+json", query)
+            }
+        }
+    }
+
     func testPrefixMatchesOnlyTheLastWord() async throws {
         try await forEachDatabase { server in
             let seller = try await account(server, .seller, "s@example.com")

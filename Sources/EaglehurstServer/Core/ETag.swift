@@ -14,8 +14,33 @@ enum ETag {
     /// A validator from parts that change whenever the answer does, for answers too large to encode
     /// twice (once to hash, once to send) on a hot path.
     static func fingerprint(_ parts: [String]) -> String {
-        let digest = SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8))
-        return "W/\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+        fingerprint(bytes: Array(parts.joined(separator: "\u{1F}").utf8))
+    }
+
+    /// The same validator from the parts already joined.
+    static func fingerprint(bytes: [UInt8]) -> String {
+        let digest = SHA256.hash(data: bytes)
+        let hex = Array("0123456789abcdef".utf8)
+        var tag = Array("W/\"".utf8)
+        for byte in digest.prefix(12) { tag.append(hex[Int(byte >> 4)]); tag.append(hex[Int(byte & 0xF)]) }
+        tag.append(UInt8(ascii: "\""))
+        return String(decoding: tag, as: UTF8.self)
+    }
+
+    /// The header value the generated handlers send for `tag`: the runtime writes a header as a
+    /// URI component, so `W/"…"` goes out as `W%2F%22…%22` (and comes back the same way).
+    static func headerValue(_ tag: String) -> String {
+        var out = ""
+        for byte in tag.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(UnicodeScalar(byte))
+            default:
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
     }
 
     /// Whether an `If-None-Match` header names this tag (or `*`).

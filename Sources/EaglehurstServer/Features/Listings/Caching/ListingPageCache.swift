@@ -104,6 +104,12 @@ struct ListingAnswerNoteKey: StorageKey { typealias Value = ListingAnswerNote }
 /// would; a buyer's saved flags on the page are read for every request, and only an answer made
 /// with the same flags is served. A cached answer is still logged as the viewer's search, and a
 /// request with `If-None-Match` goes to the handler, which answers 304.
+///
+/// An answer no cache holds is made here too when the query is plain (`PlainListingsQuery`): the
+/// page is written from the index's encoded summaries (`ListingsService.browseEncoded`), the same
+/// bytes and `ETag` as the generated handler's, without building and encoding summaries. Unusual
+/// queries (unknown or repeated parameters, values the contract would refuse, `+`) and other
+/// `Accept` headers still go to the handler.
 struct ListingAnswerCacheMiddleware: AsyncMiddleware {
     static let path = "/api/v1/listings"
 
@@ -114,7 +120,8 @@ struct ListingAnswerCacheMiddleware: AsyncMiddleware {
         let key = ListingPageCache.answerKey(query: request.url.query, accept: request.headers[.accept])
         if request.headers[.ifNoneMatch].isEmpty {
             let viewer = try await Authenticator(app: app).optionalUser()
-            let generation = try await app.searchIndexCache.currentGeneration(on: app.db as! any SQLDatabase)
+            let service = ListingsService(app: app, request: request)
+            let generation = try await service.requestGeneration()
             if let flags = try await Self.flags(of: viewer, on: cache.pageIDs(key, at: generation), db: request.db, app: app),
                let answer = cache.answer(key, flags: flags, at: generation) {
                 if var search = answer.search {
@@ -125,6 +132,20 @@ struct ListingAnswerCacheMiddleware: AsyncMiddleware {
                 }
                 return Response(status: .ok, headers: answer.headers, body: .init(buffer: answer.body))
             }
+            // A plain query (the common case) is answered here from the index's encoded summaries;
+            // anything unusual goes to the generated handler, which parses it and answers problems.
+            if let query = PlainListingsQuery(request.url.query), Self.acceptsJSON(request.headers[.accept]) {
+                let page = try PageRequest(page: query.page, perPage: query.perPage)
+                let result = try await service.browseEncoded(query.filters, page: page, viewer: viewer)
+                var headers = HTTPHeaders()
+                headers.add(name: .eTag, value: ETag.headerValue(result.tag))
+                headers.add(name: .contentType, value: "application/json; charset=utf-8")
+                let body = ByteBuffer(bytes: result.body)
+                cache.store(
+                    answer: .init(headers: headers, body: body, search: result.note.search), listing: result.note.ids,
+                    for: key, flags: result.note.flags, at: result.note.generation)
+                return Response(status: .ok, headers: headers, body: .init(buffer: body))
+            }
         }
         let response = try await next.respond(to: request)
         guard response.status == .ok, let note = request.storage[ListingAnswerNoteKey.self] else { return response }
@@ -134,6 +155,16 @@ struct ListingAnswerCacheMiddleware: AsyncMiddleware {
             answer: .init(headers: response.headers, body: body, search: note.search), listing: note.ids,
             for: key, flags: note.flags, at: note.generation)
         return response
+    }
+
+    /// Accept headers the generated handler answers with JSON without a second look.
+    static func acceptsJSON(_ accept: [String]) -> Bool {
+        accept.allSatisfy { value in
+            value.split(separator: ",").allSatisfy {
+                let type = $0.trimmingCharacters(in: .whitespaces)
+                return type == "application/json" || type == "*/*" || type == "application/*"
+            }
+        }
     }
 
     /// The viewer's flags on a cached page (`ids`, nil when none is cached: then nil too).

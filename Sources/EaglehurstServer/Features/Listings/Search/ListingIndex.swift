@@ -33,8 +33,13 @@ struct ListingIndex: Sendable {
     private(set) var length: [Int32] = []
     /// What a page shows of the entry; nil unless visible. Never carries confidential fields.
     private(set) var summaries: [Components.Schemas.ListingSummary?] = []
+    /// The same summary as the bytes a page sends (`EncodedSummary.hidden` unless visible).
+    private(set) var encoded: [EncodedSummary] = []
     /// Tie-break of every order, as `ORDER BY …, l.id` did (upper-case UUID text).
     private(set) var idText: [String] = []
+
+    /// The filtered columns of each entry side by side (see `FilterKey`).
+    private(set) var filterKeys: [FilterKey] = []
 
     private(set) var typeCodes: [String: Int32] = [:]
     /// Keyed by the lower-cased region: the region filter ignores case.
@@ -75,6 +80,21 @@ struct ListingIndex: Sendable {
         var position: [Int32] = []
         var byRegion: [[Int32]] = []
         var byType: [[Int32]] = []
+        /// What the filters read of each entry, in the same order as `entries`, `byRegion` and
+        /// `byType`: a filtered walk reads memory in order instead of four columns at random.
+        var keys: [FilterKey] = []
+        var byRegionKeys: [[FilterKey]] = []
+        var byTypeKeys: [[FilterKey]] = []
+    }
+
+    /// The columns the non-text filters read, side by side (one cache line holds two).
+    struct FilterKey: Sendable {
+        var price: Int64
+        /// `Int64.min` when the listing gives no revenue (see `hasRevenue`).
+        var revenue: Int64
+        var type: Int32
+        var region: Int32
+        var hasRevenue: Bool
     }
 
     /// A listing as the index reads it from the database.
@@ -158,13 +178,126 @@ struct ListingIndex: Sendable {
         return build(rows, generation: generation)
     }
 
+    /// The index of `rows`. The work each row needs on its own (its terms, counted per field, and
+    /// its summary, built and encoded) runs in batches on every core, each batch with term ids of
+    /// its own; the batches are then joined in row order, so every posting list stays ascending.
     static func build(_ rows: [Row], generation: Int64) -> ListingIndex {
+        let batches = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, rows.count / 2_000))
+        let size = (rows.count + batches - 1) / batches
+        let results = BatchResults(count: batches)
+        DispatchQueue.concurrentPerform(iterations: batches) { batch in
+            var vocabulary = BatchVocabulary()
+            let slice = rows[min(batch * size, rows.count)..<min((batch + 1) * size, rows.count)]
+            var analysed: [Analysed] = []
+            analysed.reserveCapacity(slice.count)
+            for row in slice { analysed.append(vocabulary.analyse(row)) }
+            results.store(batch, (vocabulary, analysed))
+        }
         var index = ListingIndex(generation: generation)
         index.reserve(rows.count)
-        for row in rows { index.append(row) }
+        var next = 0
+        for batch in 0..<batches {
+            let (vocabulary, analysed) = results.take(batch)
+            let global = vocabulary.terms.map { term -> Int32 in
+                let id = index.dictionary.id(of: term)
+                if Int(id) == index.postings.count { index.postings.append(Postings()) }
+                return id
+            }
+            for (token, local) in vocabulary.idOfToken { index.termOfToken[token] = global[Int(local)] }
+            for row in analysed {
+                let entry = index.appendColumns(rows[next], summary: row.summary, encoded: row.encoded, length: row.length)
+                next += 1
+                for (local, frequency) in zip(row.terms, row.frequencies) {
+                    let id = Int(global[Int(local)])
+                    index.postings[id].entries.append(entry)
+                    index.postings[id].frequencies.append(frequency)
+                }
+            }
+        }
         index.dictionary.sort()
         index.rebuildOrders()
         return index
+    }
+
+    /// One row as `build` analyses it apart from the others; term ids are its batch's own.
+    struct Analysed: Sendable {
+        var terms: [Int32] = []
+        var frequencies: [UInt32] = []
+        var length: Int32 = 0
+        var summary: Components.Schemas.ListingSummary?
+        var encoded = EncodedSummary.hidden
+    }
+
+    /// The tokens and terms one batch of `build` met, with ids of its own.
+    struct BatchVocabulary: Sendable {
+        var idOfToken: [[UInt8]: Int32] = [:]
+        var idOfTerm: [String: Int32] = [:]
+        var terms: [String] = []
+        /// Occurrences per term of the row being counted, and which terms it touched.
+        private var counts: [UInt32] = []
+        private var touched: [Int32] = []
+
+        mutating func analyse(_ row: Row) -> Analysed {
+            var result = Analysed()
+            var length: Int32 = 0
+            for (field, text) in [(0, row.title), (1, row.description), (2, row.location)] {
+                let shift = UInt32(field * 10)
+                SearchTokenizer.forEachToken(text) { token in
+                    length += 1
+                    let id: Int32
+                    if let known = idOfToken[token] {
+                        id = known
+                    } else {
+                        let term = PorterStemmer.stem(token)
+                        if let known = idOfTerm[term] {
+                            id = known
+                        } else {
+                            id = Int32(terms.count)
+                            terms.append(term)
+                            idOfTerm[term] = id
+                            counts.append(0)
+                        }
+                        idOfToken[token] = id
+                    }
+                    let old = counts[Int(id)]
+                    if old == 0 { touched.append(id) }
+                    if (old >> shift) & 0x3FF < 0x3FF { counts[Int(id)] = old + (1 << shift) }
+                }
+            }
+            result.terms = touched
+            result.frequencies = touched.map { counts[Int($0)] }
+            for id in touched { counts[Int(id)] = 0 }
+            touched.removeAll(keepingCapacity: true)
+            result.length = length
+            if row.isVisible {
+                let summary = row.summary()
+                result.summary = summary
+                result.encoded = EncodedSummary(summary)
+            }
+            return result
+        }
+    }
+
+    /// Each batch's result, written by its own thread into its own slot.
+    private final class BatchResults: @unchecked Sendable {
+        private let slots: UnsafeMutableBufferPointer<(BatchVocabulary, [Analysed])?>
+
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+
+        func store(_ batch: Int, _ value: (BatchVocabulary, [Analysed])) { slots[batch] = value }
+
+        func take(_ batch: Int) -> (BatchVocabulary, [Analysed]) {
+            defer { slots[batch] = nil }
+            return slots[batch]!
+        }
     }
 
     // MARK: changes
@@ -184,6 +317,7 @@ struct ListingIndex: Sendable {
                 visible[e] = false
                 visibleCount -= 1
                 summaries[e] = nil
+                encoded[e] = .hidden
                 hidden.insert(entry)
             }
         }
@@ -228,26 +362,13 @@ struct ListingIndex: Sendable {
         publishedAt.reserveCapacity(count); price.reserveCapacity(count); revenue.reserveCapacity(count)
         type.reserveCapacity(count); region.reserveCapacity(count); premium.reserveCapacity(count)
         length.reserveCapacity(count); summaries.reserveCapacity(count); idText.reserveCapacity(count)
+        encoded.reserveCapacity(count); filterKeys.reserveCapacity(count)
         entryByID.reserveCapacity(count)
     }
 
     private mutating func append(_ row: Row) {
-        let entry = Int32(ids.count)
-        ids.append(row.id)
-        idText.append(row.id.uuidString)
-        live.append(true)
-        let isVisible = row.isVisible
-        visible.append(isVisible)
-        publishedAt.append(row.publishedAt?.timeIntervalSince1970 ?? -.infinity)
-        price.append(row.askingPrice)
-        revenue.append(row.annualRevenue)
-        premium.append(row.premium)
-        type.append(Self.code(row.businessType, in: &typeCodes))
-        region.append(Self.code(row.region.lowercased(), in: &regionCodes))
-        summaries.append(isVisible ? row.summary() : nil)
-        entryByID[row.id] = entry
-        liveCount += 1
-        if isVisible { visibleCount += 1 }
+        let summary = row.isVisible ? row.summary() : nil
+        let entry = appendColumns(row, summary: summary, encoded: summary.map(EncodedSummary.init) ?? .hidden, length: nil)
 
         // Count each term per field, then add one posting per distinct term.
         var counts: [Int32: UInt32] = [:]
@@ -274,6 +395,37 @@ struct ListingIndex: Sendable {
             postings[Int(id)].entries.append(entry)
             postings[Int(id)].frequencies.append(frequency)
         }
+    }
+
+    /// A new entry's columns, summary and (when known) length; its postings are the caller's.
+    private mutating func appendColumns(
+        _ row: Row, summary: Components.Schemas.ListingSummary?, encoded: EncodedSummary, length terms: Int32?
+    ) -> Int32 {
+        let entry = Int32(ids.count)
+        ids.append(row.id)
+        idText.append(row.id.uuidString)
+        live.append(true)
+        let isVisible = row.isVisible
+        visible.append(isVisible)
+        publishedAt.append(row.publishedAt?.timeIntervalSince1970 ?? -.infinity)
+        price.append(row.askingPrice)
+        revenue.append(row.annualRevenue)
+        premium.append(row.premium)
+        type.append(Self.code(row.businessType, in: &typeCodes))
+        region.append(Self.code(row.region.lowercased(), in: &regionCodes))
+        filterKeys.append(FilterKey(
+            price: row.askingPrice, revenue: row.annualRevenue ?? .min, type: type[Int(entry)], region: region[Int(entry)],
+            hasRevenue: row.annualRevenue != nil))
+        summaries.append(summary)
+        self.encoded.append(encoded)
+        entryByID[row.id] = entry
+        liveCount += 1
+        if isVisible { visibleCount += 1 }
+        if let terms {
+            length.append(terms)
+            totalLength += Int(terms)
+        }
+        return entry
     }
 
     private static func code(_ name: String, in codes: inout [String: Int32]) -> Int32 {
@@ -312,10 +464,17 @@ struct ListingIndex: Sendable {
         var ordering = Ordering(entries: entries, position: [Int32](repeating: .max, count: ids.count))
         ordering.byRegion = Array(repeating: [], count: regionCodes.count)
         ordering.byType = Array(repeating: [], count: typeCodes.count)
+        ordering.byRegionKeys = Array(repeating: [], count: regionCodes.count)
+        ordering.byTypeKeys = Array(repeating: [], count: typeCodes.count)
+        ordering.keys.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
+            let key = filterKeys[Int(entry)]
             ordering.position[Int(entry)] = Int32(index)
-            ordering.byRegion[Int(region[Int(entry)])].append(entry)
-            ordering.byType[Int(type[Int(entry)])].append(entry)
+            ordering.keys.append(key)
+            ordering.byRegion[Int(key.region)].append(entry)
+            ordering.byRegionKeys[Int(key.region)].append(key)
+            ordering.byType[Int(key.type)].append(entry)
+            ordering.byTypeKeys[Int(key.type)].append(key)
         }
         return ordering
     }
@@ -324,15 +483,17 @@ struct ListingIndex: Sendable {
 
     /// Roughly how many bytes the index holds (columns, postings, orders and summaries).
     var approximateBytes: Int {
-        let perEntry = 16 + 1 + 1 + 8 + 8 + 9 + 4 + 4 + 1 + 4 + 16 + 36 + 3 * 4
+        let perEntry = 16 + 1 + 1 + 8 + 8 + 9 + 4 + 4 + 1 + 4 + 16 + 36 + 3 * 4 + MemoryLayout<FilterKey>.stride
         let postingsBytes = postings.reduce(0) { $0 + $1.entries.count * 8 + 48 }
-        let orderBytes = 3 * visibleCount * 4 * 3
+        // Each order three times (all, by region, by type), with its filter keys beside each.
+        let orderBytes = 3 * visibleCount * (4 + MemoryLayout<FilterKey>.stride) * 3
+        let encodedBytes = encoded.reduce(0) { $0 + ($1.bytes.isEmpty ? 0 : 64 + $1.bytes.count + $1.tagPrefix.count) }
         let summaryBytes = summaries.reduce(0) { total, summary in
             guard let summary else { return total }
             return total + 256 + summary.title.utf8.count + (summary.summary?.utf8.count ?? 0) + summary.location.utf8.count
                 + summary.region.utf8.count
         }
-        return ids.count * perEntry + postingsBytes + orderBytes + summaryBytes + dictionary.approximateBytes
+        return ids.count * perEntry + postingsBytes + orderBytes + summaryBytes + encodedBytes + dictionary.approximateBytes
     }
 }
 

@@ -28,6 +28,9 @@ final class Phrase: Sendable {
     let frequencies: [UInt32]
     /// Membership of every entry, kept when the phrase is common enough to be worth 1 bit an entry.
     let bits: [UInt64]?
+    /// With `bits`: how many entries lie before each word of `bits`, so an entry's place in
+    /// `entries` is one popcount away (no binary search).
+    let ranks: [Int32]
     /// Indices into `entries` of the visible ones, premium placement first, then by this phrase's
     /// BM25 part (highest first), then newest first: for one word, exactly the relevance order.
     let byImpact: [Int32]
@@ -95,9 +98,17 @@ final class Phrase: Sendable {
         if entries.count * 32 >= index.entryCount, !entries.isEmpty {
             var bits = [UInt64](repeating: 0, count: (index.entryCount + 63) / 64)
             for entry in entries { bits[Int(entry) >> 6] |= 1 << UInt64(Int(entry) & 63) }
+            var ranks = [Int32](repeating: 0, count: bits.count)
+            var before: Int32 = 0
+            for word in bits.indices {
+                ranks[word] = before
+                before += Int32(bits[word].nonzeroBitCount)
+            }
             self.bits = bits
+            self.ranks = ranks
         } else {
             bits = nil
+            ranks = []
         }
         var ranked: [(index: Int32, impact: Double)] = []
         ranked.reserveCapacity(entries.count)
@@ -121,7 +132,11 @@ final class Phrase: Sendable {
     /// Where `entry` is in `entries`, or nil when the phrase is not in it.
     @inline(__always)
     func index(of entry: Int32) -> Int? {
-        if let bits, bits[Int(entry) >> 6] & (1 << UInt64(Int(entry) & 63)) == 0 { return nil }
+        if let bits {
+            let word = Int(entry) >> 6, bit = UInt64(1) << UInt64(Int(entry) & 63)
+            guard bits[word] & bit != 0 else { return nil }
+            return Int(ranks[word]) + (bits[word] & (bit &- 1)).nonzeroBitCount
+        }
         var low = 0, high = entries.count
         while low < high {
             let mid = (low + high) >> 1
@@ -176,15 +191,19 @@ struct EntryFilter {
 
     @inline(__always)
     func accepts(_ entry: Int, in index: ListingIndex) -> Bool {
-        if let region, index.region[entry] != region { return false }
-        if let types, !types[Int(index.type[entry])] { return false }
-        let price = index.price[entry]
-        if price < minPrice || price > maxPrice { return false }
+        accepts(index.filterKeys[entry])
+    }
+
+    @inline(__always)
+    func accepts(_ key: ListingIndex.FilterKey) -> Bool {
+        if let region, key.region != region { return false }
+        if let types, !types[Int(key.type)] { return false }
+        if key.price < minPrice || key.price > maxPrice { return false }
         if minRevenue != nil || maxRevenue != nil {
             // A listing without a revenue never matches a revenue filter, as in SQL.
-            guard let revenue = index.revenue[entry] else { return false }
-            if let minRevenue, revenue < minRevenue { return false }
-            if let maxRevenue, revenue > maxRevenue { return false }
+            guard key.hasRevenue else { return false }
+            if let minRevenue, key.revenue < minRevenue { return false }
+            if let maxRevenue, key.revenue > maxRevenue { return false }
         }
         return true
     }
@@ -252,55 +271,70 @@ extension ListingIndex {
     /// region's or the business types' own orders when those are filtered on, and only the price
     /// band when sorted by price; `body` says whether to go on.
     private func walk(_ ordering: Ordering, filter: EntryFilter, sort: Components.Schemas.ListingSort, _ body: (Int32) -> Bool) {
-        var lists: [ArraySlice<Int32>]
+        /// One order to walk: its entries, their filter keys (same order) and the part to read.
+        struct List {
+            let entries: [Int32]
+            let keys: [FilterKey]
+            var range: Range<Int>
+        }
+        var lists: [List]
         if let region = filter.region {
-            lists = [ordering.byRegion[Int(region)][...]]
+            let r = Int(region)
+            lists = [List(entries: ordering.byRegion[r], keys: ordering.byRegionKeys[r], range: 0..<ordering.byRegion[r].count)]
         } else if filter.types != nil {
-            lists = filter.typeCodes.map { ordering.byType[Int($0)][...] }
+            lists = filter.typeCodes.map {
+                List(entries: ordering.byType[Int($0)], keys: ordering.byTypeKeys[Int($0)], range: 0..<ordering.byType[Int($0)].count)
+            }
         } else {
-            lists = [ordering.entries[...]]
+            lists = [List(entries: ordering.entries, keys: ordering.keys, range: 0..<ordering.entries.count)]
         }
         if sort == .priceAsc || sort == .priceDesc {
             let ascending = sort == .priceAsc
             let (start, stop) = ascending ? (filter.minPrice, filter.maxPrice) : (filter.maxPrice, filter.minPrice)
-            lists = lists.map { list in
+            for l in lists.indices {
+                let keys = lists[l].keys
                 // The first entry at or past `start`, in the list's own direction.
-                var low = list.startIndex, high = list.endIndex
+                var low = 0, high = keys.count
                 while low < high {
                     let mid = (low + high) / 2
-                    let price = self.price[Int(list[mid])]
+                    let price = keys[mid].price
                     if ascending ? price < start : price > start { low = mid + 1 } else { high = mid }
                 }
                 var end = low
-                var upper = list.endIndex
+                var upper = keys.count
                 while end < upper {
                     let mid = (end + upper) / 2
-                    let price = self.price[Int(list[mid])]
+                    let price = keys[mid].price
                     if ascending ? price <= stop : price >= stop { end = mid + 1 } else { upper = mid }
                 }
-                return list[low..<end]
+                lists[l].range = low..<end
             }
         }
         let position = ordering.position
         if lists.count == 1 {
-            for entry in lists[0] where filter.accepts(Int(entry), in: self) {
-                if !body(entry) { return }
+            let list = lists[0]
+            list.keys.withUnsafeBufferPointer { keys in
+                list.entries.withUnsafeBufferPointer { entries in
+                    for i in list.range where filter.accepts(keys[i]) {
+                        if !body(entries[i]) { return }
+                    }
+                }
             }
             return
         }
         // Several business types: merge their orders by position.
-        var heads = lists.map(\.startIndex)
+        var heads = lists.map(\.range.lowerBound)
         while true {
             var best = -1
             var bestPosition = Int32.max
-            for (list, head) in heads.enumerated() where head < lists[list].endIndex {
-                let p = position[Int(lists[list][head])]
+            for (list, head) in heads.enumerated() where head < lists[list].range.upperBound {
+                let p = position[Int(lists[list].entries[head])]
                 if p < bestPosition { bestPosition = p; best = list }
             }
             guard best >= 0 else { return }
-            let entry = lists[best][heads[best]]
+            let i = heads[best]
             heads[best] += 1
-            if filter.accepts(Int(entry), in: self), !body(entry) { return }
+            if filter.accepts(lists[best].keys[i]), !body(lists[best].entries[i]) { return }
         }
     }
 
@@ -350,6 +384,8 @@ extension ListingIndex {
                 if best.excludes(premium: premium[e], score: bound) { break }
             }
             guard filter.accepts(e, in: self) else { continue }
+            // Membership first (a bit for common phrases), frequencies only for a match.
+            for (p, phrase) in phrases.enumerated() where p != rarest && !phrase.contains(entry) { continue candidates }
             for (p, phrase) in phrases.enumerated() where p != rarest {
                 guard let found = phrase.index(of: entry) else { continue candidates }
                 frequencies[p] = phrase.weighted(at: found)

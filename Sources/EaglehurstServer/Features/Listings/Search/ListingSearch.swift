@@ -77,13 +77,25 @@ extension Application {
     }
 }
 
+/// The search generation this request read (`ListingAnswerCacheMiddleware` reads it first), so a
+/// request reads it once however many parts of the server ask.
+struct RequestSearchGenerationKey: StorageKey { typealias Value = Int64 }
+
 extension ListingsService {
+    /// The search generation for this request: read once after it arrived, then kept with it.
+    func requestGeneration() async throws -> Int64 {
+        if let generation = request.storage[RequestSearchGenerationKey.self] { return generation }
+        let generation = try await app.searchIndexCache.currentGeneration(on: app.db as! any SQLDatabase)
+        request.storage[RequestSearchGenerationKey.self] = generation
+        return generation
+    }
+
     /// One page of browse or search for this viewer. The page as everyone sees it comes from
     /// `ListingPageCache` while the search generation has not moved; a buyer's saved flags are
     /// read for every request and never cached.
     func browse(_ filters: ListingSearch.Filters, page: PageRequest, viewer: User?) async throws -> BrowseResult {
         try filters.validate()
-        let generation = try await app.searchIndexCache.currentGeneration(on: app.db as! any SQLDatabase)
+        let generation = try await requestGeneration()
         let key = ListingPageCache.pageKey(filters, page: page)
         var answer: Components.Schemas.ListingPage
         if let cached = app.listingPageCache.page(key, at: generation) {
@@ -100,18 +112,42 @@ extension ListingsService {
             let savedIDs = try await app.savedIDsCache.savedIDs(of: viewer.requireID(), among: answer.items.map(\.id), on: db, now: now)
             for index in answer.items.indices { answer.items[index].isSaved = savedIDs.contains(answer.items[index].id) }
         }
-        var search: SearchLog.Entry?
-        if filters.text != nil || !filters.businessTypes.isEmpty || filters.region != nil
-            || filters.minPrice != nil || filters.maxPrice != nil || filters.minRevenue != nil || filters.maxRevenue != nil {
-            let entry = SearchLog.Entry(
-                userID: viewer?.id, text: filters.text, filters: filters.logDescription, resultsCount: answer.total, at: now)
-            app.searchLog.record(entry)
-            AnalyticsLog.searched(viewer, entry, on: app)
-            search = entry
-        }
+        let search = recordSearch(filters, total: answer.total, viewer: viewer)
         return BrowseResult(page: answer, generation: generation, search: search)
     }
 
+    /// The same page as `browse`, written straight from the index's encoded summaries
+    /// (`EncodedSummary`): the bytes `ListingsBrowse` would send, with the same `ETag`.
+    func browseEncoded(_ filters: ListingSearch.Filters, page: PageRequest, viewer: User?) async throws -> EncodedBrowseResult {
+        try filters.validate()
+        let generation = try await requestGeneration()
+        let listings = try await app.searchIndexCache.index(at: generation, loadingWith: app.db as! any SQLDatabase)
+        let result = listings.page(filters, offset: page.offset, limit: page.perPage, cap: ListingSearch.totalCap)
+        let ids = result.entries.map { listings.ids[Int($0)] }
+        var saved: Set<UUID>?
+        if let viewer, viewer.userType == .buyer {
+            saved = try await app.savedIDsCache.savedIDs(of: viewer.requireID(), among: ids, on: db, now: now)
+        }
+        let written = ListingPageWriter.write(
+            result.entries, of: listings, saved: saved, page: page, total: result.total, capped: result.capped)
+        let search = recordSearch(filters, total: result.total, viewer: viewer)
+        let flags = saved.map(ListingPageCache.flags(saved:)) ?? ListingPageCache.noFlags
+        return EncodedBrowseResult(
+            body: written.body, tag: written.tag,
+            note: .init(generation: generation, search: search, ids: ids, flags: flags))
+    }
+
+    /// Records a search (anything but plain browse) in the search log and analytics.
+    private func recordSearch(_ filters: ListingSearch.Filters, total: Int, viewer: User?) -> SearchLog.Entry? {
+        guard filters.text != nil || !filters.businessTypes.isEmpty || filters.region != nil
+            || filters.minPrice != nil || filters.maxPrice != nil || filters.minRevenue != nil || filters.maxRevenue != nil
+        else { return nil }
+        let entry = SearchLog.Entry(
+            userID: viewer?.id, text: filters.text, filters: filters.logDescription, resultsCount: total, at: now)
+        app.searchLog.record(entry)
+        AnalyticsLog.searched(viewer, entry, on: app)
+        return entry
+    }
 
     struct BrowseResult {
         var page: Components.Schemas.ListingPage
@@ -119,5 +155,12 @@ extension ListingsService {
         var generation: Int64
         /// The search as the search log recorded it (nil for plain browse, which is not recorded).
         var search: SearchLog.Entry?
+    }
+
+    struct EncodedBrowseResult {
+        var body: [UInt8]
+        /// The `ETag` as `ListingsBrowse` makes it.
+        var tag: String
+        var note: ListingAnswerNote
     }
 }

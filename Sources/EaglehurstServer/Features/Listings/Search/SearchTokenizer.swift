@@ -23,6 +23,24 @@ enum SearchTokenizer {
     static func forEachToken(_ text: String, _ body: ([UInt8]) -> Void) {
         var token: [UInt8] = []
         token.reserveCapacity(32)
+        // ASCII text (most listings) is split byte by byte, without decoding scalars.
+        var text = text
+        let ascii = text.withUTF8 { utf8 -> Bool in
+            guard !utf8.contains(where: { $0 >= 0x80 }) else { return false }
+            for byte in utf8 {
+                if byte >= 0x61 && byte <= 0x7A || byte >= 0x30 && byte <= 0x39 {
+                    token.append(byte)
+                } else if byte >= 0x41 && byte <= 0x5A {
+                    token.append(byte + 0x20)
+                } else if !token.isEmpty {
+                    body(token)
+                    token.removeAll(keepingCapacity: true)
+                }
+            }
+            if !token.isEmpty { body(token) }
+            return true
+        }
+        if ascii { return }
         func flush() {
             guard !token.isEmpty else { return }
             body(token)
