@@ -116,4 +116,32 @@ static inline int eh_vips_decode_rgb(const void *data, size_t length, int width,
     return 0;
 }
 
+
+/// Decodes the whole image, as making its thumbnail will, and fails on a truncated or corrupt
+/// file: the header alone (eh_vips_probe) reads fine from a file cut short. JPEG and WebP decode
+/// shrunk on load (cheap); PNG and GIF decode in full. 0 when every pixel could be read.
+static inline int eh_vips_verify(const void *data, size_t length) {
+    VipsImage *small = NULL;
+    if (vips_thumbnail_buffer((void *)data, length, &small, 64, "height", 64, "size", VIPS_SIZE_DOWN,
+                              "option_string", "fail_on=truncated", NULL)) return -1;
+    double average = 0;
+    int failed = vips_avg(small, &average, NULL);
+    g_object_unref(small);
+    return failed ? -1 : 0;
+}
+
+/// Encodes packed 8-bit RGB (`width * height * 3` bytes) in the format of `suffix` (".jpg[Q=85]",
+/// ".png"), with an EXIF orientation tag when `orientation` is 2–8 (JPEG). Makes pictures for
+/// tests and benchmarks. The result is in `*out` (free with eh_vips_free). 0 on success.
+static inline int eh_vips_encode_rgb(const unsigned char *rgb, int width, int height, int orientation,
+                                     const char *suffix, void **out, size_t *out_length) {
+    VipsImage *image = vips_image_new_from_memory_copy(rgb, (size_t)width * height * 3, width, height, 3, VIPS_FORMAT_UCHAR);
+    if (!image) return -1;
+    image->Type = VIPS_INTERPRETATION_sRGB;
+    if (orientation >= 2 && orientation <= 8) vips_image_set_int(image, VIPS_META_ORIENTATION, orientation);
+    int failed = vips_image_write_to_buffer(image, suffix, out, out_length, NULL);
+    g_object_unref(image);
+    return failed ? -1 : 0;
+}
+
 #endif

@@ -114,7 +114,7 @@ extension ListingMedia {
         .init(
             id: try requireID(), listingId: $listing.id,
             mediaType: Components.Schemas.MediaType(rawValue: mediaType) ?? .image,
-            fileName: fileName, contentType: contentType, sizeBytes: sizeBytes, caption: caption,
+            fileName: fileName, contentType: contentType, sizeBytes: sizeBytes, width: width, height: height, caption: caption,
             displayOrder: displayOrder, isConfidential: isConfidential,
             createdAt: createdAt ?? Date(timeIntervalSince1970: 0))
     }

@@ -212,9 +212,12 @@ struct ListingsService {
         } else {
             listing = try await ownedListing(id, by: user)
         }
-        let keys = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).all(\.$storageKey)
-        try await listing.delete(on: db)
-        for key in keys.compactMap(FileKey.init(rawValue:)) { try? await app.fileStore.delete(key) }
+        let keys = try await db.transaction { db in
+            let keys = try await ListingThumbnails.deleteRows(.ofListing(id), on: db)
+            try await listing.delete(on: db)
+            return keys
+        }
+        await ListingThumbnails(app: app).delete(keys)
     }
 
     func myListings(_ seller: User, status: Listing.Status?, page: PageRequest) async throws -> Components.Schemas.ListingPage {
