@@ -36,7 +36,9 @@ struct S3Transfer: Sendable {
         var headers: UnsafeMutablePointer<curl_slist>?
         let lines = [
             "x-amz-content-sha256: \(SHA256.hash(data: payload).map { String(format: "%02x", $0) }.joined())",
-            contentType.map { "Content-Type: \($0)" } ?? "Content-Type:", "Expect:", "Accept:",
+            // Always a value: libcurl 7.88 signs a bare "Name:" (which only removes a header it
+            // would add) as if it were sent, and S3 then finds the signature wrong.
+            "Content-Type: \(contentType ?? "application/octet-stream")",
         ]
         for line in lines { headers = curl_slist_append(headers, line) }
         defer { curl_slist_free_all(headers) }
