@@ -6,6 +6,12 @@
 #include <vips/vips.h>
 #include <string.h>
 
+/// libvips' warnings (a damaged file's "error in tile …") would go to stderr, into the server's
+/// log or across the terminal client's screen; every failure is reported through vips_error anyway.
+static inline void eh_vips_ignore_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data) {
+    (void)domain; (void)level; (void)message; (void)data;
+}
+
 /// Starts libvips once per process (safe to call again). 0 on success.
 static inline int eh_vips_start(void) {
     static int started = 0;
@@ -13,6 +19,7 @@ static inline int eh_vips_start(void) {
     if (__atomic_load_n(&started, __ATOMIC_ACQUIRE)) return result;
     result = VIPS_INIT("eaglehurst");
     if (result == 0) {
+        g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO, eh_vips_ignore_log, NULL);
         vips_concurrency_set(1);
         vips_cache_set_max(0);
     }

@@ -57,11 +57,13 @@ struct ListingThumbnails {
             try await app.db.transaction { try await commit($0) }
             return
         }
+        let started = ContinuousClock.now
         let (card, view, size) = try await app.threadPool.runIfActive {
             (try Images.thumbnail(of: original, maxWidth: Self.card.maxWidth, maxHeight: Self.card.maxHeight, quality: Self.quality),
              try Images.thumbnail(of: original, maxWidth: Self.view.maxWidth, maxHeight: Self.view.maxHeight, quality: Self.quality),
              try Images.size(of: original))
         }
+        let made = ContinuousClock.now
         let cardKey = FileKey.make(in: "listing-media-card")
         let viewKey = FileKey.make(in: "listing-media-view")
         let recorded: Bool
@@ -82,6 +84,10 @@ struct ListingThumbnails {
             throw error
         }
         if !recorded { await delete([cardKey, viewKey]) }
+        app.logger.info("thumbnails made", metadata: [
+            "media": "\(mediaID)", "card_bytes": "\(card.jpeg.count)", "view_bytes": "\(view.jpeg.count)",
+            "libvips_ms": "\((made - started).curlMilliseconds)", "total_ms": "\((ContinuousClock.now - started).curlMilliseconds)",
+        ])
     }
 
     enum Rows {

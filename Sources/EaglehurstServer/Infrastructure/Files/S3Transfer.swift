@@ -165,7 +165,7 @@ private final class ResponseState {
 }
 
 extension Duration {
-    /// Whole milliseconds, as libcurl's `_MS` options take them.
+    /// Whole milliseconds, as libcurl's `_MS` options take them (and as logs show durations).
     var curlMilliseconds: Int {
         let (seconds, attoseconds) = components
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
