@@ -8,8 +8,16 @@
 
 /// libvips' warnings (a damaged file's "error in tile …") would go to stderr, into the server's
 /// log or across the terminal client's screen; every failure is reported through vips_error anyway.
-static inline void eh_vips_ignore_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data) {
-    (void)domain; (void)level; (void)message; (void)data;
+/// GLib sends them (structured or not) through one writer for the process: it drops libvips'
+/// warnings and passes everything else on.
+static inline GLogWriterOutput eh_vips_log_writer(GLogLevelFlags level, const GLogField *fields, gsize count, gpointer data) {
+    if (!(level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))) {
+        for (gsize i = 0; i < count; i++) {
+            if (strcmp(fields[i].key, "GLIB_DOMAIN") == 0 && fields[i].length < 0 && fields[i].value
+                && strcmp((const char *)fields[i].value, "VIPS") == 0) return G_LOG_WRITER_HANDLED;
+        }
+    }
+    return g_log_writer_default(level, fields, count, data);
 }
 
 /// Starts libvips once per process (safe to call again). 0 on success.
@@ -19,7 +27,12 @@ static inline int eh_vips_start(void) {
     if (__atomic_load_n(&started, __ATOMIC_ACQUIRE)) return result;
     result = VIPS_INIT("eaglehurst");
     if (result == 0) {
-        g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO, eh_vips_ignore_log, NULL);
+        // GLib allows one writer per process, and each Swift module importing this header has its
+        // own copy of this function's statics: a GLib quark (process-wide) marks it installed.
+        if (!g_quark_try_string("eaglehurst-vips-log-writer")) {
+            g_quark_from_static_string("eaglehurst-vips-log-writer");
+            g_log_set_writer_func(eh_vips_log_writer, NULL, NULL);
+        }
         vips_concurrency_set(1);
         vips_cache_set_max(0);
     }
