@@ -117,6 +117,7 @@ let package = Package(
             name: "EaglehurstTestSupport",
             dependencies: [
                 "EaglehurstServer",
+                "CVips",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Logging", package: "swift-log"),
             ],

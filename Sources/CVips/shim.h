@@ -6,6 +6,20 @@
 #include <vips/vips.h>
 #include <string.h>
 
+/// libvips' warnings (a damaged file's "error in tile …") would go to stderr, into the server's
+/// log or across the terminal client's screen; every failure is reported through vips_error anyway.
+/// GLib sends them (structured or not) through one writer for the process: it drops libvips'
+/// warnings and passes everything else on.
+static inline GLogWriterOutput eh_vips_log_writer(GLogLevelFlags level, const GLogField *fields, gsize count, gpointer data) {
+    if (!(level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))) {
+        for (gsize i = 0; i < count; i++) {
+            if (strcmp(fields[i].key, "GLIB_DOMAIN") == 0 && fields[i].length < 0 && fields[i].value
+                && strcmp((const char *)fields[i].value, "VIPS") == 0) return G_LOG_WRITER_HANDLED;
+        }
+    }
+    return g_log_writer_default(level, fields, count, data);
+}
+
 /// Starts libvips once per process (safe to call again). 0 on success.
 static inline int eh_vips_start(void) {
     static int started = 0;
@@ -13,6 +27,12 @@ static inline int eh_vips_start(void) {
     if (__atomic_load_n(&started, __ATOMIC_ACQUIRE)) return result;
     result = VIPS_INIT("eaglehurst");
     if (result == 0) {
+        // GLib allows one writer per process, and each Swift module importing this header has its
+        // own copy of this function's statics: a GLib quark (process-wide) marks it installed.
+        if (!g_quark_try_string("eaglehurst-vips-log-writer")) {
+            g_quark_from_static_string("eaglehurst-vips-log-writer");
+            g_log_set_writer_func(eh_vips_log_writer, NULL, NULL);
+        }
         vips_concurrency_set(1);
         vips_cache_set_max(0);
     }
@@ -114,6 +134,34 @@ static inline int eh_vips_decode_rgb(const void *data, size_t length, int width,
     }
     *out_width = w; *out_height = h;
     return 0;
+}
+
+
+/// Decodes the whole image, as making its thumbnail will, and fails on a truncated or corrupt
+/// file: the header alone (eh_vips_probe) reads fine from a file cut short. JPEG and WebP decode
+/// shrunk on load (cheap); PNG and GIF decode in full. 0 when every pixel could be read.
+static inline int eh_vips_verify(const void *data, size_t length) {
+    VipsImage *small = NULL;
+    if (vips_thumbnail_buffer((void *)data, length, &small, 64, "height", 64, "size", VIPS_SIZE_DOWN,
+                              "option_string", "fail_on=truncated", NULL)) return -1;
+    double average = 0;
+    int failed = vips_avg(small, &average, NULL);
+    g_object_unref(small);
+    return failed ? -1 : 0;
+}
+
+/// Encodes packed 8-bit RGB (`width * height * 3` bytes) in the format of `suffix` (".jpg[Q=85]",
+/// ".png"), with an EXIF orientation tag when `orientation` is 2–8 (JPEG). Makes pictures for
+/// tests and benchmarks. The result is in `*out` (free with eh_vips_free). 0 on success.
+static inline int eh_vips_encode_rgb(const unsigned char *rgb, int width, int height, int orientation,
+                                     const char *suffix, void **out, size_t *out_length) {
+    VipsImage *image = vips_image_new_from_memory_copy(rgb, (size_t)width * height * 3, width, height, 3, VIPS_FORMAT_UCHAR);
+    if (!image) return -1;
+    image->Type = VIPS_INTERPRETATION_sRGB;
+    if (orientation >= 2 && orientation <= 8) vips_image_set_int(image, VIPS_META_ORIENTATION, orientation);
+    int failed = vips_image_write_to_buffer(image, suffix, out, out_length, NULL);
+    g_object_unref(image);
+    return failed ? -1 : 0;
 }
 
 #endif

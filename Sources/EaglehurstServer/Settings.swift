@@ -81,6 +81,22 @@ public struct Settings: Sendable {
     /// unset, they are stored as uploaded. See `EncryptingFileStore`.
     public var encryptionKey: FileEncryptionKey?
 
+    /// An S3-compatible bucket for uploaded files (`S3_ENDPOINT`, `S3_BUCKET`, `S3_REGION`,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`); nil keeps them on local disk under the data directory.
+    public var s3: S3Settings?
+
+    public struct S3Settings: Sendable, Equatable {
+        public var store: S3FileStore.Configuration
+        /// Create the bucket at start-up when it is missing (`S3_CREATE_BUCKET`, default false: a
+        /// missing bucket stops start-up, as a mistyped name should).
+        public var createBucket: Bool
+
+        public init(store: S3FileStore.Configuration, createBucket: Bool = false) {
+            self.store = store
+            self.createBucket = createBucket
+        }
+    }
+
     public static let defaultRequestRatePerAddress = RequestRate(requests: 1200, seconds: 60)
     public static let defaultRequestRatePerUser = RequestRate(requests: 600, seconds: 60)
 
@@ -106,7 +122,8 @@ public struct Settings: Sendable {
         requestRatePerAddress: RequestRate? = Settings.defaultRequestRatePerAddress,
         requestRatePerUser: RequestRate? = Settings.defaultRequestRatePerUser,
         trustedProxies: [String] = [],
-        encryptionKey: FileEncryptionKey? = nil
+        encryptionKey: FileEncryptionKey? = nil,
+        s3: S3Settings? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.database = database ?? .sqlite(path: dataDirectory.appendingPathComponent("eaglehurst.sqlite").path)
@@ -130,6 +147,7 @@ public struct Settings: Sendable {
         self.requestRatePerUser = requestRatePerUser
         self.trustedProxies = trustedProxies
         self.encryptionKey = encryptionKey
+        self.s3 = s3
     }
 
     /// Reads the settings from environment variables.
@@ -176,7 +194,8 @@ public struct Settings: Sendable {
             requestRatePerUser: try requestRate(env, "RATE_LIMIT_PER_USER", default: defaultRequestRatePerUser),
             trustedProxies: (nonEmpty(env["TRUSTED_PROXIES"]) ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-            encryptionKey: try encryptionKey(env)
+            encryptionKey: try encryptionKey(env),
+            s3: try s3(env)
         )
     }
 
@@ -186,6 +205,41 @@ public struct Settings: Sendable {
             throw SettingsError(variable: "ENCRYPTION_KEY", problem: "is not a 32-byte key; write it as 64 hex digits or in base64 (make one with `openssl rand -base64 32`)")
         }
         return key
+    }
+
+    /// The S3 store's settings: none of `S3_ENDPOINT` and `S3_BUCKET` set means the local store;
+    /// either set means all of the endpoint, bucket and key pair are needed.
+    static func s3(_ env: [String: String]) throws -> S3Settings? {
+        let endpointText = nonEmpty(env["S3_ENDPOINT"]), bucketText = nonEmpty(env["S3_BUCKET"])
+        guard endpointText != nil || bucketText != nil else { return nil }
+        guard let endpointText else {
+            throw SettingsError(variable: "S3_ENDPOINT", problem: "is unset while S3_BUCKET is set; write the S3 endpoint, e.g. https://s3.eu-west-2.amazonaws.com or http://127.0.0.1:9000")
+        }
+        guard let endpoint = URL(string: endpointText), ["http", "https"].contains(endpoint.scheme?.lowercased() ?? ""),
+              endpoint.host != nil, endpoint.query == nil, endpoint.user == nil else {
+            throw SettingsError(variable: "S3_ENDPOINT", problem: "is not an http(s) URL without credentials or query; write e.g. https://s3.eu-west-2.amazonaws.com")
+        }
+        guard let bucket = bucketText else {
+            throw SettingsError(variable: "S3_BUCKET", problem: "is unset while S3_ENDPOINT is set; write the bucket's name")
+        }
+        guard (3...63).contains(bucket.count),
+              bucket.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "." }),
+              bucket.first != "-", bucket.first != ".", bucket.last != "-", bucket.last != "." else {
+            throw SettingsError(variable: "S3_BUCKET", problem: "is '\(bucket)'; a bucket name is 3 to 63 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit")
+        }
+        let region = nonEmpty(env["S3_REGION"]) ?? "us-east-1"
+        guard region.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+            throw SettingsError(variable: "S3_REGION", problem: "is '\(region)'; write a region such as eu-west-2 (us-east-1 when unset)")
+        }
+        guard let accessKey = nonEmpty(env["AWS_ACCESS_KEY_ID"]) else {
+            throw SettingsError(variable: "AWS_ACCESS_KEY_ID", problem: "is unset while S3_BUCKET is set; write the access key id of the bucket's credentials")
+        }
+        guard let secret = nonEmpty(env["AWS_SECRET_ACCESS_KEY"]) else {
+            throw SettingsError(variable: "AWS_SECRET_ACCESS_KEY", problem: "is unset while S3_BUCKET is set; write the secret of the bucket's credentials")
+        }
+        return S3Settings(
+            store: S3FileStore.Configuration(endpoint: endpoint, bucket: bucket, region: region, accessKeyID: accessKey, secretAccessKey: secret),
+            createBucket: try bool(env, "S3_CREATE_BUCKET", default: false))
     }
 
     static func stripeKey(_ env: [String: String], _ name: String, prefixes: [String]) throws -> String? {

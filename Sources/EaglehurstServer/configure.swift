@@ -31,8 +31,12 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
     app.storage[TokenKeyKey.self] = SymmetricKey(data: SHA256.hash(data: Data("eaglehurst-codes:\(secret)".utf8)))
     app.storage[MailerKey.self] = try environment.mailer ?? makeMailer(settings)
-    let fileStore = environment.fileStore
-        ?? LocalFileStore(root: settings.dataDirectory.appendingPathComponent("files", isDirectory: true))
+    let fileStore: any FileStore
+    if let store = environment.fileStore {
+        fileStore = store
+    } else {
+        fileStore = try await makeFileStore(settings)
+    }
     try await EncryptingFileStore.checkKey(settings.encryptionKey, on: fileStore)
     app.storage[FileStoreKey.self] = EncryptingFileStore(base: fileStore, key: settings.encryptionKey)
     app.storage[FileURLSignerKey.self] = FileURLSigner(secret: secret)
@@ -59,7 +63,8 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(RequestContextMiddleware())
     app.middleware.use(RequestRateLimitMiddleware())
-    app.middleware.use(BodyLimitMiddleware(jsonLimit: 1 << 20, uploadLimit: 10 << 20))
+    app.middleware.use(BodyLimitMiddleware(
+        jsonLimit: 1 << 20, uploadLimit: 10 << 20, mediaUploadLimit: ListingsService.mediaLimit + (1 << 20)))
     app.middleware.use(ListingAnswerCacheMiddleware())
 
     Migrations.register(on: app)
@@ -91,6 +96,17 @@ func makePaymentGateway(_ app: Application, _ settings: Settings) -> any Payment
             apiBase: settings.stripeAPIBase, logger: app.logger)
     }
     return LocalPaymentGateway(database: { [unowned app] in app.db })
+}
+
+/// The S3 store when `S3_BUCKET` is set (its bucket checked first, so wrong credentials or a
+/// missing bucket stop start-up with one clear line), else files on local disk.
+func makeFileStore(_ settings: Settings) async throws -> any FileStore {
+    guard let s3 = settings.s3 else {
+        return LocalFileStore(root: settings.dataDirectory.appendingPathComponent("files", isDirectory: true))
+    }
+    let store = S3FileStore(s3.store)
+    try await store.checkBucket(create: s3.createBucket)
+    return store
 }
 
 func makeMailer(_ settings: Settings) throws -> any Mailer {
@@ -162,7 +178,7 @@ public struct ServerEnvironment: Sendable {
     public var now: @Sendable () -> Date
     /// nil: chosen from the settings (SMTP with `SMTP_URL`, else the outbox folder).
     public var mailer: (any Mailer)?
-    /// nil: `LocalFileStore` under `<data dir>/files/`.
+    /// nil: chosen from the settings (`S3FileStore` with `S3_BUCKET`, else `LocalFileStore` under `<data dir>/files/`).
     public var fileStore: (any FileStore)?
     /// nil: chosen from the settings (Stripe with `STRIPE_SECRET_KEY`, else the local gateway).
     var paymentGateway: (any PaymentGateway)?

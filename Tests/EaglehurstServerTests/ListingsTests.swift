@@ -464,7 +464,7 @@ final class ListingsTests: XCTestCase {
             let id = try await published(server, seller: seller, title: "Pharmacy in Camden")
             // Media of a draft is approved with the listing (on a published one it waits: FilesTests).
             try await Listing.query(on: server.app.db).filter(\.$id == id).set(\.$status, to: .draft).update()
-            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data(repeating: 7, count: 64)
+            let png = try TestImages.png(width: 32, height: 24)
             let pdf = Data("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n".utf8)
 
             let photo = try await upload(server, id, seller, file: png, name: "front.png", extra: ["caption": "Shop front"])

@@ -43,11 +43,14 @@ struct RequestLogMiddleware: AsyncMiddleware {
 struct BodyLimitMiddleware: AsyncMiddleware {
     var jsonLimit: Int
     var uploadLimit: Int
+    /// Listing photos (`…/media`): a 12-megapixel photo does not fit in `uploadLimit`.
+    var mediaUploadLimit: Int
 
-    static let uploadSuffixes = ["/upload-avatar", "/kyc-upload", "/media", "/documents"]
+    static let uploadSuffixes = ["/upload-avatar", "/kyc-upload", "/documents"]
 
     func limit(for path: String) -> Int {
-        Self.uploadSuffixes.contains(where: { path.hasSuffix($0) }) ? uploadLimit : jsonLimit
+        if path.hasSuffix("/media") { return mediaUploadLimit }
+        return Self.uploadSuffixes.contains(where: { path.hasSuffix($0) }) ? uploadLimit : jsonLimit
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

@@ -5,7 +5,10 @@ import Vapor
 
 /// Photos and documents attached to a listing, stored in the `FileStore`.
 extension ListingsService {
-    static let mediaLimit = 10 << 20
+    /// Images: a 12-megapixel photo at high JPEG quality reaches about 12 MB.
+    static let mediaLimit = 25 << 20
+    /// Documents (PDF).
+    static let documentLimit = 10 << 20
     static let maxMediaPerListing = 30
     static let mediaTypes: [DetectedFileType] = [.png, .jpeg, .webp, .gif, .pdf]
 
@@ -34,6 +37,14 @@ extension ListingsService {
             throw Problem(.conflict, slug: "too-many-media", title: "This listing has all the media it can hold",
                           detail: "A listing holds at most \(Self.maxMediaPerListing) files; delete one first.")
         }
+        var imageSize: (width: Int, height: Int)?
+        if type == .pdf {
+            guard upload.file.data.count <= Self.documentLimit else {
+                throw UploadedFile.tooLarge(what: "A listing document", limit: Self.documentLimit)
+            }
+        } else {
+            imageSize = try await ListingThumbnails(app: app).checkImage(upload.file.data, type: type)
+        }
         let key = FileKey.make(in: "listing-media")
         try await app.fileStore.put(upload.file.data, at: key)
         let media = ListingMedia()
@@ -46,12 +57,20 @@ extension ListingsService {
         media.caption = upload.caption.flatMap { $0.isEmpty ? nil : $0 }
         media.displayOrder = upload.displayOrder ?? existing
         media.isConfidential = upload.isConfidential
+        media.width = imageSize?.width
+        media.height = imageSize?.height
+        let isImage = imageSize != nil
         // On a published listing a new item waits for an admin like a field edit (a caption or a
         // photo can carry a phone number); on a draft or a listing in review it is approved with the listing.
         let waits = listing.status == .published
         media.reviewStatus = (waits ? ListingMedia.ReviewStatus.pending : .approved).rawValue
         do {
-            try await media.create(on: db)
+            try await db.transaction { db in
+                try await media.create(on: db)
+                if isImage {
+                    try await app.jobs.enqueue(.thumbnails, ThumbnailJob(mediaID: try media.requireID()), on: db)
+                }
+            }
         } catch {
             try? await app.fileStore.delete(key)
             throw error
@@ -70,10 +89,8 @@ extension ListingsService {
         guard let media = try await ListingMedia.query(on: db).filter(\.$id == mediaID).filter(\.$listing.$id == id).first() else {
             throw Problem.notFound("Media \(mediaID) of listing \(id)")
         }
-        try await media.delete(on: db)
-        for key in [media.storageKey, media.cardKey, media.viewKey].compactMap({ $0.flatMap(FileKey.init(rawValue:)) }) {
-            try? await app.fileStore.delete(key)
-        }
+        let keys = try await ListingThumbnails.deleteRows(.media(try media.requireID()), on: db)
+        await ListingThumbnails(app: app).delete(keys)
     }
 }
 

@@ -212,11 +212,12 @@ struct ListingsService {
         } else {
             listing = try await ownedListing(id, by: user)
         }
-        let media = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).all()
-        try await listing.delete(on: db)
-        for key in media.flatMap({ [$0.storageKey, $0.cardKey, $0.viewKey] }).compactMap({ $0.flatMap(FileKey.init(rawValue:)) }) {
-            try? await app.fileStore.delete(key)
+        let keys = try await db.transaction { db in
+            let keys = try await ListingThumbnails.deleteRows(.ofListing(id), on: db)
+            try await listing.delete(on: db)
+            return keys
         }
+        await ListingThumbnails(app: app).delete(keys)
     }
 
     func myListings(_ seller: User, status: Listing.Status?, page: PageRequest) async throws -> Components.Schemas.ListingPage {

@@ -24,6 +24,35 @@ public enum Images {
         return (Int(width), Int(height))
     }
 
+    /// Decodes every pixel (shrunk on load where the format allows), so a file cut short or
+    /// corrupt past its header is refused here rather than found out by the thumbnail job.
+    public static func verify(_ data: Data) throws {
+        try start()
+        let status = data.withUnsafeBytes { eh_vips_verify($0.baseAddress, $0.count) }
+        guard status == 0 else { throw lastError(or: "the image could not be decoded") }
+    }
+
+    /// Packed 8-bit RGB encoded as `.jpeg` (with an EXIF orientation tag when `orientation` is 2–8)
+    /// or `.png`: pictures for tests and benchmarks.
+    public static func encode(rgb: [UInt8], width: Int, height: Int, orientation: Int = 1, as type: DetectedFileType, quality: Int = 85) throws -> Data {
+        precondition(rgb.count == width * height * 3, "rgb must hold width * height * 3 bytes")
+        let suffix: String
+        switch type {
+        case .jpeg: suffix = ".jpg[Q=\(quality)]"
+        case .png: suffix = ".png"
+        default: throw ImageError(description: "encoding \(type.displayName) is not supported")
+        }
+        try start()
+        var out: UnsafeMutableRawPointer?
+        var length = 0
+        let status = rgb.withUnsafeBufferPointer {
+            eh_vips_encode_rgb($0.baseAddress, Int32(width), Int32(height), Int32(orientation), suffix, &out, &length)
+        }
+        guard status == 0, let out else { throw lastError(or: "the image could not be encoded") }
+        defer { eh_vips_free(out) }
+        return Data(bytes: out, count: length)
+    }
+
     /// A JPEG fitted within `maxWidth` × `maxHeight` (never enlarged), orientation applied,
     /// metadata (EXIF, GPS, ICC) stripped, transparency flattened onto white.
     public static func thumbnail(of data: Data, maxWidth: Int, maxHeight: Int, quality: Int = 82) throws -> Thumbnail {

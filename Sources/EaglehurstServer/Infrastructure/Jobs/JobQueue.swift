@@ -12,11 +12,14 @@ enum JobKind: String, Sendable, CaseIterable {
     /// Records one in-app notification for one user and queues its mail (`NotificationJob`); exactly
     /// once: its writes and the job's removal commit together.
     case notification
+    /// Makes the card and view thumbnails of one listing photo (`ThumbnailJob`, `ListingThumbnails`);
+    /// a second run, or one for media deleted meanwhile, does nothing.
+    case thumbnails
 
     var maxAttempts: Int {
         switch self {
         case .mail: 8
-        case .notification: 5
+        case .notification, .thumbnails: 5
         }
     }
 }
@@ -234,6 +237,11 @@ struct JobQueue {
                 // (waiting its busy timeout) instead of failing to upgrade a read lock later.
                 try await hold(job, on: db)
                 try await app.notifications(on: db).record(notification)
+                try await finish(job, on: db)
+            }
+        case .thumbnails:
+            let thumbnails = try Self.decoder.decode(ThumbnailJob.self, from: payload)
+            try await ListingThumbnails(app: app).make(mediaID: thumbnails.mediaID) { db in
                 try await finish(job, on: db)
             }
         }

@@ -2,8 +2,8 @@ import CCurl
 import Foundation
 
 /// libcurl's process-wide set-up. A global's initialiser runs exactly once, even when the
-/// first mails are sent from several threads at the same time.
-private let curlGlobalInitialisation: CURLcode = eh_curl_global_init_all()
+/// first mails or S3 requests start on several threads at the same time.
+let curlGlobalInitialisation: CURLcode = eh_curl_global_init_all()
 
 /// One mail, prepared for libcurl, and the blocking code that hands it to the server.
 struct SMTPTransfer: Sendable {

@@ -1,0 +1,229 @@
+@testable import EaglehurstServer
+import EaglehurstTestSupport
+import Fluent
+import Foundation
+import SQLKit
+import XCTest
+
+/// Listing photos from upload to thumbnails and deletion, with the files on local disk and in an
+/// S3 bucket (moto), on SQLite and PostgreSQL. The job worker is off, so each test decides when
+/// the queued thumbnail jobs run (`drainJobQueue`).
+final class ListingMediaStorageTests: XCTestCase {
+    enum Store: String, CaseIterable {
+        case local, s3
+    }
+
+    func forEachStoreAndDatabase(_ body: (TestServer, Store) async throws -> Void) async throws {
+        for store in Store.allCases {
+            let s3 = store == .s3 ? try MotoServer.shared().settings() : nil
+            for database in TestDatabase.underTest {
+                let server = try await TestServer.start(database) { settings in
+                    settings.jobWorker = false
+                    settings.s3 = s3
+                }
+                do {
+                    switch store {
+                    case .local: XCTAssertTrue(server.app.fileStore is LocalFileStore)
+                    case .s3: XCTAssertTrue(server.app.fileStore is S3FileStore)
+                    }
+                    try await body(server, store)
+                } catch {
+                    try? await server.stop()
+                    XCTFail("[\(store), \(database)] \(error)")
+                    throw error
+                }
+                try await server.stop()
+            }
+        }
+    }
+
+    func upload(_ server: TestServer, _ listing: UUID, _ seller: Account, _ file: Data, name: String) async throws -> TestResponse {
+        var form = MultipartFormData()
+        form.addFile("file", fileName: name, data: file)
+        return try await server.upload("/listings/\(listing)/media", form, bearer: seller.token)
+    }
+
+    func uploaded(_ server: TestServer, _ listing: UUID, _ seller: Account, _ file: Data, name: String = "photo.jpg") async throws -> ListingMedia {
+        let response = try await upload(server, listing, seller, file, name: name)
+        XCTAssertEqual(response.status, 201, response.text)
+        let id = try XCTUnwrap(UUID(uuidString: try response.json()["id"] as? String ?? ""))
+        return try must(try await ListingMedia.find(id, on: server.app.db))
+    }
+
+    func must<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) throws -> T {
+        try XCTUnwrap(value, file: file, line: line)
+    }
+
+    func jobs(_ server: TestServer) async throws -> [(kind: String, state: String)] {
+        try await (server.app.db as! any SQLDatabase).raw("SELECT kind, state FROM jobs").all()
+            .map { (try $0.decode(column: "kind", as: String.self), try $0.decode(column: "state", as: String.self)) }
+    }
+
+    func stored(_ server: TestServer, _ key: String?) async throws -> Data? {
+        guard let key = key.flatMap(FileKey.init(rawValue:)) else { return nil }
+        return try await server.app.fileStore.get(key)
+    }
+
+    // MARK: thumbnails
+
+    func testAPhotoGetsAnUprightCardAndViewWithoutMetadata() async throws {
+        // Stored 1200 × 1600 (red top, blue bottom) and tagged "rotate 90° clockwise": upright it is
+        // 1600 × 1200 with the red half on the right.
+        let original = try TestImages.jpeg(width: 1200, height: 1600, orientation: 6)
+        XCTAssertTrue(TestImages.hasExif(original), "the test photo carries its orientation in EXIF")
+        try await forEachStoreAndDatabase { server, _ in
+            let seller = try await account(server, .seller, "s@example.com")
+            let listing = try await published(server, seller: seller, title: "Opticians in Bath")
+
+            let response = try await upload(server, listing, seller, original, name: "front.jpg")
+            XCTAssertEqual(response.status, 201, response.text)
+            XCTAssertEqual(try response.json()["width"] as? Int, 1600, "the size is read at upload, orientation applied")
+            XCTAssertEqual(try response.json()["height"] as? Int, 1200)
+            let id = try XCTUnwrap(UUID(uuidString: try response.json()["id"] as? String ?? ""))
+            let queued = try await jobs(server)
+            XCTAssertEqual(queued.map(\.kind), ["thumbnails"], "the thumbnails are made by a job, not the request")
+
+            await server.app.drainJobQueue()
+            let media = try must(try await ListingMedia.find(id, on: server.app.db))
+            let card = try must(try await stored(server, media.cardKey))
+            let view = try must(try await stored(server, media.viewKey))
+            XCTAssertTrue(media.cardKey?.hasPrefix("listing-media-card/") == true)
+            XCTAssertTrue(media.viewKey?.hasPrefix("listing-media-view/") == true)
+            XCTAssertEqual(try Images.size(of: card).width, 320)
+            XCTAssertEqual(try Images.size(of: card).height, 240)
+            XCTAssertEqual(try Images.size(of: view).width, 1280)
+            XCTAssertEqual(try Images.size(of: view).height, 960)
+            for thumbnail in [card, view] {
+                XCTAssertEqual(DetectedFileType.detect(thumbnail), .jpeg)
+                XCTAssertFalse(TestImages.hasExif(thumbnail), "metadata is stripped")
+                let (left, right) = try TestImages.leftAndRight(of: thumbnail)
+                XCTAssertTrue(left[2] > 150 && left[0] < 100, "blue on the left, upright: \(left)")
+                XCTAssertTrue(right[0] > 150 && right[2] < 100, "red on the right, upright: \(right)")
+            }
+            await XCTAssertEqualAsync(try await stored(server, media.storageKey), original, "the original is kept as uploaded")
+            await XCTAssertEqualAsync(try await jobs(server).count, 0)
+        }
+    }
+
+    func testSmallImagesAreNotEnlargedAndDocumentsGetNoThumbnails() async throws {
+        let png = try TestImages.png(width: 200, height: 100)
+        let pdf = Data("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n".utf8)
+        try await forEachStoreAndDatabase { server, _ in
+            let seller = try await account(server, .seller, "s@example.com")
+            let listing = try await published(server, seller: seller, title: "Dental lab in Hull")
+            let image = try await uploaded(server, listing, seller, png, name: "plan.png")
+            let document = try await uploaded(server, listing, seller, pdf, name: "accounts.pdf")
+            await XCTAssertEqualAsync(try await jobs(server).count, 1, "one job, for the image")
+            await server.app.drainJobQueue()
+
+            let made = try must(try await ListingMedia.find(image.requireID(), on: server.app.db))
+            let card = try must(try await stored(server, made.cardKey))
+            let view = try must(try await stored(server, made.viewKey))
+            XCTAssertEqual(try Images.size(of: card).width, 200)
+            XCTAssertEqual(try Images.size(of: view).height, 100)
+            XCTAssertEqual(DetectedFileType.detect(card), .jpeg, "thumbnails are JPEG whatever the original")
+            let pdfRow = try must(try await ListingMedia.find(document.requireID(), on: server.app.db))
+            XCTAssertNil(pdfRow.cardKey)
+            XCTAssertNil(pdfRow.width)
+        }
+    }
+
+    func testCorruptImagesAreRefusedWithAProblemAndLeaveNothingBehind() async throws {
+        let jpeg = try TestImages.jpeg(width: 640, height: 480)
+        let png = try TestImages.png(width: 640, height: 480)
+        let broken: [(name: String, data: Data)] = [
+            ("cut.jpg", jpeg.prefix(jpeg.count / 2)),
+            ("noise.jpg", Data([0xFF, 0xD8, 0xFF, 0xE0]) + Data((0..<4000).map { UInt8(truncatingIfNeeded: $0 &* 7919) })),
+            ("cut.png", png.prefix(png.count / 2)),
+            ("noise.png", Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data(repeating: 7, count: 512)),
+        ]
+        for file in broken {
+            XCTAssertNotNil(DetectedFileType.detect(file.data), "\(file.name) passes the magic-byte check")
+        }
+        try await forEachStoreAndDatabase { server, store in
+            let seller = try await account(server, .seller, "s@example.com")
+            let listing = try await published(server, seller: seller, title: "Pharmacy in York")
+            for file in broken {
+                let response = try await upload(server, listing, seller, file.data, name: file.name)
+                XCTAssertEqual(response.status, 422, "\(file.name): \(response.text)")
+                XCTAssertEqual(response.headers.first(name: .contentType), "application/problem+json")
+                let problem = try response.json()
+                XCTAssertNotNil((problem["errors"] as? [String: [String]])?["file"], file.name)
+                XCTAssertTrue((problem["detail"] as? String)?.contains("could not be decoded") == true, "\(problem)")
+            }
+            await XCTAssertEqualAsync(try await ListingMedia.query(on: server.app.db).count(), 0)
+            await XCTAssertEqualAsync(try await jobs(server).count, 0)
+            if store == .local {
+                let folder = server.sandbox.directory.appendingPathComponent("files/listing-media")
+                XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [], [], "nothing stored")
+            }
+            let good = try await upload(server, listing, seller, jpeg, name: "fine.jpg")
+            XCTAssertEqual(good.status, 201, "the same image whole is accepted: \(good.text)")
+        }
+    }
+
+    // MARK: the job's edge cases
+
+    func testTheJobRunsTwiceHarmlesslyAndQuietlyForMediaAlreadyDeleted() async throws {
+        let photo = try TestImages.jpeg(width: 800, height: 600)
+        try await forEachStoreAndDatabase { server, _ in
+            let seller = try await account(server, .seller, "s@example.com")
+            let listing = try await published(server, seller: seller, title: "Clinic in Leeds")
+            let first = try await uploaded(server, listing, seller, photo)
+            await server.app.drainJobQueue()
+            let made = try must(try await ListingMedia.find(first.requireID(), on: server.app.db))
+            XCTAssertNotNil(made.cardKey)
+
+            try await server.app.jobs.enqueue(.thumbnails, ThumbnailJob(mediaID: try first.requireID()), on: server.app.db)
+            await server.app.drainJobQueue()
+            let again = try must(try await ListingMedia.find(first.requireID(), on: server.app.db))
+            XCTAssertEqual(again.cardKey, made.cardKey, "a second run keeps the first run's thumbnails")
+            XCTAssertEqual(again.viewKey, made.viewKey)
+            await XCTAssertEqualAsync(try await jobs(server).count, 0, "and completes")
+
+            let second = try await uploaded(server, listing, seller, photo)
+            let deleted = try await server.request(.DELETE, "/listings/\(listing)/media/\(try second.requireID())", bearer: seller.token)
+            XCTAssertEqual(deleted.status, 204, deleted.text)
+            await XCTAssertEqualAsync(try await jobs(server).map(\.state), ["queued"])
+            await server.app.drainJobQueue()
+            await XCTAssertEqualAsync(try await jobs(server).count, 0, "the job for deleted media completes, neither retried nor dead")
+            await XCTAssertNilAsync(try await stored(server, second.storageKey))
+        }
+    }
+
+    func testDeletingMediaOrTheListingDeletesTheThumbnailsToo() async throws {
+        let photo = try TestImages.jpeg(width: 800, height: 600)
+        try await forEachStoreAndDatabase { server, _ in
+            let seller = try await account(server, .seller, "s@example.com")
+            let listing = try await published(server, seller: seller, title: "Pharmacy in Ely")
+            let one = try await uploaded(server, listing, seller, photo)
+            let two = try await uploaded(server, listing, seller, photo)
+            await server.app.drainJobQueue()
+            var keys: [UUID: [String?]] = [:]
+            for media in try await ListingMedia.query(on: server.app.db).all() {
+                keys[try media.requireID()] = [media.storageKey, media.cardKey, media.viewKey]
+                XCTAssertNotNil(media.cardKey)
+            }
+            for key in keys.values.flatMap({ $0 }) {
+                let data = try await stored(server, key)
+                XCTAssertNotNil(data)
+            }
+
+            let deleted = try await server.request(.DELETE, "/listings/\(listing)/media/\(try one.requireID())", bearer: seller.token)
+            XCTAssertEqual(deleted.status, 204, deleted.text)
+            for key in keys[try one.requireID()] ?? [] {
+                await XCTAssertNilAsync(try await stored(server, key), "media deleted: \(key ?? "")")
+            }
+            for key in keys[try two.requireID()] ?? [] {
+                let data = try await stored(server, key)
+                XCTAssertNotNil(data, "the other media stays")
+            }
+
+            let gone = try await server.request(.DELETE, "/listings/\(listing)", bearer: seller.token)
+            XCTAssertEqual(gone.status, 204, gone.text)
+            for key in keys[try two.requireID()] ?? [] {
+                await XCTAssertNilAsync(try await stored(server, key), "listing deleted: \(key ?? "")")
+            }
+        }
+    }
+}

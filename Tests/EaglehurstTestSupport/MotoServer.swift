@@ -1,0 +1,116 @@
+import EaglehurstServer
+import Foundation
+
+/// moto's S3 in server mode (PyPI `moto[server]`) on a free loopback port, checking credentials:
+/// it starts with IAM enforcement, makes one user with an access key allowed `s3:*`, and hands that
+/// key pair to the tests, so a wrong key or secret is refused as AWS would refuse it.
+///
+/// One server serves the whole test process (it takes a few seconds to start); each test makes a
+/// bucket of its own. The server exits when the test process does: it watches its stdin, a pipe
+/// the test process holds open.
+// Every stored property is a `let` set before the server is shared; `Process` and `Pipe` are
+// only kept so that the pipe stays open.
+public final class MotoServer: @unchecked Sendable {
+    public let port: Int
+    public let accessKeyID: String
+    public let secretAccessKey: String
+    public var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    private let process: Process
+    private let input: Pipe
+
+    private static let script = #"""
+    import json, os, signal, socket, sys, threading
+
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+    # The first four requests (the IAM set-up below) go unchecked; every later one must be signed
+    # by a known key with a matching signature.
+    os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "4"
+    try:
+        import boto3
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        print(json.dumps({"error": "moto is missing"}), flush=True)
+        sys.exit(3)
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False).start()
+    iam = boto3.client("iam", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                       aws_access_key_id="setup", aws_secret_access_key="setup")
+    iam.create_user(UserName="eaglehurst")
+    key = iam.create_access_key(UserName="eaglehurst")["AccessKey"]
+    policy = iam.create_policy(PolicyName="eaglehurst-s3", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+    iam.attach_user_policy(UserName="eaglehurst", PolicyArn=policy["Policy"]["Arn"])
+    print(json.dumps({"port": port, "access": key["AccessKeyId"], "secret": key["SecretAccessKey"]}), flush=True)
+    threading.Event().wait()
+    """#
+
+    /// The process's one moto, started on first use.
+    public static func shared() throws -> MotoServer {
+        try sharedServer.get()
+    }
+
+    private static let sharedServer: Result<MotoServer, any Error> = Result { try start() }
+
+    private static func start() throws -> MotoServer {
+        let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-moto-\(UUID()).py")
+        try script.write(to: scriptURL, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: scriptURL) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", scriptURL.path]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        struct Started: Decodable {
+            var port: Int?
+            var access: String?
+            var secret: String?
+            var error: String?
+        }
+        let started = try? JSONDecoder().decode(Started.self, from: line)
+        guard let started, let port = started.port, let access = started.access, let secret = started.secret else {
+            try? input.fileHandleForWriting.close()
+            if started?.error == "moto is missing" {
+                throw TestSupportError("moto is not installed for python3: run ./scripts/setup --test (pip install 'moto[server]')")
+            }
+            throw TestSupportError("moto did not start (it printed \"\(String(decoding: line, as: UTF8.self))\")")
+        }
+        return MotoServer(port: port, accessKeyID: access, secretAccessKey: secret, process: process, input: input)
+    }
+
+    private init(port: Int, accessKeyID: String, secretAccessKey: String, process: Process, input: Pipe) {
+        self.port = port
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.process = process
+        self.input = input
+    }
+
+    /// Settings for a new bucket of this server (created at start-up by the server under test).
+    public func settings(bucket: String = MotoServer.newBucketName(), createBucket: Bool = true) -> Settings.S3Settings {
+        Settings.S3Settings(store: configuration(bucket: bucket), createBucket: createBucket)
+    }
+
+    public func configuration(bucket: String = MotoServer.newBucketName()) -> S3FileStore.Configuration {
+        S3FileStore.Configuration(
+            endpoint: endpoint, bucket: bucket, region: "us-east-1", accessKeyID: accessKeyID, secretAccessKey: secretAccessKey)
+    }
+
+    public static func newBucketName() -> String {
+        "eaglehurst-test-\(UUID().uuidString.lowercased().prefix(13))"
+    }
+}
