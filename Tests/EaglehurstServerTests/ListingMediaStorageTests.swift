@@ -22,9 +22,11 @@ final class ListingMediaStorageTests: XCTestCase {
                     settings.s3 = s3
                 }
                 do {
+                    // Every store is wrapped by the encrypting one (which seals documents only).
+                    let base = try XCTUnwrap(server.app.fileStore as? EncryptingFileStore).base
                     switch store {
-                    case .local: XCTAssertTrue(server.app.fileStore is LocalFileStore)
-                    case .s3: XCTAssertTrue(server.app.fileStore is S3FileStore)
+                    case .local: XCTAssertTrue(base is LocalFileStore)
+                    case .s3: XCTAssertTrue(base is S3FileStore)
                     }
                     try await body(server, store)
                 } catch {
