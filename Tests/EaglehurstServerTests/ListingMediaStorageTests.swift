@@ -153,6 +153,14 @@ final class ListingMediaStorageTests: XCTestCase {
                 XCTAssertNotNil((problem["errors"] as? [String: [String]])?["file"], file.name)
                 XCTAssertTrue((problem["detail"] as? String)?.contains("could not be decoded") == true, "\(problem)")
             }
+            // A good photo sent with its own part type (as `curl -F file=@photo.jpg` does) is told
+            // which type the part needs, not only that the file is missing.
+            var form = MultipartFormData()
+            form.addFile("file", fileName: "photo.jpg", data: jpeg, contentType: "image/jpeg")
+            let typed = try await server.upload("/listings/\(listing)/media", form, bearer: seller.token)
+            XCTAssertEqual(typed.status, 422, typed.text)
+            let reason = try XCTUnwrap((try typed.json()["errors"] as? [String: [String]])?["file"]?.first)
+            XCTAssertTrue(reason.contains("application/octet-stream"), reason)
             await XCTAssertEqualAsync(try await ListingMedia.query(on: server.app.db).count(), 0)
             await XCTAssertEqualAsync(try await jobs(server).count, 0)
             if store == .local {

@@ -126,9 +126,15 @@ enum MultipartForm {
     /// came (a 422 naming them), or a body that is not multipart at all (400).
     static func unreadable(_ error: any Error, missing: [String]) -> Problem {
         if !missing.isEmpty {
+            // A file part sent with its own type (curl's `-F file=@photo.jpg` sends image/jpeg) is
+            // not the contract's part, so the reader names the type it wants.
+            let reasons = missing.map { field in
+                (field, [field == "file" ? "is required: a part named file sent as application/octet-stream (the type is detected from the content)" : "is required"])
+            }
+            let cause = (error as? Problem) == nil ? " The reader said: \(error)." : ""
             return Problem.validation(
-                Dictionary(uniqueKeysWithValues: missing.map { ($0, ["is required"]) }),
-                detail: "Send a multipart/form-data body with the parts: \(missing.joined(separator: ", ")).")
+                Dictionary(uniqueKeysWithValues: reasons),
+                detail: "Send a multipart/form-data body with the parts: \(missing.joined(separator: ", ")).\(cause)")
         }
         return Problem(
             .badRequest, slug: "malformed-multipart", title: "The multipart body could not be read",
