@@ -218,4 +218,14 @@ final class AnalyticsRollupTests: XCTestCase {
             XCTAssertEqual(revenue["cancelled_subscriptions"] as? Int, 0)
         }
     }
+
+    func testADayOfStoredFiguresIsReadBackFromItsOneString() {
+        let day = PlatformMetrics.parseDay("new_users|all|3;plan_revenue_pence|6127CB6A-C3FF-408C-AB46-62F30160A700|-5;users_total|buyer|120034")
+        XCTAssertEqual(day.values, [
+            DayMetrics.Key("new_users"): 3,
+            DayMetrics.Key("plan_revenue_pence", "6127CB6A-C3FF-408C-AB46-62F30160A700"): -5,
+            DayMetrics.Key("users_total", "buyer"): 120_034,
+        ])
+        XCTAssertEqual(PlatformMetrics.parseDay("").values, [:])
+    }
 }

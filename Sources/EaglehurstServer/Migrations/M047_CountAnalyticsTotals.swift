@@ -8,8 +8,9 @@ import SQLKit
 /// 100,000 index entries. Triggers also catch bulk updates that bypass the models. A row whose
 /// key is NULL (never signed in, not suspended) is not counted.
 ///
-/// On PostgreSQL a change takes the counter rows it moves in key order, so two transactions that
-/// move the same two keys in opposite directions wait for each other instead of deadlocking.
+/// On PostgreSQL the triggers run once per statement (see `postgresTriggers`) and take the counter
+/// rows they move in key order, so two transactions that move the same two keys in opposite
+/// directions wait for each other instead of deadlocking.
 struct CountAnalyticsTotals: AsyncMigration {
     var name: String { "047_count_analytics_totals" }
 
@@ -96,44 +97,47 @@ struct CountAnalyticsTotals: AsyncMigration {
         }
     }
 
+    /// On PostgreSQL, statement-level triggers over the transition tables: one upsert per counter
+    /// and statement, whatever the number of rows. (A row-level trigger would update the same
+    /// counter row once per row, and in one transaction each update walks the chain of the
+    /// versions left by the ones before: a bulk load of 100,000 users took minutes.) Keys are
+    /// moved in order, and only keys whose count changes are touched, so a sign-in that keeps the
+    /// day of the last one, or an update of another column, locks no counter.
+    static let events: [(name: String, event: String, transition: String)] = [
+        ("insert", "INSERT", "REFERENCING NEW TABLE AS new_rows"),
+        ("update", "UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+        ("delete", "DELETE", "REFERENCING OLD TABLE AS old_rows"),
+    ]
+
     static func postgresTriggers() -> [String] {
-        let move = """
-            CREATE FUNCTION analytics_count_move(counter TEXT, old_key TEXT, new_key TEXT) RETURNS void LANGUAGE plpgsql AS $$
-            BEGIN
-                IF old_key IS NOT DISTINCT FROM new_key THEN RETURN; END IF;
-                IF old_key IS NOT NULL AND (new_key IS NULL OR old_key < new_key) THEN
-                    UPDATE analytics_counts SET n = n - 1 WHERE name = counter AND value = old_key;
-                    old_key := NULL;
-                END IF;
-                IF new_key IS NOT NULL THEN
-                    INSERT INTO analytics_counts AS c (name, value, n) VALUES (counter, new_key, 1)
-                    ON CONFLICT (name, value) DO UPDATE SET n = c.n + 1;
-                END IF;
-                IF old_key IS NOT NULL THEN
-                    UPDATE analytics_counts SET n = n - 1 WHERE name = counter AND value = old_key;
-                END IF;
-            END $$
-            """
-        return [move] + tables.flatMap { table -> [String] in
+        tables.flatMap { table -> [String] in
             let counters = Self.counters.filter { $0.table == table }
-            let body = counters.map { counter in
-                """
-                    PERFORM analytics_count_move('\(counter.name)',
-                        CASE WHEN TG_OP <> 'INSERT' THEN \(counter.key.sql("OLD", postgres: true)) END,
-                        CASE WHEN TG_OP <> 'DELETE' THEN \(counter.key.sql("NEW", postgres: true)) END);
-                """
-            }.joined(separator: "\n")
-            let columns = Set(counters.map(\.key.column)).sorted().joined(separator: ", ")
-            return [
-                """
-                CREATE FUNCTION count_\(table)() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                \(body)
-                    RETURN NULL;
-                END $$
-                """,
-                "CREATE TRIGGER count_\(table) AFTER INSERT OR DELETE OR UPDATE OF \(columns) ON \(table) FOR EACH ROW EXECUTE FUNCTION count_\(table)()",
-            ]
+            return events.flatMap { event -> [String] in
+                let body = counters.map { counter -> String in
+                    var sides: [String] = []
+                    if event.name != "delete" { sides.append("SELECT \(counter.key.sql("r", postgres: true)) AS k, 1 AS d FROM new_rows r") }
+                    if event.name != "insert" { sides.append("SELECT \(counter.key.sql("r", postgres: true)) AS k, -1 AS d FROM old_rows r") }
+                    return """
+                        INSERT INTO analytics_counts AS c (name, value, n)
+                        SELECT '\(counter.name)', k, SUM(d) FROM (\(sides.joined(separator: " UNION ALL "))) moved
+                        WHERE k IS NOT NULL GROUP BY k HAVING SUM(d) <> 0 ORDER BY k
+                        ON CONFLICT (name, value) DO UPDATE SET n = c.n + EXCLUDED.n;
+                        """
+                }.joined(separator: "\n")
+                return [
+                    """
+                    CREATE FUNCTION count_\(table)_\(event.name)() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                    \(body)
+                        RETURN NULL;
+                    END $$
+                    """,
+                    """
+                    CREATE TRIGGER count_\(table)_\(event.name) AFTER \(event.event) ON \(table) \(event.transition)
+                    FOR EACH STATEMENT EXECUTE FUNCTION count_\(table)_\(event.name)()
+                    """,
+                ]
+            }
         }
     }
 
@@ -141,10 +145,11 @@ struct CountAnalyticsTotals: AsyncMigration {
         let sql = database as! any SQLDatabase
         if sql.dialect.name == "postgresql" {
             for table in Self.tables {
-                try await sql.raw(SQLQueryString("DROP TRIGGER count_\(table) ON \(table)")).run()
-                try await sql.raw(SQLQueryString("DROP FUNCTION count_\(table)()")).run()
+                for event in Self.events {
+                    try await sql.raw(SQLQueryString("DROP TRIGGER count_\(table)_\(event.name) ON \(table)")).run()
+                    try await sql.raw(SQLQueryString("DROP FUNCTION count_\(table)_\(event.name)()")).run()
+                }
             }
-            try await sql.raw("DROP FUNCTION analytics_count_move(TEXT, TEXT, TEXT)").run()
         } else {
             for counter in Self.counters {
                 for event in ["insert", "delete", "update"] {

@@ -119,7 +119,7 @@ struct AdminAnalyticsService {
         var active = 0
         for row in try await sql.raw("""
             SELECT subscription_id AS plan_id, billing_cycle AS cycle, COUNT(*) AS n FROM user_subscriptions
-            WHERE status IN ('active', 'past_due') GROUP BY subscription_id, billing_cycle
+            WHERE status IN ('active', 'past_due') GROUP BY status, subscription_id, billing_cycle
             """).all() {
             let id = try row.decode(column: "plan_id", as: UUID.self)
             guard let plan = plans[id], plan.monthly > 0 else { continue }
