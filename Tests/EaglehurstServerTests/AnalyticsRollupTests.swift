@@ -228,4 +228,14 @@ final class AnalyticsRollupTests: XCTestCase {
         ])
         XCTAssertEqual(PlatformMetrics.parseDay("").values, [:])
     }
+
+    func testDayKeysAreTheCalendarsDatesAcrossLeapYearsAndCenturies() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        for number in stride(from: -800, to: 120_000, by: 7) + [0, 59, 60, 11_016, 11_017, 20_513, 47_540] {
+            let c = calendar.dateComponents([.year, .month, .day], from: UTCDay(number: number).start)
+            XCTAssertEqual(UTCDay(number: number).key, String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!), "day \(number)")
+            XCTAssertEqual(UTCDay(key: UTCDay(number: number).key)?.number, number)
+        }
+    }
 }
