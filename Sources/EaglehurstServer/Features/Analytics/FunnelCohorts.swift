@@ -41,20 +41,32 @@ enum FunnelCohorts {
     }
 
     /// Users who registered from `start` on and reached each step, by step name: the stored cohorts
-    /// plus the steps completed since the snapshot, in one statement (so one consistent view).
+    /// plus the steps completed since the snapshot. The snapshot's `as_of` is read first and bound
+    /// as a value, so that PostgreSQL plans the live part as the short index range it is (behind a
+    /// subquery it guessed a third of the table and scanned all of it).
     static func reached(since start: Date, on sql: any SQLDatabase) async throws -> [String: Int] {
-        var reached: [String: Int] = [:]
-        for row in try await sql.raw("""
-            SELECT step_name AS step, CAST(SUM(users) AS BIGINT) AS n FROM funnel_cohorts
-            WHERE cohort_date >= \(bind: UTCDay(containing: start).key) GROUP BY step_name
-            UNION ALL
-            SELECT f.step_name AS step, COUNT(*) AS n FROM conversion_funnel f JOIN users u ON u.id = f.user_id
-            WHERE f.completed_at >= COALESCE((SELECT as_of FROM analytics_rollups WHERE name = \(bind: rollupName)), \(bind: Date(timeIntervalSince1970: 0)))
-              AND u.created_at >= \(bind: start)
-            GROUP BY f.step_name
-            """).all() {
-            reached[try row.decode(column: "step", as: String.self), default: 0] += try row.decode(column: "n", as: Int.self)
+        while true {
+            let asOf = try await sql.raw("SELECT as_of FROM analytics_rollups WHERE name = \(bind: rollupName)").first()?
+                .decode(column: "as_of", as: Date.self)
+            // The row named '' says whether the snapshot read is still the one of `asOf`: a roll-up
+            // that replaced it in between would count its new steps twice, so read again.
+            var reached: [String: Int] = [:]
+            var unchanged = asOf == nil
+            for row in try await sql.raw("""
+                SELECT step_name AS step, CAST(SUM(users) AS BIGINT) AS n FROM funnel_cohorts
+                WHERE cohort_date >= \(bind: UTCDay(containing: start).key) AND \(bind: asOf != nil) GROUP BY step_name
+                UNION ALL
+                SELECT f.step_name AS step, COUNT(*) AS n FROM conversion_funnel f JOIN users u ON u.id = f.user_id
+                WHERE f.completed_at >= \(bind: asOf ?? Date(timeIntervalSince1970: 0)) AND u.created_at >= \(bind: start)
+                GROUP BY f.step_name
+                UNION ALL
+                SELECT '' AS step, COUNT(*) AS n FROM analytics_rollups WHERE name = \(bind: rollupName) AND as_of = \(bind: asOf ?? Date(timeIntervalSince1970: 0))
+                """).all() {
+                let step = try row.decode(column: "step", as: String.self)
+                let n = try row.decode(column: "n", as: Int.self)
+                if step.isEmpty { unchanged = unchanged || n == 1 } else { reached[step, default: 0] += n }
+            }
+            if unchanged { return reached }
         }
-        return reached
     }
 }
