@@ -50,6 +50,9 @@ enum Migrations {
         CreateRateLimitBuckets(),
         LogListingSearchChanges(),
         DropListingTsvector(),
+        CountAnalyticsTotals(),
+        CreateFunnelCohorts(),
+        AddAdminQueueIndexes(),
         AddListingMediaFiles(),
     ]
 

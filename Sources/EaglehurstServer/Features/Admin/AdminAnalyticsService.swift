@@ -5,8 +5,9 @@ import SQLKit
 import Vapor
 
 /// The admins' figures. Series and period totals come from `PlatformMetrics.daily` (stored roll-ups
-/// for ended days, today live); counts that describe now (queues, users by status, subscriptions)
-/// are indexed counts of the operational tables.
+/// for ended days, today live in one statement), the funnel from `FunnelCohorts`; counts that
+/// describe now (queues, users and listings by status, users active since a day) from the counters
+/// that triggers keep (`AnalyticsCounts`), so every figure is exact at the moment it is read.
 struct AdminAnalyticsService {
     let app: Application
     let db: any Database
@@ -26,20 +27,22 @@ struct AdminAnalyticsService {
         let shown = daily.suffix(period.days.count)
         let today = daily.last!.1
         let usersByType = Self.usersByType(today)
+        let counts = try await AnalyticsCounts.read(
+            ["users_suspended", "users_verification", "listings_status", "connections_status", "service_requests_status"],
+            activeSince: now, on: sql)
+        let closed: Set<String> = [ServiceRequest.Status.completed.rawValue, ServiceRequest.Status.cancelled.rawValue]
         return .init(
             generatedAt: now,
             usersTotal: usersByType.buyer + usersByType.seller + usersByType.admin,
             usersByType: usersByType,
             newUsersLast7Days: Int(total("new_users", last: 7)),
-            suspendedUsers: try await AnalyticsSQL.count("SELECT COUNT(*) AS n FROM users WHERE is_suspended = \(bind: true)", on: sql),
-            pendingUserVerifications: try await AnalyticsSQL.count(
-                "SELECT COUNT(*) AS n FROM users WHERE verification_status = 'pending'", on: sql),
-            listingsByStatus: try await listingsByStatus(),
+            suspendedUsers: counts["users_suspended", "yes"],
+            pendingUserVerifications: counts["users_verification", "pending"],
+            listingsByStatus: Self.listingsByStatus(counts),
             pendingListingEdits: try await AnalyticsSQL.count(
                 "SELECT COUNT(DISTINCT listing_id) AS n FROM listing_edits WHERE status = 'pending'", on: sql),
-            connectionsByStatus: try await connectionsByStatus(),
-            openServiceRequests: try await AnalyticsSQL.count(
-                "SELECT COUNT(*) AS n FROM service_requests WHERE status NOT IN ('completed', 'cancelled')", on: sql),
+            connectionsByStatus: Self.connectionsByStatus(counts),
+            openServiceRequests: (counts.values["service_requests_status"] ?? [:]).filter { !closed.contains($0.key) }.values.reduce(0, +),
             activeSubscriptions: today.int("active_subscriptions"),
             revenueLast30DaysPence: total("revenue_pence", last: 30),
             currency: "GBP",
@@ -52,14 +55,19 @@ struct AdminAnalyticsService {
 
     // MARK: platform
 
+    static let platformMetrics = [
+        "new_users", "new_listings", "listing_views", "searches", "connection_requests", "listings_published",
+        "connections_accepted", "connections_rejected", "messages_sent", "active_users", "revenue_pence", "active_subscriptions",
+    ]
+
     func platform(_ period: AnalyticsPeriod) async throws -> Components.Schemas.PlatformAnalytics {
-        let daily = try await PlatformMetrics.daily(period, on: sql)
+        let daily = try await PlatformMetrics.daily(period, names: Self.platformMetrics, on: sql)
         func sum(_ name: String) -> Int { daily.reduce(0) { $0 + $1.1.int(name) } }
         let accepted = sum("connections_accepted")
         return .init(
             periodStart: period.start, periodEnd: period.now,
             newUsers: sum("new_users"),
-            activeUsers: try await activeUsers(since: period.start),
+            activeUsers: try await AnalyticsCounts.read([], activeSince: period.start, on: sql).activeUsers,
             newListings: sum("new_listings"), listingsPublished: sum("listings_published"),
             listingViews: sum("listing_views"), searches: sum("searches"),
             connectionRequests: sum("connection_requests"), connectionsAccepted: accepted,
@@ -83,43 +91,53 @@ struct AdminAnalyticsService {
     // MARK: revenue
 
     func revenue(_ period: AnalyticsPeriod) async throws -> Components.Schemas.RevenueAnalytics {
-        let names = ["revenue_pence", "refunded_pence", "payments_succeeded", "payments_failed", "subscriptions_started", "subscriptions_ended"]
-        let daily = try await PlatformMetrics.daily(period, names: names, on: sql)
+        let names = [
+            "revenue_pence", "refunded_pence", "payments_succeeded", "payments_failed", "subscriptions_started", "subscriptions_ended",
+            "active_subscriptions", PlatformMetrics.planRevenue,
+        ]
+        // One day more than the period: active subscriptions at the end of the day before are those at its start.
+        let days = try await PlatformMetrics.daily(AnalyticsPeriod(days: period.days.count + 1, now: period.now), names: names, on: sql)
+        let activeAtStart = days.first!.1["active_subscriptions"]
+        let daily = days.dropFirst()
         func sum(_ name: String) -> Int64 { daily.reduce(0) { $0 + $1.1[name] } }
-        // Active paid subscriptions now, with what each brings in a month (a yearly plan counts a twelfth).
-        let active = try await sql.raw("""
-            SELECT p.id AS plan_id, p.name AS plan_name, s.billing_cycle AS cycle, p.price_pence AS monthly, p.yearly_price_pence AS yearly
-            FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
-            WHERE s.status IN ('active', 'past_due') AND p.price_pence > 0
-            """).all()
-        var subscribers: [UUID: (name: String, count: Int)] = [:]
-        var mrr: Int64 = 0
-        for row in active {
-            let plan = try row.decode(column: "plan_id", as: UUID.self)
-            let name = try row.decode(column: "plan_name", as: String.self)
-            subscribers[plan, default: (name, 0)].count += 1
-            mrr += try row.decode(column: "cycle", as: String.self) == "yearly"
-                ? try row.decode(column: "yearly", as: Int64.self) / 12 : try row.decode(column: "monthly", as: Int64.self)
+        var paid: [UUID: Int64] = [:]
+        for (_, metrics) in daily {
+            for (key, pence) in metrics.values where key.name == PlatformMetrics.planRevenue {
+                if let plan = UUID(uuidString: key.category) { paid[plan, default: 0] += pence }
+            }
         }
-        var paid: [UUID: (name: String, pence: Int64)] = [:]
+        // Active paid subscriptions now, by plan and cycle (from an index), with what each brings in a
+        // month (a yearly plan counts a twelfth).
+        var plans: [UUID: (name: String, monthly: Int64, yearly: Int64)] = [:]
+        for row in try await sql.raw("SELECT id, name, price_pence, yearly_price_pence FROM subscriptions").all() {
+            plans[try row.decode(column: "id", as: UUID.self)] = (
+                try row.decode(column: "name", as: String.self), try row.decode(column: "price_pence", as: Int64.self),
+                try row.decode(column: "yearly_price_pence", as: Int64?.self) ?? 0)
+        }
+        var subscribers: [UUID: Int] = [:]
+        var mrr: Int64 = 0
+        var active = 0
         for row in try await sql.raw("""
-            SELECT p.id AS plan_id, p.name AS plan_name, CAST(COALESCE(SUM(x.amount_pence), 0) AS BIGINT) AS pence
-            FROM payments x JOIN subscriptions p ON p.id = x.plan_id
-            WHERE x.status = 'succeeded' AND x.paid_at >= \(bind: period.start) GROUP BY p.id, p.name
+            SELECT subscription_id AS plan_id, billing_cycle AS cycle, COUNT(*) AS n FROM user_subscriptions
+            WHERE status IN ('active', 'past_due') GROUP BY status, subscription_id, billing_cycle
             """).all() {
-            paid[try row.decode(column: "plan_id", as: UUID.self)] = (try row.decode(column: "plan_name", as: String.self), try row.decode(column: "pence", as: Int64.self))
+            let id = try row.decode(column: "plan_id", as: UUID.self)
+            guard let plan = plans[id], plan.monthly > 0 else { continue }
+            let n = try row.decode(column: "n", as: Int.self)
+            subscribers[id, default: 0] += n
+            active += n
+            mrr += Int64(n) * (try row.decode(column: "cycle", as: String.self) == "yearly" ? plan.yearly / 12 : plan.monthly)
         }
         let byPlan = Set(subscribers.keys).union(paid.keys).map { id -> Components.Schemas.PlanRevenue in
-            .init(planId: id, planName: subscribers[id]?.name ?? paid[id]!.name, subscribers: subscribers[id]?.count ?? 0, revenuePence: paid[id]?.pence ?? 0)
+            .init(planId: id, planName: plans[id]?.name ?? "", subscribers: subscribers[id] ?? 0, revenuePence: paid[id] ?? 0)
         }.sorted { ($0.revenuePence, $0.subscribers, $0.planName) > ($1.revenuePence, $1.subscribers, $1.planName) }
-        let activeAtStart = try await PlatformMetrics.activePaidSubscriptions(at: period.start, on: sql)
         let ended = sum("subscriptions_ended")
         let exposed = activeAtStart + sum("subscriptions_started")
         return .init(
             periodStart: period.start, periodEnd: period.now, currency: "GBP",
             totalRevenuePence: sum("revenue_pence"), refundedPence: sum("refunded_pence"),
             successfulPayments: Int(sum("payments_succeeded")), failedPayments: Int(sum("payments_failed")),
-            activeSubscriptions: active.count, monthlyRecurringRevenuePence: mrr, byPlan: byPlan,
+            activeSubscriptions: active, monthlyRecurringRevenuePence: mrr, byPlan: byPlan,
             daily: daily.map { .init(date: $0.0.key, amountPence: $0.1["revenue_pence"]) },
             cancelledSubscriptions: Int(ended),
             churnRatePercent: exposed > 0 ? (Double(ended) * 1000 / Double(exposed)).rounded() / 10 : 0)
@@ -133,53 +151,38 @@ struct AdminAnalyticsService {
         let daily = try await PlatformMetrics.daily(period, names: [], on: sql)
         func sum(_ name: String, _ category: String = "all") -> Int { daily.reduce(0) { $0 + $1.1.int(name, category) } }
         let byType = Self.usersByType(daily.last!.1)
-        var reached: [String: Int] = [:]
-        for row in try await sql.raw("""
-            SELECT f.step_name AS step, COUNT(*) AS n FROM conversion_funnel f JOIN users u ON u.id = f.user_id
-            WHERE u.created_at >= \(bind: period.start) GROUP BY f.step_name
-            """).all() {
-            reached[try row.decode(column: "step", as: String.self)] = try row.decode(column: "n", as: Int.self)
-        }
+        let reached = try await FunnelCohorts.reached(since: period.start, on: sql)
+        let counts = try await AnalyticsCounts.read(
+            ["users_email_verified", "users_verification", "users_suspended"], activeSince: period.start, on: sql)
         return .init(
             periodStart: period.start, periodEnd: period.now,
             totalUsers: byType.buyer + byType.seller + byType.admin, byType: byType,
             newUsers: sum("new_users"),
             newByType: .init(buyer: sum("new_users", "buyer"), seller: sum("new_users", "seller"), admin: sum("new_users", "admin")),
-            emailVerifiedUsers: try await AnalyticsSQL.count("SELECT COUNT(*) AS n FROM users WHERE email_verified = \(bind: true)", on: sql),
-            verifiedUsers: try await AnalyticsSQL.count("SELECT COUNT(*) AS n FROM users WHERE verification_status = 'verified'", on: sql),
-            suspendedUsers: try await AnalyticsSQL.count("SELECT COUNT(*) AS n FROM users WHERE is_suspended = \(bind: true)", on: sql),
-            activeUsers: try await activeUsers(since: period.start),
+            emailVerifiedUsers: counts["users_email_verified", "yes"],
+            verifiedUsers: counts["users_verification", "verified"],
+            suspendedUsers: counts["users_suspended", "yes"],
+            activeUsers: counts.activeUsers,
             funnel: Self.funnelSteps.map { .init(stepName: $0, users: reached[$0] ?? 0) },
             dailySignups: daily.map { .init(date: $0.0.key, count: $0.1.int("new_users")) })
     }
 
     // MARK: now
 
-    /// Users who signed in since `start`: their last sign-in is then or later.
-    func activeUsers(since start: Date) async throws -> Int {
-        try await AnalyticsSQL.count("SELECT COUNT(*) AS n FROM users WHERE last_login_at >= \(bind: start)", on: sql)
-    }
-
     /// Users by type now: today's running totals (yesterday's roll-up plus today's sign-ups).
     static func usersByType(_ today: DayMetrics) -> Components.Schemas.UserTypeCounts {
         .init(buyer: today.int("users_total", "buyer"), seller: today.int("users_total", "seller"), admin: today.int("users_total", "admin"))
     }
 
-    func listingsByStatus() async throws -> Components.Schemas.ListingStatusCounts {
-        var c: [String: Int] = [:]
-        for row in try await sql.raw("SELECT status, COUNT(*) AS n FROM listings GROUP BY status").all() {
-            c[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
-        }
+    static func listingsByStatus(_ counts: AnalyticsCounts) -> Components.Schemas.ListingStatusCounts {
+        func c(_ status: String) -> Int { counts["listings_status", status] }
         return .init(
-            draft: c["draft"] ?? 0, pendingApproval: c["pending_approval"] ?? 0, published: c["published"] ?? 0,
-            rejected: c["rejected"] ?? 0, sold: c["sold"] ?? 0, archived: c["archived"] ?? 0)
+            draft: c("draft"), pendingApproval: c("pending_approval"), published: c("published"),
+            rejected: c("rejected"), sold: c("sold"), archived: c("archived"))
     }
 
-    func connectionsByStatus() async throws -> Components.Schemas.ConnectionStatusCounts {
-        var c: [String: Int] = [:]
-        for row in try await sql.raw("SELECT status, COUNT(*) AS n FROM connections GROUP BY status").all() {
-            c[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
-        }
-        return .init(pending: c["pending"] ?? 0, accepted: c["accepted"] ?? 0, rejected: c["rejected"] ?? 0, blocked: c["blocked"] ?? 0)
+    static func connectionsByStatus(_ counts: AnalyticsCounts) -> Components.Schemas.ConnectionStatusCounts {
+        func c(_ status: String) -> Int { counts["connections_status", status] }
+        return .init(pending: c("pending"), accepted: c("accepted"), rejected: c("rejected"), blocked: c("blocked"))
     }
 }

@@ -21,9 +21,27 @@ struct UTCDay: Hashable, Comparable, Sendable {
 
     var start: Date { Date(timeIntervalSince1970: Double(number) * 86_400) }
     var end: Date { Date(timeIntervalSince1970: Double(number + 1) * 86_400) }
+    /// YYYY-MM-DD by arithmetic (Howard Hinnant's `civil_from_days`): a year of series asks for
+    /// thousands of keys, and `Calendar` with `String(format:)` cost tens of microseconds each.
     var key: String {
-        let c = UTCDay.calendar.dateComponents([.year, .month, .day], from: start)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        let z = number + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func digits(_ value: Int, _ count: Int) -> [UInt8] {
+            var value = value, bytes = [UInt8](repeating: UInt8(ascii: "0"), count: count)
+            for index in stride(from: count - 1, through: 0, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+            return bytes
+        }
+        return String(decoding: digits(year, 4) + [UInt8(ascii: "-")] + digits(month, 2) + [UInt8(ascii: "-")] + digits(day, 2), as: UTF8.self)
     }
 
     func adding(_ days: Int) -> UTCDay { UTCDay(number: number + days) }

@@ -38,92 +38,101 @@ enum PlatformMetrics {
     /// With `previous` (the stored figures of the day before), the running totals are that day's
     /// plus this day's additions instead of a count of every user, and `now` answers active
     /// subscriptions from their status: what keeps today's live figures cheap on a large database.
+    /// Every count is a scalar subquery of one statement (one round trip, each an indexed range
+    /// over the day's rows), and the revenue by plan a second.
     static func compute(
         _ day: UTCDay, until: Date? = nil, previous: DayMetrics? = nil, now: Bool = false, on sql: any SQLDatabase
     ) async throws -> DayMetrics {
         let start = day.start
         let end = min(until ?? day.end, day.end)
-        var m = DayMetrics()
-        func count(_ query: SQLQueryString) async throws -> Int64 { Int64(try await AnalyticsSQL.count(query, on: sql)) }
+        var counts: [(DayMetrics.Key, SQLQueryString)] = []
+        func add(_ name: String, _ category: String = "all", _ query: SQLQueryString) {
+            counts.append((DayMetrics.Key(name, category), query))
+        }
+        for type in userTypes {
+            add("new_users", type, "SELECT COUNT(*) FROM users WHERE created_at >= \(bind: start) AND created_at < \(bind: end) AND user_type = \(literal: type)")
+            if previous == nil {
+                add("users_total", type, "SELECT COUNT(*) FROM users WHERE created_at < \(bind: end) AND user_type = \(literal: type)")
+            }
+        }
+        add("new_listings", "all", "SELECT COUNT(*) FROM listings WHERE created_at >= \(bind: start) AND created_at < \(bind: end)")
+        add("listings_published", "all", "SELECT COUNT(*) FROM listings WHERE published_at >= \(bind: start) AND published_at < \(bind: end)")
+        add("listing_views", "all", "SELECT COUNT(*) FROM listing_views WHERE view_date = \(bind: day.key)")
+        add("searches", "all", "SELECT COUNT(*) FROM search_queries WHERE searched_at >= \(bind: start) AND searched_at < \(bind: end)")
+        add("connection_requests", "all", "SELECT COUNT(*) FROM connections WHERE created_at >= \(bind: start) AND created_at < \(bind: end)")
+        for status in ["accepted", "rejected"] {
+            add("connections_\(status)", "all", """
+                SELECT COUNT(*) FROM connections WHERE responded_at >= \(bind: start) AND responded_at < \(bind: end) AND status = \(literal: status)
+                """)
+        }
+        add("messages_sent", "all", "SELECT COUNT(*) FROM messages WHERE created_at >= \(bind: start) AND created_at < \(bind: end)")
+        add("active_users", "all", """
+            SELECT COUNT(DISTINCT user_id) FROM user_activities WHERE activity_date = \(bind: day.key) AND activity_type = 'sign_in'
+            """)
+        let paid: SQLQueryString = "FROM payments WHERE paid_at >= \(bind: start) AND paid_at < \(bind: end)"
+        add("revenue_pence", "all", "SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) \(paid) AND status = 'succeeded'")
+        add("refunded_pence", "all", "SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) \(paid) AND status = 'refunded'")
+        add("payments_succeeded", "all", "SELECT COUNT(*) \(paid) AND status IN ('succeeded', 'refunded')")
+        add("payments_failed", "all", """
+            SELECT COUNT(*) FROM payments WHERE created_at >= \(bind: start) AND created_at < \(bind: end) AND status = 'failed'
+            """)
+        add("subscriptions_started", "all", """
+            SELECT COUNT(*) FROM user_subscriptions
+            WHERE started_at >= \(bind: start) AND started_at < \(bind: end) AND subscription_id IN (SELECT id FROM subscriptions WHERE price_pence > 0)
+            """)
+        add("subscriptions_ended", "all", """
+            SELECT COUNT(*) FROM user_subscriptions
+            WHERE status IN ('cancelled', 'expired')
+              AND COALESCE(expires_at, cancelled_at) >= \(bind: start) AND COALESCE(expires_at, cancelled_at) < \(bind: end)
+              AND subscription_id IN (SELECT id FROM subscriptions WHERE price_pence > 0)
+            """)
+        add("active_subscriptions", "all", now ? activePaidSubscriptionsNowQuery : activePaidSubscriptionsQuery(at: end))
 
-        for type in userTypes { m["new_users", type] = 0 }
-        for row in try await sql.raw("""
-            SELECT user_type, COUNT(*) AS n FROM users WHERE created_at >= \(bind: start) AND created_at < \(bind: end) GROUP BY user_type
-            """).all() {
-            m["new_users", try row.decode(column: "user_type", as: String.self)] = try row.decode(column: "n", as: Int64.self)
+        let select = counts.enumerated().map { index, count -> SQLQueryString in
+            "CAST((\(count.1)) AS BIGINT) AS \(ident: "c\(index)")"
+        }.joined(separator: ", ")
+        var m = DayMetrics()
+        if let row = try await sql.raw("SELECT \(select)").first() {
+            for (index, count) in counts.enumerated() {
+                m.values[count.0] = try row.decode(column: "c\(index)", as: Int64?.self) ?? 0
+            }
         }
         m["new_users"] = userTypes.reduce(0) { $0 + m["new_users", $1] }
         if let previous {
             for type in userTypes { m["users_total", type] = previous["users_total", type] + m["new_users", type] }
-        } else {
-            for type in userTypes { m["users_total", type] = 0 }
-            for row in try await sql.raw("""
-                SELECT user_type, COUNT(*) AS n FROM users WHERE created_at < \(bind: end) GROUP BY user_type
-                """).all() {
-                m["users_total", try row.decode(column: "user_type", as: String.self)] = try row.decode(column: "n", as: Int64.self)
-            }
         }
-        m["new_listings"] = try await count("SELECT COUNT(*) AS n FROM listings WHERE created_at >= \(bind: start) AND created_at < \(bind: end)")
-        m["listings_published"] = try await count("SELECT COUNT(*) AS n FROM listings WHERE published_at >= \(bind: start) AND published_at < \(bind: end)")
-        m["listing_views"] = try await count("SELECT COUNT(*) AS n FROM listing_views WHERE view_date = \(bind: day.key)")
-        m["searches"] = try await count("SELECT COUNT(*) AS n FROM search_queries WHERE searched_at >= \(bind: start) AND searched_at < \(bind: end)")
-        m["connection_requests"] = try await count("SELECT COUNT(*) AS n FROM connections WHERE created_at >= \(bind: start) AND created_at < \(bind: end)")
-        for status in ["accepted", "rejected"] {
-            m["connections_\(status)"] = try await count("""
-                SELECT COUNT(*) AS n FROM connections
-                WHERE responded_at >= \(bind: start) AND responded_at < \(bind: end) AND status = \(bind: status)
-                """)
+        // Revenue by plan (succeeded payments): what the revenue analytics show per plan.
+        for row in try await sql.raw("""
+            SELECT plan_id, CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) AS pence \(paid) AND status = 'succeeded' GROUP BY plan_id
+            """).all() {
+            m[planRevenue, try row.decode(column: "plan_id", as: UUID.self).uuidString] = try row.decode(column: "pence", as: Int64.self)
         }
-        m["messages_sent"] = try await count("SELECT COUNT(*) AS n FROM messages WHERE created_at >= \(bind: start) AND created_at < \(bind: end)")
-        m["active_users"] = try await count("""
-            SELECT COUNT(DISTINCT user_id) AS n FROM user_activities WHERE activity_date = \(bind: day.key) AND activity_type = 'sign_in'
-            """)
-        let payments = try await sql.raw("""
-            SELECT
-              CAST(COALESCE(SUM(CASE WHEN status = 'succeeded' THEN amount_pence ELSE 0 END), 0) AS BIGINT) AS revenue,
-              CAST(COALESCE(SUM(CASE WHEN status = 'refunded' THEN amount_pence ELSE 0 END), 0) AS BIGINT) AS refunded,
-              CAST(COALESCE(SUM(CASE WHEN status IN ('succeeded', 'refunded') THEN 1 ELSE 0 END), 0) AS BIGINT) AS succeeded
-            FROM payments WHERE paid_at >= \(bind: start) AND paid_at < \(bind: end)
-            """).first()
-        m["revenue_pence"] = try payments?.decode(column: "revenue", as: Int64.self) ?? 0
-        m["refunded_pence"] = try payments?.decode(column: "refunded", as: Int64.self) ?? 0
-        m["payments_succeeded"] = try payments?.decode(column: "succeeded", as: Int64.self) ?? 0
-        m["payments_failed"] = try await count("""
-            SELECT COUNT(*) AS n FROM payments WHERE created_at >= \(bind: start) AND created_at < \(bind: end) AND status = 'failed'
-            """)
-        m["subscriptions_started"] = try await count("""
-            SELECT COUNT(*) AS n FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
-            WHERE s.started_at >= \(bind: start) AND s.started_at < \(bind: end) AND p.price_pence > 0
-            """)
-        m["subscriptions_ended"] = try await count("""
-            SELECT COUNT(*) AS n FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
-            WHERE p.price_pence > 0 AND \(endedExpression) >= \(bind: start) AND \(endedExpression) < \(bind: end)
-            """)
-        m["active_subscriptions"] = now ? try await activePaidSubscriptionsNow(on: sql) : try await activePaidSubscriptions(at: end, on: sql)
         return m
     }
 
-    /// When a subscription stopped being active: cancelled now, or expired at its period's end.
+    /// The metric of the revenue of one plan (category: the plan's id).
+    static let planRevenue = "plan_revenue_pence"
+
+    /// When a subscription stopped being active: cancelled now, or expired at its period's end
+    /// (`subscriptions_ended` spells it so that the partial index `user_subscriptions_ended` answers it).
     static let endedExpression: SQLQueryString = """
         (CASE WHEN s.status IN ('cancelled', 'expired') THEN COALESCE(s.expires_at, s.cancelled_at) END)
         """
 
     /// Paid subscriptions active at `moment`: started before it and not ended by then.
-    static func activePaidSubscriptions(at moment: Date, on sql: any SQLDatabase) async throws -> Int64 {
-        Int64(try await AnalyticsSQL.count("""
-            SELECT COUNT(*) AS n FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
-            WHERE p.price_pence > 0 AND s.started_at < \(bind: moment)
-              AND (\(endedExpression) IS NULL OR \(endedExpression) >= \(bind: moment))
-            """, on: sql))
+    static func activePaidSubscriptionsQuery(at moment: Date) -> SQLQueryString {
+        """
+        SELECT COUNT(*) FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
+        WHERE p.price_pence > 0 AND s.started_at < \(bind: moment)
+          AND (\(endedExpression) IS NULL OR \(endedExpression) >= \(bind: moment))
+        """
     }
 
     /// Paid subscriptions active now, from their status (indexed by plan and status).
-    static func activePaidSubscriptionsNow(on sql: any SQLDatabase) async throws -> Int64 {
-        Int64(try await AnalyticsSQL.count("""
-            SELECT COUNT(*) AS n FROM user_subscriptions
-            WHERE subscription_id IN (SELECT id FROM subscriptions WHERE price_pence > 0) AND status IN ('active', 'past_due')
-            """, on: sql))
-    }
+    static let activePaidSubscriptionsNowQuery: SQLQueryString = """
+        SELECT COUNT(*) FROM user_subscriptions
+        WHERE subscription_id IN (SELECT id FROM subscriptions WHERE price_pence > 0) AND status IN ('active', 'past_due')
+        """
 
     /// Stores the figures of `day`, replacing any stored before: running it twice leaves the same rows.
     static func store(_ metrics: DayMetrics, for day: UTCDay, at now: Date, on sql: any SQLDatabase) async throws {
@@ -138,22 +147,55 @@ enum PlatformMetrics {
 
     /// Stored figures of the days in `period` (and the day before), by day key: only the metrics
     /// `names`, when given, with the marker and the running totals that today's figures build on.
+    /// A day's rows come back as one string (`name|category|value;…`), so a year is 366 rows to
+    /// decode rather than one per metric.
     static func stored(in period: AnalyticsPeriod, names: [String]?, on sql: any SQLDatabase) async throws -> [String: DayMetrics] {
         let wanted: SQLQueryString = names.map { names in
             let all = Array(Set(names + [marker.name, "users_total"])).sorted()
             return "AND metric_name IN (\(binds: all))"
         } ?? ""
+        let concat: SQLQueryString = sql.dialect.name == "postgresql"
+            ? "string_agg(metric_name || '|' || category || '|' || value, ';')"
+            : "group_concat(metric_name || '|' || category || '|' || value, ';')"
         let rows = try await sql.raw("""
-            SELECT metric_date, metric_name, category, value FROM platform_metrics
+            SELECT metric_date, \(concat) AS v FROM platform_metrics
             WHERE metric_date >= \(bind: period.first.adding(-1).key) AND metric_date <= \(bind: period.today.key) \(wanted)
+            GROUP BY metric_date
             """).all()
         var byDay: [String: DayMetrics] = [:]
         for row in rows {
-            let day = try row.decode(column: "metric_date", as: String.self)
-            byDay[day, default: DayMetrics()][try row.decode(column: "metric_name", as: String.self),
-                                              try row.decode(column: "category", as: String.self)] = try row.decode(column: "value", as: Int64.self)
+            byDay[try row.decode(column: "metric_date", as: String.self)] = parseDay(try row.decode(column: "v", as: String.self))
         }
         return byDay
+    }
+
+    /// Reads `name|category|value;…` byte by byte (a year of them is ~6,000 entries: splitting
+    /// `String`s by `Character` cost more than the query).
+    static func parseDay(_ text: String) -> DayMetrics {
+        var metrics = DayMetrics()
+        var text = text
+        text.withUTF8 { bytes in
+            var field = 0, start = 0
+            var name = "", category = ""
+            for index in 0...bytes.count {
+                let byte = index < bytes.count ? bytes[index] : UInt8(ascii: ";")
+                guard byte == UInt8(ascii: "|") || byte == UInt8(ascii: ";") else { continue }
+                let part = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                start = index + 1
+                switch field {
+                case 0: name = String(decoding: part, as: UTF8.self)
+                case 1: category = String(decoding: part, as: UTF8.self)
+                default:
+                    var value: Int64 = 0, sign: Int64 = 1
+                    for digit in part {
+                        if digit == UInt8(ascii: "-") { sign = -1 } else { value = value * 10 + Int64(digit &- UInt8(ascii: "0")) }
+                    }
+                    metrics.values[DayMetrics.Key(name, category)] = sign * value
+                }
+                field = byte == UInt8(ascii: ";") ? 0 : field + 1
+            }
+        }
+        return metrics
     }
 
     /// The figures of every day of the period: stored roll-ups for days that have ended, computed
@@ -180,7 +222,8 @@ enum PlatformMetrics {
     }
 }
 
-/// Rolls up ended days into `platform_metrics`. Safe with several servers on one PostgreSQL: each
+/// Rolls up ended days into `platform_metrics`, and the funnel by cohort as of the start of today
+/// into `funnel_cohorts` (see `FunnelCohorts`). Safe with several servers on one PostgreSQL: each
 /// day is computed and stored inside a transaction that holds a transaction-level advisory lock,
 /// and a server that cannot take the lock at once leaves the run to the one that holds it; the
 /// upsert makes a repeated day harmless anyway. SQLite has one server by construction.
@@ -213,6 +256,8 @@ struct PlatformMetricsRollup {
                     try Task.checkCancellation()
                     try await PlatformMetrics.store(try await PlatformMetrics.compute(day, on: tx), for: day, at: now, on: tx)
                 }
+                let cohorts = try await FunnelCohorts.compute(asOf: today.start, on: tx)
+                try await FunnelCohorts.store(cohorts, asOf: today.start, at: now, on: tx)
                 return ended
             }
         }
@@ -223,6 +268,10 @@ struct PlatformMetricsRollup {
             try await database.transaction { db in
                 try await PlatformMetrics.store(metrics, for: day, at: now, on: db as! any SQLDatabase)
             }
+        }
+        let cohorts = try await FunnelCohorts.compute(asOf: today.start, on: sql)
+        try await database.transaction { db in
+            try await FunnelCohorts.store(cohorts, asOf: today.start, at: now, on: db as! any SQLDatabase)
         }
         return ended
     }
