@@ -8,14 +8,17 @@ import XCTest
 /// Photos and documents by signed URL: who gets a URL, what the URL serves and for how long, media
 /// waiting for an admin, and documents encrypted at rest.
 final class FilesTests: XCTestCase {
-    static let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data((0..<64).map { UInt8($0) })
-    static let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0]) + Data(repeating: 0x42, count: 40)
+    // Real images: an upload is decoded whole, so bytes that only start like a PNG are refused.
+    static let png = try! TestImages.png(width: 48, height: 32)
+    static let jpeg = try! TestImages.jpeg(width: 48, height: 32)
+    /// The thumbnail job stays off, so a test says when a card or view exists (ListingMediaStorageTests runs it).
+    static let noThumbnails: @Sendable (inout Settings) -> Void = { $0.jobWorker = false }
     static let pdf = Data("%PDF-1.7\n1 0 obj\n<<>>\nendobj\nSECRET-PASSPORT-NUMBER-4711\n%%EOF\n".utf8)
 
     // MARK: listing media
 
     func testListingPhotosAreServedBySignedURLsWithETagRangesAndCaching() async throws {
-        try await forEachDatabase { server in
+        try await forEachDatabase(customize: Self.noThumbnails) { server in
             let seller = try await account(server, .seller, "s@example.com")
             let id = try await listing(server, seller, status: .draft)
             let photo = try await upload(server, id, seller, file: Self.png, name: "front.png", extra: ["caption": "Shop front"])
@@ -69,7 +72,7 @@ final class FilesTests: XCTestCase {
 
     func testForgedOrExpiredURLsAreRefused() async throws {
         let clock = TestClock()
-        try await forEachDatabase(environment: clock.environment) { server in
+        try await forEachDatabase(environment: clock.environment, customize: Self.noThumbnails) { server in
             clock.set(Date())
             let seller = try await account(server, .seller, "s@example.com")
             let id = try await listing(server, seller, status: .draft)
@@ -102,7 +105,7 @@ final class FilesTests: XCTestCase {
     }
 
     func testEachViewerGetsURLsOnlyForWhatTheyMaySeeAndPublicURLsEndWithThePublicListing() async throws {
-        try await forEachDatabase { server in
+        try await forEachDatabase(customize: Self.noThumbnails) { server in
             let seller = try await account(server, .seller, "s@example.com")
             let buyer = try await account(server, .buyer, "b@example.com")
             let accepted = try await account(server, .buyer, "accepted@example.com")
@@ -155,7 +158,7 @@ final class FilesTests: XCTestCase {
     }
 
     func testThumbnailAndPreviewURLsServeTheMadePictures() async throws {
-        try await forEachDatabase { server in
+        try await forEachDatabase(customize: Self.noThumbnails) { server in
             let seller = try await account(server, .seller, "s@example.com")
             let id = try await listing(server, seller, status: .draft)
             let photo = try await upload(server, id, seller, file: Self.png, name: "front.png")
@@ -182,7 +185,7 @@ final class FilesTests: XCTestCase {
     // MARK: moderation
 
     func testMediaAddedToAPublishedListingWaitsForAnAdmin() async throws {
-        try await forEachDatabase { server in
+        try await forEachDatabase(customize: Self.noThumbnails) { server in
             let seller = try await account(server, .seller, "s@example.com")
             let admin = try await account(server, .admin, "admin@example.com")
             let id = try await published(server, seller: seller, title: "Dental practice in Leeds")
@@ -225,7 +228,7 @@ final class FilesTests: XCTestCase {
     // MARK: KYC documents
 
     func testOwnersAndAdminsOpenKYCDocumentsAndNobodyElse() async throws {
-        try await forEachDatabase { server in
+        try await forEachDatabase(customize: Self.noThumbnails) { server in
             let seller = try await account(server, .seller, "s@example.com")
             let other = try await account(server, .buyer, "b@example.com")
             let admin = try await account(server, .admin, "admin@example.com")

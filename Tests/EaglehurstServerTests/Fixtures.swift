@@ -13,10 +13,11 @@ struct Account {
 extension XCTestCase {
     /// Runs `body` against a fresh server on every database under test, stopping it whatever happens.
     func forEachDatabase(
-        environment: ServerEnvironment = .live(), _ body: (TestServer) async throws -> Void
+        environment: ServerEnvironment = .live(), customize: @escaping (inout Settings) -> Void = { _ in },
+        _ body: (TestServer) async throws -> Void
     ) async throws {
         for database in TestDatabase.underTest {
-            let server = try await TestServer.start(database, environment: environment)
+            let server = try await TestServer.start(database, environment: environment, customize: customize)
             do {
                 try await body(server)
             } catch {
