@@ -115,8 +115,15 @@ struct Api: Sendable {
         throw Failure(description: "the server did not answer /health within \(Int(timeout)) s")
     }
 
+    /// A server just started may be writing its start-up roll-up and search log on SQLite; a sign-in
+    /// that waits past the busy timeout is answered 503 with Retry-After, and is asked again as a
+    /// client does (a few times, then it fails).
     func signIn(_ email: String, _ password: String) async throws -> String {
-        let (status, json) = try await call("POST", "/auth/login", body: ["email": email, "password": password])
+        var (status, json) = try await call("POST", "/auth/login", body: ["email": email, "password": password])
+        for _ in 0..<5 where status == 503 {
+            try await Task.sleep(for: .seconds(1))
+            (status, json) = try await call("POST", "/auth/login", body: ["email": email, "password": password])
+        }
         guard status == 200, let token = (json as? [String: Any])?["access_token"] as? String else { throw Failure(description: "sign-in answered \(status)") }
         return token
     }
