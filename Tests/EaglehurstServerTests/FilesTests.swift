@@ -11,14 +11,26 @@ final class FilesTests: XCTestCase {
     // Real images: an upload is decoded whole, so bytes that only start like a PNG are refused.
     static let png = try! TestImages.png(width: 48, height: 32)
     static let jpeg = try! TestImages.jpeg(width: 48, height: 32)
-    /// The thumbnail job stays off, so a test says when a card or view exists (ListingMediaStorageTests runs it).
-    static let noThumbnails: @Sendable (inout Settings) -> Void = { $0.jobWorker = false }
+    /// Each test on the local store and on an S3 bucket (moto), on SQLite and PostgreSQL. The
+    /// thumbnail job stays off, so a test says when a card or view exists (ListingMediaStorageTests runs it).
+    func forEachStoreAndDatabase(environment: ServerEnvironment = .live(), _ body: (TestServer) async throws -> Void) async throws {
+        for s3 in [nil, try MotoServer.shared().settings()] {
+            try await forEachDatabase(environment: environment, customize: { settings in
+                settings.jobWorker = false
+                settings.s3 = s3
+            }) { server in
+                let base = try XCTUnwrap(server.app.fileStore as? EncryptingFileStore).base
+                XCTAssertTrue(s3 == nil ? base is LocalFileStore : base is S3FileStore, "the store under test")
+                try await body(server)
+            }
+        }
+    }
     static let pdf = Data("%PDF-1.7\n1 0 obj\n<<>>\nendobj\nSECRET-PASSPORT-NUMBER-4711\n%%EOF\n".utf8)
 
     // MARK: listing media
 
     func testListingPhotosAreServedBySignedURLsWithETagRangesAndCaching() async throws {
-        try await forEachDatabase(customize: Self.noThumbnails) { server in
+        try await forEachStoreAndDatabase { server in
             let seller = try await account(server, .seller, "s@example.com")
             let id = try await listing(server, seller, status: .draft)
             let photo = try await upload(server, id, seller, file: Self.png, name: "front.png", extra: ["caption": "Shop front"])
@@ -72,7 +84,7 @@ final class FilesTests: XCTestCase {
 
     func testForgedOrExpiredURLsAreRefused() async throws {
         let clock = TestClock()
-        try await forEachDatabase(environment: clock.environment, customize: Self.noThumbnails) { server in
+        try await forEachStoreAndDatabase(environment: clock.environment) { server in
             clock.set(Date())
             let seller = try await account(server, .seller, "s@example.com")
             let id = try await listing(server, seller, status: .draft)
@@ -85,8 +97,13 @@ final class FilesTests: XCTestCase {
             await XCTAssertEqualAsync(try await server.request(.GET, "/" + first).status, 200)
 
             let signature = try XCTUnwrap(first.components(separatedBy: "signature=").last)
-            let tampered = String(first.dropLast()) + (signature.last == "A" ? "B" : "A")
+            let tampered = String(first.dropLast()) + (signature.last == "A" ? "Q" : "A")
             try assertProblem(try await server.request(.GET, "/" + tampered), status: 403)
+            // The last character's two unused bits changed: the same bytes, but not the URL given.
+            let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+            let last = try XCTUnwrap(alphabet.firstIndex(of: try XCTUnwrap(signature.last)))
+            let respelled = String(first.dropLast()) + String(alphabet[last ^ 1])
+            try assertProblem(try await server.request(.GET, "/" + respelled), status: 403, "only the canonical spelling of a signature")
             let otherID = second.components(separatedBy: "?")[0] + "?" + first.components(separatedBy: "?")[1]
             try assertProblem(try await server.request(.GET, "/" + otherID), status: 403, "a signature is for one file")
             let later = first.replacingOccurrences(of: "expires=", with: "expires=9")
@@ -105,7 +122,7 @@ final class FilesTests: XCTestCase {
     }
 
     func testEachViewerGetsURLsOnlyForWhatTheyMaySeeAndPublicURLsEndWithThePublicListing() async throws {
-        try await forEachDatabase(customize: Self.noThumbnails) { server in
+        try await forEachStoreAndDatabase { server in
             let seller = try await account(server, .seller, "s@example.com")
             let buyer = try await account(server, .buyer, "b@example.com")
             let accepted = try await account(server, .buyer, "accepted@example.com")
@@ -158,7 +175,7 @@ final class FilesTests: XCTestCase {
     }
 
     func testThumbnailAndPreviewURLsServeTheMadePictures() async throws {
-        try await forEachDatabase(customize: Self.noThumbnails) { server in
+        try await forEachStoreAndDatabase { server in
             let seller = try await account(server, .seller, "s@example.com")
             let id = try await listing(server, seller, status: .draft)
             let photo = try await upload(server, id, seller, file: Self.png, name: "front.png")
@@ -185,7 +202,7 @@ final class FilesTests: XCTestCase {
     // MARK: moderation
 
     func testMediaAddedToAPublishedListingWaitsForAnAdmin() async throws {
-        try await forEachDatabase(customize: Self.noThumbnails) { server in
+        try await forEachStoreAndDatabase { server in
             let seller = try await account(server, .seller, "s@example.com")
             let admin = try await account(server, .admin, "admin@example.com")
             let id = try await published(server, seller: seller, title: "Dental practice in Leeds")
@@ -228,7 +245,7 @@ final class FilesTests: XCTestCase {
     // MARK: KYC documents
 
     func testOwnersAndAdminsOpenKYCDocumentsAndNobodyElse() async throws {
-        try await forEachDatabase(customize: Self.noThumbnails) { server in
+        try await forEachStoreAndDatabase { server in
             let seller = try await account(server, .seller, "s@example.com")
             let other = try await account(server, .buyer, "b@example.com")
             let admin = try await account(server, .admin, "admin@example.com")
@@ -330,7 +347,14 @@ final class FilesTests: XCTestCase {
     func testTheEncryptingStoreSealsDocumentsOnlyAndNeverReturnsBytesItCannotAuthenticate() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-files-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        let base = LocalFileStore(root: root)
+        let bucket = S3FileStore(try MotoServer.shared().configuration())
+        try await bucket.checkBucket(create: true)
+        for base in [LocalFileStore(root: root), bucket] as [any FileStore] {
+            try await sealsDocumentsOnly(base)
+        }
+    }
+
+    func sealsDocumentsOnly(_ base: any FileStore) async throws {
         let key = try XCTUnwrap(FileEncryptionKey(text: String(repeating: "5a", count: 32)))
         let store = EncryptingFileStore(base: base, key: key)
 

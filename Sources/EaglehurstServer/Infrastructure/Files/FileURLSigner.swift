@@ -70,7 +70,9 @@ struct FileURLSigner: Sendable {
 
     /// Checks the signature first (in constant time, for each audience), then the expiry.
     func verify(_ kind: Kind, _ id: UUID, variant: Variant, expires: Int64, signature: String, now: Date) -> Verdict {
-        guard let code = Self.decodeBase64URL(signature) else { return .forged }
+        // Only the canonical spelling: the last character of 32 bytes in base64 carries two unused
+        // bits, and a URL with them changed is not a URL this server made.
+        guard let code = Self.decodeBase64URL(signature), Self.base64URL(code) == signature else { return .forged }
         let audience = Audience.allCases.first { audience in
             HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: Self.message(audience, kind, id, variant, expires), using: key)
         }
