@@ -40,8 +40,9 @@ package enum Pictures {
         case .listings: state.browser.detail
         case .saved: state.saved.detail
         case .myListings: if case .detail(let detail) = state.seller.panel { detail } else { nil }
-        case .admin where state.admin.tab != .users: state.admin.detail
-        default: nil
+        case .admin: state.admin.tab == .users ? nil : state.admin.detail
+        case .status, .signin, .register, .verify, .forgotPassword, .resetPassword, .profile, .threads, .notifications,
+             .subscriptions, .services, .dashboard: nil
         }
     }
 
