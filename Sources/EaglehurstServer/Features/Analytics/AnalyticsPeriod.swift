@@ -21,18 +21,11 @@ struct UTCDay: Hashable, Comparable, Sendable {
 
     var start: Date { Date(timeIntervalSince1970: Double(number) * 86_400) }
     var end: Date { Date(timeIntervalSince1970: Double(number + 1) * 86_400) }
-    /// YYYY-MM-DD by arithmetic (Howard Hinnant's `civil_from_days`): a year of series asks for
-    /// thousands of keys, and `Calendar` with `String(format:)` cost tens of microseconds each.
+    /// YYYY-MM-DD by arithmetic (`CivilDate`): a year of series asks for thousands of keys, and
+    /// `Calendar` with `String(format:)` cost tens of microseconds each.
     var key: String {
-        let z = number + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let civil = CivilDate.fromDays(Int64(number))
+        let (year, month, day) = (Int(civil.year), Int(civil.month), Int(civil.day))
         func digits(_ value: Int, _ count: Int) -> [UInt8] {
             var value = value, bytes = [UInt8](repeating: UInt8(ascii: "0"), count: count)
             for index in stride(from: count - 1, through: 0, by: -1) {
