@@ -150,6 +150,29 @@ static inline int eh_vips_verify(const void *data, size_t length) {
     return failed ? -1 : 0;
 }
 
+/// eh_vips_probe for an image in a file (an upload's spool), read from disk, never whole in memory.
+static inline int eh_vips_probe_file(const char *path, int *width, int *height) {
+    VipsImage *image = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (!image) return -1;
+    int w = vips_image_get_width(image), h = vips_image_get_height(image);
+    int orientation = 1;
+    if (vips_image_get_typeof(image, VIPS_META_ORIENTATION)) vips_image_get_int(image, VIPS_META_ORIENTATION, &orientation);
+    if (orientation >= 5 && orientation <= 8) { int t = w; w = h; h = t; }
+    *width = w; *height = h;
+    g_object_unref(image);
+    return 0;
+}
+
+/// eh_vips_verify for an image in a file: the file is read from disk in strips as it decodes.
+static inline int eh_vips_verify_file(const char *path) {
+    VipsImage *small = NULL;
+    if (vips_thumbnail(path, &small, 64, "height", 64, "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL)) return -1;
+    double average = 0;
+    int failed = vips_avg(small, &average, NULL);
+    g_object_unref(small);
+    return failed ? -1 : 0;
+}
+
 /// Encodes packed 8-bit RGB (`width * height * 3` bytes) in the format of `suffix` (".jpg[Q=85]",
 /// ".png"), with an EXIF orientation tag when `orientation` is 2–8 (JPEG). Makes pictures for
 /// tests and benchmarks. The result is in `*out` (free with eh_vips_free). 0 on success.

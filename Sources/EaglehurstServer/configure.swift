@@ -40,6 +40,7 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     try await EncryptingFileStore.checkKey(settings.encryptionKey, on: fileStore)
     app.storage[FileStoreKey.self] = EncryptingFileStore(base: fileStore, key: settings.encryptionKey)
     app.storage[FileURLSignerKey.self] = FileURLSigner(secret: secret)
+    app.storage[UploadSpoolKey.self] = try UploadSpool.prepare(at: settings.dataDirectory.appendingPathComponent("uploads", isDirectory: true))
     app.storage[PaymentGatewayKey.self] = environment.paymentGateway ?? makePaymentGateway(app, settings)
 
     // Outermost first. Everything inside ProblemMiddleware may throw; everything outside it sees

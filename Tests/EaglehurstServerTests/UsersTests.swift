@@ -614,6 +614,7 @@ final class MemoryFileStore: FileStore {
     private let files = Mutex<[FileKey: Data]>([:])
 
     func put(_ data: Data, at key: FileKey) async throws { files.withLock { $0[key] = data } }
+    func put(contentsOf file: URL, at key: FileKey) async throws { try await put(Data(contentsOf: file), at: key) }
     func get(_ key: FileKey) async throws -> Data? { files.withLock { $0[key] } }
     func delete(_ key: FileKey) async throws { _ = files.withLock { $0.removeValue(forKey: key) } }
 }

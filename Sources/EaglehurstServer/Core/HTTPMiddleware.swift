@@ -58,10 +58,17 @@ struct BodyLimitMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         }
         let limit = limit(for: request.url.path)
-        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
+        let length = request.headers.first(name: .contentLength).flatMap(Int.init)
+        if let length, length > limit {
             throw Problem(
                 .payloadTooLarge, slug: "payload-too-large", title: "The body is too large",
                 detail: "This operation accepts bodies up to \(limit) bytes; this one has \(length).")
+        }
+        // An upload of a stated length streams on to its reader (`MultipartForm`), which spools
+        // the file to disk: the length bounds what arrives. Bodies of unstated length (chunked)
+        // are read here within the limit first.
+        if length != nil, limit != jsonLimit {
+            return try await next.respond(to: request)
         }
         do {
             _ = try await request.body.collect(max: limit).get()

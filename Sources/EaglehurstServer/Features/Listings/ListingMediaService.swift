@@ -39,20 +39,20 @@ extension ListingsService {
         }
         var imageSize: (width: Int, height: Int)?
         if type == .pdf {
-            guard upload.file.data.count <= Self.documentLimit else {
+            guard upload.file.size <= Self.documentLimit else {
                 throw UploadedFile.tooLarge(what: "A listing document", limit: Self.documentLimit)
             }
         } else {
-            imageSize = try await ListingThumbnails(app: app).checkImage(upload.file.data, type: type)
+            imageSize = try await ListingThumbnails(app: app).checkImage(upload.file, type: type)
         }
         let key = FileKey.make(in: "listing-media")
-        try await app.fileStore.put(upload.file.data, at: key)
+        try await app.fileStore.put(contentsOf: upload.file.url, at: key)
         let media = ListingMedia()
         media.$listing.id = id
         media.mediaType = type == .pdf ? "document" : "image"
         media.fileName = upload.file.displayName(defaultStem: "listing-media", type: type)
         media.contentType = type.mimeType
-        media.sizeBytes = Int64(upload.file.data.count)
+        media.sizeBytes = Int64(upload.file.size)
         media.storageKey = key.rawValue
         media.caption = upload.caption.flatMap { $0.isEmpty ? nil : $0 }
         media.displayOrder = upload.displayOrder ?? existing
@@ -98,7 +98,7 @@ extension APIHandler {
     func listingsUploadMedia(_ input: Operations.ListingsUploadMedia.Input) async throws -> Operations.ListingsUploadMedia.Output {
         let seller = try await auth.user(.verified, is: .seller)
         guard case .multipartForm(let parts) = input.body else { throw Problem.unsupportedBody }
-        let upload = try await MultipartForm.readUpload(parts, fileLimit: ListingsService.mediaLimit, what: "Listing media") { part in
+        let upload = try await MultipartForm.readUpload(parts, fileLimit: ListingsService.mediaLimit, what: "Listing media", spool: app.uploadSpool) { part in
             switch part {
             case .file(let part): .file(part.payload.body, fileName: part.filename)
             case .caption(let part): .text(field: "caption", part.payload.body, limit: 800)

@@ -28,11 +28,11 @@ struct ListingThumbnails {
     /// The image's size (orientation applied) once every pixel was decoded; a 422 problem naming
     /// what libvips found wrong when the file is not a readable image. Runs on the thread pool:
     /// decoding a 12-megapixel photo takes tens of milliseconds.
-    func checkImage(_ data: Data, type: DetectedFileType) async throws -> (width: Int, height: Int) {
+    func checkImage(_ file: UploadedFile, type: DetectedFileType) async throws -> (width: Int, height: Int) {
         do {
             return try await app.threadPool.runIfActive {
-                let size = try Images.size(of: data)
-                try Images.verify(data)
+                let size = try Images.size(ofFileAt: file.url)
+                try Images.verify(fileAt: file.url)
                 return size
             }
         } catch let error as Images.ImageError {

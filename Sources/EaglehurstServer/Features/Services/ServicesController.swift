@@ -93,7 +93,7 @@ extension APIHandler {
     func servicesUploadDocument(_ input: Operations.ServicesUploadDocument.Input) async throws -> Operations.ServicesUploadDocument.Output {
         let user = try await auth.user(.verified)
         guard case .multipartForm(let parts) = input.body else { throw Problem.unsupportedBody }
-        let upload = try await MultipartForm.readUpload(parts, fileLimit: ServicesService.documentLimit, what: "A service document") { part in
+        let upload = try await MultipartForm.readUpload(parts, fileLimit: ServicesService.documentLimit, what: "A service document", spool: app.uploadSpool) { part in
             switch part {
             case .file(let part): .file(part.payload.body, fileName: part.filename)
             case .documentType(let part): .text(field: "document_type", part.payload.body)

@@ -145,10 +145,10 @@ extension ServicesService {
         document.documentType = type
         document.fileName = upload.displayName(defaultStem: type.rawValue, type: fileType)
         document.contentType = fileType.mimeType
-        document.sizeBytes = Int64(upload.data.count)
+        document.sizeBytes = Int64(upload.size)
         document.storageKey = key.rawValue
         document.createdAt = now
-        try await app.fileStore.put(upload.data, at: key)
+        try await app.fileStore.put(contentsOf: upload.url, at: key)
         do {
             try await document.create(on: db)
         } catch {

@@ -40,7 +40,7 @@ extension APIHandler {
     func usersUploadAvatar(_ input: Operations.UsersUploadAvatar.Input) async throws -> Operations.UsersUploadAvatar.Output {
         let user = try await auth.user(.verified)
         guard case .multipartForm(let parts) = input.body else { throw Problem.unsupportedBody }
-        let upload = try await MultipartForm.readUpload(parts, fileLimit: UsersService.avatarLimit, what: "An avatar") { part in
+        let upload = try await MultipartForm.readUpload(parts, fileLimit: UsersService.avatarLimit, what: "An avatar", spool: app.uploadSpool) { part in
             switch part {
             case .file(let part): .file(part.payload.body, fileName: part.filename)
             case .undocumented(let part): .undocumented(part.body)
@@ -53,7 +53,7 @@ extension APIHandler {
         let user = try await auth.user(.verified)
         guard case .multipartForm(let parts) = input.body else { throw Problem.unsupportedBody }
         let upload = try await MultipartForm.readUpload(
-            parts, fileLimit: UsersService.kycLimit, what: "A KYC document", requiredTexts: ["document_type"]
+            parts, fileLimit: UsersService.kycLimit, what: "A KYC document", requiredTexts: ["document_type"], spool: app.uploadSpool
         ) { part in
             switch part {
             case .file(let part): .file(part.payload.body, fileName: part.filename)

@@ -107,7 +107,7 @@ struct UsersService {
     func replaceAvatar(of user: User, with upload: UploadedFile) async throws -> User {
         _ = try upload.requireType(among: Self.avatarTypes, what: "An avatar")
         let key = FileKey.make(in: "avatars")
-        try await files.put(upload.data, at: key)
+        try await files.put(contentsOf: upload.url, at: key)
         let previous = user.avatarPath.flatMap(FileKey.init(rawValue:))
         user.avatarPath = key.rawValue
         do {
@@ -143,11 +143,11 @@ struct UsersService {
         document.documentType = type.rawValue
         document.fileName = upload.displayName(defaultStem: type.rawValue, type: fileType)
         document.contentType = fileType.mimeType
-        document.sizeBytes = Int64(upload.data.count)
+        document.sizeBytes = Int64(upload.size)
         document.storageKey = key.rawValue
         document.status = .pending
 
-        try await files.put(upload.data, at: key)
+        try await files.put(contentsOf: upload.url, at: key)
         do {
             try await db.transaction { db in
                 try await document.create(on: db)

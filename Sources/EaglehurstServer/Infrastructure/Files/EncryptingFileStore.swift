@@ -29,6 +29,13 @@ struct EncryptingFileStore: FileStore {
         try await base.put(try Self.seal(data, at: key, with: encryptionKey), at: key)
     }
 
+    /// An encrypted document is sealed in one piece (AES-GCM over the whole file), so it is read
+    /// into memory; documents are at most 10 MB. Everything else streams through to the store.
+    func put(contentsOf file: URL, at key: FileKey) async throws {
+        guard let encryptionKey = self.key, Self.encrypts(key) else { return try await base.put(contentsOf: file, at: key) }
+        try await base.put(try Self.seal(Data(contentsOf: file), at: key, with: encryptionKey), at: key)
+    }
+
     func get(_ key: FileKey) async throws -> Data? {
         guard let stored = try await base.get(key) else { return nil }
         return try Self.open(stored, at: key, with: self.key)

@@ -5,6 +5,10 @@ import Vapor
 /// client is kept as metadata only, so no upload can choose or escape its path.
 public protocol FileStore: Sendable {
     func put(_ data: Data, at key: FileKey) async throws
+    /// Stores the bytes of a local file (an upload's spool) without reading it whole into memory:
+    /// the local store links or copies it into place, S3 sends it in parts read one at a time.
+    /// The file is left where it is.
+    func put(contentsOf file: URL, at key: FileKey) async throws
     /// nil when nothing is stored under the key.
     func get(_ key: FileKey) async throws -> Data?
     /// Deleting a key that holds nothing is not an error.

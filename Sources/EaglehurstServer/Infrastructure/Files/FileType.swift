@@ -33,26 +33,52 @@ public enum DetectedFileType: String, Sendable, CaseIterable {
     public var fileExtension: String { rawValue == "jpeg" ? "jpg" : rawValue }
 
     public static func detect(_ data: Data) -> DetectedFileType? {
-        let bytes = [UInt8](data.prefix(16))
-        func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {
-            bytes.count >= offset + prefix.count && Array(bytes[offset..<offset + prefix.count]) == prefix
-        }
-        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
-        if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
-        if starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8)) { return .gif }
-        if starts(Array("RIFF".utf8)), starts(Array("WEBP".utf8), at: 8) { return .webp }
-        if starts(Array("%PDF-".utf8)) { return .pdf }
-        if starts([0x50, 0x4B, 0x03, 0x04]) { return officeDocument(data) }
-        return nil
+        var detector = Detector()
+        detector.feed(data)
+        return detector.result
     }
 
-    /// A ZIP archive is a Word or Excel document when its entries include the main part of one
-    /// (names are stored in clear in each local file header); any other archive is not accepted.
-    private static func officeDocument(_ data: Data) -> DetectedFileType? {
-        guard data.range(of: Data("[Content_Types].xml".utf8)) != nil else { return nil }
-        if data.range(of: Data("word/document.xml".utf8)) != nil { return .docx }
-        if data.range(of: Data("xl/workbook.xml".utf8)) != nil { return .xlsx }
-        return nil
+    /// Detects the type of bytes that arrive in pieces (an upload as it streams in): the first 16
+    /// bytes are kept for the magic number, and a ZIP archive is searched, across the pieces'
+    /// boundaries, for the names of the parts that make it a Word or Excel document (the names
+    /// are stored in clear in each local file header); any other archive is not accepted.
+    public struct Detector: Sendable {
+        private static let markers = ["[Content_Types].xml", "word/document.xml", "xl/workbook.xml"].map { Array($0.utf8) }
+        private static let carryCount = markers.map(\.count).max()! - 1
+
+        private var head: [UInt8] = []
+        /// The last bytes seen, so a name split between two pieces is still found.
+        private var carry: [UInt8] = []
+        private var found = [false, false, false]
+
+        public init() {}
+
+        public mutating func feed(_ bytes: some Collection<UInt8>) {
+            if head.count < 16 { head.append(contentsOf: bytes.prefix(16 - head.count)) }
+            guard head.count >= 4, starts([0x50, 0x4B, 0x03, 0x04]), found.contains(false) else { return }
+            let window = carry + bytes
+            for (index, marker) in Self.markers.enumerated() where !found[index] {
+                found[index] = window.firstRange(of: marker) != nil
+            }
+            carry = Array(window.suffix(Self.carryCount))
+        }
+
+        public var result: DetectedFileType? {
+            if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+            if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
+            if starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8)) { return .gif }
+            if starts(Array("RIFF".utf8)), starts(Array("WEBP".utf8), at: 8) { return .webp }
+            if starts(Array("%PDF-".utf8)) { return .pdf }
+            if starts([0x50, 0x4B, 0x03, 0x04]), found[0] {
+                if found[1] { return .docx }
+                if found[2] { return .xlsx }
+            }
+            return nil
+        }
+
+        private func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {
+            head.count >= offset + prefix.count && Array(head[offset..<offset + prefix.count]) == prefix
+        }
     }
 
     /// "PNG, JPEG or WebP".

@@ -38,6 +38,53 @@ public struct LocalFileStore: FileStore {
         }
     }
 
+    /// A hard link to `file` when it is on the same file system (an upload's spool is, by
+    /// default), a copy otherwise; either way under a temporary name, flushed, then renamed into place.
+    public func put(contentsOf file: URL, at key: FileKey) async throws {
+        let target = url(for: key)
+        let folder = target.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = folder.appendingPathComponent(".\(UUID().uuidString.lowercased()).partial")
+        do {
+            if link(file.path, temporary.path) != 0 {
+                guard errno == EXDEV || errno == EPERM || errno == EMLINK else { throw Self.failure("link", temporary) }
+                try Self.copy(file, to: temporary)
+            }
+            let descriptor = open(temporary.path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw Self.failure("open", temporary) }
+            defer { close(descriptor) }
+            guard fsync(descriptor) == 0 else { throw Self.failure("fsync", temporary) }
+        } catch {
+            unlink(temporary.path)
+            throw error
+        }
+        guard rename(temporary.path, target.path) == 0 else {
+            let error = Self.failure("rename", target)
+            unlink(temporary.path)
+            throw error
+        }
+    }
+
+    /// Copies in 1 MiB pieces into a new file of mode 0600.
+    private static func copy(_ source: URL, to target: URL) throws {
+        let input = open(source.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw failure("open", source) }
+        defer { close(input) }
+        let output = open(target.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard output >= 0 else { throw failure("open", target) }
+        defer { close(output) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure("read", source)
+            }
+            if count == 0 { return }
+            try writeAll(Data(buffer[0..<count]), to: output, path: target)
+        }
+    }
+
     private static func writeAll(_ data: Data, to descriptor: Int32, path: URL) throws {
         try data.withUnsafeBytes { buffer in
             var offset = 0

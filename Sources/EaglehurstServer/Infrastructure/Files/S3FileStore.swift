@@ -54,10 +54,30 @@ public struct S3FileStore: FileStore {
 
     public func put(_ data: Data, at key: FileKey) async throws {
         if data.count > configuration.multipartThreshold {
-            try await putInParts(data, at: key)
+            try await putInParts(count: data.count, at: key) { data.subdata(in: (data.startIndex + $0.lowerBound)..<(data.startIndex + $0.upperBound)) }
         } else {
             let response = try await send("PUT", key.rawValue, body: data, contentType: "application/octet-stream")
             guard response.status == 200 else { throw S3Error.from(response, operation: "PUT \(key)") }
+        }
+    }
+
+    /// A file above `multipartThreshold` goes up a part at a time, each read from the file just
+    /// before it is sent, so at most one part (`partSize`) is in memory.
+    public func put(contentsOf file: URL, at key: FileKey) async throws {
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        let count = Int(try handle.seekToEnd())
+        guard count > configuration.multipartThreshold else {
+            try handle.seek(toOffset: 0)
+            return try await put(handle.readToEnd() ?? Data(), at: key)
+        }
+        try await putInParts(count: count, at: key) { range in
+            try handle.seek(toOffset: UInt64(range.lowerBound))
+            let part = try handle.read(upToCount: range.count) ?? Data()
+            guard part.count == range.count else {
+                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(file.path) changed while it was being stored"])
+            }
+            return part
         }
     }
 
@@ -111,7 +131,8 @@ public struct S3FileStore: FileStore {
 
     // MARK: multipart upload
 
-    private func putInParts(_ data: Data, at key: FileKey) async throws {
+    /// `part` gives the bytes of a range of the `count` bytes being stored.
+    private func putInParts(count: Int, at key: FileKey, part: (Range<Int>) throws -> Data) async throws {
         let created = try await send("POST", key.rawValue, query: "uploads=", contentType: "application/octet-stream")
         guard created.status == 200 else { throw S3Error.from(created, operation: "CreateMultipartUpload \(key)") }
         guard let uploadID = S3XML.first("UploadId", in: created.body), !uploadID.isEmpty else {
@@ -120,12 +141,12 @@ public struct S3FileStore: FileStore {
         let upload = "uploadId=\(Self.percentEncoded(uploadID))"
         do {
             var parts: [(number: Int, etag: String)] = []
-            var offset = data.startIndex
-            while offset < data.endIndex {
-                let end = min(offset + configuration.partSize, data.endIndex)
+            var offset = 0
+            while offset < count {
+                let end = min(offset + configuration.partSize, count)
                 let number = parts.count + 1
                 let response = try await send(
-                    "PUT", key.rawValue, query: "partNumber=\(number)&\(upload)", body: data.subdata(in: offset..<end))
+                    "PUT", key.rawValue, query: "partNumber=\(number)&\(upload)", body: try part(offset..<end))
                 guard response.status == 200 else { throw S3Error.from(response, operation: "UploadPart \(number) of \(key)") }
                 guard let etag = response.header("ETag") else {
                     throw S3Error.malformedResponse(operation: "UploadPart \(number) of \(key)", detail: "no ETag header")

@@ -1,20 +1,65 @@
 import Foundation
 import OpenAPIRuntime
+import Vapor
 
-/// A file part of a multipart upload, read into memory within a size limit.
-struct UploadedFile: Sendable {
-    let data: Data
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file part of a multipart upload, streamed to a spool file as it arrives, within a size limit:
+/// however large the upload, the server holds one chunk of it at a time. The type is detected on
+/// the way (`DetectedFileType.Detector`), images are checked by libvips from the file, and stores
+/// take the file as it is (`FileStore.put(contentsOf:at:)`). The spool file goes when the last
+/// reference to the upload does.
+final class UploadedFile: Sendable {
+    /// The spool file (mode 0600, in `UploadSpool.directory`).
+    let url: URL
+    let size: Int
+    /// The type read from the content (magic bytes; for a ZIP, the entries' names).
+    let detectedType: DetectedFileType?
     /// The name the client gave; shown back to people, never used to store the file.
     let clientFileName: String?
 
-    /// Reads a part's bytes, stopping as soon as they pass `limit`.
-    static func read(_ body: HTTPBody, fileName: String?, limit: Int, what: String) async throws -> UploadedFile {
-        var data = Data()
-        for try await chunk in body {
-            guard data.count + chunk.count <= limit else { throw tooLarge(what: what, limit: limit) }
-            data.append(contentsOf: chunk)
+    private init(url: URL, size: Int, detectedType: DetectedFileType?, clientFileName: String?) {
+        self.url = url
+        self.size = size
+        self.detectedType = detectedType
+        self.clientFileName = clientFileName
+    }
+
+    deinit {
+        unlink(url.path)
+    }
+
+    /// Streams a part's bytes to a new spool file, stopping as soon as they pass `limit` (the
+    /// partial file is removed).
+    static func read(_ body: HTTPBody, fileName: String?, limit: Int, what: String, spool: UploadSpool) async throws -> UploadedFile {
+        let url = try spool.makeFile()
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw UploadSpool.failure("open", url) }
+        var size = 0
+        var detector = DetectedFileType.Detector()
+        do {
+            defer { close(descriptor) }
+            for try await chunk in body {
+                guard size + chunk.count <= limit else { throw tooLarge(what: what, limit: limit) }
+                detector.feed(chunk)
+                try UploadSpool.writeAll(chunk, to: descriptor, path: url)
+                size += chunk.count
+            }
+        } catch {
+            unlink(url.path)
+            throw error
         }
-        return UploadedFile(data: data, clientFileName: fileName)
+        return UploadedFile(url: url, size: size, detectedType: detector.result, clientFileName: fileName)
+    }
+
+    /// The whole file in memory: for the small uploads whose stores need it whole (an encrypted
+    /// document is sealed in one piece).
+    func contents() throws -> Data {
+        try Data(contentsOf: url)
     }
 
     static func tooLarge(what: String, limit: Int) -> Problem {
@@ -27,18 +72,17 @@ struct UploadedFile: Sendable {
     /// The type read from the content; a 415 problem naming the accepted types otherwise.
     func requireType(among allowed: [DetectedFileType], what: String) throws -> DetectedFileType {
         let accepted = DetectedFileType.list(allowed)
-        guard !data.isEmpty else {
+        guard size > 0 else {
             throw Problem.validation(["file": ["is empty"]], detail: "\(what) must be a \(accepted) file; the file sent is empty.")
         }
-        let detected = DetectedFileType.detect(data)
-        guard let detected, allowed.contains(detected) else {
-            let found = detected.map { "is a \($0.displayName) file" } ?? "is none of them"
+        guard let detectedType, allowed.contains(detectedType) else {
+            let found = detectedType.map { "is a \($0.displayName) file" } ?? "is none of them"
             throw Problem(
                 .unsupportedMediaType, slug: "unsupported-file-type", title: "This type of file is not accepted",
                 detail: "\(what) must be a \(accepted) file. The type is read from the file's content, not its name, and this file \(found).",
                 errors: ["file": ["must be a \(accepted) file"]])
         }
-        return detected
+        return detectedType
     }
 
     /// The client's file name reduced to a plain name (no folders, no control characters, at most
@@ -49,6 +93,64 @@ struct UploadedFile: Sendable {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard !cleaned.isEmpty, cleaned != ".", cleaned != ".." else { return "\(defaultStem).\(type.fileExtension)" }
         return String(cleaned.prefix(200))
+    }
+}
+
+/// Where uploads are spooled while a request reads them: `<data dir>/uploads/`, beside the local
+/// store's `files/` so a stored upload is linked into place rather than copied. Files left by a
+/// server that stopped mid-upload are removed at start-up.
+struct UploadSpool: Sendable {
+    let directory: URL
+
+    /// Creates the folder (0700) and removes what an earlier run left in it.
+    static func prepare(at directory: URL) throws -> UploadSpool {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasSuffix(".upload") {
+            unlink(directory.appendingPathComponent(name).path)
+        }
+        return UploadSpool(directory: directory)
+    }
+
+    func makeFile() throws -> URL {
+        directory.appendingPathComponent("\(UUID().uuidString.lowercased()).upload", isDirectory: false)
+    }
+
+    static func writeAll(_ bytes: some Collection<UInt8>, to descriptor: Int32, path: URL) throws {
+        let done: Void? = try bytes.withContiguousStorageIfAvailable { buffer in
+            try write(UnsafeRawBufferPointer(buffer), to: descriptor, path: path)
+        }
+        if done == nil {
+            try Array(bytes).withUnsafeBytes { try write($0, to: descriptor, path: path) }
+        }
+    }
+
+    private static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, path: URL) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("write", path)
+            }
+            offset += written
+        }
+    }
+
+    static func failure(_ call: String, _ url: URL) -> any Error {
+        let code = errno
+        return CocoaError(.fileWriteUnknown, userInfo: [
+            NSFilePathErrorKey: url.path,
+            NSLocalizedDescriptionKey: "\(call) \(url.path): \(String(cString: strerror(code)))",
+        ])
+    }
+}
+
+struct UploadSpoolKey: StorageKey { typealias Value = UploadSpool }
+
+extension Application {
+    var uploadSpool: UploadSpool {
+        guard let spool = storage[UploadSpoolKey.self] else { fatalError("configure(_:settings:) was not called") }
+        return spool
     }
 }
 
@@ -69,17 +171,24 @@ enum MultipartForm {
         let texts: [String: String]
     }
 
+    static let maxParts = 16
+
     static func readUpload<Generated: Sendable>(
         _ parts: MultipartBody<Generated>, fileLimit: Int, what: String, requiredTexts: [String] = [],
-        classify: (Generated) -> Part
+        spool: UploadSpool, classify: (Generated) -> Part
     ) async throws -> Upload {
         var file: UploadedFile?
         var texts: [String: String] = [:]
         do {
+            var count = 0
             for try await part in parts {
+                count += 1
+                guard count <= maxParts else {
+                    throw Problem.validation(["body": ["has more than \(maxParts) parts"]], detail: "An upload has one file part and a few short text parts.")
+                }
                 switch classify(part) {
                 case .file(let body, let fileName):
-                    file = try await UploadedFile.read(body, fileName: fileName, limit: fileLimit, what: what)
+                    file = try await UploadedFile.read(body, fileName: fileName, limit: fileLimit, what: what, spool: spool)
                 case .text(let field, let body, let limit):
                     texts[field] = try await text(body, field: field, limit: limit)
                 case .undocumented(let body):

@@ -32,6 +32,23 @@ public enum Images {
         guard status == 0 else { throw lastError(or: "the image could not be decoded") }
     }
 
+    /// `size(of:)` for an image in a file (an upload's spool): libvips reads it from disk.
+    public static func size(ofFileAt url: URL) throws -> (width: Int, height: Int) {
+        try start()
+        var width: Int32 = 0, height: Int32 = 0
+        guard eh_vips_probe_file(url.path, &width, &height) == 0, width > 0, height > 0 else {
+            throw lastError(or: "not an image libvips can read")
+        }
+        return (Int(width), Int(height))
+    }
+
+    /// `verify(_:)` for an image in a file: decoded as it is read, in strips, so a large photo is
+    /// never whole in memory.
+    public static func verify(fileAt url: URL) throws {
+        try start()
+        guard eh_vips_verify_file(url.path) == 0 else { throw lastError(or: "the image could not be decoded") }
+    }
+
     /// Packed 8-bit RGB encoded as `.jpeg` (with an EXIF orientation tag when `orientation` is 2–8)
     /// or `.png`: pictures for tests and benchmarks.
     public static func encode(rgb: [UInt8], width: Int, height: Int, orientation: Int = 1, as type: DetectedFileType, quality: Int = 85) throws -> Data {
