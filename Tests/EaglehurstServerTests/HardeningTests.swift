@@ -417,11 +417,14 @@ func rawPost(_ server: TestServer, _ path: String, _ body: String, from source: 
     ].joined(separator: "\r\n")
     // A thread of its own: the socket calls block, and the concurrency pool must stay free for the server.
     return try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try rawExchange(port: port, source: source, request: request) }) }.start()
+        Thread { continuation.resume(with: Result { try rawExchange(port: port, source: source, pieces: [Data(request.utf8)]) }) }.start()
     }
 }
 
-private func rawExchange(port: Int, source: String, request: String) throws -> RawResponse {
+/// Sends `pieces` one after another over a plain socket (bound to `source` when given), calling
+/// `beforePiece` with each piece's index before it is sent, and reads the answer to the end.
+/// The calls block: run it on a thread of its own.
+func rawExchange(port: Int, source: String? = nil, pieces: [Data], beforePiece: (Int) throws -> Void = { _ in }) throws -> RawResponse {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw TestSupportError("socket: \(errno)") }
     defer { close(fd) }
@@ -432,21 +435,26 @@ private func rawExchange(port: Int, source: String, request: String) throws -> R
         inet_pton(AF_INET, host, &address.sin_addr)
         return address
     }
-    var local = address(source, 0)
     var remote = address("127.0.0.1", port)
     let size = socklen_t(MemoryLayout<sockaddr_in>.size)
-    guard withUnsafePointer(to: &local, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }) == 0 else {
-        throw TestSupportError("bind \(source): \(errno)")
+    if let source {
+        var local = address(source, 0)
+        guard withUnsafePointer(to: &local, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }) == 0 else {
+            throw TestSupportError("bind \(source): \(errno)")
+        }
     }
     guard withUnsafePointer(to: &remote, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, size) } }) == 0 else {
         throw TestSupportError("connect: \(errno)")
     }
-    let bytes = Array(request.utf8)
-    var sent = 0
-    while sent < bytes.count {
-        let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        guard n > 0 else { throw TestSupportError("send: \(errno)") }
-        sent += n
+    for (index, piece) in pieces.enumerated() {
+        try beforePiece(index)
+        let bytes = [UInt8](piece)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw TestSupportError("send: \(errno)") }
+            sent += n
+        }
     }
     var received: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)

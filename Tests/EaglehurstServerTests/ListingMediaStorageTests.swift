@@ -236,4 +236,91 @@ final class ListingMediaStorageTests: XCTestCase {
             }
         }
     }
+
+    // MARK: streaming
+
+    func spooled(_ server: TestServer) -> [(name: String, size: Int)] {
+        let folder = server.sandbox.directory.appendingPathComponent("uploads")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).map { name in
+            let size = (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+            return (name, size ?? 0)
+        }
+    }
+
+    /// The photo reaches the disk while its request is still arriving: half the body is sent, the
+    /// spool file is seen holding those bytes before the rest is sent, and the file stored in the
+    /// end is the photo. An upload past the file limit stops there and leaves no spool file.
+    func testAPhotoStreamsToDiskAsItArrivesAndNothingIsLeftInTheSpool() async throws {
+        let photo = try TestImages.noisyJPEG(width: 1200, height: 800)
+        XCTAssertGreaterThan(photo.count, 1 << 20, "big enough to arrive in many pieces")
+        try await forEachStoreAndDatabase { server, store in
+            let seller = try await account(server, .seller, "s@example.com")
+            let listing = try await published(server, seller: seller, title: "Pharmacy in York")
+            var form = MultipartFormData()
+            form.addFile("file", fileName: "front.jpg", data: photo)
+            let body = form.body
+            let head = [
+                "POST /api/v1/listings/\(listing)/media HTTP/1.1", "Host: 127.0.0.1", "Authorization: Bearer \(seller.token)",
+                "Content-Type: \(form.contentType)", "Content-Length: \(body.count)", "Connection: close", "", "",
+            ].joined(separator: "\r\n")
+            let split = body.count / 2
+            let upload = SlowUpload(port: server.baseURL.port ?? 0, first: Data(head.utf8) + body.prefix(split), rest: body.dropFirst(split))
+            let answer = upload.start()
+
+            var seen = 0
+            for _ in 0..<400 where seen < split / 2 {
+                seen = spooled(server).map(\.size).max() ?? 0
+                if seen < split / 2 { try await Task.sleep(for: .milliseconds(25)) }
+            }
+            XCTAssertGreaterThanOrEqual(seen, split / 2, "[\(store)] the first half is on disk before the rest is sent")
+            upload.sendRest()
+            let response = try await answer.value
+            XCTAssertEqual(response.status, 201, response.body)
+            XCTAssertEqual(spooled(server).count, 0, "the spool file goes with the request")
+            let media = try await ListingMedia.query(on: server.app.db).all()
+            XCTAssertEqual(media.count, 1)
+            XCTAssertEqual(media.first?.sizeBytes, Int64(photo.count))
+            await XCTAssertEqualAsync(try await stored(server, media.first?.storageKey), photo)
+
+            var large = MultipartFormData()
+            large.addFile("file", fileName: "huge.jpg", data: photo.prefix(4) + Data(count: ListingsService.mediaLimit + (64 << 10)))
+            let refused = try await server.upload("/listings/\(listing)/media", large, bearer: seller.token)
+            XCTAssertEqual(refused.status, 413, refused.text)
+            XCTAssertEqual(try refused.json()["type"] as? String, "https://eaglehurst.example/problems/file-too-large")
+            XCTAssertEqual(spooled(server).count, 0, "a refused upload leaves no spool file")
+            await XCTAssertEqualAsync(try await ListingMedia.query(on: server.app.db).count(), 1)
+        }
+    }
+}
+
+/// A request sent in two halves over a plain socket, on a thread of its own: the first half at
+/// once, the rest when the test says.
+final class SlowUpload: @unchecked Sendable {
+    let port: Int
+    let first: Data
+    let rest: Data
+    private let proceed = DispatchSemaphore(value: 0)
+
+    init(port: Int, first: Data, rest: Data) {
+        self.port = port
+        self.first = first
+        self.rest = Data(rest)
+    }
+
+    func sendRest() { proceed.signal() }
+
+    func start() -> Task<RawResponse, any Error> {
+        Task {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread { continuation.resume(with: Result { try self.exchange() }) }.start()
+            }
+        }
+    }
+
+    private func exchange() throws -> RawResponse {
+        try rawExchange(port: port, pieces: [first, rest]) { index in
+            guard index == 1 else { return }
+            guard proceed.wait(timeout: .now() + 60) == .success else { throw TestSupportError("the test never said to go on") }
+        }
+    }
 }

@@ -39,6 +39,15 @@ final class S3FileStoreTests: XCTestCase {
         try await store.delete(key)
     }
 
+    func head(_ key: FileKey, in store: S3FileStore) throws -> S3Transfer.Response {
+        try S3Transfer(
+            method: "HEAD", url: "\(store.configuration.endpoint.absoluteString)/\(store.configuration.bucket)/\(key)",
+            body: nil, contentType: nil, signing: "aws:amz:us-east-1:s3",
+            credentials: "\(store.configuration.accessKeyID):\(store.configuration.secretAccessKey)",
+            connectTimeout: .seconds(5), timeout: .seconds(10)
+        ).perform(pool: S3HandlePool(capacity: 1))
+    }
+
     func testAFileAboveTheThresholdGoesUpInParts() async throws {
         // S3 wants every part but the last to be at least 5 MiB.
         let store = try await store { $0.multipartThreshold = 5 << 20; $0.partSize = 5 << 20 }
@@ -48,23 +57,24 @@ final class S3FileStoreTests: XCTestCase {
         await XCTAssertEqualAsync(try await store.get(key), data)
 
         // S3 names a multipart object's ETag after its number of parts: "<md5 of the part md5s>-3".
-        let head = try S3Transfer(
-            method: "HEAD", url: "\(store.configuration.endpoint.absoluteString)/\(store.configuration.bucket)/\(key)",
-            body: nil, contentType: nil, signing: "aws:amz:us-east-1:s3",
-            credentials: "\(store.configuration.accessKeyID):\(store.configuration.secretAccessKey)",
-            connectTimeout: .seconds(5), timeout: .seconds(10)
-        ).perform(pool: S3HandlePool(capacity: 1))
-        XCTAssertEqual(head.status, 200)
-        XCTAssertTrue(head.header("ETag")?.hasSuffix("-3\"") == true, "three parts: \(head.headers)")
+        let parts = try head(key, in: store)
+        XCTAssertEqual(parts.status, 200)
+        XCTAssertTrue(parts.header("ETag")?.hasSuffix("-3\"") == true, "three parts: \(parts.headers)")
+
+        // A file (an upload's spool) goes up a part at a time, read from disk.
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("s3-spool-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: spool) }
+        let fromDisk = bytes(11 << 20)
+        try fromDisk.write(to: spool)
+        let fileKey = FileKey.make(in: "listing-media")
+        try await store.put(contentsOf: spool, at: fileKey)
+        await XCTAssertEqualAsync(try await store.get(fileKey), fromDisk)
+        let fileHead = try head(fileKey, in: store)
+        XCTAssertTrue(fileHead.header("ETag")?.hasSuffix("-3\"") == true, "three parts from the file: \(fileHead.headers)")
 
         let small = FileKey.make(in: "listing-media")
         try await store.put(bytes(1 << 20), at: small)
-        let single = try S3Transfer(
-            method: "HEAD", url: "\(store.configuration.endpoint.absoluteString)/\(store.configuration.bucket)/\(small)",
-            body: nil, contentType: nil, signing: "aws:amz:us-east-1:s3",
-            credentials: "\(store.configuration.accessKeyID):\(store.configuration.secretAccessKey)",
-            connectTimeout: .seconds(5), timeout: .seconds(10)
-        ).perform(pool: S3HandlePool(capacity: 1))
+        let single = try head(small, in: store)
         XCTAssertFalse(single.header("ETag")?.contains("-") ?? true, "below the threshold, one PUT: \(single.headers)")
     }
 

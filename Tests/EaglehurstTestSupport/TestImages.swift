@@ -11,6 +11,17 @@ public enum TestImages {
         try Images.encode(rgb: halves(width: width, height: height), width: width, height: height, orientation: orientation, as: .jpeg)
     }
 
+    /// A JPEG of noise (a fixed pseudo-random sequence), which compresses poorly: a large file from
+    /// a modest size, as a detailed photo is.
+    public static func noisyJPEG(width: Int, height: Int) throws -> Data {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let rgb = (0..<(width * height * 3)).map { _ -> UInt8 in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        return try Images.encode(rgb: rgb, width: width, height: height, as: .jpeg, quality: 95)
+    }
+
     public static func png(width: Int, height: Int) throws -> Data {
         try Images.encode(rgb: halves(width: width, height: height), width: width, height: height, as: .png)
     }
