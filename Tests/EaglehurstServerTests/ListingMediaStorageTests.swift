@@ -237,6 +237,39 @@ final class ListingMediaStorageTests: XCTestCase {
         }
     }
 
+    /// A hundred uploads to one listing at once: exactly as many are taken as the listing can
+    /// hold, the rest are 409, and no file of a refused upload stays in the store.
+    func testTheMediaLimitHoldsWhenUploadsArriveTogether() async throws {
+        let photo = try TestImages.png(width: 32, height: 24)
+        for database in TestDatabase.underTest {
+            let server = try await TestServer.start(database) { $0.jobWorker = false }
+            do {
+                let seller = try await account(server, .seller, "s@example.com")
+                let listing = try await published(server, seller: seller, title: "Pharmacy in York")
+                var form = MultipartFormData()
+                form.addFile("file", fileName: "photo.png", data: photo)
+                let token = seller.token
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { [form] group in
+                    for _ in 0..<100 {
+                        group.addTask { try await server.upload("/listings/\(listing)/media", form, bearer: token).status }
+                    }
+                    return try await group.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
+                }
+                let limit = ListingsService.maxMediaPerListing
+                XCTAssertEqual(statuses, [201: limit, 409: 100 - limit], "[\(database)] \(statuses)")
+                await XCTAssertEqualAsync(try await ListingMedia.query(on: server.app.db).filter(\.$listing.$id == listing).count(), limit)
+                let folder = server.sandbox.directory.appendingPathComponent("files/listing-media")
+                let stored = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
+                XCTAssertEqual(stored.count, limit, "[\(database)] only the accepted uploads' files are stored")
+                XCTAssertEqual(spooled(server).count, 0)
+            } catch {
+                try? await server.stop()
+                throw error
+            }
+            try await server.stop()
+        }
+    }
+
     // MARK: streaming
 
     func spooled(_ server: TestServer) -> [(name: String, size: Int)] {

@@ -1,6 +1,7 @@
 import EaglehurstAPI
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// Photos and documents attached to a listing, stored in the `FileStore`.
@@ -11,6 +12,11 @@ extension ListingsService {
     static let documentLimit = 10 << 20
     static let maxMediaPerListing = 30
     static let mediaTypes: [DetectedFileType] = [.png, .jpeg, .webp, .gif, .pdf]
+
+    static var tooManyMedia: Problem {
+        Problem(.conflict, slug: "too-many-media", title: "This listing has all the media it can hold",
+                detail: "A listing holds at most \(maxMediaPerListing) files; delete one first.")
+    }
 
     struct MediaUpload {
         var file: UploadedFile
@@ -33,10 +39,7 @@ extension ListingsService {
             throw Problem.validation(["display_order": ["must be from 0 to 1000"]])
         }
         let existing = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).count()
-        guard existing < Self.maxMediaPerListing else {
-            throw Problem(.conflict, slug: "too-many-media", title: "This listing has all the media it can hold",
-                          detail: "A listing holds at most \(Self.maxMediaPerListing) files; delete one first.")
-        }
+        guard existing < Self.maxMediaPerListing else { throw Self.tooManyMedia }
         var imageSize: (width: Int, height: Int)?
         if type == .pdf {
             guard upload.file.size <= Self.documentLimit else {
@@ -66,7 +69,17 @@ extension ListingsService {
         media.reviewStatus = (waits ? ListingMedia.ReviewStatus.pending : .approved).rawValue
         do {
             try await db.transaction { db in
+                // The limit holds for uploads that arrive together: on PostgreSQL the listing's row
+                // is locked first, so they are counted one after another; on SQLite the insert takes
+                // the write lock, so each count sees the rows committed before it.
+                let sql = db as! any SQLDatabase
+                if sql.dialect.name == "postgresql" {
+                    try await sql.raw("SELECT id FROM listings WHERE id = \(bind: id) FOR UPDATE").run()
+                }
                 try await media.create(on: db)
+                guard try await ListingMedia.query(on: db).filter(\.$listing.$id == id).count() <= Self.maxMediaPerListing else {
+                    throw Self.tooManyMedia
+                }
                 if isImage {
                     try await app.jobs.enqueue(.thumbnails, ThumbnailJob(mediaID: try media.requireID()), on: db)
                 }
