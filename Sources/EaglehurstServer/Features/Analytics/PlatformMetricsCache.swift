@@ -17,7 +17,7 @@ import Vapor
 ///   environment, off when 0): within that time the admin reads share one computation of today.
 final class PlatformMetricsCache: Sendable {
     /// At most 64 entries and 4,800 days (a day of stored figures is about 3 KB: ~15 MB at most);
-    /// the four admin operations at 12m take ~1,500 days with what they derive.
+    /// the four admin operations at 12m take ~3,000 (their days and what they derive, each counted by its days).
     private let entries = NIOLockedValueBox(GenerationalLRU<any Sendable>(maxCount: 64, maxCost: 4_800))
     private let todays = NIOLockedValueBox<Today?>(nil)
 
