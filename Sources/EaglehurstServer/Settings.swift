@@ -61,6 +61,10 @@ public struct Settings: Sendable {
     public var logFormat: LogFormat
     /// Seconds between runs of the daily platform metrics roll-up (`METRICS_ROLLUP_INTERVAL`, 0 turns it off).
     public var metricsRollupInterval: Int
+    /// How long the admin analytics share one computation of today's figures
+    /// (`ANALYTICS_TODAY_CACHE_MS`, default 1000 from the environment; 0, the default of `init`, computes
+    /// them on every read). The counts of now (queues, statuses) are always read fresh.
+    public var analyticsTodayCacheMilliseconds: Int
 
     public enum LogFormat: String, Sendable, Equatable {
         case text, json
@@ -118,6 +122,7 @@ public struct Settings: Sendable {
         metricsEnabled: Bool = true,
         logFormat: LogFormat = .text,
         metricsRollupInterval: Int = 3600,
+        analyticsTodayCacheMilliseconds: Int = 0,
         jobWorker: Bool = true,
         requestRatePerAddress: RequestRate? = Settings.defaultRequestRatePerAddress,
         requestRatePerUser: RequestRate? = Settings.defaultRequestRatePerUser,
@@ -142,6 +147,7 @@ public struct Settings: Sendable {
         self.metricsEnabled = metricsEnabled
         self.logFormat = logFormat
         self.metricsRollupInterval = metricsRollupInterval
+        self.analyticsTodayCacheMilliseconds = analyticsTodayCacheMilliseconds
         self.jobWorker = jobWorker
         self.requestRatePerAddress = requestRatePerAddress
         self.requestRatePerUser = requestRatePerUser
@@ -189,6 +195,7 @@ public struct Settings: Sendable {
             metricsEnabled: try bool(env, "METRICS_ENABLED", default: true),
             logFormat: try logFormat(env),
             metricsRollupInterval: try metricsRollupInterval(env),
+            analyticsTodayCacheMilliseconds: try analyticsTodayCacheMilliseconds(env),
             jobWorker: try bool(env, "JOB_WORKER", default: true),
             requestRatePerAddress: try requestRate(env, "RATE_LIMIT_PER_ADDRESS", default: defaultRequestRatePerAddress),
             requestRatePerUser: try requestRate(env, "RATE_LIMIT_PER_USER", default: defaultRequestRatePerUser),
@@ -280,6 +287,14 @@ public struct Settings: Sendable {
             throw SettingsError(variable: "METRICS_ROLLUP_INTERVAL", problem: "is '\(raw)'; write seconds from 0 (off) to 86400")
         }
         return seconds
+    }
+
+    static func analyticsTodayCacheMilliseconds(_ env: [String: String]) throws -> Int {
+        guard let raw = nonEmpty(env["ANALYTICS_TODAY_CACHE_MS"]) else { return 1000 }
+        guard let milliseconds = Int(raw), (0...60_000).contains(milliseconds) else {
+            throw SettingsError(variable: "ANALYTICS_TODAY_CACHE_MS", problem: "is '\(raw)'; write milliseconds from 0 (off) to 60000")
+        }
+        return milliseconds
     }
 
     static func requestRate(_ env: [String: String], _ name: String, default value: RequestRate) throws -> RequestRate? {

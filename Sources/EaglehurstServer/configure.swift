@@ -74,6 +74,7 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.storage[AnalyticsLogKey.self] = AnalyticsLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)
     app.lifecycle.use(FlushEverySecond { await $0.analyticsLog.flush() })
     app.lifecycle.use(PlatformMetricsLifecycle())
+    app.storage[PlatformMetricsCacheKey.self] = PlatformMetricsCache()
     app.lifecycle.use(SubscriptionRenewalsLifecycle())
     app.storage[JobsInFlightKey.self] = NIOLockedValueBox(0)
     app.lifecycle.use(JobWorkerLifecycle())

@@ -219,6 +219,103 @@ final class AnalyticsRollupTests: XCTestCase {
         }
     }
 
+    /// The ended days' series is cached per roll-up generation: a roll-up or a backfill (here through
+    /// the database only, as another server or the `rollup` command would write it: the cache is never
+    /// told) shows on the next read, a day rollover starts a new period whose newly ended day is
+    /// computed live until rolled up, and today's figures are shared for `analyticsTodayCacheMilliseconds`.
+    func testCachedSeriesFollowRollUpsBackfillsTheDayRolloverAndTodaysShortCache() async throws {
+        let realToday = UTCDay(containing: Date())
+        let clock = TestClock(realToday.start.addingTimeInterval(22 * 3600))
+        try await forEachDatabase(environment: clock.environment, customize: { $0.analyticsTodayCacheMilliseconds = 1_000 }) { server in
+            clock.set(realToday.start.addingTimeInterval(22 * 3600))
+            let day = realToday
+            func at(_ offset: Int, hour: Double = 12) -> Date { day.adding(offset).start.addingTimeInterval(hour * 3600) }
+            var admin = try await account(server, .admin, "admin@example.com")
+            var made = 0
+            func user(createdAt: Date) async throws {
+                made += 1
+                let email = "u\(made)@example.com"
+                _ = try await AccountBootstrap.createUser(on: server.app, email: email, password: "Passw0rdX", kind: .buyer, firstName: "A", lastName: "B")
+                try await sql(server).raw("UPDATE users SET created_at = \(bind: createdAt) WHERE email = \(bind: email)").run()
+            }
+            try await sql(server).raw("UPDATE users SET created_at = \(bind: at(-6)) WHERE id = \(bind: admin.id)").run()
+            try await user(createdAt: at(-3))
+            try await user(createdAt: at(0, hour: 9))
+
+            /// Sign-ups per day of the last 7 days from the users analytics, checked against the
+            /// dashboard's (a 60-day series: another cache entry) and the platform's total.
+            func signups(_ note: String) async throws -> [String: Int] {
+                let users = try await get(server, "/admin/analytics/users?period=7d", admin)
+                let points = try XCTUnwrap(users["daily_signups"] as? [[String: Any]])
+                let byDay = Dictionary(uniqueKeysWithValues: points.map { ($0["date"] as? String ?? "?", $0["count"] as? Int ?? -1) })
+                XCTAssertEqual(points.count, 7, note)
+                XCTAssertEqual(points.last?["date"] as? String, UTCDay(containing: clock.now).key, note)
+                XCTAssertEqual(users["new_users"] as? Int, byDay.values.reduce(0, +), note)
+                let dashboard = try await get(server, "/admin/dashboard?period=7d", admin)
+                let shown = try XCTUnwrap(dashboard["new_users_by_day"] as? [[String: Any]])
+                XCTAssertEqual(
+                    Dictionary(uniqueKeysWithValues: shown.map { ($0["date"] as? String ?? "?", $0["count"] as? Int ?? -1) }), byDay, note)
+                let platform = try await get(server, "/admin/analytics/platform?period=7d", admin)
+                XCTAssertEqual(platform["new_users"] as? Int, byDay.values.reduce(0, +), note)
+                return byDay.filter { $0.value != 0 }
+            }
+
+            try await PlatformMetricsRollup(app: server.app).run((1...6).map { day.adding(-$0) })
+            var expected = [day.adding(-6).key: 1, day.adding(-3).key: 1, day.key: 1]
+            var read = try await signups("after the roll-up")
+            XCTAssertEqual(read, expected)
+            read = try await signups("read again from the cache")
+            XCTAssertEqual(read, expected)
+
+            // A user placed on a rolled-up day is not seen until that day is rolled up again.
+            try await user(createdAt: at(-3, hour: 15))
+            clock.advance(by: 2)
+            read = try await signups("the stored day stands")
+            XCTAssertEqual(read, expected)
+            let backfilled = try await PlatformMetricsBackfill.run(on: server.app, from: day.adding(-3).key, to: day.adding(-3).key)
+            XCTAssertEqual(backfilled, 1)
+            expected[day.adding(-3).key] = 2
+            read = try await signups("after the backfill")
+            XCTAssertEqual(read, expected)
+
+            // A day rewritten in the database, as another server's roll-up would, moves the generation.
+            var rewritten = try await PlatformMetrics.compute(day.adding(-4), on: sql(server))
+            rewritten["new_users"] = 5
+            rewritten["new_users", "buyer"] = 5
+            try await PlatformMetrics.store(rewritten, for: day.adding(-4), at: clock.now, on: sql(server))
+            expected[day.adding(-4).key] = 5
+            read = try await signups("after another writer's roll-up")
+            XCTAssertEqual(read, expected)
+
+            // Today's figures are shared for a second, then counted again.
+            try await user(createdAt: clock.now.addingTimeInterval(-60))
+            read = try await signups("within the second")
+            XCTAssertEqual(read[day.key], 1)
+            clock.advance(by: 1.5)
+            expected[day.key] = 2
+            read = try await signups("after the second")
+            XCTAssertEqual(read, expected)
+
+            // Midnight passes: the 7 days move on, and the day just ended is counted live until rolled up.
+            clock.advance(by: 3 * 3600)
+            admin = try await signIn(server, "admin@example.com")
+            try await user(createdAt: clock.now.addingTimeInterval(-600))
+            expected = [day.adding(-4).key: 5, day.adding(-3).key: 2, day.key: 2, day.adding(1).key: 1]
+            read = try await signups("the next day")
+            XCTAssertEqual(read, expected, "the first day left the period")
+            try await user(createdAt: at(0, hour: 23))
+            clock.advance(by: 2)
+            expected[day.key] = 3
+            read = try await signups("the ended day, live")
+            XCTAssertEqual(read, expected)
+            try await PlatformMetricsRollup(app: server.app).run([day])
+            read = try await signups("the ended day rolled up")
+            XCTAssertEqual(read, expected)
+            let generation = try await PlatformMetrics.rollupState(on: sql(server)).generation
+            XCTAssertEqual(generation, 6 + 1 + 1 + 1, "one per day written")
+        }
+    }
+
     func testADayOfStoredFiguresIsReadBackFromItsOneString() {
         let day = PlatformMetrics.parseDay("new_users|all|3;plan_revenue_pence|6127CB6A-C3FF-408C-AB46-62F30160A700|-5;users_total|buyer|120034")
         XCTAssertEqual(day.values, [

@@ -54,6 +54,7 @@ enum Migrations {
         CreateFunnelCohorts(),
         AddAdminQueueIndexes(),
         AddListingMediaFiles(),
+        CountPlatformMetricsRollups(),
     ]
 
     static func register(on app: Application) {

@@ -4,8 +4,9 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// The admins' figures. Series and period totals come from `PlatformMetrics.daily` (stored roll-ups
-/// for ended days, today live in one statement), the funnel from `FunnelCohorts`; counts that
+/// The admins' figures. Series and period totals come from `PlatformMetrics.series` (stored roll-ups
+/// for ended days, cached with their sums and points per roll-up generation in `PlatformMetricsCache`;
+/// today live in one statement), the funnel from `FunnelCohorts`; counts that
 /// describe now (queues, users and listings by status, users active since a day) from the counters
 /// that triggers keep (`AnalyticsCounts`), so every figure is exact at the moment it is read.
 struct AdminAnalyticsService {
@@ -14,18 +15,36 @@ struct AdminAnalyticsService {
 
     var sql: any SQLDatabase { db as! any SQLDatabase }
     var now: Date { app.serverEnvironment.now() }
+    var cache: PlatformMetricsCache { app.platformMetricsCache }
+
+    /// The period's series, with the ended days and what is derived from them cached per roll-up.
+    func series(_ period: AnalyticsPeriod, names: [String]) async throws -> PlatformSeries {
+        try await PlatformMetrics.series(
+            period, names: names, cache: cache, todayTTL: Double(app.settings.analyticsTodayCacheMilliseconds) / 1000, on: sql)
+    }
 
     // MARK: dashboard
 
     func dashboard(_ period: AnalyticsPeriod) async throws -> Components.Schemas.AdminDashboard {
         // The last 60 days cover both 30-day revenue windows and both 7-day sign-up windows.
         let window = AnalyticsPeriod(days: max(60, period.days.count), now: now)
-        let daily = try await PlatformMetrics.daily(window, names: ["revenue_pence"], on: sql)
+        let series = try await series(window, names: ["revenue_pence"])
+        let daily = series.days
         func total(_ name: String, last days: Int, skipping skip: Int = 0) -> Int64 {
             daily.dropLast(skip).suffix(days).reduce(0) { $0 + $1.1[name] }
         }
-        let shown = daily.suffix(period.days.count)
         let today = daily.last!.1
+        struct Shown: Sendable {
+            let newUsers: [Components.Schemas.DailyCount]
+            let revenue: [Components.Schemas.DailyAmount]
+        }
+        let shown = series.derived("dashboard \(period.days.count)", in: cache) { ended in
+            let days = ended.suffix(period.days.count - 1)
+            return Shown(
+                newUsers: days.map { .init(date: $0.0.key, count: $0.1.int("new_users")) },
+                revenue: days.map { .init(date: $0.0.key, amountPence: $0.1["revenue_pence"]) })
+        }
+        let todayKey = daily.last!.0.key
         let usersByType = Self.usersByType(today)
         let counts = try await AnalyticsCounts.read(
             ["users_suspended", "users_verification", "listings_status", "connections_status", "service_requests_status"],
@@ -49,8 +68,8 @@ struct AdminAnalyticsService {
             today: Self.dailyDTO(daily.last!.0, today),
             newUsersPrevious7Days: Int(total("new_users", last: 7, skipping: 7)),
             revenuePrevious30DaysPence: total("revenue_pence", last: 30, skipping: 30),
-            newUsersByDay: shown.map { .init(date: $0.0.key, count: $0.1.int("new_users")) },
-            revenueByDay: shown.map { .init(date: $0.0.key, amountPence: $0.1["revenue_pence"]) })
+            newUsersByDay: shown.newUsers + [.init(date: todayKey, count: today.int("new_users"))],
+            revenueByDay: shown.revenue + [.init(date: todayKey, amountPence: today["revenue_pence"])])
     }
 
     // MARK: platform
@@ -61,8 +80,17 @@ struct AdminAnalyticsService {
     ]
 
     func platform(_ period: AnalyticsPeriod) async throws -> Components.Schemas.PlatformAnalytics {
-        let daily = try await PlatformMetrics.daily(period, names: Self.platformMetrics, on: sql)
-        func sum(_ name: String) -> Int { daily.reduce(0) { $0 + $1.1.int(name) } }
+        let series = try await series(period, names: Self.platformMetrics)
+        let (today, metrics) = series.today
+        struct Ended: Sendable {
+            let totals: DayMetrics
+            let points: [Components.Schemas.PlatformDailyMetrics]
+        }
+        let ended = series.derived("platform", in: cache) { days in
+            Ended(totals: .sum(days), points: days.map { Self.dailyDTO($0.0, $0.1) })
+        }
+        let totals = ended.totals.adding(metrics)
+        func sum(_ name: String) -> Int { totals.int(name) }
         let accepted = sum("connections_accepted")
         return .init(
             periodStart: period.start, periodEnd: period.now,
@@ -72,11 +100,11 @@ struct AdminAnalyticsService {
             listingViews: sum("listing_views"), searches: sum("searches"),
             connectionRequests: sum("connection_requests"), connectionsAccepted: accepted,
             messagesSent: sum("messages_sent"),
-            daily: daily.map { Self.dailyDTO($0.0, $0.1) },
-            usersByType: Self.usersByType(daily.last!.1),
+            daily: ended.points + [Self.dailyDTO(today, metrics)],
+            usersByType: Self.usersByType(metrics),
             acceptanceRatePercent: AnalyticsSQL.percent(accepted, of: accepted + sum("connections_rejected")),
-            revenuePence: daily.reduce(0) { $0 + $1.1["revenue_pence"] },
-            activeSubscriptions: daily.last!.1.int("active_subscriptions"))
+            revenuePence: totals["revenue_pence"],
+            activeSubscriptions: metrics.int("active_subscriptions"))
     }
 
     static func dailyDTO(_ day: UTCDay, _ m: DayMetrics) -> Components.Schemas.PlatformDailyMetrics {
@@ -96,15 +124,22 @@ struct AdminAnalyticsService {
             "active_subscriptions", PlatformMetrics.planRevenue,
         ]
         // One day more than the period: active subscriptions at the end of the day before are those at its start.
-        let days = try await PlatformMetrics.daily(AnalyticsPeriod(days: period.days.count + 1, now: period.now), names: names, on: sql)
-        let activeAtStart = days.first!.1["active_subscriptions"]
-        let daily = days.dropFirst()
-        func sum(_ name: String) -> Int64 { daily.reduce(0) { $0 + $1.1[name] } }
+        let series = try await series(AnalyticsPeriod(days: period.days.count + 1, now: period.now), names: names)
+        let activeAtStart = series.days.first!.1["active_subscriptions"]
+        let (today, metrics) = series.today
+        struct Ended: Sendable {
+            let totals: DayMetrics
+            let points: [Components.Schemas.DailyAmount]
+        }
+        let ended = series.derived("revenue", in: cache) { days in
+            let inPeriod = days.dropFirst()
+            return Ended(totals: .sum(inPeriod), points: inPeriod.map { .init(date: $0.0.key, amountPence: $0.1["revenue_pence"]) })
+        }
+        let totals = ended.totals.adding(metrics)
+        func sum(_ name: String) -> Int64 { totals[name] }
         var paid: [UUID: Int64] = [:]
-        for (_, metrics) in daily {
-            for (key, pence) in metrics.values where key.name == PlatformMetrics.planRevenue {
-                if let plan = UUID(uuidString: key.category) { paid[plan, default: 0] += pence }
-            }
+        for (key, pence) in totals.values where key.name == PlatformMetrics.planRevenue {
+            if let plan = UUID(uuidString: key.category) { paid[plan, default: 0] += pence }
         }
         // Active paid subscriptions now, by plan and cycle (from an index), with what each brings in a
         // month (a yearly plan counts a twelfth).
@@ -131,16 +166,17 @@ struct AdminAnalyticsService {
         let byPlan = Set(subscribers.keys).union(paid.keys).map { id -> Components.Schemas.PlanRevenue in
             .init(planId: id, planName: plans[id]?.name ?? "", subscribers: subscribers[id] ?? 0, revenuePence: paid[id] ?? 0)
         }.sorted { ($0.revenuePence, $0.subscribers, $0.planName) > ($1.revenuePence, $1.subscribers, $1.planName) }
-        let ended = sum("subscriptions_ended")
+        let cancelled = sum("subscriptions_ended")
         let exposed = activeAtStart + sum("subscriptions_started")
+        let points: [Components.Schemas.DailyAmount] = ended.points + [.init(date: today.key, amountPence: metrics["revenue_pence"])]
         return .init(
             periodStart: period.start, periodEnd: period.now, currency: "GBP",
             totalRevenuePence: sum("revenue_pence"), refundedPence: sum("refunded_pence"),
             successfulPayments: Int(sum("payments_succeeded")), failedPayments: Int(sum("payments_failed")),
             activeSubscriptions: active, monthlyRecurringRevenuePence: mrr, byPlan: byPlan,
-            daily: daily.map { .init(date: $0.0.key, amountPence: $0.1["revenue_pence"]) },
-            cancelledSubscriptions: Int(ended),
-            churnRatePercent: exposed > 0 ? (Double(ended) * 1000 / Double(exposed)).rounded() / 10 : 0)
+            daily: points,
+            cancelledSubscriptions: Int(cancelled),
+            churnRatePercent: exposed > 0 ? (Double(cancelled) * 1000 / Double(exposed)).rounded() / 10 : 0)
     }
 
     // MARK: users
@@ -148,9 +184,18 @@ struct AdminAnalyticsService {
     static let funnelSteps = AnalyticsLog.FunnelStep.allCases.map(\.rawValue)
 
     func users(_ period: AnalyticsPeriod) async throws -> Components.Schemas.UserAnalytics {
-        let daily = try await PlatformMetrics.daily(period, names: [], on: sql)
-        func sum(_ name: String, _ category: String = "all") -> Int { daily.reduce(0) { $0 + $1.1.int(name, category) } }
-        let byType = Self.usersByType(daily.last!.1)
+        let series = try await series(period, names: [])
+        let (today, metrics) = series.today
+        struct Ended: Sendable {
+            let totals: DayMetrics
+            let points: [Components.Schemas.DailyCount]
+        }
+        let ended = series.derived("users", in: cache) { days in
+            Ended(totals: .sum(days), points: days.map { .init(date: $0.0.key, count: $0.1.int("new_users")) })
+        }
+        let totals = ended.totals.adding(metrics)
+        func sum(_ name: String, _ category: String = "all") -> Int { totals.int(name, category) }
+        let byType = Self.usersByType(metrics)
         let reached = try await FunnelCohorts.reached(since: period.start, on: sql)
         let counts = try await AnalyticsCounts.read(
             ["users_email_verified", "users_verification", "users_suspended"], activeSince: period.start, on: sql)
@@ -164,7 +209,7 @@ struct AdminAnalyticsService {
             suspendedUsers: counts["users_suspended", "yes"],
             activeUsers: counts.activeUsers,
             funnel: Self.funnelSteps.map { .init(stepName: $0, users: reached[$0] ?? 0) },
-            dailySignups: daily.map { .init(date: $0.0.key, count: $0.1.int("new_users")) })
+            dailySignups: ended.points + [.init(date: today.key, count: metrics.int("new_users"))])
     }
 
     // MARK: now

@@ -135,6 +135,8 @@ enum PlatformMetrics {
         """
 
     /// Stores the figures of `day`, replacing any stored before: running it twice leaves the same rows.
+    /// Moves the roll-up generation up by one (`analytics_rollups`, row `platform_metrics`, whose
+    /// `as_of` is the end of the day written last), so that cached series are read again.
     static func store(_ metrics: DayMetrics, for day: UTCDay, at now: Date, on sql: any SQLDatabase) async throws {
         var insert = sql.insert(into: "platform_metrics").columns("id", "metric_date", "metric_name", "category", "value", "computed_at")
         for (key, value) in metrics.values.sorted(by: { ($0.key.name, $0.key.category) < ($1.key.name, $1.key.category) }) {
@@ -143,6 +145,11 @@ enum PlatformMetrics {
         try await insert.onConflict(with: ["metric_date", "metric_name", "category"]) { conflict in
             conflict.set(excludedValueOf: "value").set(excludedValueOf: "computed_at")
         }.run()
+        // In the same transaction: a server's cached series of this generation is read again.
+        try await sql.raw("""
+            INSERT INTO analytics_rollups (name, as_of, computed_at, generation) VALUES (\(bind: generationName), \(bind: day.end), \(bind: now), 1)
+            ON CONFLICT (name) DO UPDATE SET generation = analytics_rollups.generation + 1, as_of = excluded.as_of, computed_at = excluded.computed_at
+            """).run()
     }
 
     /// Stored figures of the days in `period` (and the day before), by day key: only the metrics
@@ -202,23 +209,75 @@ enum PlatformMetrics {
     /// live for today and for any ended day the roll-up has not reached yet.
     ///
     /// Days before the first user are zeros without a query: every figure belongs to a user.
-    static func daily(_ period: AnalyticsPeriod, names: [String]? = nil, on sql: any SQLDatabase) async throws -> [(UTCDay, DayMetrics)] {
-        let stored = try await stored(in: period, names: names, on: sql)
-        let firstUser = try await sql.raw("SELECT MIN(created_at) AS first FROM users").first()?.decode(column: "first", as: Date?.self)
-        let firstDay = firstUser.map(UTCDay.init(containing:)) ?? period.today.adding(1)
-        var result: [(UTCDay, DayMetrics)] = []
-        for day in period.days {
-            if day < firstDay {
-                result.append((day, DayMetrics()))
-            } else if day < period.today, let metrics = stored[day.key], metrics.values[marker] != nil {
-                result.append((day, metrics))
-            } else {
-                let before = result.last?.1 ?? stored[day.adding(-1).key]
-                let previous = before?.values[marker] != nil || day.adding(-1) < firstDay ? (before ?? DayMetrics()) : nil
-                result.append((day, try await compute(day, until: period.now, previous: previous, now: day == period.today, on: sql)))
+    /// With `cache`, the ended days come from it while the roll-up generation and today are those
+    /// it holds them for, and today's figures are shared for `todayTTL` seconds (see `PlatformMetricsCache`).
+    static func series(
+        _ period: AnalyticsPeriod, names: [String]? = nil, cache: PlatformMetricsCache? = nil, todayTTL: TimeInterval = 0,
+        on sql: any SQLDatabase
+    ) async throws -> PlatformSeries {
+        let state = try await rollupState(on: sql)
+        let firstDay = state.firstUser.map(UTCDay.init(containing:)) ?? period.today.adding(1)
+        let key = [
+            names.map { Set($0).sorted().joined(separator: ",") } ?? "*", "\(period.days.count)", "\(period.today.number)", "\(firstDay.number)",
+        ].joined(separator: "|")
+        var ended: EndedDays
+        var cacheable = true
+        if let cache, let hit = cache.value(key, at: state.generation, as: EndedDays.self) {
+            ended = hit
+        } else {
+            let stored = try await stored(in: period, names: names, on: sql)
+            ended = EndedDays(days: [], dayBefore: nil)
+            for day in period.days.dropLast() {
+                if day < firstDay {
+                    ended.days.append((day, DayMetrics()))
+                } else if let metrics = stored[day.key], metrics.values[marker] != nil {
+                    ended.days.append((day, metrics))
+                } else {
+                    cacheable = false
+                    let before = ended.days.last?.1 ?? stored[day.adding(-1).key]
+                    let previous = before?.values[marker] != nil || day.adding(-1) < firstDay ? (before ?? DayMetrics()) : nil
+                    ended.days.append((day, try await compute(day, previous: previous, on: sql)))
+                }
             }
+            ended.dayBefore = ended.days.last?.1 ?? stored[period.today.adding(-1).key]
+            if cacheable { cache?.insert(ended, for: key, at: state.generation, cost: ended.days.count + 1) }
         }
-        return result
+        let today: DayMetrics
+        if let cache, cacheable, let hit = cache.today(period.today, at: state.generation, now: period.now, ttl: todayTTL) {
+            today = hit
+        } else {
+            let before = ended.dayBefore
+            let previous = before?.values[marker] != nil || period.today.adding(-1) < firstDay ? (before ?? DayMetrics()) : nil
+            today = period.today < firstDay
+                ? DayMetrics()
+                : try await compute(period.today, until: period.now, previous: previous, now: true, on: sql)
+            if cacheable, todayTTL > 0 { cache?.storeToday(today, for: period.today, at: state.generation, computedAt: period.now) }
+        }
+        return PlatformSeries(days: ended.days + [(period.today, today)], cacheKey: cacheable && cache != nil ? key : nil, generation: state.generation)
+    }
+
+    /// The figures of every day of the period, uncached.
+    static func daily(_ period: AnalyticsPeriod, names: [String]? = nil, on sql: any SQLDatabase) async throws -> [(UTCDay, DayMetrics)] {
+        try await series(period, names: names, on: sql).days
+    }
+
+    /// The ended days of a period as read for the cache, and the figures of the day before today
+    /// (the last of them, or a stored day before a one-day period) that today's running totals build on.
+    struct EndedDays: Sendable {
+        var days: [(UTCDay, DayMetrics)]
+        var dayBefore: DayMetrics?
+    }
+
+    /// The name of the `analytics_rollups` row whose `generation` counts the writes of `platform_metrics`.
+    static let generationName = "platform_metrics"
+
+    /// The roll-up generation (0 before the first roll-up) and the first user's sign-up, in one statement.
+    static func rollupState(on sql: any SQLDatabase) async throws -> (generation: Int64, firstUser: Date?) {
+        let row = try await sql.raw("""
+            SELECT (SELECT generation FROM analytics_rollups WHERE name = \(bind: generationName)) AS g,
+                   (SELECT MIN(created_at) FROM users) AS first
+            """).first()
+        return (try row?.decode(column: "g", as: Int64?.self) ?? 0, try row?.decode(column: "first", as: Date?.self))
     }
 }
 
