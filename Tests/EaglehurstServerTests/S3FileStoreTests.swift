@@ -78,6 +78,33 @@ final class S3FileStoreTests: XCTestCase {
         XCTAssertFalse(single.header("ETag")?.contains("-") ?? true, "below the threshold, one PUT: \(single.headers)")
     }
 
+    /// A multipart upload that S3 refuses is aborted: its parts do not linger in the bucket.
+    func testARefusedMultipartUploadIsAbortedAndLeavesNoParts() async throws {
+        // S3 refuses to complete an upload whose parts but the last are under 5 MiB (EntityTooSmall).
+        let store = try await store { $0.multipartThreshold = 1 << 20; $0.partSize = 1 << 20 }
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("s3-spool-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: spool) }
+        try bytes(3 << 20).write(to: spool)
+        let key = FileKey.make(in: "listing-media")
+        do {
+            try await store.put(contentsOf: spool, at: key)
+            XCTFail("parts of 1 MiB cannot make an object")
+        } catch let error as S3Error {
+            XCTAssertTrue("\(error)".contains("EntityTooSmall"), "\(error)")
+        }
+        await XCTAssertNilAsync(try await store.get(key))
+        let uploads = try S3Transfer(
+            method: "GET", url: "\(store.configuration.endpoint.absoluteString)/\(store.configuration.bucket)?uploads=",
+            body: nil, contentType: nil, signing: "aws:amz:us-east-1:s3",
+            credentials: "\(store.configuration.accessKeyID):\(store.configuration.secretAccessKey)",
+            connectTimeout: .seconds(5), timeout: .seconds(10)
+        ).perform(pool: S3HandlePool(capacity: 1))
+        XCTAssertEqual(uploads.status, 200, String(decoding: uploads.body, as: UTF8.self))
+        let open = String(decoding: uploads.body, as: UTF8.self)
+        XCTAssertTrue(open.contains("ListMultipartUploadsResult"), open)
+        XCTAssertFalse(open.contains("<Key>\(key)</Key>"), "no upload of the key left open: \(open)")
+    }
+
     func testWrongCredentialsAreAClearError() async throws {
         let moto = try MotoServer.shared()
         let good = try await store()

@@ -1,12 +1,16 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Files in an S3-compatible bucket (AWS S3, MinIO, Ceph, moto, …), over libcurl, which signs
 /// every request with SigV4 (`CURLOPT_AWS_SIGV4`, `aws:amz:<region>:s3`).
 ///
 /// - URLs are path-style, `<endpoint>/<bucket>/<key>`, which every S3-compatible server accepts;
 ///   keys are `FileKey`s (`<area>/<uuid>`), safe in a URL as they are.
-/// - A file larger than `multipartThreshold` goes up in parts of `partSize` (CreateMultipartUpload,
-///   UploadPart, CompleteMultipartUpload); a failed part aborts the upload so no parts linger.
+/// - A file larger than `multipartThreshold` goes up in parts of `partSize`, `partConcurrency` at a
+///   time (CreateMultipartUpload, UploadPart, CompleteMultipartUpload); a failed part aborts the
+///   upload so no parts linger.
 /// - libcurl blocks, so each request runs on a thread of its own, never on an event loop or
 ///   Swift's cooperative pool; idle handles keep their connections for the next request.
 /// - An S3 error answer is thrown as `S3Error.refused` with S3's own code and message.
@@ -21,13 +25,15 @@ public struct S3FileStore: FileStore {
         /// Files larger than this go up in parts. S3 wants parts of at least 5 MiB (the last excepted).
         public var multipartThreshold: Int
         public var partSize: Int
+        /// Parts of one upload sent at once.
+        public var partConcurrency: Int
         public var connectTimeout: Duration
         /// For one request (one part of a multipart upload).
         public var timeout: Duration
 
         public init(
             endpoint: URL, bucket: String, region: String, accessKeyID: String, secretAccessKey: String,
-            multipartThreshold: Int = 8 << 20, partSize: Int = 8 << 20,
+            multipartThreshold: Int = 8 << 20, partSize: Int = 8 << 20, partConcurrency: Int = 4,
             connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(120)
         ) {
             self.endpoint = endpoint
@@ -37,6 +43,7 @@ public struct S3FileStore: FileStore {
             self.secretAccessKey = secretAccessKey
             self.multipartThreshold = multipartThreshold
             self.partSize = partSize
+            self.partConcurrency = partConcurrency
             self.connectTimeout = connectTimeout
             self.timeout = timeout
         }
@@ -46,7 +53,7 @@ public struct S3FileStore: FileStore {
     private let pool = S3HandlePool(capacity: 8)
 
     public init(_ configuration: Configuration) {
-        precondition(configuration.partSize > 0 && configuration.multipartThreshold >= 0)
+        precondition(configuration.partSize > 0 && configuration.multipartThreshold >= 0 && configuration.partConcurrency > 0)
         self.configuration = configuration
     }
 
@@ -61,24 +68,32 @@ public struct S3FileStore: FileStore {
         }
     }
 
-    /// A file above `multipartThreshold` goes up a part at a time, each read from the file just
-    /// before it is sent, so at most one part (`partSize`) is in memory.
+    /// A file above `multipartThreshold` goes up in parts, each read from the file (`pread`) just
+    /// before it is sent, so at most `partConcurrency` parts are in memory.
     public func put(contentsOf file: URL, at key: FileKey) async throws {
-        let handle = try FileHandle(forReadingFrom: file)
-        defer { try? handle.close() }
-        let count = Int(try handle.seekToEnd())
-        guard count > configuration.multipartThreshold else {
-            try handle.seek(toOffset: 0)
-            return try await put(handle.readToEnd() ?? Data(), at: key)
+        let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "open \(file.path): \(String(cString: strerror(errno)))"])
         }
-        try await putInParts(count: count, at: key) { range in
-            try handle.seek(toOffset: UInt64(range.lowerBound))
-            let part = try handle.read(upToCount: range.count) ?? Data()
-            guard part.count == range.count else {
-                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(file.path) changed while it was being stored"])
+        defer { close(descriptor) }
+        let count = Int(lseek(descriptor, 0, SEEK_END))
+        let readPart: @Sendable (Range<Int>) throws -> Data = { range in
+            var part = Data(count: range.count)
+            var done = 0
+            while done < range.count {
+                let n = part.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, range.count - done, off_t(range.lowerBound + done)) }
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else {
+                    throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(file.path) changed while it was being stored"])
+                }
+                done += n
             }
             return part
         }
+        guard count > configuration.multipartThreshold else {
+            return try await put(readPart(0..<count), at: key)
+        }
+        try await putInParts(count: count, at: key, part: readPart)
     }
 
     public func get(_ key: FileKey) async throws -> Data? {
@@ -132,7 +147,7 @@ public struct S3FileStore: FileStore {
     // MARK: multipart upload
 
     /// `part` gives the bytes of a range of the `count` bytes being stored.
-    private func putInParts(count: Int, at key: FileKey, part: (Range<Int>) throws -> Data) async throws {
+    private func putInParts(count: Int, at key: FileKey, part: @escaping @Sendable (Range<Int>) throws -> Data) async throws {
         let created = try await send("POST", key.rawValue, query: "uploads=", contentType: "application/octet-stream")
         guard created.status == 200 else { throw S3Error.from(created, operation: "CreateMultipartUpload \(key)") }
         guard let uploadID = S3XML.first("UploadId", in: created.body), !uploadID.isEmpty else {
@@ -140,20 +155,32 @@ public struct S3FileStore: FileStore {
         }
         let upload = "uploadId=\(Self.percentEncoded(uploadID))"
         do {
-            var parts: [(number: Int, etag: String)] = []
-            var offset = 0
-            while offset < count {
-                let end = min(offset + configuration.partSize, count)
-                let number = parts.count + 1
-                let response = try await send(
-                    "PUT", key.rawValue, query: "partNumber=\(number)&\(upload)", body: try part(offset..<end))
-                guard response.status == 200 else { throw S3Error.from(response, operation: "UploadPart \(number) of \(key)") }
-                guard let etag = response.header("ETag") else {
-                    throw S3Error.malformedResponse(operation: "UploadPart \(number) of \(key)", detail: "no ETag header")
+            // Parts go up `partConcurrency` at a time, each on a transfer thread of its own.
+            let ranges = stride(from: 0, to: count, by: configuration.partSize).map { $0..<min($0 + configuration.partSize, count) }
+            var etags = [String?](repeating: nil, count: ranges.count)
+            try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                var next = 0
+                func sendNext() {
+                    let index = next, range = ranges[next]
+                    next += 1
+                    group.addTask {
+                        let number = index + 1
+                        let response = try await send(
+                            "PUT", key.rawValue, query: "partNumber=\(number)&\(upload)", body: try part(range))
+                        guard response.status == 200 else { throw S3Error.from(response, operation: "UploadPart \(number) of \(key)") }
+                        guard let etag = response.header("ETag") else {
+                            throw S3Error.malformedResponse(operation: "UploadPart \(number) of \(key)", detail: "no ETag header")
+                        }
+                        return (index, etag)
+                    }
                 }
-                parts.append((number, etag))
-                offset = end
+                while next < min(configuration.partConcurrency, ranges.count) { sendNext() }
+                while let (index, etag) = try await group.next() {
+                    etags[index] = etag
+                    if next < ranges.count { sendNext() }
+                }
             }
+            let parts = etags.enumerated().map { (number: $0.offset + 1, etag: $0.element!) }
             let manifest = "<CompleteMultipartUpload>"
                 + parts.map { "<Part><PartNumber>\($0.number)</PartNumber><ETag>\(S3XML.escape($0.etag))</ETag></Part>" }.joined()
                 + "</CompleteMultipartUpload>"
