@@ -26,6 +26,7 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     let savedIDsCache = SavedIDsCache()
     app.storage[SavedIDsCacheKey.self] = savedIDsCache
     app.databases.middleware.use(SavedIDsCacheModelMiddleware(cache: savedIDsCache))
+    app.databases.middleware.use(SearchGenerationModelMiddleware(reader: app.searchIndexCache.generationReader))
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     let secret = try settings.jwtSecret ?? JWTSecretStore.loadOrCreate(in: settings.dataDirectory)
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
@@ -46,6 +47,7 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     // the final answer, problems included, so headers and the log line cover every response.
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(SearchGenerationMiddleware())
     if settings.metricsEnabled {
         let metrics = ServerMetrics()
         app.storage[ServerMetricsKey.self] = metrics

@@ -1,24 +1,69 @@
 import Foundation
 import NIOConcurrencyHelpers
+import Fluent
 import SQLKit
+import Vapor
 
-/// Reads the search generation for many concurrent searches at once.
+/// The search generation as this server knows it, read from the database only when it may have moved.
 ///
-/// Every search must see a generation read after it arrived, or it could miss a change committed
-/// just before. Searches that arrive while a read is under way wait for the next read, which
-/// starts once that one ends and answers all of them: each still gets a value read after it
-/// arrived, and under load one cheap query serves dozens of searches instead of each queueing its
-/// own on the pool's one connection per event loop.
+/// Every search must see the changes committed before it arrived. The generation is held in memory
+/// and trusted while nothing can have moved it unseen; it is marked stale (`invalidate()`) by:
+/// - every request that may write (`SearchGenerationMiddleware`: any method but GET, HEAD and
+///   OPTIONS, when its response is ready, so after its transaction committed),
+/// - writes of listings and users through the models (`SearchGenerationModelMiddleware`, for jobs),
+/// - on PostgreSQL, another server's change heard over `LISTEN/NOTIFY` (`CacheInvalidation`); while
+///   the listener is not connected (`setHeard(false)`) the value is never trusted,
+/// - and age: a value read more than `maxAge` ago is read again, which bounds how long a write by
+///   another process that announces nothing (the `sqlite3` shell, a lost notification) goes unseen.
+///
+/// A stale value is read again once for all the searches that arrived meanwhile: searches that
+/// arrive while a read is under way wait for the next read, which starts once that one ends and
+/// answers all of them, so each still gets a value read after it arrived.
 final class SearchGenerationReader: Sendable {
     private struct State {
+        var known: Int64 = 0
+        /// Moves on every `invalidate()`; the value is trusted while `cleanEpoch == epoch`.
+        var epoch: UInt64 = 1
+        var cleanEpoch: UInt64 = 0
+        var readAt: ContinuousClock.Instant?
+        var heard = true
         var reading = false
         var waiting: [CheckedContinuation<Int64, any Error>] = []
     }
 
+    /// A value read longer ago than this is read again (writes nobody announces).
+    static let maxAge: Duration = .milliseconds(250)
+
     private let state = NIOLockedValueBox(State())
 
+    /// The value may have moved: the next search reads it again.
+    func invalidate() {
+        state.withLockedValue { $0.epoch &+= 1 }
+    }
+
+    /// Whether other servers' changes are heard (PostgreSQL's listener is connected); while not, every
+    /// search reads the generation.
+    func setHeard(_ heard: Bool) {
+        state.withLockedValue { state in
+            state.heard = heard
+            state.epoch &+= 1
+        }
+    }
+
+    /// A value read elsewhere (catching the index up): kept if newer, without vouching for freshness.
+    func note(_ generation: Int64) {
+        state.withLockedValue { $0.known = max($0.known, generation) }
+    }
+
     func generation(on sql: any SQLDatabase) async throws -> Int64 {
-        try await withCheckedThrowingContinuation { continuation in
+        let now = ContinuousClock.now
+        let fresh: Int64? = state.withLockedValue { state in
+            guard state.heard, state.cleanEpoch == state.epoch, let readAt = state.readAt, now - readAt < Self.maxAge
+            else { return nil }
+            return state.known
+        }
+        if let fresh { return fresh }
+        return try await withCheckedThrowingContinuation { continuation in
             let startReading = state.withLockedValue { state in
                 state.waiting.append(continuation)
                 guard !state.reading else { return false }
@@ -34,18 +79,60 @@ final class SearchGenerationReader: Sendable {
     /// Reads until nobody waits: each read answers the searches that arrived before it started.
     private func readWhileWaited(on sql: any SQLDatabase) async {
         while true {
-            let batch = state.withLockedValue { state -> [CheckedContinuation<Int64, any Error>] in
+            let (batch, epoch, startedAt) = state.withLockedValue { state -> ([CheckedContinuation<Int64, any Error>], UInt64, ContinuousClock.Instant) in
                 defer { state.waiting = [] }
                 if state.waiting.isEmpty { state.reading = false }
-                return state.waiting
+                return (state.waiting, state.epoch, ContinuousClock.now)
             }
             guard !batch.isEmpty else { return }
             do {
-                let generation = try await SearchIndexCache.generation(on: sql)
+                let read = try await SearchIndexCache.generation(on: sql)
+                let generation = state.withLockedValue { state -> Int64 in
+                    state.known = max(state.known, read)
+                    // Trusted from now on unless something invalidated it while the read ran.
+                    if epoch == state.epoch { state.cleanEpoch = epoch }
+                    state.readAt = startedAt
+                    return state.known
+                }
                 for waiter in batch { waiter.resume(returning: generation) }
             } catch {
                 for waiter in batch { waiter.resume(throwing: error) }
             }
         }
+    }
+}
+
+/// Marks the search generation stale once a request that may have written is answered (its
+/// transaction has committed by then), so the next search on this server reads it again.
+struct SearchGenerationMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        switch request.method {
+        case .GET, .HEAD, .OPTIONS:
+            return try await next.respond(to: request)
+        default:
+            let generation = request.application.searchIndexCache.generationReader
+            do {
+                let response = try await next.respond(to: request)
+                generation.invalidate()
+                return response
+            } catch {
+                generation.invalidate()
+                throw error
+            }
+        }
+    }
+}
+
+/// Marks the search generation stale when a listing or a user is written through the models (jobs
+/// write outside requests too). A write inside a transaction lands here before it commits, so this
+/// is a hint for the next search, not the guarantee (`SearchGenerationMiddleware` and age are).
+struct SearchGenerationModelMiddleware: AnyModelMiddleware {
+    let reader: SearchGenerationReader
+
+    func handle(
+        _ event: ModelEvent, _ model: any AnyModel, on db: any Database, chainingTo next: any AnyModelResponder
+    ) -> EventLoopFuture<Void> {
+        guard model is Listing || model is User else { return next.handle(event, model, on: db) }
+        return next.handle(event, model, on: db).map { [reader] in reader.invalidate() }
     }
 }
