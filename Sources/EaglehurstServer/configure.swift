@@ -26,7 +26,6 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     let savedIDsCache = SavedIDsCache()
     app.storage[SavedIDsCacheKey.self] = savedIDsCache
     app.databases.middleware.use(SavedIDsCacheModelMiddleware(cache: savedIDsCache))
-    app.databases.middleware.use(SearchGenerationModelMiddleware(reader: app.searchIndexCache.generationReader))
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     let secret = try settings.jwtSecret ?? JWTSecretStore.loadOrCreate(in: settings.dataDirectory)
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
@@ -47,7 +46,6 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     // the final answer, problems included, so headers and the log line cover every response.
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware())
-    app.middleware.use(SearchGenerationMiddleware())
     if settings.metricsEnabled {
         let metrics = ServerMetrics()
         app.storage[ServerMetricsKey.self] = metrics
@@ -124,17 +122,22 @@ func makeMailer(_ settings: Settings) throws -> any Mailer {
 /// own (`DatabaseID.searchLog`, the same database): each pool holds one connection per event loop, and a batch of searches written
 /// on a request connection would hold up every request of that event loop until it is done.
 func configureDatabase(_ app: Application, settings: Settings) throws {
+    // This server's writes mark the search generation it holds stale once they commit.
+    let reader = app.searchIndexCache.generationReader
+    func watched(_ factory: DatabaseConfigurationFactory) -> any DatabaseConfiguration {
+        SearchGenerationWatch(base: factory.make(), reader: reader)
+    }
     switch settings.database {
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .searchLog, isDefault: false)
+        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace)), as: .sqlite)
+        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace)), as: .searchLog, isDefault: false)
     case .postgres(let url):
         var configuration = try SQLPostgresConfiguration(url: url)
         configuration.searchPath = nil
-        app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .psql)
-        app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .searchLog, isDefault: false)
+        app.databases.use(watched(.postgres(configuration: configuration, sqlLogLevel: .trace)), as: .psql)
+        app.databases.use(watched(.postgres(configuration: configuration, sqlLogLevel: .trace)), as: .searchLog, isDefault: false)
     }
 }
 

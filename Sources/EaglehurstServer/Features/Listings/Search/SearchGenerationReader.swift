@@ -1,16 +1,13 @@
 import Foundation
 import NIOConcurrencyHelpers
-import Fluent
 import SQLKit
-import Vapor
 
 /// The search generation as this server knows it, read from the database only when it may have moved.
 ///
 /// Every search must see the changes committed before it arrived. The generation is held in memory
 /// and trusted while nothing can have moved it unseen; it is marked stale (`invalidate()`) by:
-/// - every request that may write (`SearchGenerationMiddleware`: any method but GET, HEAD and
-///   OPTIONS, when its response is ready, so after its transaction committed),
-/// - writes of listings and users through the models (`SearchGenerationModelMiddleware`, for jobs),
+/// - every write of this server that may move it, once it has committed (`SearchGenerationWatch`
+///   sees every query through the application's databases),
 /// - on PostgreSQL, another server's change heard over `LISTEN/NOTIFY` (`CacheInvalidation`); while
 ///   the listener is not connected (`setHeard(false)`) the value is never trusted,
 /// - and age: a value read more than `maxAge` ago is read again, which bounds how long a write by
@@ -99,40 +96,5 @@ final class SearchGenerationReader: Sendable {
                 for waiter in batch { waiter.resume(throwing: error) }
             }
         }
-    }
-}
-
-/// Marks the search generation stale once a request that may have written is answered (its
-/// transaction has committed by then), so the next search on this server reads it again.
-struct SearchGenerationMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        switch request.method {
-        case .GET, .HEAD, .OPTIONS:
-            return try await next.respond(to: request)
-        default:
-            let generation = request.application.searchIndexCache.generationReader
-            do {
-                let response = try await next.respond(to: request)
-                generation.invalidate()
-                return response
-            } catch {
-                generation.invalidate()
-                throw error
-            }
-        }
-    }
-}
-
-/// Marks the search generation stale when a listing or a user is written through the models (jobs
-/// write outside requests too). A write inside a transaction lands here before it commits, so this
-/// is a hint for the next search, not the guarantee (`SearchGenerationMiddleware` and age are).
-struct SearchGenerationModelMiddleware: AnyModelMiddleware {
-    let reader: SearchGenerationReader
-
-    func handle(
-        _ event: ModelEvent, _ model: any AnyModel, on db: any Database, chainingTo next: any AnyModelResponder
-    ) -> EventLoopFuture<Void> {
-        guard model is Listing || model is User else { return next.handle(event, model, on: db) }
-        return next.handle(event, model, on: db).map { [reader] in reader.invalidate() }
     }
 }
