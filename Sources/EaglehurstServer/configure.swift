@@ -61,11 +61,13 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     )))
     app.middleware.use(RateLimitHeadersMiddleware())
     app.middleware.use(ProblemMiddleware())
-    app.middleware.use(RequestContextMiddleware())
     app.middleware.use(RequestRateLimitMiddleware())
     app.middleware.use(BodyLimitMiddleware(
         jsonLimit: 1 << 20, uploadLimit: 10 << 20, mediaUploadLimit: ListingsService.mediaLimit + (1 << 20)))
     app.middleware.use(ListingAnswerCacheMiddleware())
+    // Innermost: the one task-hop every handler needs (the request in a task-local value); the
+    // middlewares above are written on futures and add none unless they have async work to do.
+    app.middleware.use(RequestContextMiddleware())
 
     Migrations.register(on: app)
     app.storage[SearchLogKey.self] = SearchLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)

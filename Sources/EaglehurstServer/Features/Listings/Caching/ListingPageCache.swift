@@ -110,11 +110,19 @@ struct ListingAnswerNoteKey: StorageKey { typealias Value = ListingAnswerNote }
 /// bytes and `ETag` as the generated handler's, without building and encoding summaries. Unusual
 /// queries (unknown or repeated parameters, values the contract would refuse, `+`) and other
 /// `Accept` headers still go to the handler.
-struct ListingAnswerCacheMiddleware: AsyncMiddleware {
+struct ListingAnswerCacheMiddleware: Middleware {
     static let path = "/api/v1/listings"
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.method == .GET, request.url.path == Self.path else { return try await next.respond(to: request) }
+    /// Other requests pass straight on; `GET /listings` is answered in one task of its own, with the
+    /// request in `RequestContext` (it sits outside `RequestContextMiddleware`, so it sets it itself).
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard request.method == .GET, request.url.path == Self.path else { return next.respond(to: request) }
+        return request.eventLoop.makeFutureWithTask {
+            try await RequestContext.$current.withValue(request) { try await answer(request, chainingTo: next) }
+        }
+    }
+
+    private func answer(_ request: Request, chainingTo next: any Responder) async throws -> Response {
         let app = request.application
         let cache = app.listingPageCache
         let key = ListingPageCache.answerKey(query: request.url.query, accept: request.headers[.accept])
@@ -147,7 +155,7 @@ struct ListingAnswerCacheMiddleware: AsyncMiddleware {
                 return Response(status: .ok, headers: headers, body: .init(buffer: body))
             }
         }
-        let response = try await next.respond(to: request)
+        let response = try await next.respond(to: request).get()
         guard response.status == .ok, let note = request.storage[ListingAnswerNoteKey.self] else { return response }
         let body = try await response.body.collect(on: request.eventLoop).get() ?? ByteBuffer()
         response.body = .init(buffer: body)

@@ -35,8 +35,9 @@ struct ListingIndex: Sendable {
     private(set) var summaries: [Components.Schemas.ListingSummary?] = []
     /// The same summary as the bytes a page sends (`EncodedSummary.hidden` unless visible).
     private(set) var encoded: [EncodedSummary] = []
-    /// Tie-break of every order, as `ORDER BY …, l.id` did (upper-case UUID text).
-    private(set) var idText: [String] = []
+    /// Tie-break of every order, as `ORDER BY …, l.id` did: the id's bytes in order, which order as
+    /// its upper-case text does (hex digits and dashes at fixed places), without a string each.
+    private(set) var idKey: [IDKey] = []
 
     /// The filtered columns of each entry side by side (see `FilterKey`).
     private(set) var filterKeys: [FilterKey] = []
@@ -85,6 +86,21 @@ struct ListingIndex: Sendable {
         var keys: [FilterKey] = []
         var byRegionKeys: [[FilterKey]] = []
         var byTypeKeys: [[FilterKey]] = []
+    }
+
+    /// A listing id as two big-endian words: compared as numbers, they order as the id's text.
+    struct IDKey: Sendable, Comparable {
+        var high: UInt64
+        var low: UInt64
+
+        init(_ id: UUID) {
+            (high, low) = withUnsafeBytes(of: id.uuid) { bytes in
+                (UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+                 UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            }
+        }
+
+        static func < (a: IDKey, b: IDKey) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
     }
 
     /// The columns the non-text filters read, side by side (one cache line holds two).
@@ -361,7 +377,7 @@ struct ListingIndex: Sendable {
         ids.reserveCapacity(count); live.reserveCapacity(count); visible.reserveCapacity(count)
         publishedAt.reserveCapacity(count); price.reserveCapacity(count); revenue.reserveCapacity(count)
         type.reserveCapacity(count); region.reserveCapacity(count); premium.reserveCapacity(count)
-        length.reserveCapacity(count); summaries.reserveCapacity(count); idText.reserveCapacity(count)
+        length.reserveCapacity(count); summaries.reserveCapacity(count); idKey.reserveCapacity(count)
         encoded.reserveCapacity(count); filterKeys.reserveCapacity(count)
         entryByID.reserveCapacity(count)
     }
@@ -403,7 +419,7 @@ struct ListingIndex: Sendable {
     ) -> Int32 {
         let entry = Int32(ids.count)
         ids.append(row.id)
-        idText.append(row.id.uuidString)
+        idKey.append(IDKey(row.id))
         live.append(true)
         let isVisible = row.isVisible
         visible.append(isVisible)
@@ -447,17 +463,17 @@ struct ListingIndex: Sendable {
     private func newestFirst(_ a: Int32, _ b: Int32) -> Bool {
         let (a, b) = (Int(a), Int(b))
         if premium[a] != premium[b] { return premium[a] }
-        return publishedAt[a] != publishedAt[b] ? publishedAt[a] > publishedAt[b] : idText[a] < idText[b]
+        return publishedAt[a] != publishedAt[b] ? publishedAt[a] > publishedAt[b] : idKey[a] < idKey[b]
     }
 
     private func cheaperFirst(_ a: Int32, _ b: Int32) -> Bool {
         let (a, b) = (Int(a), Int(b))
-        return price[a] != price[b] ? price[a] < price[b] : idText[a] < idText[b]
+        return price[a] != price[b] ? price[a] < price[b] : idKey[a] < idKey[b]
     }
 
     private func dearerFirst(_ a: Int32, _ b: Int32) -> Bool {
         let (a, b) = (Int(a), Int(b))
-        return price[a] != price[b] ? price[a] > price[b] : idText[a] < idText[b]
+        return price[a] != price[b] ? price[a] > price[b] : idKey[a] < idKey[b]
     }
 
     private func ordering(_ entries: [Int32]) -> Ordering {
@@ -483,7 +499,7 @@ struct ListingIndex: Sendable {
 
     /// Roughly how many bytes the index holds (columns, postings, orders and summaries).
     var approximateBytes: Int {
-        let perEntry = 16 + 1 + 1 + 8 + 8 + 9 + 4 + 4 + 1 + 4 + 16 + 36 + 3 * 4 + MemoryLayout<FilterKey>.stride
+        let perEntry = 16 + 1 + 1 + 8 + 8 + 9 + 4 + 4 + 1 + 4 + 16 + 16 + 3 * 4 + MemoryLayout<FilterKey>.stride
         let postingsBytes = postings.reduce(0) { $0 + $1.entries.count * 8 + 48 }
         // Each order three times (all, by region, by type), with its filter keys beside each.
         let orderBytes = 3 * visibleCount * (4 + MemoryLayout<FilterKey>.stride) * 3

@@ -25,6 +25,7 @@ final class SearchGenerationReader: Sendable {
         var readAt: ContinuousClock.Instant?
         var heard = true
         var reading = false
+        var reads = 0
         var waiting: [CheckedContinuation<Int64, any Error>] = []
     }
 
@@ -32,6 +33,9 @@ final class SearchGenerationReader: Sendable {
     static let maxAge: Duration = .milliseconds(250)
 
     private let state = NIOLockedValueBox(State())
+
+    /// How many times the generation was read from the database (tests and reports).
+    var reads: Int { state.withLockedValue { $0.reads } }
 
     /// The value may have moved: the next search reads it again.
     func invalidate() {
@@ -78,7 +82,7 @@ final class SearchGenerationReader: Sendable {
         while true {
             let (batch, epoch, startedAt) = state.withLockedValue { state -> ([CheckedContinuation<Int64, any Error>], UInt64, ContinuousClock.Instant) in
                 defer { state.waiting = [] }
-                if state.waiting.isEmpty { state.reading = false }
+                if state.waiting.isEmpty { state.reading = false } else { state.reads += 1 }
                 return (state.waiting, state.epoch, ContinuousClock.now)
             }
             guard !batch.isEmpty else { return }
