@@ -35,10 +35,18 @@ struct RequestLogMiddleware: Middleware {
             "path": "\(request.url.path)",
             "route": "\(MetricsMiddleware.route(of: request))",
             "status": "\(response.status.code)",
-            "duration_ms": "\(String(format: "%.1f", ms))",
+            "duration_ms": "\(Self.oneDecimal(ms))",
         ])
         return response
         }
+    }
+}
+
+extension RequestLogMiddleware {
+    /// `ms` with one decimal, as `%.1f` writes it, without Foundation's formatter on every request.
+    static func oneDecimal(_ ms: Double) -> String {
+        let tenths = Int((max(0, ms) * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
     }
 }
 

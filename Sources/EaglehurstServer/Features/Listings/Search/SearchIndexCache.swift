@@ -45,10 +45,11 @@ final class SearchIndexCache: Sendable {
         let started = ContinuousClock.now
         let index = try await ListingIndex.load(from: sql)
         let elapsed = ContinuousClock.now - started
-        let ms = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        func ms(_ d: Duration) -> Int { Int(Double(d.components.seconds) * 1_000 + Double(d.components.attoseconds) / 1e15) }
+        let parts = index.loadCost.map { " (rows read in \(ms($0.read)) ms, built in \(ms($0.build)) ms)" } ?? ""
         logger.info("""
             listing index loaded: \(index.liveCount) listings (\(index.visibleCount) shown), \(index.dictionary.count) terms, \
-            about \(index.approximateBytes >> 20) MB, in \(Int(ms)) ms
+            about \(index.approximateBytes >> 20) MB, in \(ms(elapsed)) ms\(parts)
             """)
         return index
     }
