@@ -117,9 +117,54 @@ struct ListingAnswerCacheMiddleware: Middleware {
     /// request in `RequestContext` (it sits outside `RequestContextMiddleware`, so it sets it itself).
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard request.method == .GET, request.url.path == Self.path else { return next.respond(to: request) }
+        // Without a token (no saved flags to read) and with the generation and its index in memory,
+        // nothing waits: answered here, on the request's event loop.
+        if request.headers.bearerAuthorization == nil, request.headers[.ifNoneMatch].isEmpty {
+            do {
+                if let response = try answerNow(request) { return request.eventLoop.makeSucceededFuture(response) }
+            } catch {
+                return request.eventLoop.makeFailedFuture(error)
+            }
+        }
         return request.eventLoop.makeFutureWithTask {
             try await RequestContext.$current.withValue(request) { try await answer(request, chainingTo: next) }
         }
+    }
+
+    /// The answer for a request without a token, when it needs no waiting; nil: take the async path.
+    private func answerNow(_ request: Request) throws -> Response? {
+        let app = request.application
+        guard let generation = app.searchIndexCache.generationReader.freshGeneration(),
+              let listings = app.searchIndexCache.ready(at: generation) else { return nil }
+        let cache = app.listingPageCache
+        let key = ListingPageCache.answerKey(query: request.url.query, accept: request.headers[.accept])
+        if let answer = cache.answer(key, flags: ListingPageCache.noFlags, at: generation) {
+            if var search = answer.search {
+                search.userID = nil
+                search.at = app.serverEnvironment.now()
+                app.searchLog.record(search)
+                AnalyticsLog.searched(nil, search, on: app)
+            }
+            return Response(status: .ok, headers: answer.headers, body: .init(buffer: answer.body))
+        }
+        guard let query = PlainListingsQuery(request.url.query), Self.acceptsJSON(request.headers[.accept]) else { return nil }
+        let page = try PageRequest(page: query.page, perPage: query.perPage)
+        let service = ListingsService(app: app, request: request)
+        request.storage[RequestSearchGenerationKey.self] = generation
+        let result = try service.browseEncodedNow(query.filters, page: page, in: listings, generation: generation)
+        return stored(result, key: key, in: cache)
+    }
+
+    /// Keeps an answer written from the index and returns it.
+    private func stored(_ result: ListingsService.EncodedBrowseResult, key: String, in cache: ListingPageCache) -> Response {
+        var headers = HTTPHeaders()
+        headers.add(name: .eTag, value: ETag.headerValue(result.tag))
+        headers.add(name: .contentType, value: "application/json; charset=utf-8")
+        let body = ByteBuffer(bytes: result.body)
+        cache.store(
+            answer: .init(headers: headers, body: body, search: result.note.search), listing: result.note.ids,
+            for: key, flags: result.note.flags, at: result.note.generation)
+        return Response(status: .ok, headers: headers, body: .init(buffer: body))
     }
 
     private func answer(_ request: Request, chainingTo next: any Responder) async throws -> Response {
@@ -145,14 +190,7 @@ struct ListingAnswerCacheMiddleware: Middleware {
             if let query = PlainListingsQuery(request.url.query), Self.acceptsJSON(request.headers[.accept]) {
                 let page = try PageRequest(page: query.page, perPage: query.perPage)
                 let result = try await service.browseEncoded(query.filters, page: page, viewer: viewer)
-                var headers = HTTPHeaders()
-                headers.add(name: .eTag, value: ETag.headerValue(result.tag))
-                headers.add(name: .contentType, value: "application/json; charset=utf-8")
-                let body = ByteBuffer(bytes: result.body)
-                cache.store(
-                    answer: .init(headers: headers, body: body, search: result.note.search), listing: result.note.ids,
-                    for: key, flags: result.note.flags, at: result.note.generation)
-                return Response(status: .ok, headers: headers, body: .init(buffer: body))
+                return stored(result, key: key, in: cache)
             }
         }
         let response = try await next.respond(to: request).get()

@@ -56,14 +56,18 @@ final class SearchGenerationReader: Sendable {
         state.withLockedValue { $0.known = max($0.known, generation) }
     }
 
-    func generation(on sql: any SQLDatabase) async throws -> Int64 {
+    /// The generation held in memory when it can be trusted now, else nil (then `generation(on:)` reads it).
+    func freshGeneration() -> Int64? {
         let now = ContinuousClock.now
-        let fresh: Int64? = state.withLockedValue { state in
+        return state.withLockedValue { state in
             guard state.heard, state.cleanEpoch == state.epoch, let readAt = state.readAt, now - readAt < Self.maxAge
             else { return nil }
             return state.known
         }
-        if let fresh { return fresh }
+    }
+
+    func generation(on sql: any SQLDatabase) async throws -> Int64 {
+        if let fresh = freshGeneration() { return fresh }
         return try await withCheckedThrowingContinuation { continuation in
             let startReading = state.withLockedValue { state in
                 state.waiting.append(continuation)

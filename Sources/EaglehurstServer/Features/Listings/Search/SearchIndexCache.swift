@@ -108,6 +108,14 @@ final class SearchIndexCache: Sendable {
         _ = try await task.value
     }
 
+    /// The snapshot for `generation` when one is ready now (no waiting, no database), else nil.
+    func ready(at generation: Int64) -> ListingIndex? {
+        state.withLockedValue { state in
+            guard let current = state.current, current.generation >= generation else { return nil }
+            return current
+        }
+    }
+
     /// The snapshot searches read now, if any (for tests and memory reports).
     var current: ListingIndex? { state.withLockedValue { $0.current } }
 
