@@ -12,6 +12,8 @@ import SQLKit
 ///   the listener is not connected (`setHeard(false)`) the value is never trusted,
 /// - and age: a value read more than `maxAge` ago is read again, which bounds how long a write by
 ///   another process that announces nothing (the `sqlite3` shell, a lost notification) goes unseen.
+///   Searches that find the value older than `refreshAfter` start a read in the background and go
+///   on with the value they have, so under load the value never expires and no search waits for age.
 ///
 /// A stale value is read again once for all the searches that arrived meanwhile: searches that
 /// arrive while a read is under way wait for the next read, which starts once that one ends and
@@ -25,16 +27,20 @@ final class SearchGenerationReader: Sendable {
         var readAt: ContinuousClock.Instant?
         var heard = true
         var reading = false
+        var refreshing = false
         var reads = 0
         var waiting: [CheckedContinuation<Int64, any Error>] = []
     }
 
     /// A value read longer ago than this is read again (writes nobody announces).
-    static let maxAge: Duration = .milliseconds(250)
+    static let maxAge: Duration = .seconds(1)
+    /// A value older than this is read again in the background by the next search that finds it.
+    static let refreshAfter: Duration = .milliseconds(250)
 
     private let state = NIOLockedValueBox(State())
 
-    /// How many times the generation was read from the database (tests and reports).
+    /// How many times searches waited for the generation to be read from the database (background
+    /// refreshes, which nobody waits for, are not counted).
     var reads: Int { state.withLockedValue { $0.reads } }
 
     /// The value may have moved: the next search reads it again.
@@ -56,18 +62,38 @@ final class SearchGenerationReader: Sendable {
         state.withLockedValue { $0.known = max($0.known, generation) }
     }
 
-    /// The generation held in memory when it can be trusted now, else nil (then `generation(on:)` reads it).
-    func freshGeneration() -> Int64? {
+    /// The generation held in memory when it can be trusted now, else nil (then `generation(on:)`
+    /// reads it); a value getting old is read again in the background on `sql`.
+    func freshGeneration(refreshingOn sql: @autoclosure () -> any SQLDatabase) -> Int64? {
         let now = ContinuousClock.now
-        return state.withLockedValue { state in
+        let (fresh, refresh) = state.withLockedValue { state -> (Int64?, Bool) in
             guard state.heard, state.cleanEpoch == state.epoch, let readAt = state.readAt, now - readAt < Self.maxAge
-            else { return nil }
-            return state.known
+            else { return (nil, false) }
+            guard now - readAt >= Self.refreshAfter, !state.reading, !state.refreshing else { return (state.known, false) }
+            state.refreshing = true
+            return (state.known, true)
+        }
+        if refresh {
+            let sql = sql()
+            Task.detached { await self.refresh(on: sql) }
+        }
+        return fresh
+    }
+
+    /// One read in the background; the value stays trusted meanwhile (it is younger than `maxAge`).
+    private func refresh(on sql: any SQLDatabase) async {
+        let (epoch, startedAt) = state.withLockedValue { ($0.epoch, ContinuousClock.now) }
+        let read = try? await SearchIndexCache.generation(on: sql)
+        state.withLockedValue { state in
+            state.refreshing = false
+            guard let read else { return }
+            state.known = max(state.known, read)
+            if epoch == state.epoch, state.cleanEpoch == epoch { state.readAt = startedAt }
         }
     }
 
     func generation(on sql: any SQLDatabase) async throws -> Int64 {
-        if let fresh = freshGeneration() { return fresh }
+        if let fresh = freshGeneration(refreshingOn: sql) { return fresh }
         return try await withCheckedThrowingContinuation { continuation in
             let startReading = state.withLockedValue { state in
                 state.waiting.append(continuation)

@@ -7,7 +7,8 @@ import SQLKit
 /// generation marks the generation it holds stale (`SearchGenerationReader.invalidate()`) once the
 /// write has committed: a statement outside a transaction when it completes, a transaction when it
 /// ends. Writes are Fluent creates, updates and deletes of `listings` and `users`, and raw SQL that
-/// is not a `SELECT` and names a listing or user table (the triggers move the generation on those).
+/// is not a `SELECT` and names `listings`, `users` or the generation's own table (the triggers move
+/// the generation on those; a column such as `listing_id` of another table does not count).
 struct SearchGenerationWatch: DatabaseConfiguration {
     var base: any DatabaseConfiguration
     let reader: SearchGenerationReader
@@ -52,7 +53,7 @@ struct SearchGenerationWatch: DatabaseConfiguration {
         let text = database.serialize(expression).sql.lowercased()
         let verb = text.drop { $0 == " " || $0 == "\n" || $0 == "(" }.prefix(7)
         if verb.hasPrefix("select") || verb.hasPrefix("pragma") || verb.hasPrefix("explain") { return false }
-        return text.contains("listing") || text.contains("users")
+        return text.contains("listings") || text.contains("users") || text.contains("listing_search_generation")
     }
 }
 
