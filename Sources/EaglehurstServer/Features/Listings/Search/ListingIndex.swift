@@ -603,11 +603,10 @@ struct TermDictionary: Sendable {
 }
 
 /// Phrases already resolved against one snapshot, so the common words of a busy hour are merged,
-/// measured and ordered once. Bounded by the entries the phrases hold (about 16 bytes each, plus
+/// measured and ordered once. Bounded by the entries the phrases hold (about 4 bytes each, plus
 /// copies for prefixes and for terms with retired entries); the oldest go first.
 final class PhraseCache: Sendable {
-    /// About 16 bytes an entry (entries, occurrences, and both again in relevance order).
-    static let maxEntries = 9_000_000
+    static let maxEntries = 12_000_000
     private struct State {
         var phrases: [String: Phrase] = [:]
         var order: [String] = []

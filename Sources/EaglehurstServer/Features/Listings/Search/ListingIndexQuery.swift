@@ -31,11 +31,9 @@ final class Phrase: Sendable {
     /// With `bits`: how many entries lie before each word of `bits`, so an entry's place in
     /// `entries` is one popcount away (no binary search).
     let ranks: [Int32]
-    /// The visible entries, premium placement first, then by this phrase's BM25 part (highest
-    /// first), then newest first: for one word, exactly the relevance order. With their packed
-    /// occurrences beside them (`rankedFrequencies`), so ranking reads both in order.
-    let rankedEntries: [Int32]
-    let rankedFrequencies: [UInt32]
+    /// Indices into `entries` of the visible ones, premium placement first, then by this phrase's
+    /// BM25 part (highest first), then newest first: for one word, exactly the relevance order.
+    let byImpact: [Int32]
     /// The highest BM25 part of any visible entry: no listing can score more from this phrase.
     let maxImpact: Double
 
@@ -127,8 +125,7 @@ final class Phrase: Sendable {
         }
         self.entries = entries
         self.frequencies = frequencies
-        self.rankedEntries = ranked.map { entries[Int($0.index)] }
-        self.rankedFrequencies = ranked.map { frequencies[Int($0.index)] }
+        self.byImpact = ranked.map(\.index)
         self.maxImpact = ranked.lazy.map(\.impact).max() ?? 0
     }
 
@@ -374,7 +371,7 @@ extension ListingIndex {
     /// Relevance order, as FTS5's bm25() ranks (title, description, location weighted 10, 1, 5):
     /// premium placement first, then the higher score, then the newer listing.
     ///
-    /// The rarest phrase's entries are walked in `Phrase.rankedEntries` order, so the best candidates
+    /// The rarest phrase's entries are walked in `Phrase.byImpact` order, so the best candidates
     /// come first: each is checked against the other phrases (a bit, then a binary search), scored
     /// and offered to a heap of the best `offset + limit`. Once the total has passed the cap, the
     /// walk stops as soon as even a perfect score from the other phrases could not lift the next
@@ -391,12 +388,12 @@ extension ListingIndex {
         var best = TopK(capacity: offset + limit)
         var matched = 0
         let rankInfo = self.rankInfo
-        let rankedFrequencies = driver.rankedFrequencies
-        candidates: for (k, entry) in driver.rankedEntries.enumerated() {
+        candidates: for slot in driver.byImpact {
+            let entry = driver.entries[Int(slot)]
             let e = Int(entry)
             let info = rankInfo[e]
             let length = Double(info.length)
-            frequencies[rarest] = Phrase.weighted(rankedFrequencies[k])
+            frequencies[rarest] = driver.weighted(at: Int(slot))
             if matched > cap {
                 let part = Phrase.impact(frequencies[rarest], length: length, averageLength: average)
                 let bound = (idf[rarest] * part + othersBound) * (1 + 1e-9)

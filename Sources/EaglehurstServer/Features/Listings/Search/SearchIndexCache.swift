@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import NIOConcurrencyHelpers
 import SQLKit
@@ -48,9 +45,6 @@ final class SearchIndexCache: Sendable {
         let started = ContinuousClock.now
         let index = try await ListingIndex.load(from: sql)
         let elapsed = ContinuousClock.now - started
-        // A load's rows and per-batch work (about as large as the index, on every core's malloc
-        // arena) are freed by now; give those pages back instead of keeping them resident.
-        trimMalloc()
         func ms(_ d: Duration) -> Int { Int(Double(d.components.seconds) * 1_000 + Double(d.components.attoseconds) / 1e15) }
         let parts = index.loadCost.map { " (rows read in \(ms($0.read)) ms, built in \(ms($0.build)) ms)" } ?? ""
         logger.info("""
@@ -58,15 +52,6 @@ final class SearchIndexCache: Sendable {
             about \(index.approximateBytes >> 20) MB, in \(ms(elapsed)) ms\(parts)
             """)
         return index
-    }
-
-    /// glibc's `malloc_trim(0)` (not in the Glibc module's headers, so found at run time); nothing elsewhere.
-    private static func trimMalloc() {
-        #if canImport(Glibc)
-        typealias Trim = @convention(c) (Int) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
-        _ = unsafeBitCast(symbol, to: Trim.self)(0)
-        #endif
     }
 
     /// The generation as of this call: the value held in memory while nothing can have moved it
