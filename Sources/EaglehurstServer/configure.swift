@@ -62,11 +62,13 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     )))
     app.middleware.use(RateLimitHeadersMiddleware())
     app.middleware.use(ProblemMiddleware())
-    app.middleware.use(RequestContextMiddleware())
     app.middleware.use(RequestRateLimitMiddleware())
     app.middleware.use(BodyLimitMiddleware(
         jsonLimit: 1 << 20, uploadLimit: 10 << 20, mediaUploadLimit: ListingsService.mediaLimit + (1 << 20)))
     app.middleware.use(ListingAnswerCacheMiddleware())
+    // Innermost: the one task-hop every handler needs (the request in a task-local value); the
+    // middlewares above are written on futures and add none unless they have async work to do.
+    app.middleware.use(RequestContextMiddleware())
 
     Migrations.register(on: app)
     app.storage[SearchLogKey.self] = SearchLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)
@@ -124,17 +126,22 @@ func makeMailer(_ settings: Settings) throws -> any Mailer {
 /// own (`DatabaseID.searchLog`, the same database): each pool holds one connection per event loop, and a batch of searches written
 /// on a request connection would hold up every request of that event loop until it is done.
 func configureDatabase(_ app: Application, settings: Settings) throws {
+    // This server's writes mark the search generation it holds stale once they commit.
+    let reader = app.searchIndexCache.generationReader
+    func watched(_ factory: DatabaseConfigurationFactory) -> any DatabaseConfiguration {
+        SearchGenerationWatch(base: factory.make(), reader: reader)
+    }
     switch settings.database {
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .searchLog, isDefault: false)
+        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace)), as: .sqlite)
+        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace)), as: .searchLog, isDefault: false)
     case .postgres(let url):
         var configuration = try SQLPostgresConfiguration(url: url)
         configuration.searchPath = nil
-        app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .psql)
-        app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .searchLog, isDefault: false)
+        app.databases.use(watched(.postgres(configuration: configuration, sqlLogLevel: .trace)), as: .psql)
+        app.databases.use(watched(.postgres(configuration: configuration, sqlLogLevel: .trace)), as: .searchLog, isDefault: false)
     }
 }
 

@@ -412,6 +412,41 @@ final class ListingsTests: XCTestCase {
         }
     }
 
+    /// The generation is held in memory between this server's writes: searches in a row read it once,
+    /// a write through the database (raw SQL, a Fluent query, a transaction) is seen by the next
+    /// search, and a write inside a transaction once the transaction has committed.
+    func testTheGenerationIsReadAgainOnlyAfterAWriteHasCommitted() async throws {
+        try await forEachDatabase { server in
+            let seller = try await account(server, .seller, "s@example.com")
+            let id = try await published(server, seller: seller, title: "Pharmacy 1")
+            let sql = server.app.db as! any SQLDatabase
+            let reader = server.app.searchIndexCache.generationReader
+            // On PostgreSQL this server also hears its own write announced, a moment later: let it land.
+            try await Task.sleep(for: .milliseconds(300))
+            let first = try await reader.generation(on: sql)
+            let reads = reader.reads
+            for _ in 0..<5 { await XCTAssertEqualAsync(try await reader.generation(on: sql), first) }
+            XCTAssertEqual(reader.reads, reads, "nothing moved it: no read")
+
+            try await sql.raw("UPDATE listings SET title = 'Pharmacy 2' WHERE id = \(bind: id)").run()
+            let afterRaw = try await reader.generation(on: sql)
+            XCTAssertGreaterThan(afterRaw, first, "raw SQL through this server's database")
+
+            try await Listing.query(on: server.app.db).filter(\.$id == id).set(\.$title, to: "Pharmacy 3").update()
+            let afterQuery = try await reader.generation(on: sql)
+            XCTAssertGreaterThan(afterQuery, afterRaw, "a Fluent query")
+
+            let inside = try await server.app.db.transaction { db -> Int64 in
+                try await Listing.query(on: db).filter(\.$id == id).set(\.$title, to: "Pharmacy 4").update()
+                return try await SearchIndexCache.generation(on: db as! any SQLDatabase)
+            }
+            XCTAssertGreaterThan(inside, afterQuery)
+            await XCTAssertEqualAsync(try await reader.generation(on: sql), inside, "read again once the transaction committed")
+            let page = try await server.request(.GET, "/listings?q=pharmacy").json()
+            XCTAssertEqual((page["items"] as? [[String: Any]])?.compactMap { $0["title"] as? String }, ["Pharmacy 4"])
+        }
+    }
+
     // MARK: views and analytics
 
     func testViewsCountOncePerViewerPerDayAndFeedAnalytics() async throws {

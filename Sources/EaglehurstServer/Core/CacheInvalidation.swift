@@ -33,13 +33,24 @@ struct CacheInvalidation {
         }
     }
 
+    /// Announced when the search generation moved for something no listing row says (premium placement).
+    static let searchPayload = "search:"
+
     func apply(_ payload: String) {
+        if payload == Self.searchPayload {
+            app.searchIndexCache.generationReader.invalidate()
+            if app.searchIndexCache.isLoaded { app.searchIndexWarmer.warm(app) }
+            return
+        }
         guard let change = Change(payload) else {
             app.logger.warning("unknown cache announcement", metadata: ["payload": "\(payload)"])
             return
         }
         switch change {
-        case .user(let id): app.authSessionCache.forget(user: id)
+        case .user(let id):
+            app.authSessionCache.forget(user: id)
+            // A seller's suspension hides their listings: the search generation moved too.
+            app.searchIndexCache.generationReader.invalidate()
         case .session(let id): app.authSessionCache.forget(session: id)
         case .saved(let buyer): app.savedIDsCache.forget(buyer: buyer)
         case .listing(let id): listingChanged(id)
@@ -50,16 +61,19 @@ struct CacheInvalidation {
     /// each of their published listings' rows through the search generation too).
     ///
     /// The browse page cache and the search index are keyed by the database's search generation,
-    /// which every search reads, so they never serve a stale page; this brings the index to the new
+    /// which this server holds in memory between announcements (`SearchGenerationReader`): the next
+    /// search reads it again, so it never serves a stale page; this also brings the index to the new
     /// generation now (in place: the listings the change log names are read again), so that the next
     /// search here does not wait for it.
     func listingChanged(_ id: UUID) {
+        app.searchIndexCache.generationReader.invalidate()
         guard app.searchIndexCache.isLoaded else { return }  // nobody searched here yet: nothing to warm
         app.searchIndexWarmer.warm(app)
     }
 
     /// After a (re)connect: whatever was announced while this server was deaf is unknown.
     func forgetEverything() {
+        app.searchIndexCache.generationReader.invalidate()
         app.authSessionCache.forgetAll()
         app.savedIDsCache.forgetAll()
     }
@@ -124,6 +138,9 @@ struct CacheListenerLifecycle: LifecycleHandler {
         let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
         let listener = Listener()
         application.storage[CacheListenerKey.self] = listener
+        // Until LISTEN holds, another server's change would go unheard: read the generation every time.
+        let generation = application.searchIndexCache.generationReader
+        generation.setHeard(false)
         let invalidation = CacheInvalidation(app: application)
         let logger = application.logger
         let eventLoop = application.eventLoopGroup.any()
@@ -140,6 +157,7 @@ struct CacheListenerLifecycle: LifecycleHandler {
                     if listener.stopping.withLockedValue({ $0 }) { try? await connection.close(); break }
                     try await connection.listen(on: NotifyCacheChanges.channel) { notifications in
                         invalidation.forgetEverything()
+                        generation.setHeard(true)
                         delay = .milliseconds(100)
                         if !signalled { signalled = true; readyContinuation.finish() }
                         for try await notification in notifications {
@@ -154,6 +172,7 @@ struct CacheListenerLifecycle: LifecycleHandler {
                     logger.warning("cache announcements: connection lost; retrying", metadata: ["error": "\(String(reflecting: error))"])
                 }
                 // Deaf until the next LISTEN: forget now, too, so nothing stale is served meanwhile.
+                generation.setHeard(false)
                 invalidation.forgetEverything()
                 if listener.stopping.withLockedValue({ $0 }) { break }
                 try? await Task.sleep(for: delay)

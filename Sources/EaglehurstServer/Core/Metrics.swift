@@ -64,21 +64,20 @@ final class ServerMetrics: Sendable {
 /// Counts and times every answer, problems included (it sits outside `ProblemMiddleware`). The route
 /// label is the matched pattern (`/api/v1/listings/:listing_id`), never the raw path, so that ids do
 /// not make a series each; requests that match no route share `unmatched`.
-struct MetricsMiddleware: AsyncMiddleware {
+struct MetricsMiddleware: Middleware {
     let metrics: ServerMetrics
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = ContinuousClock.now
         metrics.started()
-        defer { metrics.finished() }
-        do {
-            let response = try await next.respond(to: request)
-            metrics.record(route: Self.route(of: request), method: request.method.rawValue, status: response.status.code, duration: ContinuousClock.now - start)
-            return response
-        } catch {
-            let status = (error as? any AbortError)?.status.code ?? 500
+        return next.respond(to: request).always { [metrics] result in
+            let status: UInt
+            switch result {
+            case .success(let response): status = response.status.code
+            case .failure(let error): status = (error as? any AbortError)?.status.code ?? 500
+            }
             metrics.record(route: Self.route(of: request), method: request.method.rawValue, status: status, duration: ContinuousClock.now - start)
-            throw error
+            metrics.finished()
         }
     }
 

@@ -8,11 +8,9 @@ import Vapor
 ///
 /// Sits first in the chain, so it also catches what the router (404, 405), the body limit (413)
 /// and the generated OpenAPI layer (malformed JSON, wrong types, bad UUIDs) throw.
-struct ProblemMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
+struct ProblemMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapErrorThrowing { error in
             let problem = Self.problem(for: error, request: request)
             if problem.status.code >= 500, problem.status != .notImplemented {
                 request.logger.error("request failed", metadata: [

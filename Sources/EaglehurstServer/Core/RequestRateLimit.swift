@@ -15,7 +15,7 @@ import Vapor
 /// the load balancer draws on the same bucket and 100 requests at once take 100 tokens; SQLite is one
 /// process and keeps them in memory. The clock is the server's (tests move it).
 /// `RATE_LIMIT_ENABLED=false` turns this off with the other limits.
-struct RequestRateLimitMiddleware: AsyncMiddleware {
+struct RequestRateLimitMiddleware: Middleware {
     struct Take: Sendable {
         var key: String
         var rate: Settings.RequestRate
@@ -26,16 +26,21 @@ struct RequestRateLimitMiddleware: AsyncMiddleware {
         var tokens: Double
     }
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let settings = request.application.settings
+        guard settings.rateLimitEnabled, request.method != .OPTIONS else { return next.respond(to: request) }
+        return request.eventLoop.makeFutureWithTask { try await limited(request, chainingTo: next) }
+    }
+
+    private func limited(_ request: Request, chainingTo next: any Responder) async throws -> Response {
         let app = request.application
         let settings = app.settings
-        guard settings.rateLimitEnabled, request.method != .OPTIONS else { return try await next.respond(to: request) }
         var takes: [Take] = []
         if let rate = settings.requestRatePerAddress { takes.append(Take(key: "a:" + request.clientAddress, rate: rate)) }
         if let rate = settings.requestRatePerUser, let user = await Self.userID(of: request) {
             takes.append(Take(key: "u:" + user, rate: rate))
         }
-        guard !takes.isEmpty else { return try await next.respond(to: request) }
+        guard !takes.isEmpty else { return try await next.respond(to: request).get() }
         let now = app.serverEnvironment.now().timeIntervalSince1970
         let outcomes = try await app.requestBuckets.take(takes, now: now, db: request.db)
 
@@ -53,7 +58,7 @@ struct RequestRateLimitMiddleware: AsyncMiddleware {
                 detail: "Too many requests from \(who): at most \(refused.0.rate.requests) at once, refilled at \(refused.0.rate.requests) per \(refused.0.rate.seconds) seconds. Try again in \(wait) seconds.",
                 headers: ["Retry-After": "\(wait)"])
         }
-        return try await next.respond(to: request)
+        return try await next.respond(to: request).get()
     }
 
     static func headers(_ rate: Settings.RequestRate, _ outcome: Outcome) -> HTTPHeaders {
@@ -78,13 +83,14 @@ struct RequestRateLimitMiddleware: AsyncMiddleware {
 
 /// Puts the `RateLimit-*` headers that `RequestRateLimitMiddleware` left on the request on its final
 /// answer, whatever it is (a problem too); it sits outside `ProblemMiddleware` for that.
-struct RateLimitHeadersMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
-        if let headers = request.storage[RateLimitHeadersKey.self] {
-            for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
+struct RateLimitHeadersMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in
+            if let headers = request.storage[RateLimitHeadersKey.self] {
+                for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
+            }
+            return response
         }
-        return response
     }
 }
 

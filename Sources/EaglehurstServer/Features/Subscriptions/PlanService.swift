@@ -50,10 +50,15 @@ struct PlanService {
 
     /// A seller's live subscription started or ended: their listings may move in or out of premium
     /// placement, which the search index (cached per search generation) orders by. Moving the
-    /// generation makes every server reload it.
+    /// generation makes every server reload it; on PostgreSQL the other servers hear of it when it
+    /// commits (`CacheInvalidation`), and this one forgets the generation it holds.
     static func placementMayHaveChanged(forUserType userType: String, on db: any Database) async throws {
         guard userType == User.Kind.seller.rawValue else { return }
-        try await (db as! any SQLDatabase).raw("UPDATE listing_search_generation SET generation = generation + 1 WHERE id = 1").run()
+        let sql = db as! any SQLDatabase
+        try await sql.raw("UPDATE listing_search_generation SET generation = generation + 1 WHERE id = 1").run()
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT pg_notify(\(bind: NotifyCacheChanges.channel), \(bind: CacheInvalidation.searchPayload))").run()
+        }
     }
 
     /// Usage periods are calendar months (UTC); they reset on the first of the month.

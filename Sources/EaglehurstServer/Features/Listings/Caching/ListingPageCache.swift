@@ -110,11 +110,64 @@ struct ListingAnswerNoteKey: StorageKey { typealias Value = ListingAnswerNote }
 /// bytes and `ETag` as the generated handler's, without building and encoding summaries. Unusual
 /// queries (unknown or repeated parameters, values the contract would refuse, `+`) and other
 /// `Accept` headers still go to the handler.
-struct ListingAnswerCacheMiddleware: AsyncMiddleware {
+struct ListingAnswerCacheMiddleware: Middleware {
     static let path = "/api/v1/listings"
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.method == .GET, request.url.path == Self.path else { return try await next.respond(to: request) }
+    /// Other requests pass straight on; `GET /listings` is answered in one task of its own, with the
+    /// request in `RequestContext` (it sits outside `RequestContextMiddleware`, so it sets it itself).
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard request.method == .GET, request.url.path == Self.path else { return next.respond(to: request) }
+        // Without a token (no saved flags to read) and with the generation and its index in memory,
+        // nothing waits: answered here, on the request's event loop.
+        if request.headers.bearerAuthorization == nil, request.headers[.ifNoneMatch].isEmpty {
+            do {
+                if let response = try answerNow(request) { return request.eventLoop.makeSucceededFuture(response) }
+            } catch {
+                return request.eventLoop.makeFailedFuture(error)
+            }
+        }
+        return request.eventLoop.makeFutureWithTask {
+            try await RequestContext.$current.withValue(request) { try await answer(request, chainingTo: next) }
+        }
+    }
+
+    /// The answer for a request without a token, when it needs no waiting; nil: take the async path.
+    private func answerNow(_ request: Request) throws -> Response? {
+        let app = request.application
+        guard let generation = app.searchIndexCache.generationReader.freshGeneration(refreshingOn: app.db as! any SQLDatabase),
+              let listings = app.searchIndexCache.ready(at: generation) else { return nil }
+        let cache = app.listingPageCache
+        let key = ListingPageCache.answerKey(query: request.url.query, accept: request.headers[.accept])
+        if let answer = cache.answer(key, flags: ListingPageCache.noFlags, at: generation) {
+            if var search = answer.search {
+                search.userID = nil
+                search.at = app.serverEnvironment.now()
+                app.searchLog.record(search)
+                AnalyticsLog.searched(nil, search, on: app)
+            }
+            return Response(status: .ok, headers: answer.headers, body: .init(buffer: answer.body))
+        }
+        guard let query = PlainListingsQuery(request.url.query), Self.acceptsJSON(request.headers[.accept]) else { return nil }
+        let page = try PageRequest(page: query.page, perPage: query.perPage)
+        let service = ListingsService(app: app, request: request)
+        request.storage[RequestSearchGenerationKey.self] = generation
+        let result = try service.browseEncodedNow(query.filters, page: page, in: listings, generation: generation)
+        return stored(result, key: key, in: cache)
+    }
+
+    /// Keeps an answer written from the index and returns it.
+    private func stored(_ result: ListingsService.EncodedBrowseResult, key: String, in cache: ListingPageCache) -> Response {
+        var headers = HTTPHeaders()
+        headers.add(name: .eTag, value: ETag.headerValue(result.tag))
+        headers.add(name: .contentType, value: "application/json; charset=utf-8")
+        let body = ByteBuffer(bytes: result.body)
+        cache.store(
+            answer: .init(headers: headers, body: body, search: result.note.search), listing: result.note.ids,
+            for: key, flags: result.note.flags, at: result.note.generation)
+        return Response(status: .ok, headers: headers, body: .init(buffer: body))
+    }
+
+    private func answer(_ request: Request, chainingTo next: any Responder) async throws -> Response {
         let app = request.application
         let cache = app.listingPageCache
         let key = ListingPageCache.answerKey(query: request.url.query, accept: request.headers[.accept])
@@ -137,17 +190,10 @@ struct ListingAnswerCacheMiddleware: AsyncMiddleware {
             if let query = PlainListingsQuery(request.url.query), Self.acceptsJSON(request.headers[.accept]) {
                 let page = try PageRequest(page: query.page, perPage: query.perPage)
                 let result = try await service.browseEncoded(query.filters, page: page, viewer: viewer)
-                var headers = HTTPHeaders()
-                headers.add(name: .eTag, value: ETag.headerValue(result.tag))
-                headers.add(name: .contentType, value: "application/json; charset=utf-8")
-                let body = ByteBuffer(bytes: result.body)
-                cache.store(
-                    answer: .init(headers: headers, body: body, search: result.note.search), listing: result.note.ids,
-                    for: key, flags: result.note.flags, at: result.note.generation)
-                return Response(status: .ok, headers: headers, body: .init(buffer: body))
+                return stored(result, key: key, in: cache)
             }
         }
-        let response = try await next.respond(to: request)
+        let response = try await next.respond(to: request).get()
         guard response.status == .ok, let note = request.storage[ListingAnswerNoteKey.self] else { return response }
         let body = try await response.body.collect(on: request.eventLoop).get() ?? ByteBuffer()
         response.body = .init(buffer: body)

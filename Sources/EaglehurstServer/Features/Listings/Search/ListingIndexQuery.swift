@@ -194,6 +194,20 @@ struct EntryFilter {
         accepts(index.filterKeys[entry])
     }
 
+    /// The same test on a ranking record (no revenue: `revenue == Int64.min`).
+    @inline(__always)
+    func accepts(_ key: ListingIndex.FilterKey.Packed) -> Bool {
+        if let region, key.region != region { return false }
+        if let types, !types[Int(key.type)] { return false }
+        if key.price < minPrice || key.price > maxPrice { return false }
+        if minRevenue != nil || maxRevenue != nil {
+            guard key.revenue != .min else { return false }
+            if let minRevenue, key.revenue < minRevenue { return false }
+            if let maxRevenue, key.revenue > maxRevenue { return false }
+        }
+        return true
+    }
+
     @inline(__always)
     func accepts(_ key: ListingIndex.FilterKey) -> Bool {
         if let region, key.region != region { return false }
@@ -373,17 +387,19 @@ extension ListingIndex {
         var frequencies = [Double](repeating: 0, count: phrases.count)
         var best = TopK(capacity: offset + limit)
         var matched = 0
+        let rankInfo = self.rankInfo
         candidates: for slot in driver.byImpact {
             let entry = driver.entries[Int(slot)]
             let e = Int(entry)
-            let length = Double(self.length[e])
+            let info = rankInfo[e]
+            let length = Double(info.length)
             frequencies[rarest] = driver.weighted(at: Int(slot))
             if matched > cap {
                 let part = Phrase.impact(frequencies[rarest], length: length, averageLength: average)
                 let bound = (idf[rarest] * part + othersBound) * (1 + 1e-9)
-                if best.excludes(premium: premium[e], score: bound) { break }
+                if best.excludes(premium: info.premium, score: bound) { break }
             }
-            guard filter.accepts(e, in: self) else { continue }
+            guard filter.accepts(info.key) else { continue }
             // Membership first (a bit for common phrases), frequencies only for a match.
             for (p, phrase) in phrases.enumerated() where p != rarest && !phrase.contains(entry) { continue candidates }
             for (p, phrase) in phrases.enumerated() where p != rarest {
@@ -393,7 +409,7 @@ extension ListingIndex {
             matched += 1
             var score = 0.0
             for p in phrases.indices { score += idf[p] * Phrase.impact(frequencies[p], length: length, averageLength: average) }
-            best.offer(.init(premium: premium[e], score: score, position: newest.position[e], entry: entry))
+            best.offer(.init(premium: info.premium, score: score, position: info.newestPosition, entry: entry))
         }
         let ordered = best.sorted()
         let page = offset < ordered.count ? ordered[offset..<min(ordered.count, offset + limit)].map(\.entry) : []

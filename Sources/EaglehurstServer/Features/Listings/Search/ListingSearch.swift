@@ -123,11 +123,29 @@ extension ListingsService {
         let generation = try await requestGeneration()
         let listings = try await app.searchIndexCache.index(at: generation, loadingWith: app.db as! any SQLDatabase)
         let result = listings.page(filters, offset: page.offset, limit: page.perPage, cap: ListingSearch.totalCap)
-        let ids = result.entries.map { listings.ids[Int($0)] }
         var saved: Set<UUID>?
         if let viewer, viewer.userType == .buyer {
+            let ids = result.entries.map { listings.ids[Int($0)] }
             saved = try await app.savedIDsCache.savedIDs(of: viewer.requireID(), among: ids, on: db, now: now)
         }
+        return encoded(result, of: listings, filters, page: page, generation: generation, viewer: viewer, saved: saved)
+    }
+
+    /// `browseEncoded` for a viewer without saved flags, when the generation and its index are in
+    /// memory now: nothing to wait for, so it runs where the request is (no task of its own).
+    func browseEncodedNow(
+        _ filters: ListingSearch.Filters, page: PageRequest, in listings: ListingIndex, generation: Int64
+    ) throws -> EncodedBrowseResult {
+        try filters.validate()
+        let result = listings.page(filters, offset: page.offset, limit: page.perPage, cap: ListingSearch.totalCap)
+        return encoded(result, of: listings, filters, page: page, generation: generation, viewer: nil, saved: nil)
+    }
+
+    private func encoded(
+        _ result: ListingIndex.Page, of listings: ListingIndex, _ filters: ListingSearch.Filters, page: PageRequest,
+        generation: Int64, viewer: User?, saved: Set<UUID>?
+    ) -> EncodedBrowseResult {
+        let ids = result.entries.map { listings.ids[Int($0)] }
         let written = ListingPageWriter.write(
             result.entries, of: listings, saved: saved, page: page, total: result.total, capped: result.capped)
         let search = recordSearch(filters, total: result.total, viewer: viewer)

@@ -5,8 +5,9 @@ import SQLKit
 
 /// The application's listing index, kept in step with the database.
 ///
-/// Every search reads the search generation (one indexed single-row read, shared by the searches
-/// that arrive together: `SearchGenerationReader`). When it has moved past the index, one request
+/// Every search asks for the search generation, which this server holds in memory and reads again
+/// (one indexed single-row read, shared by the searches that arrive together) only when it may have
+/// moved (`SearchGenerationReader`). When it has moved past the index, one request
 /// catches the index up while the others wait for it, so nobody sees listings that left browse nor
 /// misses new ones. Catching up reads which listings changed from `listing_search_changes` (the
 /// triggers log each change with its generation, see `LogListingSearchChanges`) and re-reads only
@@ -35,7 +36,8 @@ final class SearchIndexCache: Sendable {
     static let changeLogRetention: Int64 = 20_000
 
     private let state = NIOLockedValueBox(State())
-    private let generationReader = SearchGenerationReader()
+    /// The generation as this server knows it (read from the database only when it may have moved).
+    let generationReader = SearchGenerationReader()
     private static let logger = Logger(label: "eaglehurst.search")
 
     /// A full load, logged with its cost (the benchmark reports it).
@@ -43,15 +45,17 @@ final class SearchIndexCache: Sendable {
         let started = ContinuousClock.now
         let index = try await ListingIndex.load(from: sql)
         let elapsed = ContinuousClock.now - started
-        let ms = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        func ms(_ d: Duration) -> Int { Int(Double(d.components.seconds) * 1_000 + Double(d.components.attoseconds) / 1e15) }
+        let parts = index.loadCost.map { " (rows read in \(ms($0.read)) ms, built in \(ms($0.build)) ms)" } ?? ""
         logger.info("""
             listing index loaded: \(index.liveCount) listings (\(index.visibleCount) shown), \(index.dictionary.count) terms, \
-            about \(index.approximateBytes >> 20) MB, in \(Int(ms)) ms
+            about \(index.approximateBytes >> 20) MB, in \(ms(elapsed)) ms\(parts)
             """)
         return index
     }
 
-    /// The generation now, read after this call began (shared with the searches that arrive with it).
+    /// The generation as of this call: the value held in memory while nothing can have moved it
+    /// unseen, else one read after this call began (shared with the searches that arrive with it).
     func currentGeneration(on sql: any SQLDatabase) async throws -> Int64 {
         try await generationReader.generation(on: sql)
     }
@@ -67,7 +71,7 @@ final class SearchIndexCache: Sendable {
         let lookup: Lookup = state.withLockedValue { state in
             if let current = state.current, current.generation >= generation { return .ready(current) }
             if let pending = state.catchingUp, pending.generation >= generation { return .waiting(pending.task) }
-            let task = enqueue(&state) { base in try await Self.caughtUp(base, on: loader) }
+            let task = enqueue(&state) { base in try await self.caughtUp(base, on: loader) }
             state.catchingUp = (generation, task)
             return .waiting(task)
         }
@@ -102,6 +106,14 @@ final class SearchIndexCache: Sendable {
             }
         }
         _ = try await task.value
+    }
+
+    /// The snapshot for `generation` when one is ready now (no waiting, no database), else nil.
+    func ready(at generation: Int64) -> ListingIndex? {
+        state.withLockedValue { state in
+            guard let current = state.current, current.generation >= generation else { return nil }
+            return current
+        }
     }
 
     /// The snapshot searches read now, if any (for tests and memory reports).
@@ -140,9 +152,10 @@ final class SearchIndexCache: Sendable {
 
     /// `base` moved to the generation now: the listings the change log names since `base`, or a
     /// full load when the log cannot say.
-    private static func caughtUp(_ base: ListingIndex?, on sql: any SQLDatabase) async throws -> ListingIndex {
+    private func caughtUp(_ base: ListingIndex?, on sql: any SQLDatabase) async throws -> ListingIndex {
         let generation = try await Self.generation(on: sql)
-        guard var index = base, generation - index.generation <= maxCatchUpGenerations,
+        generationReader.note(generation)
+        guard var index = base, generation - index.generation <= Self.maxCatchUpGenerations,
               index.retiredCount <= max(1_000, index.liveCount / 4) else {
             return try await Self.load(from: sql)
         }
@@ -158,7 +171,7 @@ final class SearchIndexCache: Sendable {
             if !(try row.decodeNil(column: "listing_id")) { ids.insert(try row.decode(column: "listing_id", as: UUID.self)) }
         }
         // A generation with no logged change moved for something the log does not name.
-        guard generations.count == Int(generation - index.generation), ids.count <= maxCatchUpListings else {
+        guard generations.count == Int(generation - index.generation), ids.count <= Self.maxCatchUpListings else {
             return try await Self.load(from: sql)
         }
         let changed = Array(ids)
@@ -166,7 +179,7 @@ final class SearchIndexCache: Sendable {
         let found = Set(current.map(\.id))
         index.apply(current, removed: changed.filter { !found.contains($0) })
         if generation / 1_000 != index.generation / 1_000 {
-            try await sql.raw("DELETE FROM listing_search_changes WHERE generation <= \(bind: generation - changeLogRetention)").run()
+            try await sql.raw("DELETE FROM listing_search_changes WHERE generation <= \(bind: generation - Self.changeLogRetention)").run()
         }
         index.generation = generation
         return index

@@ -50,7 +50,10 @@ struct EncodedSummary: Sendable {
         w.key("title", &out); SummaryJSON.string(s.title, &out)
         w.key("updated_at", &out); SummaryJSON.date(s.updatedAt, &out)
         out.append(UInt8(ascii: "}"))
-        self.bytes = out
+        // A copy of exactly its length: 100,000 of them would otherwise each keep the 640 reserved.
+        self.bytes = [UInt8](unsafeUninitializedCapacity: out.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: out)
+        }
         self.savedAt = savedAt
         self.tagPrefix = Array("\(s.id.uuidString):\(s.updatedAt.timeIntervalSince1970):".utf8)
         // Fields this writer does not know would be lost: a summary in the index never has them.
