@@ -69,23 +69,21 @@ struct BodyLimitMiddleware: Middleware {
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard request.method != .GET, request.method != .HEAD else { return next.respond(to: request) }
-        return request.eventLoop.makeFutureWithTask { try await limited(request, chainingTo: next) }
-    }
-
-    private func limited(_ request: Request, chainingTo next: any Responder) async throws -> Response {
         let limit = limit(for: request.url.path)
         let length = request.headers.first(name: .contentLength).flatMap(Int.init)
         if let length, length > limit {
-            throw Problem(
+            return request.eventLoop.makeFailedFuture(Problem(
                 .payloadTooLarge, slug: "payload-too-large", title: "The body is too large",
-                detail: "This operation accepts bodies up to \(limit) bytes; this one has \(length).")
+                detail: "This operation accepts bodies up to \(limit) bytes; this one has \(length)."))
         }
         // An upload of a stated length streams on to its reader (`MultipartForm`), which spools
-        // the file to disk: the length bounds what arrives. Bodies of unstated length (chunked)
-        // are read here within the limit first.
-        if length != nil, limit != jsonLimit {
-            return try await next.respond(to: request)
-        }
+        // the file to disk: the length bounds what arrives. Other bodies (JSON, and uploads of
+        // unstated length, chunked) are read here within the limit first.
+        if length != nil, limit != jsonLimit { return next.respond(to: request) }
+        return request.eventLoop.makeFutureWithTask { try await collected(request, within: limit, chainingTo: next) }
+    }
+
+    private func collected(_ request: Request, within limit: Int, chainingTo next: any Responder) async throws -> Response {
         do {
             _ = try await request.body.collect(max: limit).get()
         } catch let abort as any AbortError where abort.status == .payloadTooLarge {
