@@ -54,8 +54,8 @@ static inline void eh_vips_take_error(char *buffer, size_t size) {
 static inline void eh_vips_free(void *pointer) { g_free(pointer); }
 
 /// The size of an image (EXIF orientation applied) without decoding its pixels. 0 on success.
-static inline int eh_vips_probe(const void *data, size_t length, int *width, int *height) {
-    VipsImage *image = vips_image_new_from_buffer(data, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+/// The size of an opened image with its EXIF orientation applied; releases the image. 0 on success.
+static inline int eh_vips_oriented_size(VipsImage *image, int *width, int *height) {
     if (!image) return -1;
     int w = vips_image_get_width(image), h = vips_image_get_height(image);
     int orientation = 1;
@@ -64,6 +64,10 @@ static inline int eh_vips_probe(const void *data, size_t length, int *width, int
     *width = w; *height = h;
     g_object_unref(image);
     return 0;
+}
+
+static inline int eh_vips_probe(const void *data, size_t length, int *width, int *height) {
+    return eh_vips_oriented_size(vips_image_new_from_buffer(data, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL), width, height);
 }
 
 /// A JPEG no wider than `width` and no higher than `height` (never enlarged), EXIF orientation
@@ -137,33 +141,15 @@ static inline int eh_vips_decode_rgb(const void *data, size_t length, int width,
 }
 
 
-/// Decodes the whole image, as making its thumbnail will, and fails on a truncated or corrupt
-/// file: the header alone (eh_vips_probe) reads fine from a file cut short. JPEG and WebP decode
-/// shrunk on load (cheap); PNG and GIF decode in full. 0 when every pixel could be read.
-static inline int eh_vips_verify(const void *data, size_t length) {
-    VipsImage *small = NULL;
-    if (vips_thumbnail_buffer((void *)data, length, &small, 64, "height", 64, "size", VIPS_SIZE_DOWN,
-                              "option_string", "fail_on=truncated", NULL)) return -1;
-    double average = 0;
-    int failed = vips_avg(small, &average, NULL);
-    g_object_unref(small);
-    return failed ? -1 : 0;
-}
-
 /// eh_vips_probe for an image in a file (an upload's spool), read from disk, never whole in memory.
 static inline int eh_vips_probe_file(const char *path, int *width, int *height) {
-    VipsImage *image = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
-    if (!image) return -1;
-    int w = vips_image_get_width(image), h = vips_image_get_height(image);
-    int orientation = 1;
-    if (vips_image_get_typeof(image, VIPS_META_ORIENTATION)) vips_image_get_int(image, VIPS_META_ORIENTATION, &orientation);
-    if (orientation >= 5 && orientation <= 8) { int t = w; w = h; h = t; }
-    *width = w; *height = h;
-    g_object_unref(image);
-    return 0;
+    return eh_vips_oriented_size(vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL), width, height);
 }
 
-/// eh_vips_verify for an image in a file: the file is read from disk in strips as it decodes.
+/// Decodes the whole image in a file, as making its thumbnail will, and fails on a truncated or
+/// corrupt file: the header alone (eh_vips_probe_file) reads fine from a file cut short. JPEG and
+/// WebP decode shrunk on load (cheap); PNG and GIF decode in full, read from disk in strips.
+/// 0 when every pixel could be read.
 static inline int eh_vips_verify_file(const char *path) {
     VipsImage *small = NULL;
     if (vips_thumbnail(path, &small, 64, "height", 64, "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL)) return -1;

@@ -17,35 +17,19 @@ public struct LocalFileStore: FileStore {
     }
 
     public func put(_ data: Data, at key: FileKey) async throws {
-        let target = url(for: key)
-        let folder = target.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let temporary = folder.appendingPathComponent(".\(UUID().uuidString.lowercased()).partial")
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Self.failure("open", temporary) }
-        do {
+        try place(at: key) { temporary in
+            let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw Self.failure("open", temporary) }
             defer { close(descriptor) }
             try Self.writeAll(data, to: descriptor, path: temporary)
             guard fsync(descriptor) == 0 else { throw Self.failure("fsync", temporary) }
-        } catch {
-            unlink(temporary.path)
-            throw error
-        }
-        guard rename(temporary.path, target.path) == 0 else {
-            let error = Self.failure("rename", target)
-            unlink(temporary.path)
-            throw error
         }
     }
 
     /// A hard link to `file` when it is on the same file system (an upload's spool is, by
-    /// default), a copy otherwise; either way under a temporary name, flushed, then renamed into place.
+    /// default), a copy otherwise; flushed either way.
     public func put(contentsOf file: URL, at key: FileKey) async throws {
-        let target = url(for: key)
-        let folder = target.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let temporary = folder.appendingPathComponent(".\(UUID().uuidString.lowercased()).partial")
-        do {
+        try place(at: key) { temporary in
             if link(file.path, temporary.path) != 0 {
                 guard errno == EXDEV || errno == EPERM || errno == EMLINK else { throw Self.failure("link", temporary) }
                 try Self.copy(file, to: temporary)
@@ -54,6 +38,18 @@ public struct LocalFileStore: FileStore {
             guard descriptor >= 0 else { throw Self.failure("open", temporary) }
             defer { close(descriptor) }
             guard fsync(descriptor) == 0 else { throw Self.failure("fsync", temporary) }
+        }
+    }
+
+    /// Has `make` write the file under a temporary name in the key's folder, then renames it into
+    /// place; the temporary file is removed when anything fails.
+    private func place(at key: FileKey, _ make: (URL) throws -> Void) throws {
+        let target = url(for: key)
+        let folder = target.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = folder.appendingPathComponent(".\(UUID().uuidString.lowercased()).partial")
+        do {
+            try make(temporary)
         } catch {
             unlink(temporary.path)
             throw error

@@ -24,14 +24,6 @@ public enum Images {
         return (Int(width), Int(height))
     }
 
-    /// Decodes every pixel (shrunk on load where the format allows), so a file cut short or
-    /// corrupt past its header is refused here rather than found out by the thumbnail job.
-    public static func verify(_ data: Data) throws {
-        try start()
-        let status = data.withUnsafeBytes { eh_vips_verify($0.baseAddress, $0.count) }
-        guard status == 0 else { throw lastError(or: "the image could not be decoded") }
-    }
-
     /// `size(of:)` for an image in a file (an upload's spool): libvips reads it from disk.
     public static func size(ofFileAt url: URL) throws -> (width: Int, height: Int) {
         try start()
@@ -42,8 +34,9 @@ public enum Images {
         return (Int(width), Int(height))
     }
 
-    /// `verify(_:)` for an image in a file: decoded as it is read, in strips, so a large photo is
-    /// never whole in memory.
+    /// Decodes every pixel of an image in a file (shrunk on load where the format allows, read in
+    /// strips, so a large photo is never whole in memory): a file cut short or corrupt past its
+    /// header is refused here rather than found out by the thumbnail job.
     public static func verify(fileAt url: URL) throws {
         try start()
         guard eh_vips_verify_file(url.path) == 0 else { throw lastError(or: "the image could not be decoded") }
