@@ -244,6 +244,23 @@ final class ListingIndexTests: XCTestCase {
     /// Plain queries are answered from the index's encoded summaries (`ListingAnswerCacheMiddleware`);
     /// a request with `If-None-Match` goes through the generated handler. Both give the same bytes
     /// and the same `ETag`, for anyone and for a buyer with saved flags, and the tag answers 304.
+    /// A full load reads rows by position with the driver's conversions; an update reads the same
+    /// columns through SQLKit by name. Both read every listing alike (nulls, dates, ids, flags).
+    func testFullReadByPositionIsTheReadByName() async throws {
+        try await forEachDatabase { server in
+            var random = Random(state: 5)
+            _ = try await seed(server, count: 120, random: &random)
+            let sql = server.app.db as! any SQLDatabase
+            let full = try await ListingIndex.rows(on: sql)
+            let byName = try await ListingIndex.rows(on: sql, ids: full.map(\.id))
+            XCTAssertEqual(full.count, 120)
+            XCTAssertTrue(full.contains { $0.annualRevenue == nil } && full.contains { $0.annualRevenue != nil })
+            XCTAssertTrue(full.contains { $0.sellerSuspended } && full.contains { $0.publishedAt == nil })
+            let named = Dictionary(uniqueKeysWithValues: byName.map { ($0.id, $0) })
+            for row in full { XCTAssertEqual(row, named[row.id], "\(row.id)") }
+        }
+    }
+
     func testEncodedPagesAreTheGeneratedHandlersAnswer() async throws {
         try await forEachDatabase { server in
             var random = Random(state: 31)

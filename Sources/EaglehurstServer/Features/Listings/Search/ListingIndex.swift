@@ -1,6 +1,8 @@
 import EaglehurstAPI
 import Foundation
 import NIOConcurrencyHelpers
+import FluentPostgresDriver
+import FluentSQLiteDriver
 import SQLKit
 
 /// Every listing held in memory for browse and search: the columns filters and sorts read, the
@@ -137,7 +139,7 @@ struct ListingIndex: Sendable {
     }
 
     /// A listing as the index reads it from the database.
-    struct Row: Sendable {
+    struct Row: Sendable, Equatable {
         var id: UUID
         var sellerID: UUID
         var title: String
@@ -176,8 +178,27 @@ struct ListingIndex: Sendable {
 
     // MARK: reading from the database
 
-    /// Every listing (or the listings `ids`) with what the index keeps of it.
+    /// The columns `rows` reads, in the order the by-position readers expect them.
+    private static func columnsSQL(premium: String) -> String {
+        """
+        SELECT l.id, l.seller_id, l.title, l.description, l.business_type, l.location, l.region, l.asking_price,
+               l.annual_revenue, l.net_profit, l.staff_count, l.tenure, l.status, l.published_at, l.created_at,
+               l.updated_at, u.is_suspended AS seller_suspended,
+               l.seller_id IN (SELECT s.user_id FROM user_subscriptions s JOIN subscriptions p ON p.id = s.subscription_id
+                               WHERE s.status IN ('active', 'past_due') AND p.premium_placement = \(premium)) AS premium
+        FROM listings l JOIN users u ON u.id = l.seller_id
+        """
+    }
+
+    /// Every listing (or the listings `ids`) with what the index keeps of it. A full read on SQLite or
+    /// PostgreSQL reads each row's columns by position with the driver's own conversions (no lookup
+    /// by column name, no `Decodable` per value); the ids of an update go through SQLKit.
     static func rows(on sql: any SQLDatabase, ids: [UUID]? = nil) async throws -> [Row] {
+        if ids == nil {
+            let base = (sql as? WatchedDatabase)?.base ?? sql
+            if let sqlite = base as? any SQLiteDatabase { return try await sqliteRows(on: sqlite) }
+            if let postgres = base as? any PostgresDatabase { return try await postgresRows(on: postgres) }
+        }
         let only: SQLQueryString = ids.map { "WHERE l.id IN (\(binds: $0))" } ?? ""
         let rows = try await sql.raw("""
             SELECT l.id, l.seller_id, l.title, l.description, l.business_type, l.location, l.region, l.asking_price,
@@ -206,6 +227,68 @@ struct ListingIndex: Sendable {
                 sellerSuspended: try row.decode(column: "seller_suspended", as: Bool.self),
                 premium: try row.decode(column: "premium", as: Bool.self))
         }
+    }
+
+    /// A by-position read met another number of columns than `columnsSQL` names.
+    struct UnexpectedColumns: Error { var count: Int }
+
+    private static func sqliteRows(on database: any SQLiteDatabase) async throws -> [Row] {
+        let rows = try await database.query(columnsSQL(premium: "1"), [])
+        let decoder = SQLiteDataDecoder()
+        func value<T: SQLiteDataConvertible & Decodable>(_ data: SQLiteData, _ type: T.Type) throws -> T {
+            if let value = T(sqliteData: data) { return value }
+            return try decoder.decode(T.self, from: data)
+        }
+        func optional<T: SQLiteDataConvertible & Decodable>(_ data: SQLiteData, _ type: T.Type) throws -> T? {
+            data == .null ? nil : try value(data, type)
+        }
+        func uuid(_ data: SQLiteData) throws -> UUID {
+            if case .blob(let buffer) = data, buffer.readableBytes == 16,
+               let bytes = buffer.getBytes(at: buffer.readerIndex, length: 16) {
+                return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                                   bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+            }
+            if case .text(let text) = data, let id = UUID(uuidString: text) { return id }
+            return try decoder.decode(UUID.self, from: data)
+        }
+        var result: [Row] = []
+        result.reserveCapacity(rows.count)
+        for row in rows {
+            let c = row.columns.map(\.data)
+            guard c.count == 18 else { throw UnexpectedColumns(count: c.count) }
+            result.append(Row(
+                id: try uuid(c[0]), sellerID: try uuid(c[1]), title: try value(c[2], String.self),
+                description: try value(c[3], String.self), businessType: try value(c[4], String.self),
+                location: try value(c[5], String.self), region: try value(c[6], String.self),
+                askingPrice: try value(c[7], Int64.self), annualRevenue: try optional(c[8], Int64.self),
+                netProfit: try optional(c[9], Int64.self), staffCount: try optional(c[10], Int.self),
+                tenure: try optional(c[11], String.self), status: try value(c[12], String.self),
+                publishedAt: try optional(c[13], Date.self), createdAt: try optional(c[14], Date.self),
+                updatedAt: try optional(c[15], Date.self), sellerSuspended: try value(c[16], Bool.self),
+                premium: try value(c[17], Bool.self)))
+        }
+        return result
+    }
+
+    private static func postgresRows(on database: any PostgresDatabase) async throws -> [Row] {
+        let rows = try await database.query(columnsSQL(premium: "true"), []).get().rows
+        var result: [Row] = []
+        result.reserveCapacity(rows.count)
+        for row in rows {
+            let c = row.makeRandomAccess()
+            guard c.count == 18 else { throw UnexpectedColumns(count: c.count) }
+            result.append(Row(
+                id: try c[0].decode(UUID.self), sellerID: try c[1].decode(UUID.self), title: try c[2].decode(String.self),
+                description: try c[3].decode(String.self), businessType: try c[4].decode(String.self),
+                location: try c[5].decode(String.self), region: try c[6].decode(String.self),
+                askingPrice: try c[7].decode(Int64.self), annualRevenue: try c[8].decode(Int64?.self),
+                netProfit: try c[9].decode(Int64?.self), staffCount: try c[10].decode(Int?.self),
+                tenure: try c[11].decode(String?.self), status: try c[12].decode(String.self),
+                publishedAt: try c[13].decode(Date?.self), createdAt: try c[14].decode(Date?.self),
+                updatedAt: try c[15].decode(Date?.self), sellerSuspended: try c[16].decode(Bool.self),
+                premium: try c[17].decode(Bool.self)))
+        }
+        return result
     }
 
     /// The whole index, read at the generation read first: changes made while loading move the
