@@ -19,14 +19,7 @@ final class DashboardFlowTests: EndToEndTestCase {
     }
 
     func testTheSellersAndTheAdminsDashboardsOnDemoData() throws {
-        let eaglehurst = try BuiltProducts.path("eaglehurst")
-        let tmux = try TmuxSession(environment: [
-            "EAGLEHURST_DATA_DIR": sandbox.appendingPathComponent("data").path,
-            "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config").path,
-            "XDG_STATE_HOME": sandbox.appendingPathComponent("state").path,
-        ])
-        try tmux.run("\(eaglehurst) --demo; echo \"exit=$?\"")
-        try tmux.waitFor(timeout: 90, "the status screen with the demo accounts") { $0.contains("Demo data is loaded") && $0.contains("connected") }
+        let tmux = try startDemo()
 
         try signIn(tmux, "seller@demo.eaglehurst.test", "DemoSeller1")
         try type(tmux, "gd")

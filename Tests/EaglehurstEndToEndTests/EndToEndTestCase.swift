@@ -15,6 +15,20 @@ class EndToEndTestCase: XCTestCase {
         try? FileManager.default.removeItem(at: sandbox)
     }
 
+    /// `eaglehurst --demo` in a new tmux session, with its data, configuration and state in the
+    /// sandbox (and `environment` besides), once the status screen shows the demo accounts.
+    func startDemo(environment: [String: String] = [:]) throws -> TmuxSession {
+        let eaglehurst = try BuiltProducts.path("eaglehurst")
+        let tmux = try TmuxSession(environment: [
+            "EAGLEHURST_DATA_DIR": sandbox.appendingPathComponent("data").path,
+            "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config").path,
+            "XDG_STATE_HOME": sandbox.appendingPathComponent("state").path,
+        ].merging(environment) { $1 })
+        try tmux.run("\(eaglehurst) --demo; echo \"exit=$?\"")
+        try tmux.waitFor(timeout: 90, "the status screen with the demo accounts") { $0.contains("Demo data is loaded") && $0.contains("connected") }
+        return tmux
+    }
+
     func type(_ tmux: TmuxSession, _ text: String) throws {
         try tmux.tmux(["send-keys", "-t", tmux.name, "-l", text])
     }

@@ -14,16 +14,8 @@ final class ListingsFlowTests: EndToEndTestCase {
     }
 
     func testSellerSubmitsAdminApprovesBuyerFindsAndSaves() throws {
-        let eaglehurst = try BuiltProducts.path("eaglehurst")
         let description = "Written in the editor: a two-surgery dental studio by the harbour with a loyal private list."
-        let tmux = try TmuxSession(environment: [
-            "EAGLEHURST_DATA_DIR": sandbox.appendingPathComponent("data").path,
-            "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config").path,
-            "XDG_STATE_HOME": sandbox.appendingPathComponent("state").path,
-            "EDITOR": try makeEditor(writing: description),
-        ])
-        try tmux.run("\(eaglehurst) --demo; echo \"exit=$?\"")
-        try tmux.waitFor(timeout: 90, "the status screen with the demo accounts") { $0.contains("Demo data is loaded") && $0.contains("connected") }
+        let tmux = try startDemo(environment: ["EDITOR": try makeEditor(writing: description)])
 
         // The seller creates a listing and submits it.
         try tmux.keys("s")

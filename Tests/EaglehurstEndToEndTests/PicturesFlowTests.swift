@@ -6,14 +6,7 @@ import XCTest
 /// photo beside a listing and the gallery go through signed URLs, the file route and libvips.
 final class PicturesFlowTests: EndToEndTestCase {
     func testABuyerSeesAListingsPhotoAndStepsThroughTheGallery() throws {
-        let eaglehurst = try BuiltProducts.path("eaglehurst")
-        let tmux = try TmuxSession(environment: [
-            "EAGLEHURST_DATA_DIR": sandbox.appendingPathComponent("data").path,
-            "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config").path,
-            "XDG_STATE_HOME": sandbox.appendingPathComponent("state").path,
-        ])
-        try tmux.run("\(eaglehurst) --demo; echo \"exit=$?\"")
-        try tmux.waitFor(timeout: 90, "the status screen with the demo accounts") { $0.contains("Demo data is loaded") && $0.contains("connected") }
+        let tmux = try startDemo()
 
         // Browsing needs no account: the newest listing has photos.
         try command(tmux, "listings")

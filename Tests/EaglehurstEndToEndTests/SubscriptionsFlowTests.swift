@@ -6,14 +6,7 @@ import XCTest
 /// net, VAT and total, the payment; the usage bar then shows the new limit and the invoice is listed.
 final class SubscriptionsFlowTests: EndToEndTestCase {
     func testABuyerUpgradesWithATestCardAndSeesTheNewLimitAndTheInvoice() throws {
-        let eaglehurst = try BuiltProducts.path("eaglehurst")
-        let tmux = try TmuxSession(environment: [
-            "EAGLEHURST_DATA_DIR": sandbox.appendingPathComponent("data").path,
-            "XDG_CONFIG_HOME": sandbox.appendingPathComponent("config").path,
-            "XDG_STATE_HOME": sandbox.appendingPathComponent("state").path,
-        ])
-        try tmux.run("\(eaglehurst) --demo; echo \"exit=$?\"")
-        try tmux.waitFor(timeout: 90, "the status screen with the demo accounts") { $0.contains("Demo data is loaded") && $0.contains("connected") }
+        let tmux = try startDemo()
         try tmux.keys("s")
         try tmux.waitFor(timeout: 10, "the sign-in form") { $0.contains("Sign in to") }
         try type(tmux, "buyer@demo.eaglehurst.test")
