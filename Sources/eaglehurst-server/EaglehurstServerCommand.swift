@@ -14,7 +14,7 @@ struct EaglehurstServerCommand: AsyncParsableCommand {
         EMAIL_VERIFICATION_REQUIRED, EAGLEHURST_DATA_DIR (default $XDG_DATA_HOME/eaglehurst), \
         METRICS_ENABLED, LOG_FORMAT (text or json), METRICS_ROLLUP_INTERVAL.
         """,
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, SeedDemo.self, Rollup.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, SeedDemo.self, Rollup.self, SearchCosts.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -123,6 +123,25 @@ struct Rollup: AsyncParsableCommand {
         } catch let error as PlatformMetricsBackfill.BackfillError {
             throw ValidationError(error.description)
         }
+    }
+}
+
+struct SearchCosts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search-costs",
+        abstract: "Time listing searches inside the index, without HTTP (a benchmark tool): loads the index and reports per kind.")
+
+    @Option(help: "A file of queries, one a line: kind<TAB>query string as GET /api/v1/listings takes it.") var queries: String
+    @Option(help: "How many times each query is answered.") var rounds = 3
+
+    func run() async throws {
+        let settings = try loadSettings()
+        guard let text = try? String(contentsOfFile: queries, encoding: .utf8) else { throw ValidationError("cannot read \(queries)") }
+        let lines = text.split(separator: "\n").map(String.init)
+        let report = try await withMigratedApplication(settings: settings) { app in
+            try await ListingSearchCosts.report(on: app, lines: lines, rounds: rounds)
+        }
+        print(report, terminator: "")
     }
 }
 

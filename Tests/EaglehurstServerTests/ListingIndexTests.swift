@@ -452,4 +452,116 @@ final class ListingIndexTests: XCTestCase {
         XCTAssertEqual(far.total, 500)
         XCTAssertGreaterThan(index.approximateBytes, 0)
     }
+
+    /// Pages far past the cap (where the total stops counting and relevance is read best first:
+    /// one word's entries in order of its part, several common words a combination of tiers at a
+    /// time, premium placements first) against the whole answer computed the slow way, over
+    /// 3,000 listings with common and rare words, price and revenue bands and every sort.
+    func testPagesPastTheCapAreTheWholeAnswersPages() {
+        var random = Random(state: 41)
+        // Skewed: the first words are in most listings, the last in few.
+        let vocabulary = Self.vocabulary.filter { !["the", "and"].contains($0) }
+        func word(_ random: inout Random) -> String {
+            let u = Double(random.next() % 1_000_000) / 1_000_000
+            return vocabulary[min(vocabulary.count - 1, Int(u * u * u * Double(vocabulary.count)))]
+        }
+        func text(_ count: Int, _ random: inout Random) -> String { (0..<count).map { _ in word(&random) }.joined(separator: " ") }
+        let sellers = (0..<5).map { _ in UUID() }
+        var rows: [ListingIndex.Row] = []
+        for n in 0..<3_000 {
+            rows.append(ListingIndex.Row(
+                id: UUID(), sellerID: sellers[n % 5], title: text(Int.random(in: 1...4, using: &random), &random),
+                description: text(Int.random(in: 4...30, using: &random), &random), businessType: Self.types[n % 5],
+                location: text(Int.random(in: 1...2, using: &random), &random), region: Self.regions[n % 4],
+                askingPrice: Int64.random(in: 1...80, using: &random) * 25_000,
+                annualRevenue: n % 3 == 0 ? nil : Int64.random(in: 1...40, using: &random) * 50_000,
+                netProfit: nil, staffCount: nil, tenure: nil, status: n % 11 == 0 ? "draft" : "published",
+                publishedAt: Date(timeIntervalSince1970: Double(n % 700) * 60), createdAt: nil, updatedAt: nil,
+                sellerSuspended: n % 5 == 4, premium: n % 5 == 1))
+        }
+        let index = ListingIndex.build(rows, generation: 1)
+        let fields = rows.map { [$0.title, $0.description, $0.location].map(SearchTokenizer.terms) }
+        let average = Double(fields.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }) / Double(rows.count)
+
+        func whole(_ filters: ListingSearch.Filters) -> [UUID] {
+            let terms = filters.text.flatMap(TextQuery.init)?.terms ?? []
+            func frequency(_ n: Int, _ p: Int) -> Double {
+                let last = p == terms.count - 1
+                return zip(fields[n], [10.0, 1.0, 5.0]).reduce(0) { sum, field in
+                    sum + Double(field.0.filter { last ? $0.hasPrefix(terms[p]) : $0 == terms[p] }.count) * field.1
+                }
+            }
+            let hits = terms.indices.map { p in rows.indices.filter { frequency($0, p) > 0 }.count }
+            var found: [(n: Int, score: Double)] = []
+            for (n, row) in rows.enumerated() where row.isVisible {
+                if !filters.businessTypes.isEmpty && !filters.businessTypes.contains(row.businessType) { continue }
+                if let region = filters.region, row.region.lowercased() != region.lowercased() { continue }
+                if let min = filters.minPrice, row.askingPrice < min { continue }
+                if let max = filters.maxPrice, row.askingPrice > max { continue }
+                if filters.minRevenue != nil || filters.maxRevenue != nil {
+                    guard let revenue = row.annualRevenue else { continue }
+                    if let min = filters.minRevenue, revenue < min { continue }
+                    if let max = filters.maxRevenue, revenue > max { continue }
+                }
+                let length = Double(fields[n].reduce(0) { $0 + $1.count })
+                var score = 0.0
+                var matches = true
+                for p in terms.indices {
+                    let f = frequency(n, p)
+                    if f == 0 { matches = false; break }
+                    var idf = log((Double(rows.count) - Double(hits[p]) + 0.5) / (Double(hits[p]) + 0.5))
+                    if idf <= 0 { idf = 1e-6 }
+                    score += idf * ((f * 2.2) / (f + 1.2 * (1 - 0.75 + 0.75 * length / average)))
+                }
+                if matches { found.append((n, score)) }
+            }
+            func newer(_ a: Int, _ b: Int) -> Bool {
+                let (x, y) = (rows[a], rows[b])
+                if x.premium != y.premium { return x.premium }
+                return x.publishedAt != y.publishedAt ? x.publishedAt! > y.publishedAt! : x.id.uuidString < y.id.uuidString
+            }
+            func price(_ a: Int, _ b: Int, ascending: Bool) -> Bool {
+                let (x, y) = (rows[a].askingPrice, rows[b].askingPrice)
+                return x != y ? (ascending ? x < y : x > y) : rows[a].id.uuidString < rows[b].id.uuidString
+            }
+            switch filters.sort ?? (terms.isEmpty ? .newest : .relevance) {
+            case .relevance where !terms.isEmpty:
+                found.sort { a, b in
+                    if rows[a.n].premium != rows[b.n].premium { return rows[a.n].premium }
+                    return a.score != b.score ? a.score > b.score : newer(a.n, b.n)
+                }
+            case .relevance, .newest: found.sort { newer($0.n, $1.n) }
+            case .priceAsc: found.sort { price($0.n, $1.n, ascending: true) }
+            case .priceDesc: found.sort { price($0.n, $1.n, ascending: false) }
+            }
+            return found.map { rows[$0.n].id }
+        }
+
+        var pastTheCap = 0, ranked = 0
+        for round in 0..<400 {
+            var filters = ListingSearch.Filters()
+            if round % 4 != 3 { filters.text = text(Int.random(in: 1...3, using: &random), &random) }
+            if Int.random(in: 0..<4, using: &random) == 0 { filters.businessTypes = Array(Self.types.shuffled(using: &random).prefix(2)) }
+            if Int.random(in: 0..<5, using: &random) == 0 { filters.region = Self.regions.randomElement(using: &random)! }
+            if Int.random(in: 0..<3, using: &random) == 0 { filters.minPrice = Int64.random(in: 0...40, using: &random) * 25_000 + 1 }
+            if Int.random(in: 0..<3, using: &random) == 0 { filters.maxPrice = Int64.random(in: 30...80, using: &random) * 25_000 - 1 }
+            if Int.random(in: 0..<4, using: &random) == 0 { filters.minRevenue = Int64.random(in: 0...20, using: &random) * 50_000 }
+            if Int.random(in: 0..<5, using: &random) == 0 { filters.maxRevenue = Int64.random(in: 15...40, using: &random) * 50_000 }
+            filters.sort = [nil, nil, .relevance, .newest, .priceAsc, .priceDesc].randomElement(using: &random)!
+            let expected = whole(filters)
+            let cap = [5, 20, 60].randomElement(using: &random)!
+            let limit = Int.random(in: 1...25, using: &random)
+            let offset = Int.random(in: 0...6, using: &random) * limit
+            let page = index.page(filters, offset: offset, limit: limit, cap: cap)
+            let start = min(offset, expected.count)
+            XCTAssertEqual(page.entries.map { index.ids[Int($0)] }, Array(expected[start..<min(expected.count, offset + limit)]),
+                           "offset \(offset) limit \(limit) cap \(cap) of \(filters)")
+            XCTAssertEqual(page.total, min(expected.count, cap), "\(filters)")
+            XCTAssertEqual(page.capped, expected.count > cap, "\(filters)")
+            if expected.count > cap { pastTheCap += 1 }
+            if expected.count > cap, filters.text != nil, filters.sort == nil || filters.sort == .relevance { ranked += 1 }
+        }
+        XCTAssertGreaterThan(pastTheCap, 150, "most answers run past the cap")
+        XCTAssertGreaterThan(ranked, 60, "many of them in relevance order")
+    }
 }

@@ -63,6 +63,7 @@ struct ListingIndex: Sendable {
     private(set) var newest = Ordering()
     private(set) var priceAscending = Ordering()
     private(set) var priceDescending = Ordering()
+    private(set) var sets = EntrySets()
 
     /// Phrases resolved for this snapshot (a new snapshot starts with an empty cache).
     private(set) var phrases = PhraseCache()
@@ -78,18 +79,94 @@ struct ListingIndex: Sendable {
         var frequencies: [UInt32] = []
     }
 
-    /// Visible entries in one sort order, the same order restricted to each region and each
-    /// business type (so a filtered page walks only its own listings), and each entry's position.
+    /// Visible entries in one sort order, the same order restricted to each region (so a page of
+    /// one region walks only its own listings), and each entry's position.
     struct Ordering: Sendable {
         var entries: [Int32] = []
         var position: [Int32] = []
         var byRegion: [[Int32]] = []
-        var byType: [[Int32]] = []
-        /// What the filters read of each entry, in the same order as `entries`, `byRegion` and
-        /// `byType`: a filtered walk reads memory in order instead of four columns at random.
+        /// What the filters read of each entry, in the same order as `entries` and `byRegion`: a
+        /// walk reads price and revenue in order, and a price band is found by binary search.
         var keys: [FilterKey] = []
         var byRegionKeys: [[FilterKey]] = []
-        var byTypeKeys: [[FilterKey]] = []
+    }
+
+    /// Visible entries as sets of bits (bit `e % 64` of word `e / 64` for entry `e`): all of them,
+    /// those of each region and those of each business type. A query ANDs the sets it filters on
+    /// with its words' (`Phrase.bits`), 64 entries at a time, and counts or walks the result
+    /// (`ListingIndex.candidates`). Rebuilt with the orders.
+    struct EntrySets: Sendable {
+        var visible: [UInt64] = []
+        /// Visible premium placements (ranked first).
+        var premium: [UInt64] = []
+        var byRegion: [[UInt64]] = []
+        var byType: [[UInt64]] = []
+        /// Asking price and annual revenue in bands (see `Bands`).
+        var price = Bands()
+        var revenue = Bands()
+    }
+
+    /// A column cut into `count` bands of about equal size by value, each band's entries kept as
+    /// the entries of it and every band below (`atMost`): the entries of bands `lo...hi` are then
+    /// `atMost[hi] & ~atMost[lo - 1]`, two words read per 64 entries. A filter on the column ANDs
+    /// the bands it touches (`outer`) and counts without looking closer the bands it holds whole
+    /// (`inner`); only the entries of the one or two bands it cuts are tested one by one.
+    struct Bands: Sendable {
+        static let count = 64
+        /// The lowest value of each band (ascending; band 0 starts at `Int64.min`).
+        var floors: [Int64] = []
+        var atMost: [[UInt64]] = []
+
+        /// `values` of the visible entries (nil: not in any band, as a listing without a revenue).
+        init(_ values: [Int64?], visible: [Bool], words: Int) {
+            var known = values.indices.compactMap { visible[$0] ? values[$0] : nil }
+            guard !known.isEmpty else { return }
+            known.sort()
+            var floors: [Int64] = [.min]
+            for band in 1..<Self.count {
+                let floor = known[known.count * band / Self.count]
+                if floor > floors.last! { floors.append(floor) }
+            }
+            var sets = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: floors.count)
+            for (e, value) in values.enumerated() where visible[e] {
+                guard let value else { continue }
+                sets[Self.band(of: value, floors)][e >> 6] |= 1 << UInt64(e & 63)
+            }
+            for band in sets.indices.dropFirst() {
+                for w in 0..<words { sets[band][w] |= sets[band - 1][w] }
+            }
+            self.floors = floors
+            atMost = sets
+        }
+
+        init() {}
+
+        static func band(of value: Int64, _ floors: [Int64]) -> Int {
+            var low = 0, high = floors.count
+            while low < high {
+                let mid = (low + high) / 2
+                if floors[mid] <= value { low = mid + 1 } else { high = mid }
+            }
+            return low - 1
+        }
+
+        /// The bands a filter from `min` to `max` (inclusive) touches, and those it holds whole.
+        func cover(_ min: Int64, _ max: Int64) -> (outer: ClosedRange<Int>?, inner: ClosedRange<Int>?) {
+            guard !floors.isEmpty, min <= max else { return (nil, nil) }
+            let lo = Self.band(of: min, floors), hi = Self.band(of: max, floors)
+            let outer = lo...hi
+            let innerLo = floors[lo] >= min ? lo : lo + 1
+            let innerHi = hi == floors.count - 1 ? (max == .max ? hi : hi - 1) : (floors[hi + 1] - 1 <= max ? hi : hi - 1)
+            return (outer, innerLo <= innerHi ? innerLo...innerHi : nil)
+        }
+
+        /// Word `w` of the entries of `bands`.
+        @inline(__always)
+        func word(_ w: Int, of bands: ClosedRange<Int>?) -> UInt64 {
+            guard let bands else { return 0 }
+            let upper = atMost[bands.upperBound][w]
+            return bands.lowerBound == 0 ? upper : upper & ~atMost[bands.lowerBound - 1][w]
+        }
     }
 
     /// Everything relevance ranking reads of one candidate, which it meets in score order, not entry
@@ -345,6 +422,7 @@ struct ListingIndex: Sendable {
         index.dictionary.sort()
         index.rebuildOrders()
         index.rebuildRankInfo()
+        index.rebuildSets()
         return index
     }
 
@@ -359,6 +437,26 @@ struct ListingIndex: Sendable {
                 premium: premium[e]))
         }
         rankInfo = info
+    }
+
+    /// `sets` from the columns: one pass over the visible entries.
+    private mutating func rebuildSets() {
+        let words = (ids.count + 63) >> 6
+        var sets = EntrySets(
+            visible: [UInt64](repeating: 0, count: words),
+            premium: [UInt64](repeating: 0, count: words),
+            byRegion: Array(repeating: [UInt64](repeating: 0, count: words), count: regionCodes.count),
+            byType: Array(repeating: [UInt64](repeating: 0, count: words), count: typeCodes.count))
+        for e in ids.indices where visible[e] {
+            let word = e >> 6, bit = UInt64(1) << UInt64(e & 63)
+            sets.visible[word] |= bit
+            if premium[e] { sets.premium[word] |= bit }
+            sets.byRegion[Int(region[e])][word] |= bit
+            sets.byType[Int(type[e])][word] |= bit
+        }
+        sets.price = Bands(price.map { $0 }, visible: visible, words: words)
+        sets.revenue = Bands(revenue, visible: visible, words: words)
+        self.sets = sets
     }
 
     /// One row as `build` analyses it apart from the others; term ids are its batch's own.
@@ -480,6 +578,7 @@ struct ListingIndex: Sendable {
             }
         }
         rebuildRankInfo()
+        rebuildSets()
         phrases = PhraseCache()
     }
 
@@ -606,9 +705,7 @@ struct ListingIndex: Sendable {
     private func ordering(_ entries: [Int32]) -> Ordering {
         var ordering = Ordering(entries: entries, position: [Int32](repeating: .max, count: ids.count))
         ordering.byRegion = Array(repeating: [], count: regionCodes.count)
-        ordering.byType = Array(repeating: [], count: typeCodes.count)
         ordering.byRegionKeys = Array(repeating: [], count: regionCodes.count)
-        ordering.byTypeKeys = Array(repeating: [], count: typeCodes.count)
         ordering.keys.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
             let key = filterKeys[Int(entry)]
@@ -616,8 +713,6 @@ struct ListingIndex: Sendable {
             ordering.keys.append(key)
             ordering.byRegion[Int(key.region)].append(entry)
             ordering.byRegionKeys[Int(key.region)].append(key)
-            ordering.byType[Int(key.type)].append(entry)
-            ordering.byTypeKeys[Int(key.type)].append(key)
         }
         return ordering
     }
@@ -628,8 +723,9 @@ struct ListingIndex: Sendable {
     var approximateBytes: Int {
         let perEntry = 16 + 1 + 1 + 8 + 8 + 9 + 4 + 4 + 1 + 4 + 16 + 16 + 3 * 4 + MemoryLayout<RankInfo>.stride + MemoryLayout<FilterKey>.stride
         let postingsBytes = postings.reduce(0) { $0 + $1.entries.count * 8 + 48 }
-        // Each order three times (all, by region, by type), with its filter keys beside each.
-        let orderBytes = 3 * visibleCount * (4 + MemoryLayout<FilterKey>.stride) * 3
+        // Each order twice (all, by region), with its filter keys beside each; the entry sets.
+        let orderBytes = 3 * visibleCount * (4 + MemoryLayout<FilterKey>.stride) * 2
+            + (1 + regionCodes.count + typeCodes.count) * ((ids.count + 63) / 8)
         let encodedBytes = encoded.reduce(0) { $0 + ($1.bytes.isEmpty ? 0 : 64 + $1.bytes.count + $1.tagPrefix.count) }
         let summaryBytes = summaries.reduce(0) { total, summary in
             guard let summary else { return total }

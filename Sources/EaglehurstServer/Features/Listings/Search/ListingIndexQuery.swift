@@ -31,11 +31,21 @@ final class Phrase: Sendable {
     /// With `bits`: how many entries lie before each word of `bits`, so an entry's place in
     /// `entries` is one popcount away (no binary search).
     let ranks: [Int32]
+    /// This phrase's BM25 part in each entry (same order as `entries`): its weighted occurrences
+    /// saturated for the entry's length, computed once per snapshot.
+    let impacts: [Double]
     /// Indices into `entries` of the visible ones, premium placement first, then by this phrase's
     /// BM25 part (highest first), then newest first: for one word, exactly the relevance order.
     let byImpact: [Int32]
     /// The highest BM25 part of any visible entry: no listing can score more from this phrase.
     let maxImpact: Double
+    /// With `bits`: the entries of the upper tiers of this phrase's part (by rank: the best tenth,
+    /// the next three tenths; the last tier is the rest of `bits`), and the highest part in
+    /// each tier. Several common words are ranked a combination of tiers at a time.
+    let tiers: [[UInt64]]?
+    let tierMax: [Double]
+    static let tierCuts = [0.1, 0.4]
+    static var tierCount: Int { tierCuts.count + 1 }
 
     var count: Int { entries.count }
 
@@ -113,9 +123,12 @@ final class Phrase: Sendable {
         var ranked: [(index: Int32, impact: Double)] = []
         ranked.reserveCapacity(entries.count)
         let average = index.averageLength
-        for (i, entry) in entries.enumerated() where index.visible[Int(entry)] {
+        var impacts: [Double] = []
+        impacts.reserveCapacity(entries.count)
+        for (i, entry) in entries.enumerated() {
             let impact = Self.impact(Self.weighted(frequencies[i]), length: Double(index.length[Int(entry)]), averageLength: average)
-            ranked.append((Int32(i), impact))
+            impacts.append(impact)
+            if index.visible[Int(entry)] { ranked.append((Int32(i), impact)) }
         }
         let premium = index.premium, position = index.newest.position
         ranked.sort { a, b in
@@ -125,8 +138,27 @@ final class Phrase: Sendable {
         }
         self.entries = entries
         self.frequencies = frequencies
+        self.impacts = impacts
         self.byImpact = ranked.map(\.index)
         self.maxImpact = ranked.lazy.map(\.impact).max() ?? 0
+        if bits != nil, !ranked.isEmpty {
+            var parts = ranked.map(\.impact)
+            parts.sort(by: >)
+            let cuts = Self.tierCuts.map { parts[Int(Double(parts.count) * $0)] }
+            var tiers = [[UInt64]](repeating: [UInt64](repeating: 0, count: (index.entryCount + 63) / 64), count: cuts.count)
+            var tierMax = [Double](repeating: 0, count: Self.tierCount)
+            for (i, entry) in entries.enumerated() {
+                let part = impacts[i]
+                let tier = cuts.firstIndex { part >= $0 } ?? cuts.count
+                if tier < cuts.count { tiers[tier][Int(entry) >> 6] |= 1 << UInt64(Int(entry) & 63) }
+                if index.visible[Int(entry)] { tierMax[tier] = max(tierMax[tier], part) }
+            }
+            self.tiers = tiers
+            self.tierMax = tierMax
+        } else {
+            self.tiers = nil
+            self.tierMax = []
+        }
     }
 
     /// Where `entry` is in `entries`, or nil when the phrase is not in it.
@@ -145,6 +177,22 @@ final class Phrase: Sendable {
         return low < entries.count && entries[low] == entry ? low : nil
     }
 
+    /// Keeps in `set` only this phrase's entries of one tier (see `tiers`).
+    func restrict(_ set: UnsafeMutableBufferPointer<UInt64>, toTier tier: Int) {
+        guard let tiers, let bits else { return }
+        let words = min(set.count, bits.count)
+        if tier < tiers.count {
+            tiers[tier].withUnsafeBufferPointer { t in for w in 0..<words { set[w] &= t[w] } }
+        } else {
+            // The last tier: the phrase's entries in none of the others.
+            bits.withUnsafeBufferPointer { b in for w in 0..<words { set[w] &= b[w] } }
+            for upper in tiers {
+                upper.withUnsafeBufferPointer { t in for w in 0..<words { set[w] &= ~t[w] } }
+            }
+        }
+        for w in words..<set.count { set[w] = 0 }
+    }
+
     @inline(__always)
     func contains(_ entry: Int32) -> Bool {
         if let bits { return bits[Int(entry) >> 6] & (1 << UInt64(Int(entry) & 63)) != 0 }
@@ -160,9 +208,15 @@ struct EntryFilter {
     let minPrice: Int64, maxPrice: Int64
     let minRevenue: Int64?, maxRevenue: Int64?
 
-    var isEmpty: Bool {
-        types == nil && region == nil && minPrice == .min && maxPrice == .max && minRevenue == nil && maxRevenue == nil
-    }
+    var isEmpty: Bool { types == nil && region == nil && !hasBands }
+
+    /// A price or revenue band: tested entry by entry (business type and region are sets of bits).
+    var hasBands: Bool { minPrice != .min || maxPrice != .max || minRevenue != nil || maxRevenue != nil }
+    var hasPriceBand: Bool { minPrice != .min || maxPrice != .max }
+    var hasRevenueBand: Bool { minRevenue != nil || maxRevenue != nil }
+    /// The index's price and revenue bands each band filter touches and holds whole (`ListingIndex.Bands`).
+    let priceCover: (outer: ClosedRange<Int>?, inner: ClosedRange<Int>?)
+    let revenueCover: (outer: ClosedRange<Int>?, inner: ClosedRange<Int>?)
 
     /// nil when nothing can match (a business type or region that no listing has).
     init?(_ filters: ListingSearch.Filters, in index: ListingIndex) {
@@ -187,18 +241,31 @@ struct EntryFilter {
         maxPrice = filters.maxPrice ?? .max
         minRevenue = filters.minRevenue
         maxRevenue = filters.maxRevenue
+        priceCover = index.sets.price.cover(minPrice, maxPrice)
+        revenueCover = index.sets.revenue.cover(minRevenue ?? .min, maxRevenue ?? .max)
     }
 
+    /// Word `w` of the entries whose bands the filter's bands touch (all ones without bands).
     @inline(__always)
-    func accepts(_ entry: Int, in index: ListingIndex) -> Bool {
-        accepts(index.filterKeys[entry])
+    func outerWord(_ w: Int, in sets: ListingIndex.EntrySets) -> UInt64 {
+        var word = UInt64.max
+        if hasPriceBand { word &= sets.price.word(w, of: priceCover.outer) }
+        if hasRevenueBand { word &= sets.revenue.word(w, of: revenueCover.outer) }
+        return word
     }
 
-    /// The same test on a ranking record (no revenue: `revenue == Int64.min`).
+    /// Word `w` of the entries the filter's bands certainly pass (their bands are held whole).
     @inline(__always)
-    func accepts(_ key: ListingIndex.FilterKey.Packed) -> Bool {
-        if let region, key.region != region { return false }
-        if let types, !types[Int(key.type)] { return false }
+    func innerWord(_ w: Int, in sets: ListingIndex.EntrySets) -> UInt64 {
+        var word = UInt64.max
+        if hasPriceBand { word &= sets.price.word(w, of: priceCover.inner) }
+        if hasRevenueBand { word &= sets.revenue.word(w, of: revenueCover.inner) }
+        return word
+    }
+
+    /// The bands alone on a ranking record (no revenue: `revenue == Int64.min`).
+    @inline(__always)
+    func acceptsBands(_ key: ListingIndex.FilterKey.Packed) -> Bool {
         if key.price < minPrice || key.price > maxPrice { return false }
         if minRevenue != nil || maxRevenue != nil {
             guard key.revenue != .min else { return false }
@@ -208,10 +275,9 @@ struct EntryFilter {
         return true
     }
 
+    /// The bands alone.
     @inline(__always)
-    func accepts(_ key: ListingIndex.FilterKey) -> Bool {
-        if let region, key.region != region { return false }
-        if let types, !types[Int(key.type)] { return false }
+    func acceptsBands(_ key: ListingIndex.FilterKey) -> Bool {
         if key.price < minPrice || key.price > maxPrice { return false }
         if minRevenue != nil || maxRevenue != nil {
             // A listing without a revenue never matches a revenue filter, as in SQL.
@@ -233,6 +299,13 @@ extension ListingIndex {
     }
 
     /// One page of browse or search in the asked order, and how many match (counted up to `cap + 1`).
+    ///
+    /// Which entries match is settled first, 64 at a time: the visible set ANDed with the region's,
+    /// the business types' and each word's (`candidates`). Counting is then a popcount (a price or
+    /// revenue band is tested only on the entries in the set, or on the price band's run of the
+    /// price order, whichever is shorter), so the total never needs the page's order. The page is
+    /// then read in its order: relevance from the rarest word's best entries down (`ranked`), a
+    /// sort order by walking it and testing each entry's bit (`inOrder`).
     func page(_ filters: ListingSearch.Filters, offset: Int, limit: Int, cap: Int) -> Page {
         guard let filter = EntryFilter(filters, in: self) else { return Page(entries: [], total: 0, capped: false) }
         let text = filters.text.flatMap(TextQuery.init)
@@ -244,31 +317,21 @@ extension ListingIndex {
         }
         let ordering: Ordering
         switch sort {
-        case .relevance:
-            if !phrases.isEmpty { return ranked(phrases, filter: filter, offset: offset, limit: limit, cap: cap) }
-            ordering = newest
-        case .newest: ordering = newest
+        case .relevance, .newest: ordering = newest
         case .priceAsc: ordering = priceAscending
         case .priceDesc: ordering = priceDescending
-        }
-        let enough = max(cap + 1, offset + limit)
-        if let rarest = phrases.min(by: { $0.count < $1.count }), rarest.count * 16 < visibleCount {
-            return sortedMatches(phrases, rarest: rarest, filter: filter, ordering: ordering, offset: offset, limit: limit, cap: cap)
         }
         if phrases.isEmpty && filter.isEmpty {
             let total = ordering.entries.count
             let page = offset < total ? Array(ordering.entries[offset..<min(total, offset + limit)]) : []
             return Page(entries: page, total: min(total, cap), capped: total > cap)
         }
-        var matched = 0
-        var page: [Int32] = []
-        walk(ordering, filter: filter, sort: sort) { entry in
-            for phrase in phrases where !phrase.contains(entry) { return true }
-            if matched >= offset && matched < offset + limit { page.append(entry) }
-            matched += 1
-            return matched < enough
+        let candidates = self.candidates(phrases, filter)
+        let matched = count(candidates, filter, upTo: cap + 1)
+        if sort == .relevance, !phrases.isEmpty {
+            return ranked(phrases, candidates, filter: filter, matched: matched, offset: offset, limit: limit, cap: cap)
         }
-        return Page(entries: page, total: min(matched, cap), capped: matched > cap)
+        return inOrder(ordering, candidates, filter: filter, sort: sort, matched: matched, offset: offset, limit: limit, cap: cap)
     }
 
     /// The query's phrases, each resolved once per snapshot.
@@ -281,139 +344,276 @@ extension ListingIndex {
         }
     }
 
-    /// Walks the visible entries that can pass `filter` in `ordering`'s order, reading only the
-    /// region's or the business types' own orders when those are filtered on, and only the price
-    /// band when sorted by price; `body` says whether to go on.
-    private func walk(_ ordering: Ordering, filter: EntryFilter, sort: Components.Schemas.ListingSort, _ body: (Int32) -> Bool) {
-        /// One order to walk: its entries, their filter keys (same order) and the part to read.
-        struct List {
-            let entries: [Int32]
-            let keys: [FilterKey]
-            var range: Range<Int>
-        }
-        var lists: [List]
-        if let region = filter.region {
-            let r = Int(region)
-            lists = [List(entries: ordering.byRegion[r], keys: ordering.byRegionKeys[r], range: 0..<ordering.byRegion[r].count)]
-        } else if filter.types != nil {
-            lists = filter.typeCodes.map {
-                List(entries: ordering.byType[Int($0)], keys: ordering.byTypeKeys[Int($0)], range: 0..<ordering.byType[Int($0)].count)
-            }
-        } else {
-            lists = [List(entries: ordering.entries, keys: ordering.keys, range: 0..<ordering.entries.count)]
-        }
-        if sort == .priceAsc || sort == .priceDesc {
-            let ascending = sort == .priceAsc
-            let (start, stop) = ascending ? (filter.minPrice, filter.maxPrice) : (filter.maxPrice, filter.minPrice)
-            for l in lists.indices {
-                let keys = lists[l].keys
-                // The first entry at or past `start`, in the list's own direction.
-                var low = 0, high = keys.count
-                while low < high {
-                    let mid = (low + high) / 2
-                    let price = keys[mid].price
-                    if ascending ? price < start : price > start { low = mid + 1 } else { high = mid }
+    /// The visible entries of the filtered region and business types that hold every phrase, as a
+    /// set of bits (the bands are left to the caller).
+    func candidates(_ phrases: [Phrase], _ filter: EntryFilter) -> [UInt64] {
+        let words = (entryCount + 63) >> 6
+        var result = sets.visible
+        if result.count < words { result += [UInt64](repeating: 0, count: words - result.count) }
+        result.withUnsafeMutableBufferPointer { out in
+            if let region = filter.region {
+                sets.byRegion[Int(region)].withUnsafeBufferPointer { bits in
+                    for w in bits.indices { out[w] &= bits[w] }
                 }
-                var end = low
-                var upper = keys.count
-                while end < upper {
-                    let mid = (end + upper) / 2
-                    let price = keys[mid].price
-                    if ascending ? price <= stop : price >= stop { end = mid + 1 } else { upper = mid }
-                }
-                lists[l].range = low..<end
             }
-        }
-        let position = ordering.position
-        if lists.count == 1 {
-            let list = lists[0]
-            list.keys.withUnsafeBufferPointer { keys in
-                list.entries.withUnsafeBufferPointer { entries in
-                    for i in list.range where filter.accepts(keys[i]) {
-                        if !body(entries[i]) { return }
+            if filter.types != nil {
+                var union = [UInt64](repeating: 0, count: words)
+                for code in filter.typeCodes {
+                    sets.byType[Int(code)].withUnsafeBufferPointer { bits in
+                        for w in bits.indices { union[w] |= bits[w] }
+                    }
+                }
+                union.withUnsafeBufferPointer { bits in
+                    for w in 0..<words { out[w] &= bits[w] }
+                }
+            }
+            if filter.hasBands {
+                for w in 0..<words { out[w] &= filter.outerWord(w, in: sets) }
+            }
+            for phrase in phrases {
+                if let bits = phrase.bits {
+                    bits.withUnsafeBufferPointer { bits in
+                        for w in 0..<min(words, bits.count) { out[w] &= bits[w] }
+                        for w in min(words, bits.count)..<words { out[w] = 0 }
+                    }
+                } else {
+                    // A rare phrase: keep only its entries, read from its list.
+                    var kept = [UInt64](repeating: 0, count: words)
+                    for entry in phrase.entries {
+                        let w = Int(entry) >> 6, bit = UInt64(1) << UInt64(Int(entry) & 63)
+                        kept[w] |= out[w] & bit
+                    }
+                    kept.withUnsafeBufferPointer { bits in
+                        for w in 0..<words { out[w] = bits[w] }
                     }
                 }
             }
-            return
         }
-        // Several business types: merge their orders by position.
-        var heads = lists.map(\.range.lowerBound)
-        while true {
-            var best = -1
-            var bestPosition = Int32.max
-            for (list, head) in heads.enumerated() where head < lists[list].range.upperBound {
-                let p = position[Int(lists[list].entries[head])]
-                if p < bestPosition { bestPosition = p; best = list }
-            }
-            guard best >= 0 else { return }
-            let i = heads[best]
-            heads[best] += 1
-            if filter.accepts(lists[best].keys[i]), !body(lists[best].entries[i]) { return }
-        }
+        return result
     }
 
-    /// Few matches: gather them from the rarest phrase, then put them in the asked order.
-    private func sortedMatches(
-        _ phrases: [Phrase], rarest: Phrase, filter: EntryFilter, ordering: Ordering, offset: Int, limit: Int, cap: Int
-    ) -> Page {
-        var keyed: [Int64] = []
-        let position = ordering.position
-        for entry in rarest.entries where visible[Int(entry)] && filter.accepts(Int(entry), in: self) {
-            if phrases.allSatisfy({ $0 === rarest || $0.contains(entry) }) {
-                keyed.append(Int64(position[Int(entry)]) << 32 | Int64(entry))
+    /// How many candidates pass the bands, counted up to `limit`: those in bands the filter holds
+    /// whole by popcount, the others (in the one or two bands at each edge) one by one.
+    func count(_ candidates: [UInt64], _ filter: EntryFilter, upTo limit: Int) -> Int {
+        var counted = 0
+        candidates.withUnsafeBufferPointer { bits in
+            guard filter.hasBands else {
+                for word in bits { counted += word.nonzeroBitCount }
+                return
+            }
+            filterKeys.withUnsafeBufferPointer { keys in
+                for w in bits.indices where bits[w] != 0 {
+                    let inner = filter.innerWord(w, in: sets)
+                    counted += (bits[w] & inner).nonzeroBitCount
+                    var edge = bits[w] & ~inner
+                    while edge != 0 {
+                        let e = w << 6 | edge.trailingZeroBitCount
+                        edge &= edge &- 1
+                        if filter.acceptsBands(keys[e]) { counted += 1 }
+                    }
+                    if counted >= limit { return }
+                }
             }
         }
-        keyed.sort()
-        let page = offset < keyed.count ? keyed[offset..<min(keyed.count, offset + limit)].map { Int32(truncatingIfNeeded: $0) } : []
-        return Page(entries: page, total: min(keyed.count, cap), capped: keyed.count > cap)
+        return min(counted, limit)
+    }
+
+    /// The run of `keys` (sorted by price in the given direction) whose prices lie in the band.
+    private func priceRun(_ keys: [FilterKey], from minPrice: Int64, to maxPrice: Int64, ascending: Bool) -> Range<Int> {
+        let (start, stop) = ascending ? (minPrice, maxPrice) : (maxPrice, minPrice)
+        var low = 0, high = keys.count
+        while low < high {
+            let mid = (low + high) / 2
+            let price = keys[mid].price
+            if ascending ? price < start : price > start { low = mid + 1 } else { high = mid }
+        }
+        var end = low
+        var upper = keys.count
+        while end < upper {
+            let mid = (end + upper) / 2
+            let price = keys[mid].price
+            if ascending ? price <= stop : price >= stop { end = mid + 1 } else { upper = mid }
+        }
+        return low..<end
+    }
+
+    /// A page in a sort order: the order walked (only the region's part of it when a region is
+    /// filtered, only the price band when sorted by price), taking the entries whose bit is set and
+    /// that pass the bands. When few match, they are gathered from the set and sorted instead.
+    private func inOrder(
+        _ ordering: Ordering, _ candidates: [UInt64], filter: EntryFilter, sort: Components.Schemas.ListingSort,
+        matched: Int, offset: Int, limit: Int, cap: Int
+    ) -> Page {
+        let entries: [Int32], keys: [FilterKey]
+        if let region = filter.region {
+            (entries, keys) = (ordering.byRegion[Int(region)], ordering.byRegionKeys[Int(region)])
+        } else {
+            (entries, keys) = (ordering.entries, ordering.keys)
+        }
+        var range = 0..<entries.count
+        if (sort == .priceAsc || sort == .priceDesc) && filter.hasPriceBand {
+            range = priceRun(keys, from: filter.minPrice, to: filter.maxPrice, ascending: sort == .priceAsc)
+        }
+        let total = Page(entries: [], total: min(matched, cap), capped: matched > cap)
+        // Past the last match (a page beyond the cap is still read: the walk finds it).
+        guard matched > offset || matched > cap else { return total }
+        var page: [Int32] = []
+        if matched <= cap && matched * 16 < range.count {
+            // Few matches in a long walk: gather them and sort them by their place in the order.
+            var keyed: [Int64] = []
+            keyed.reserveCapacity(matched)
+            let position = ordering.position
+            candidates.withUnsafeBufferPointer { bits in
+                for w in bits.indices {
+                    var word = bits[w]
+                    while word != 0 {
+                        let e = w << 6 | word.trailingZeroBitCount
+                        word &= word &- 1
+                        if filter.hasBands && !filter.acceptsBands(filterKeys[e]) { continue }
+                        keyed.append(Int64(position[e]) << 32 | Int64(e))
+                    }
+                }
+            }
+            keyed.sort()
+            page = keyed[offset..<min(keyed.count, offset + limit)].map { Int32(truncatingIfNeeded: $0) }
+            return Page(entries: page, total: total.total, capped: total.capped)
+        }
+        page.reserveCapacity(limit)
+        let wanted = offset + limit
+        var seen = 0
+        candidates.withUnsafeBufferPointer { bits in
+            entries.withUnsafeBufferPointer { entries in
+                keys.withUnsafeBufferPointer { keys in
+                    for i in range {
+                        let e = Int(entries[i])
+                        guard bits[e >> 6] & (1 << UInt64(e & 63)) != 0 else { continue }
+                        if filter.hasBands && !filter.acceptsBands(keys[i]) { continue }
+                        if seen >= offset { page.append(entries[i]) }
+                        seen += 1
+                        if seen >= wanted { return }
+                    }
+                }
+            }
+        }
+        return Page(entries: page, total: total.total, capped: total.capped)
     }
 
     /// Relevance order, as FTS5's bm25() ranks (title, description, location weighted 10, 1, 5):
     /// premium placement first, then the higher score, then the newer listing.
     ///
-    /// The rarest phrase's entries are walked in `Phrase.byImpact` order, so the best candidates
-    /// come first: each is checked against the other phrases (a bit, then a binary search), scored
-    /// and offered to a heap of the best `offset + limit`. Once the total has passed the cap, the
-    /// walk stops as soon as even a perfect score from the other phrases could not lift the next
-    /// entry into the heap (MaxScore); one word is thereby exact order, read until the page and
-    /// the capped total are known.
-    private func ranked(_ phrases: [Phrase], filter: EntryFilter, offset: Int, limit: Int, cap: Int) -> Page {
-        let average = averageLength
+    /// Up to `cap` matches are all scored (read from the set of candidates) into a heap of the best
+    /// `offset + limit`. Beyond that, the phrases' entries are read best first, and only until no
+    /// candidate left could enter the heap (see below): one common word is read only until the page
+    /// is full, and several common words about as far as their best entries reach.
+    private func ranked(
+        _ phrases: [Phrase], _ candidates: [UInt64], filter: EntryFilter, matched: Int, offset: Int, limit: Int, cap: Int
+    ) -> Page {
         let idf = phrases.map { Phrase.idf(matching: $0.count, of: liveCount) }
-        let rarest = phrases.indices.min { phrases[$0].count < phrases[$1].count }!
-        let driver = phrases[rarest]
-        var othersBound = 0.0
-        for p in phrases.indices where p != rarest { othersBound += idf[p] * phrases[p].maxImpact }
-        var frequencies = [Double](repeating: 0, count: phrases.count)
-        var best = TopK(capacity: offset + limit)
-        var matched = 0
-        let rankInfo = self.rankInfo
-        candidates: for slot in driver.byImpact {
-            let entry = driver.entries[Int(slot)]
-            let e = Int(entry)
-            let info = rankInfo[e]
-            let length = Double(info.length)
-            frequencies[rarest] = driver.weighted(at: Int(slot))
-            if matched > cap {
-                let part = Phrase.impact(frequencies[rarest], length: length, averageLength: average)
-                let bound = (idf[rarest] * part + othersBound) * (1 + 1e-9)
-                if best.excludes(premium: info.premium, score: bound) { break }
-            }
-            guard filter.accepts(info.key) else { continue }
-            // Membership first (a bit for common phrases), frequencies only for a match.
-            for (p, phrase) in phrases.enumerated() where p != rarest && !phrase.contains(entry) { continue candidates }
-            for (p, phrase) in phrases.enumerated() where p != rarest {
-                guard let found = phrase.index(of: entry) else { continue candidates }
-                frequencies[p] = phrase.weighted(at: found)
-            }
-            matched += 1
-            var score = 0.0
-            for p in phrases.indices { score += idf[p] * Phrase.impact(frequencies[p], length: length, averageLength: average) }
-            best.offer(.init(premium: info.premium, score: score, position: info.newestPosition, entry: entry))
+        let done = { (best: TopK) -> Page in
+            let ordered = best.sorted()
+            let page = offset < ordered.count ? ordered[offset..<min(ordered.count, offset + limit)].map(\.entry) : []
+            return Page(entries: page, total: min(matched, cap), capped: matched > cap)
         }
-        let ordered = best.sorted()
-        let page = offset < ordered.count ? ordered[offset..<min(ordered.count, offset + limit)].map(\.entry) : []
-        return Page(entries: page, total: min(matched, cap), capped: matched > cap)
+        var best = TopK(capacity: offset + limit)
+        guard matched > offset || matched > cap else { return done(best) }
+        let rankInfo = self.rankInfo
+        let premium = self.premium
+        /// Scores every candidate of `set` in entry order and offers it. A phrase without bits is
+        /// followed with a cursor (both ascend), so a rare word costs one pass, not a search each.
+        func scoreAll(_ set: UnsafeBufferPointer<UInt64>) {
+            var cursor = [Int](repeating: 0, count: phrases.count)
+            for w in set.indices {
+                var word = set[w]
+                candidates: while word != 0 {
+                    let e = w << 6 | word.trailingZeroBitCount
+                    word &= word &- 1
+                    if filter.hasBands && !filter.acceptsBands(filterKeys[e]) { continue }
+                    var score = 0.0
+                    for (p, phrase) in phrases.enumerated() {
+                        let found: Int
+                        if phrase.bits != nil {
+                            guard let at = phrase.index(of: Int32(e)) else { continue candidates }
+                            found = at
+                        } else {
+                            var at = cursor[p]
+                            let entries = phrase.entries
+                            while at < entries.count && Int(entries[at]) < e { at += 1 }
+                            cursor[p] = at
+                            guard at < entries.count, Int(entries[at]) == e else { continue candidates }
+                            found = at
+                        }
+                        score += idf[p] * phrase.impacts[found]
+                    }
+                    guard !best.excludes(premium: premium[e], score: score) else { continue }
+                    let info = rankInfo[e]
+                    best.offer(.init(premium: info.premium, score: score, position: info.newestPosition, entry: Int32(e)))
+                }
+            }
+        }
+        if matched <= cap {
+            candidates.withUnsafeBufferPointer { scoreAll($0) }
+            return done(best)
+        }
+        if phrases.count == 1 {
+            // One phrase: its entries best first, until the next could not enter the heap.
+            let phrase = phrases[0]
+            candidates.withUnsafeBufferPointer { bits in
+                phrase.entries.withUnsafeBufferPointer { entries in
+                    for slot in phrase.byImpact {
+                        let entry = entries[Int(slot)]
+                        let e = Int(entry)
+                        guard bits[e >> 6] & (1 << UInt64(e & 63)) != 0 else { continue }
+                        let info = rankInfo[e]
+                        let score = idf[0] * phrase.impacts[Int(slot)]
+                        if best.excludes(premium: info.premium, score: score * (1 + 1e-9)) { return }
+                        if filter.hasBands && !filter.acceptsBands(info.key) { continue }
+                        best.offer(.init(premium: info.premium, score: score, position: info.newestPosition, entry: entry))
+                    }
+                }
+            }
+            return done(best)
+        }
+        guard phrases.allSatisfy({ $0.tiers != nil }) else {
+            // A rare phrase bounds the candidates: score them all.
+            candidates.withUnsafeBufferPointer { scoreAll($0) }
+            return done(best)
+        }
+        // Several common phrases: each phrase's entries fall in three tiers of its part, and every
+        // combination of tiers has a highest possible score. Combinations are read best first
+        // (their candidates ANDed 64 at a time and scored), premium placements before the others,
+        // until the next combination could not enter the heap.
+        var combinations: [(tiers: [Int], bound: Double)] = [([], 0)]
+        for (p, phrase) in phrases.enumerated() {
+            combinations = combinations.flatMap { combination in
+                (0..<Phrase.tierCount).map { (combination.tiers + [$0], combination.bound + idf[p] * phrase.tierMax[$0]) }
+            }
+        }
+        combinations.sort { $0.bound > $1.bound }
+        let words = candidates.count
+        var set = [UInt64](repeating: 0, count: words)
+        let anyPremium = candidates.withUnsafeBufferPointer { bits in
+            sets.premium.withUnsafeBufferPointer { placed in
+                (0..<min(bits.count, placed.count)).contains { bits[$0] & placed[$0] != 0 }
+            }
+        }
+        for premiumTier in anyPremium ? [true, false] : [false] {
+            for combination in combinations {
+                if best.excludes(premium: premiumTier, score: combination.bound * (1 + 1e-9)) { break }
+                set.withUnsafeMutableBufferPointer { out in
+                    candidates.withUnsafeBufferPointer { bits in
+                        sets.premium.withUnsafeBufferPointer { premiumBits in
+                            for w in 0..<words {
+                                let placed = w < premiumBits.count ? premiumBits[w] : 0
+                                out[w] = bits[w] & (premiumTier ? placed : ~placed)
+                            }
+                        }
+                    }
+                    for (p, phrase) in phrases.enumerated() { phrase.restrict(out, toTier: combination.tiers[p]) }
+                }
+                set.withUnsafeBufferPointer { scoreAll($0) }
+            }
+        }
+        return done(best)
     }
 }
 
