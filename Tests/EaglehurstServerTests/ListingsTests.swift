@@ -490,6 +490,25 @@ final class ListingsTests: XCTestCase {
         }
     }
 
+    /// The search log's filters are a JSON object of strings with its keys in order, whatever a
+    /// region holds (quotes, backslashes, control characters, accents).
+    func testTheSearchLogWritesFiltersAsJSON() throws {
+        var filters = ListingSearch.Filters()
+        XCTAssertEqual(filters.logDescription, "{}")
+        filters.region = "Tyne \"&\" Wear\\\n\u{1}é/"
+        filters.businessTypes = ["pharmacy", "clinic"]
+        filters.minPrice = 100
+        filters.maxRevenue = 900
+        filters.sort = .priceDesc
+        let written = filters.logDescription
+        XCTAssertTrue(written.hasPrefix(#"{"business_type":"pharmacy,clinic","max_revenue":"900","min_price":"100","region":"#), written)
+        let read = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(written.utf8)) as? [String: String])
+        XCTAssertEqual(read, [
+            "business_type": "pharmacy,clinic", "max_revenue": "900", "min_price": "100",
+            "region": "Tyne \"&\" Wear\\\n\u{1}é/", "sort": "price_desc",
+        ])
+    }
+
     // MARK: media
 
     func testMediaUploadChecksContentAndHidesConfidentialFiles() async throws {

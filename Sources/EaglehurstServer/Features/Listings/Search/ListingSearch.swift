@@ -34,17 +34,40 @@ struct ListingSearch {
             guard errors.isEmpty else { throw Problem.validation(errors) }
         }
 
+        /// The filters as the search log records them: a JSON object of strings, keys in order.
+        /// Written by hand: it is made for every search, and JSONSerialization cost more than the search.
         var logDescription: String {
-            var parts: [String: String] = [:]
-            if !businessTypes.isEmpty { parts["business_type"] = businessTypes.joined(separator: ",") }
-            if let region { parts["region"] = region }
-            if let minPrice { parts["min_price"] = String(minPrice) }
-            if let maxPrice { parts["max_price"] = String(maxPrice) }
-            if let minRevenue { parts["min_revenue"] = String(minRevenue) }
-            if let maxRevenue { parts["max_revenue"] = String(maxRevenue) }
-            if let sort { parts["sort"] = sort.rawValue }
-            let data = (try? JSONSerialization.data(withJSONObject: parts, options: [.sortedKeys])) ?? Data("{}".utf8)
-            return String(decoding: data, as: UTF8.self)
+            var parts: [(String, String)] = []
+            if !businessTypes.isEmpty { parts.append(("business_type", businessTypes.joined(separator: ","))) }
+            if let maxPrice { parts.append(("max_price", String(maxPrice))) }
+            if let maxRevenue { parts.append(("max_revenue", String(maxRevenue))) }
+            if let minPrice { parts.append(("min_price", String(minPrice))) }
+            if let minRevenue { parts.append(("min_revenue", String(minRevenue))) }
+            if let region { parts.append(("region", region)) }
+            if let sort { parts.append(("sort", sort.rawValue)) }
+            var json = "{"
+            for (i, (key, value)) in parts.enumerated() {
+                if i > 0 { json += "," }
+                json += "\"" + key + "\":"
+                Self.appendJSONString(value, to: &json)
+            }
+            return json + "}"
+        }
+
+        static func appendJSONString(_ value: String, to json: inout String) {
+            json += "\""
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": json += "\\\""
+                case "\\": json += "\\\\"
+                case "\n": json += "\\n"
+                case "\r": json += "\\r"
+                case "\t": json += "\\t"
+                case _ where scalar.value < 0x20: json += String(format: "\\u%04x", scalar.value)
+                default: json.unicodeScalars.append(scalar)
+                }
+            }
+            json += "\""
         }
     }
 
