@@ -382,11 +382,15 @@ struct ListingIndex: Sendable {
 
     /// How long the last full load spent reading rows and building (the load's log line reports it).
     var loadCost: (read: Duration, build: Duration)?
+    /// What each step of the last `build` took (the load's log line reports it).
+    var buildPhases: [(String, Duration)] = []
 
     /// The index of `rows`. The work each row needs on its own (its terms, counted per field, and
     /// its summary, built and encoded) runs in batches on every core, each batch with term ids of
     /// its own; the batches are then joined in row order, so every posting list stays ascending.
     static func build(_ rows: [Row], generation: Int64) -> ListingIndex {
+        let clock = ContinuousClock()
+        let started = clock.now
         let batches = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, rows.count / 2_000))
         let size = (rows.count + batches - 1) / batches
         let results = BatchResults(count: batches)
@@ -395,9 +399,10 @@ struct ListingIndex: Sendable {
             let slice = rows[min(batch * size, rows.count)..<min((batch + 1) * size, rows.count)]
             var analysed: [Analysed] = []
             analysed.reserveCapacity(slice.count)
-            for row in slice { analysed.append(vocabulary.analyse(row)) }
+            for (local, row) in slice.enumerated() { analysed.append(vocabulary.analyse(row, entry: Int32(local))) }
             results.store(batch, (vocabulary, analysed))
         }
+        let analysed = clock.now
         var index = ListingIndex(generation: generation)
         index.reserve(rows.count)
         var next = 0
@@ -409,20 +414,26 @@ struct ListingIndex: Sendable {
                 return id
             }
             for (token, local) in vocabulary.idOfToken { index.termOfToken[token] = global[Int(local)] }
+            let base = Int32(next)
             for row in analysed {
-                let entry = index.appendColumns(rows[next], summary: row.summary, encoded: row.encoded, length: row.length)
+                _ = index.appendColumns(rows[next], summary: row.summary, encoded: row.encoded, length: row.length)
                 next += 1
-                for (local, frequency) in zip(row.terms, row.frequencies) {
-                    let id = Int(global[Int(local)])
-                    index.postings[id].entries.append(entry)
-                    index.postings[id].frequencies.append(frequency)
-                }
+            }
+            // The batch's postings, its entries shifted to where the batch starts (still ascending).
+            for (local, postings) in vocabulary.postings.enumerated() {
+                let id = Int(global[local])
+                index.postings[id].entries.append(contentsOf: postings.entries.lazy.map { $0 + base })
+                index.postings[id].frequencies.append(contentsOf: postings.frequencies)
             }
         }
         index.dictionary.sort()
+        let joined = clock.now
         index.rebuildOrders()
+        let ordered = clock.now
         index.rebuildRankInfo()
         index.rebuildSets()
+        index.buildPhases = [("analysed", analysed - started), ("joined", joined - analysed), ("ordered", ordered - joined),
+                             ("sets", clock.now - ordered)]
         return index
     }
 
@@ -461,8 +472,6 @@ struct ListingIndex: Sendable {
 
     /// One row as `build` analyses it apart from the others; term ids are its batch's own.
     struct Analysed: Sendable {
-        var terms: [Int32] = []
-        var frequencies: [UInt32] = []
         var length: Int32 = 0
         var summary: Components.Schemas.ListingSummary?
         var encoded = EncodedSummary.hidden
@@ -473,11 +482,13 @@ struct ListingIndex: Sendable {
         var idOfToken: [[UInt8]: Int32] = [:]
         var idOfTerm: [String: Int32] = [:]
         var terms: [String] = []
+        /// Each term's postings in this batch, entries counted from the batch's first row.
+        var postings: [Postings] = []
         /// Occurrences per term of the row being counted, and which terms it touched.
         private var counts: [UInt32] = []
         private var touched: [Int32] = []
 
-        mutating func analyse(_ row: Row) -> Analysed {
+        mutating func analyse(_ row: Row, entry: Int32) -> Analysed {
             var result = Analysed()
             var length: Int32 = 0
             for (field, text) in [(0, row.title), (1, row.description), (2, row.location)] {
@@ -496,6 +507,7 @@ struct ListingIndex: Sendable {
                             terms.append(term)
                             idOfTerm[term] = id
                             counts.append(0)
+                            postings.append(Postings())
                         }
                         idOfToken[token] = id
                     }
@@ -504,9 +516,11 @@ struct ListingIndex: Sendable {
                     if (old >> shift) & 0x3FF < 0x3FF { counts[Int(id)] = old + (1 << shift) }
                 }
             }
-            result.terms = touched
-            result.frequencies = touched.map { counts[Int($0)] }
-            for id in touched { counts[Int(id)] = 0 }
+            for id in touched {
+                postings[Int(id)].entries.append(entry)
+                postings[Int(id)].frequencies.append(counts[Int(id)])
+                counts[Int(id)] = 0
+            }
             touched.removeAll(keepingCapacity: true)
             result.length = length
             if row.isVisible {
@@ -782,16 +796,19 @@ struct TermDictionary: Sendable {
 }
 
 /// Phrases already resolved against one snapshot, so the common words of a busy hour are merged,
-/// measured and ordered once. Bounded by the entries the phrases hold (about 4 bytes each, plus
-/// copies for prefixes and for terms with retired entries); the oldest go first.
+/// measured and ordered once. Bounded by the bytes the phrases hold (`Phrase.approximateBytes`:
+/// about 20 bytes an entry, and the bit sets of common ones); the oldest go first.
 final class PhraseCache: Sendable {
-    static let maxEntries = 12_000_000
+    static let maxBytes = 192 << 20
     private struct State {
         var phrases: [String: Phrase] = [:]
         var order: [String] = []
-        var entries = 0
+        var bytes = 0
     }
     private let state = NIOLockedValueBox(State())
+
+    /// What the cached phrases hold now.
+    var bytes: Int { state.withLockedValue { $0.bytes } }
 
     func phrase(_ key: String, make: () -> Phrase) -> Phrase {
         if let found = state.withLockedValue({ $0.phrases[key] }) { return found }
@@ -800,10 +817,10 @@ final class PhraseCache: Sendable {
             if let raced = state.phrases[key] { return raced }
             state.phrases[key] = made
             state.order.append(key)
-            state.entries += made.count
-            while state.entries > Self.maxEntries, state.order.count > 1 {
+            state.bytes += made.approximateBytes
+            while state.bytes > Self.maxBytes, state.order.count > 1 {
                 let oldest = state.order.removeFirst()
-                state.entries -= state.phrases.removeValue(forKey: oldest)?.count ?? 0
+                state.bytes -= state.phrases.removeValue(forKey: oldest)?.approximateBytes ?? 0
             }
             return made
         }

@@ -49,6 +49,12 @@ final class Phrase: Sendable {
 
     var count: Int { entries.count }
 
+    /// Roughly what the phrase holds: entries, occurrences, relevance order and parts (the first
+    /// two may share a term's posting list), and its bit sets.
+    var approximateBytes: Int {
+        entries.count * 20 + (bits?.count ?? 0) * 8 * (1 + (tiers?.count ?? 0)) + ranks.count * 4 + 128
+    }
+
     static let k1 = 1.2
     static let b = 0.75
 

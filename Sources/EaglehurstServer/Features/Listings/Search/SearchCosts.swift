@@ -39,7 +39,14 @@ public enum ListingSearchCosts {
             }
         }
         func percentile(_ sorted: [Double], _ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        var out = "index.page() per query, µs (\(queries.count) queries × \(rounds) rounds\(skipped > 0 ? ", \(skipped) not plain, skipped" : ""))\n"
+        func ms(_ d: Duration) -> String { String(Int(Double(d.components.seconds) * 1_000 + Double(d.components.attoseconds) / 1e15)) }
+        var out = "index of \(index.liveCount) listings, about \(index.approximateBytes >> 20) MB"
+        if let cost = index.loadCost {
+            out += ": rows read in \(ms(cost.read)) ms, built in \(ms(cost.build)) ms ("
+            out += index.buildPhases.map { "\($0.0) \(ms($0.1))" }.joined(separator: ", ") + ")"
+        }
+        out += "\nphrases cached after the warm-up: \(index.phrases.bytes >> 20) MB (at most \(PhraseCache.maxBytes >> 20) MB)"
+        out += "\nindex.page() per query, µs (\(queries.count) queries × \(rounds) rounds\(skipped > 0 ? ", \(skipped) not plain, skipped" : ""))\n"
         out += "kind".padding(toLength: 20, withPad: " ", startingAt: 0) + "     mean      p50      p90      p99      max\n"
         for kind in costs.keys.sorted() {
             let sorted = costs[kind]!.sorted()

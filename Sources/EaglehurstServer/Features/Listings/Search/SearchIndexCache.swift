@@ -46,7 +46,8 @@ final class SearchIndexCache: Sendable {
         let index = try await ListingIndex.load(from: sql)
         let elapsed = ContinuousClock.now - started
         func ms(_ d: Duration) -> Int { Int(Double(d.components.seconds) * 1_000 + Double(d.components.attoseconds) / 1e15) }
-        let parts = index.loadCost.map { " (rows read in \(ms($0.read)) ms, built in \(ms($0.build)) ms)" } ?? ""
+        let phases = index.buildPhases.map { "\($0.0) \(ms($0.1))" }.joined(separator: ", ")
+        let parts = index.loadCost.map { " (rows read in \(ms($0.read)) ms, built in \(ms($0.build)) ms: \(phases))" } ?? ""
         logger.info("""
             listing index loaded: \(index.liveCount) listings (\(index.visibleCount) shown), \(index.dictionary.count) terms, \
             about \(index.approximateBytes >> 20) MB, in \(ms(elapsed)) ms\(parts)
