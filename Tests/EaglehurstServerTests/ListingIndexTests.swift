@@ -564,4 +564,18 @@ final class ListingIndexTests: XCTestCase {
         XCTAssertGreaterThan(pastTheCap, 150, "most answers run past the cap")
         XCTAssertGreaterThan(ranked, 60, "many of them in relevance order")
     }
+
+    /// Ids stored as text (rows imported by hand) are parsed without `sscanf`, as Foundation parses them.
+    func testUUIDTextIsReadAsFoundationReadsIt() {
+        for _ in 0..<200 {
+            let id = UUID()
+            XCTAssertEqual(ListingIndex.uuid(text: id.uuidString), id)
+            XCTAssertEqual(ListingIndex.uuid(text: id.uuidString.lowercased()), id)
+        }
+        for bad in ["", "not-a-uuid", "E621E1F8-C36C-495A-93FC-0C247A3E6E5", "E621E1F8-C36C-495A-93FC-0C247A3E6E5FF",
+                    "E621E1F8xC36C-495A-93FC-0C247A3E6E5F", "G621E1F8-C36C-495A-93FC-0C247A3E6E5F", "é621E1F8-C36C-495A-93FC-0C247A3E6E5"] {
+            XCTAssertNil(ListingIndex.uuid(text: bad), bad)
+            XCTAssertEqual(ListingIndex.uuid(text: bad), UUID(uuidString: bad), bad)
+        }
+    }
 }

@@ -37,7 +37,8 @@ extension Listing {
 
     static func summaryText(of description: String) -> String {
         guard description.utf8.count > 160 else { return description }  // never more characters than bytes
-        if description.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+        var text = description
+        if text.withUTF8({ utf8 in !utf8.contains { $0 >= 0x80 || $0 == 0x0D } }) {
             // ASCII without carriage returns: one character per byte, so cut by bytes (no grapheme walk).
             let cut = description[..<description.utf8.index(description.utf8.startIndex, offsetBy: 160)]
             return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"

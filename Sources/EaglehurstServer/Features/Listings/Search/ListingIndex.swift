@@ -58,7 +58,7 @@ struct ListingIndex: Sendable {
     private(set) var dictionary = TermDictionary()
     private(set) var postings: [Postings] = []
     /// The term of each folded token met so far: most words recur, and stemming costs more than a lookup.
-    private var termOfToken: [[UInt8]: Int32] = [:]
+    private var termOfToken: [Token: Int32] = [:]
 
     private(set) var newest = Ordering()
     private(set) var priceAscending = Ordering()
@@ -195,6 +195,56 @@ struct ListingIndex: Sendable {
         static func < (a: IDKey, b: IDKey) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
     }
 
+    /// A folded token as a dictionary key: its bytes, hashed once (FNV-1a, 64 bits) and fed to the
+    /// dictionary's hasher as one word instead of byte by byte (the load meets millions of tokens).
+    struct Token: Hashable, Sendable {
+        let bytes: [UInt8]
+        let fnv: UInt64
+
+        init(_ bytes: [UInt8]) {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            self.bytes = bytes
+            fnv = hash
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(fnv) }
+        static func == (a: Token, b: Token) -> Bool { a.fnv == b.fnv && a.bytes == b.bytes }
+    }
+
+    /// A UUID written as text (36 characters, any case), parsed without `sscanf`; nil if malformed.
+    static func uuid(text: String) -> UUID? {
+        var text = text
+        return text.withUTF8 { utf8 -> UUID? in
+            guard utf8.count == 36 else { return nil }
+            var bytes = [UInt8](repeating: 0, count: 16)
+            var at = 0
+            var high: UInt8? = nil
+            for (i, c) in utf8.enumerated() {
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    guard c == UInt8(ascii: "-") else { return nil }
+                    continue
+                }
+                let digit: UInt8
+                switch c {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = c - UInt8(ascii: "A") + 10
+                default: return nil
+                }
+                if let h = high {
+                    bytes[at] = h << 4 | digit
+                    at += 1
+                    high = nil
+                } else {
+                    high = digit
+                }
+            }
+            return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                               bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        }
+    }
+
     /// The columns the non-text filters read, side by side (one cache line holds two).
     struct FilterKey: Sendable {
         var price: Int64
@@ -325,7 +375,7 @@ struct ListingIndex: Sendable {
                 return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                                    bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
             }
-            if case .text(let text) = data, let id = UUID(uuidString: text) { return id }
+            if case .text(let text) = data, let id = ListingIndex.uuid(text: text) ?? UUID(uuidString: text) { return id }
             return try decoder.decode(UUID.self, from: data)
         }
         var result: [Row] = []
@@ -479,7 +529,7 @@ struct ListingIndex: Sendable {
 
     /// The tokens and terms one batch of `build` met, with ids of its own.
     struct BatchVocabulary: Sendable {
-        var idOfToken: [[UInt8]: Int32] = [:]
+        var idOfToken: [Token: Int32] = [:]
         var idOfTerm: [String: Int32] = [:]
         var terms: [String] = []
         /// Each term's postings in this batch, entries counted from the batch's first row.
@@ -496,7 +546,8 @@ struct ListingIndex: Sendable {
                 SearchTokenizer.forEachToken(text) { token in
                     length += 1
                     let id: Int32
-                    if let known = idOfToken[token] {
+                    let key = Token(token)
+                    if let known = idOfToken[key] {
                         id = known
                     } else {
                         let term = PorterStemmer.stem(token)
@@ -509,7 +560,7 @@ struct ListingIndex: Sendable {
                             counts.append(0)
                             postings.append(Postings())
                         }
-                        idOfToken[token] = id
+                        idOfToken[key] = id
                     }
                     let old = counts[Int(id)]
                     if old == 0 { touched.append(id) }
@@ -633,11 +684,12 @@ struct ListingIndex: Sendable {
             SearchTokenizer.forEachToken(text) { token in
                 terms += 1
                 let id: Int32
-                if let known = termOfToken[token] {
+                let key = Token(token)
+                if let known = termOfToken[key] {
                     id = known
                 } else {
                     id = dictionary.id(of: PorterStemmer.stem(token))
-                    termOfToken[token] = id
+                    termOfToken[key] = id
                     if Int(id) == postings.count { postings.append(Postings()) }
                 }
                 let shift = UInt32(field * 10)
@@ -695,9 +747,27 @@ struct ListingIndex: Sendable {
     /// break on the id as the SQL orders did.
     private mutating func rebuildOrders() {
         let shown = (0..<Int32(ids.count)).filter { visible[Int($0)] }
-        newest = ordering(shown.sorted(by: newestFirst))
-        priceAscending = ordering(shown.sorted(by: cheaperFirst))
-        priceDescending = ordering(shown.sorted(by: dearerFirst))
+        // The three orders are sorted side by side, one per core.
+        let this = self
+        let orders = OrderResults()
+        DispatchQueue.concurrentPerform(iterations: 3) { which in
+            switch which {
+            case 0: orders.store(0, this.ordering(shown.sorted(by: this.newestFirst)))
+            case 1: orders.store(1, this.ordering(shown.sorted(by: this.cheaperFirst)))
+            default: orders.store(2, this.ordering(shown.sorted(by: this.dearerFirst)))
+            }
+        }
+        newest = orders.take(0)
+        priceAscending = orders.take(1)
+        priceDescending = orders.take(2)
+    }
+
+    /// The three orders of `rebuildOrders`, each written by its own thread into its own slot.
+    private final class OrderResults: @unchecked Sendable {
+        private var slots: [Ordering?] = [nil, nil, nil]
+        private let lock = NIOLock()
+        func store(_ slot: Int, _ ordering: Ordering) { lock.withLock { slots[slot] = ordering } }
+        func take(_ slot: Int) -> Ordering { lock.withLock { slots[slot]! } }
     }
 
     private func newestFirst(_ a: Int32, _ b: Int32) -> Bool {
