@@ -509,6 +509,41 @@ final class ListingsTests: XCTestCase {
         ])
     }
 
+    /// The fast query reader decodes `%XX` as Foundation does, refuses what it refuses, and takes
+    /// only the exact listings path (any other spelling goes through the router).
+    func testThePlainQueryReaderDecodesAsFoundationDoes() {
+        for text in ["care", "care%20home", "caf%C3%A9", "Z%c3%bcrich%2C%20Leeds", "%", "%2", "%zz", "a%ZZb", "%C3", "%FF%FE",
+                     "100%25", "%E2%82%AC%20price", "a%2Bb", ""] {
+            XCTAssertEqual(PlainListingsQuery.percentDecoded(Substring(text)), text.removingPercentEncoding, text)
+        }
+        XCTAssertTrue(ListingAnswerCacheMiddleware.isListingsPath("/api/v1/listings"))
+        XCTAssertTrue(ListingAnswerCacheMiddleware.isListingsPath("/api/v1/listings?q=care"))
+        XCTAssertFalse(ListingAnswerCacheMiddleware.isListingsPath("/api/v1/listings/123"))
+        XCTAssertFalse(ListingAnswerCacheMiddleware.isListingsPath("/api/v1/listingsx"))
+        XCTAssertFalse(ListingAnswerCacheMiddleware.isListingsPath("/api/v1/listing"))
+    }
+
+    /// The ids the search and analytics logs write: version 7, each after the one before (so rows
+    /// go to the end of the key's index), and never twice, even when 100 writers ask at once.
+    func testLogIdsAreTimeOrderedAndNeverRepeat() async {
+        var previous = TimeOrderedID.next()
+        let fixed = Date()
+        for n in 0..<5_000 {
+            let id = TimeOrderedID.next(now: n % 2 == 0 ? fixed : Date())
+            XCTAssertTrue(previous.uuidString < id.uuidString, "\(previous) then \(id)")
+            XCTAssertEqual(Array(id.uuidString)[14], "7", "version 7")
+            XCTAssertTrue("89AB".contains(Array(id.uuidString)[19]), "RFC 9562 variant")
+            previous = id
+        }
+        let ids = await withTaskGroup(of: [UUID].self) { group in
+            for _ in 0..<100 { group.addTask { (0..<100).map { _ in TimeOrderedID.next() } } }
+            var all: [UUID] = []
+            for await batch in group { all += batch }
+            return all
+        }
+        XCTAssertEqual(Set(ids).count, 10_000)
+    }
+
     // MARK: media
 
     func testMediaUploadChecksContentAndHidesConfidentialFiles() async throws {

@@ -30,9 +30,10 @@ struct RequestLogMiddleware: Middleware {
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         response.headers.replaceOrAdd(name: "X-Request-ID", value: request.id)
-        request.logger.info("\(request.method) \(request.url.path) \(response.status.code)", metadata: [
+        let path = request.url.path
+        request.logger.info("\(request.method) \(path) \(response.status.code)", metadata: [
             "method": "\(request.method.rawValue)",
-            "path": "\(request.url.path)",
+            "path": "\(path)",
             "route": "\(MetricsMiddleware.route(of: request))",
             "status": "\(response.status.code)",
             "duration_ms": "\(Self.oneDecimal(ms))",

@@ -81,10 +81,16 @@ struct MetricsMiddleware: Middleware {
         }
     }
 
+    /// The matched route's pattern, made once per request (the request log asks again).
     static func route(of request: Request) -> String {
+        if let known = request.storage[RouteNameKey.self] { return known }
         guard let route = request.route else { return "unmatched" }
-        return "/" + route.path.map(\.description).joined(separator: "/")
+        let name = "/" + route.path.map(\.description).joined(separator: "/")
+        request.storage[RouteNameKey.self] = name
+        return name
     }
+
+    private struct RouteNameKey: StorageKey { typealias Value = String }
 }
 
 struct ServerMetricsKey: StorageKey { typealias Value = ServerMetrics }

@@ -112,12 +112,12 @@ final class AnalyticsLog: Sendable {
         }
         let rows: [(table: String, columns: [String], conflict: [String]?, values: [[any Encodable & Sendable]])] = [
             ("user_activities", ["id", "user_id", "activity_type", "metadata", "activity_date", "created_at"], nil,
-             activities.map { [UUID(), $0.0, $0.1.rawValue, $0.2, UTCDay(containing: $0.3).key, $0.3] }),
+             activities.map { [TimeOrderedID.next(), $0.0, $0.1.rawValue, $0.2, UTCDay(containing: $0.3).key, $0.3] }),
             ("profile_views", ["id", "profile_id", "viewer_id", "source", "view_date", "viewed_at"],
              ["profile_id", "viewer_id", "source", "view_date"],
-             views.map { [UUID(), $0.0, $0.1, $0.2.rawValue, UTCDay(containing: $0.3).key, $0.3] }),
+             views.map { [TimeOrderedID.next(), $0.0, $0.1, $0.2.rawValue, UTCDay(containing: $0.3).key, $0.3] }),
             ("conversion_funnel", ["id", "user_id", "step_name", "completed_at"], ["user_id", "step_name"],
-             steps.map { [UUID(), $0.0, $0.1.rawValue, $0.2] }),
+             steps.map { [TimeOrderedID.next(), $0.0, $0.1.rawValue, $0.2] }),
         ]
         for (table, columns, conflict, values) in rows where !values.isEmpty {
             do {

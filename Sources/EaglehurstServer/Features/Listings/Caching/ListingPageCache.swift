@@ -116,7 +116,7 @@ struct ListingAnswerCacheMiddleware: Middleware {
     /// Other requests pass straight on; `GET /listings` is answered in one task of its own, with the
     /// request in `RequestContext` (it sits outside `RequestContextMiddleware`, so it sets it itself).
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        guard request.method == .GET, request.url.path == Self.path else { return next.respond(to: request) }
+        guard request.method == .GET, Self.isListingsPath(request.url.string) else { return next.respond(to: request) }
         // Without a token (no saved flags to read) and with the generation and its index in memory,
         // nothing waits: answered here, on the request's event loop.
         if request.headers.bearerAuthorization == nil, request.headers[.ifNoneMatch].isEmpty {
@@ -201,6 +201,15 @@ struct ListingAnswerCacheMiddleware: Middleware {
             answer: .init(headers: response.headers, body: body, search: note.search), listing: note.ids,
             for: key, flags: note.flags, at: note.generation)
         return response
+    }
+
+    /// The raw target is exactly `/api/v1/listings`, with or without a query (read from the raw
+    /// string: `URI.path` decodes the path anew on every call). Any other spelling goes on to the router.
+    static func isListingsPath(_ target: String) -> Bool {
+        let utf8 = target.utf8
+        guard utf8.starts(with: path.utf8) else { return false }
+        let rest = utf8.dropFirst(path.utf8.count)
+        return rest.isEmpty || rest.first == UInt8(ascii: "?")
     }
 
     /// Accept headers the generated handler answers with JSON without a second look.

@@ -57,7 +57,7 @@ struct PlainListingsQuery: Equatable {
         for pair in query.split(separator: "&", omittingEmptySubsequences: false) {
             guard let equals = pair.firstIndex(of: "=") else { return nil }
             let name = pair[..<equals]
-            guard let value = String(pair[pair.index(after: equals)...]).removingPercentEncoding, !value.isEmpty else { return nil }
+            guard let value = Self.percentDecoded(pair[pair.index(after: equals)...]), !value.isEmpty else { return nil }
             if name != "business_type" {
                 guard seen.insert(name).inserted else { return nil }
             }
@@ -77,6 +77,29 @@ struct PlainListingsQuery: Equatable {
             default: return nil
             }
         }
+    }
+
+    /// `text` with its `%XX` escapes decoded, as `removingPercentEncoding` does (nil for a broken
+    /// escape or bytes that are not UTF-8), without Foundation's string machinery per value.
+    static func percentDecoded(_ text: Substring) -> String? {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        func hex(_ byte: UInt8?) -> UInt8? {
+            switch byte {
+            case .some(let b) where b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"): return b - UInt8(ascii: "0")
+            case .some(let b) where b >= UInt8(ascii: "a") && b <= UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
+            case .some(let b) where b >= UInt8(ascii: "A") && b <= UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+            guard let high = hex(iterator.next()), let low = hex(iterator.next()) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     /// Plain decimal digits, optionally after a minus sign (anything else: the generated handler decides).

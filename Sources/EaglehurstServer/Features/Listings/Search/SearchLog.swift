@@ -69,7 +69,7 @@ final class SearchLog: Sendable {
                         var insert = sql.insert(into: "search_queries")
                             .columns("id", "user_id", "query_text", "filters", "results_count", "searched_at")
                         for entry in entries[start..<min(start + 200, entries.count)] {
-                            insert = insert.values(SQLBind(UUID()), SQLBind(entry.userID), SQLBind(entry.text),
+                            insert = insert.values(SQLBind(TimeOrderedID.next()), SQLBind(entry.userID), SQLBind(entry.text),
                                                    SQLBind(entry.filters), SQLBind(entry.resultsCount), SQLBind(entry.at))
                         }
                         try await insert.run()
