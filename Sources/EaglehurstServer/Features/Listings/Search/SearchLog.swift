@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// Records searches in `search_queries` without putting a write on every search's path: entries
-/// are buffered and written once a second (and when the server stops), on connections that serve
+/// are buffered and written four times a second (and when the server stops), on connections that serve
 /// no requests (`DatabaseID.searchLog`), in transactions of up to 1,000 rows so that other writers
 /// never wait long for SQLite's write lock. Beyond `maxBuffered` searches between two writes, the
 /// rest are not recorded.
