@@ -251,21 +251,13 @@ struct EntryFilter {
         revenueCover = index.sets.revenue.cover(minRevenue ?? .min, maxRevenue ?? .max)
     }
 
-    /// Word `w` of the entries whose bands the filter's bands touch (all ones without bands).
+    /// Word `w` of the entries whose bands the filter's bands touch (`whole` false), or of those it
+    /// certainly passes, their bands held whole (`whole` true); all ones without bands.
     @inline(__always)
-    func outerWord(_ w: Int, in sets: ListingIndex.EntrySets) -> UInt64 {
+    func bandWord(_ w: Int, in sets: ListingIndex.EntrySets, whole: Bool) -> UInt64 {
         var word = UInt64.max
-        if hasPriceBand { word &= sets.price.word(w, of: priceCover.outer) }
-        if hasRevenueBand { word &= sets.revenue.word(w, of: revenueCover.outer) }
-        return word
-    }
-
-    /// Word `w` of the entries the filter's bands certainly pass (their bands are held whole).
-    @inline(__always)
-    func innerWord(_ w: Int, in sets: ListingIndex.EntrySets) -> UInt64 {
-        var word = UInt64.max
-        if hasPriceBand { word &= sets.price.word(w, of: priceCover.inner) }
-        if hasRevenueBand { word &= sets.revenue.word(w, of: revenueCover.inner) }
+        if hasPriceBand { word &= sets.price.word(w, of: whole ? priceCover.inner : priceCover.outer) }
+        if hasRevenueBand { word &= sets.revenue.word(w, of: whole ? revenueCover.inner : revenueCover.outer) }
         return word
     }
 
@@ -374,7 +366,7 @@ extension ListingIndex {
                 }
             }
             if filter.hasBands {
-                for w in 0..<words { out[w] &= filter.outerWord(w, in: sets) }
+                for w in 0..<words { out[w] &= filter.bandWord(w, in: sets, whole: false) }
             }
             for phrase in phrases {
                 if let bits = phrase.bits {
@@ -409,7 +401,7 @@ extension ListingIndex {
             }
             filterKeys.withUnsafeBufferPointer { keys in
                 for w in bits.indices where bits[w] != 0 {
-                    let inner = filter.innerWord(w, in: sets)
+                    let inner = filter.bandWord(w, in: sets, whole: true)
                     counted += (bits[w] & inner).nonzeroBitCount
                     var edge = bits[w] & ~inner
                     while edge != 0 {
