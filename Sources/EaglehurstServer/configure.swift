@@ -74,9 +74,9 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.storage[SearchLogKey.self] = SearchLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)
     // Four smaller writes a second rather than one large one: a busy server logs thousands of
     // searches a second, and on SQLite one large write was the longest stall searches met.
-    app.lifecycle.use(FlushEverySecond(every: .milliseconds(250)) { await $0.searchLog.flush() })
+    app.lifecycle.use(PeriodicFlush(every: .milliseconds(250)) { await $0.searchLog.flush() })
     app.storage[AnalyticsLogKey.self] = AnalyticsLog(database: { [unowned app] in app.db(.searchLog) }, logger: app.logger)
-    app.lifecycle.use(FlushEverySecond { await $0.analyticsLog.flush() })
+    app.lifecycle.use(PeriodicFlush { await $0.analyticsLog.flush() })
     app.lifecycle.use(PlatformMetricsLifecycle())
     app.storage[PlatformMetricsCacheKey.self] = PlatformMetricsCache()
     app.lifecycle.use(SubscriptionRenewalsLifecycle())

@@ -225,13 +225,7 @@ struct ListingIndex: Sendable {
                     guard c == UInt8(ascii: "-") else { return nil }
                     continue
                 }
-                let digit: UInt8
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = c - UInt8(ascii: "A") + 10
-                default: return nil
-                }
+                guard let digit = hexDigitValue(c) else { return nil }
                 if let h = high {
                     bytes[at] = h << 4 | digit
                     at += 1

@@ -37,8 +37,6 @@ final class Phrase: Sendable {
     /// Indices into `entries` of the visible ones, premium placement first, then by this phrase's
     /// BM25 part (highest first), then newest first: for one word, exactly the relevance order.
     let byImpact: [Int32]
-    /// The highest BM25 part of any visible entry: no listing can score more from this phrase.
-    let maxImpact: Double
     /// With `bits`: the entries of the upper tiers of this phrase's part (by rank: the best tenth,
     /// the next three tenths; the last tier is the rest of `bits`), and the highest part in
     /// each tier. Several common words are ranked a combination of tiers at a time.
@@ -146,7 +144,6 @@ final class Phrase: Sendable {
         self.frequencies = frequencies
         self.impacts = impacts
         self.byImpact = ranked.map(\.index)
-        self.maxImpact = ranked.lazy.map(\.impact).max() ?? 0
         if bits != nil, !ranked.isEmpty {
             var parts = ranked.map(\.impact)
             parts.sort(by: >)
@@ -197,12 +194,6 @@ final class Phrase: Sendable {
             }
         }
         for w in words..<set.count { set[w] = 0 }
-    }
-
-    @inline(__always)
-    func contains(_ entry: Int32) -> Bool {
-        if let bits { return bits[Int(entry) >> 6] & (1 << UInt64(Int(entry) & 63)) != 0 }
-        return index(of: entry) != nil
     }
 }
 

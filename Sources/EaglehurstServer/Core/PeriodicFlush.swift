@@ -4,7 +4,7 @@ import Vapor
 /// Flushes a buffer written off the request path (the search log, the analytics log) every second
 /// (or `interval`) while the server runs, and once more when it stops, so that nothing buffered is
 /// lost on shutdown.
-struct FlushEverySecond: LifecycleHandler {
+struct PeriodicFlush: LifecycleHandler {
     let flush: @Sendable (Application) async -> Void
     let interval: Duration
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
