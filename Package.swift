@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EaglehurstEndToEndTests",
-            dependencies: []
+            dependencies: ["EaglehurstTestSupport"]
         ),
     ]
 )

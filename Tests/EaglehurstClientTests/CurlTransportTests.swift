@@ -298,7 +298,7 @@ private struct Echo: Decodable {
 /// behind TLS. `/echo` answers what it received, `/status/N` answers status N, `/slow` waits
 /// half a second, `/connections` counts the TCP connections accepted so far.
 private final class PythonHTTPServer {
-    let process: Process
+    let process: ChildProcess
     let port: Int
     var baseURL: URL { URL(string: "\(scheme)://127.0.0.1:\(port)/api/v1")! }
     private let scheme: String
@@ -387,9 +387,9 @@ private final class PythonHTTPServer {
             ])
             arguments += [certificatePath, keyPath]
         }
-        let (process, input, firstLine) = try launch(arguments)
+        let (process, firstLine) = try launch(arguments)
         let server = PythonHTTPServer(
-            process: process, input: input, port: Int(firstLine) ?? 0, scheme: tls ? "https" : "http",
+            process: process, port: Int(firstLine) ?? 0, scheme: tls ? "https" : "http",
             directory: directory, certificatePath: certificatePath
         )
         guard server.port > 0 else {
@@ -401,12 +401,10 @@ private final class PythonHTTPServer {
 
     /// The server's certificate (PEM) when it serves HTTPS.
     let certificatePath: String
-    private let input: Pipe
     private let directory: URL
 
-    private init(process: Process, input: Pipe, port: Int, scheme: String, directory: URL, certificatePath: String) {
+    private init(process: ChildProcess, port: Int, scheme: String, directory: URL, certificatePath: String) {
         self.process = process
-        self.input = input
         self.port = port
         self.scheme = scheme
         self.directory = directory
@@ -415,8 +413,7 @@ private final class PythonHTTPServer {
 
     /// Closing its stdin makes the server exit; then its temporary directory goes.
     func stop() {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        process.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 }
@@ -472,36 +469,16 @@ private func localPort(of descriptor: Int32) throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-/// Starts a program through `env` (so `python3` and `openssl` are found on PATH), with a pipe
-/// as its stdin, and waits for the first line it prints.
-private func launch(_ arguments: [String]) throws -> (Process, Pipe, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    var line = Data()
-    while !line.contains(UInt8(ascii: "\n")) {
-        let chunk = output.fileHandleForReading.availableData
-        if chunk.isEmpty { break }
-        line.append(chunk)
-    }
-    return (process, input, String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+/// Starts a program (`python3` found on PATH) with a pipe as its stdin, and waits for the first line it prints.
+private func launch(_ arguments: [String]) throws -> (ChildProcess, String) {
+    let child = try ChildProcess(arguments, stdin: .pipe, stdout: .pipe, stderr: .null)
+    return (child, child.firstLine())
 }
 
 private func runToCompletion(_ arguments: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw TestProcessError("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+    let (status, output) = try ChildProcess.run(arguments)
+    guard status == 0 else {
+        throw TestProcessError("\(arguments.joined(separator: " ")) exited with \(status): \(output)")
     }
 }
 

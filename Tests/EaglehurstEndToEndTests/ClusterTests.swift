@@ -1,3 +1,4 @@
+import EaglehurstTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -42,7 +43,7 @@ final class ClusterTests: EndToEndTestCase {
         }
         let name = "cluster_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = String(adminURL.split(separator: "?").first ?? Substring(adminURL))
-        let (created, createdText) = try Subprocess.run(["psql", "-X", "-q", admin, "-c", "CREATE DATABASE \(name)"])
+        let (created, createdText) = try ChildProcess.run(["psql", "-X", "-q", admin, "-c", "CREATE DATABASE \(name)"])
         XCTAssertEqual(created, 0, createdText)
         let databaseURL = adminURL.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
 
@@ -52,9 +53,9 @@ final class ClusterTests: EndToEndTestCase {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = databaseURL
         environment["BCRYPT_COST"] = "4"
-        let (started, startText) = try Subprocess.run(
+        let (started, startText) = try ChildProcess.run(
             ["bash", script, "start", "-n", "3", "--port", "\(try freePort())", "--dir", dir, "--server", server], environment: environment)
-        defer { _ = try? Subprocess.run(["bash", script, "stop", "--dir", dir]) }
+        defer { _ = try? ChildProcess.run(["bash", script, "stop", "--dir", dir]) }
         XCTAssertEqual(started, 0, startText)
         guard started == 0 else { return }
         let nginx = try String(contentsOfFile: "\(dir)/url", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -67,7 +68,7 @@ final class ClusterTests: EndToEndTestCase {
             let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
             if parts.count == 2 { serverEnvironment[parts[0]] = parts[1] }
         }
-        let (made, madeText) = try Subprocess.run(
+        let (made, madeText) = try ChildProcess.run(
             [server, "create-admin", "--email", "admin@cluster.test", "--password", "AdminPassw0rd"], environment: serverEnvironment)
         XCTAssertEqual(made, 0, madeText)
 

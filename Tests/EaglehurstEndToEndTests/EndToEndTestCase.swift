@@ -12,6 +12,7 @@ class EndToEndTestCase: XCTestCase {
     }
 
     override func tearDownWithError() throws {
+        TmuxSession.killAll()
         try? FileManager.default.removeItem(at: sandbox)
     }
 

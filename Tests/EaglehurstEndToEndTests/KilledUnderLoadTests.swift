@@ -1,3 +1,4 @@
+import EaglehurstTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -20,7 +21,7 @@ final class KilledUnderLoadTests: EndToEndTestCase {
         let name = "killed_\(UUID().uuidString.prefix(8).lowercased())"
         // psql speaks libpq's URL, without the driver's tlsmode.
         let admin = String(base.split(separator: "?").first ?? Substring(base))
-        let (status, text) = try Subprocess.run(["psql", "-X", "-q", admin, "-c", "CREATE DATABASE \(name)"])
+        let (status, text) = try ChildProcess.run(["psql", "-X", "-q", admin, "-c", "CREATE DATABASE \(name)"])
         XCTAssertEqual(status, 0, text)
         let url = base.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
         try await killUnderLoad(environment: ["EAGLEHURST_DATA_DIR": sandbox.appendingPathComponent("data").path, "DATABASE_URL": url])
@@ -57,7 +58,7 @@ final class KilledUnderLoadTests: EndToEndTestCase {
         // Let the load run, then kill the server in the middle of it.
         while await acknowledged.count < 40 { try await Task.sleep(for: .milliseconds(20)) }
         let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        XCTAssertEqual(try Subprocess.run(["kill", "-9", pid]).0, 0)
+        XCTAssertEqual(try ChildProcess.run(["kill", "-9", pid]).0, 0)
         try await Task.sleep(for: .milliseconds(300))
         await acknowledged.stop()
         for writer in writers { await writer.value }
@@ -70,7 +71,7 @@ final class KilledUnderLoadTests: EndToEndTestCase {
         let stored = try await api.messageIDs(on: connection, token: again)
         let lost = ids.subtracting(stored)
         XCTAssertTrue(lost.isEmpty, "\(lost.count) of \(ids.count) acknowledged messages are gone after kill -9")
-        try? Subprocess.run(["sh", "-c", "kill $(cat \(pidFile))"])
+        _ = try? ChildProcess.run(["sh", "-c", "kill $(cat \(pidFile))"])
     }
 }
 

@@ -1,3 +1,4 @@
+import EaglehurstTestSupport
 import Foundation
 import XCTest
 
@@ -43,7 +44,7 @@ final class QuitTests: EndToEndTestCase {
             case .controlC: try tmux.keys("C-c")
             case .sigterm:
                 let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-                let (status, text) = try Subprocess.run(["kill", "-TERM", pid])
+                let (status, text) = try ChildProcess.run(["kill", "-TERM", pid])
                 XCTAssertEqual(status, 0, "kill \(pid): \(text)")
             }
 

@@ -1,3 +1,4 @@
+import EaglehurstTestSupport
 import Foundation
 import XCTest
 
@@ -26,10 +27,10 @@ final class ServerRestartTests: EndToEndTestCase {
 
         // The server dies without a word.
         let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        XCTAssertEqual(try Subprocess.run(["kill", "-9", pid]).0, 0)
+        XCTAssertEqual(try ChildProcess.run(["kill", "-9", pid]).0, 0)
         let deadline = Date().addingTimeInterval(10)
-        while try Subprocess.run(["kill", "-0", pid]).0 == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        XCTAssertNotEqual(try Subprocess.run(["kill", "-0", pid]).0, 0, "the server is gone")
+        while try ChildProcess.run(["kill", "-0", pid]).0 == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertNotEqual(try ChildProcess.run(["kill", "-0", pid]).0, 0, "the server is gone")
 
         // Reloading reaches nobody: the rows stay, marked stale, and the status bar says why.
         try client.keys("r")

@@ -1,3 +1,4 @@
+import EaglehurstTestSupport
 import Foundation
 import XCTest
 
@@ -52,7 +53,7 @@ final class ShellTests: EndToEndTestCase {
 
     func testNotATerminalIsAClearErrorNotACrash() throws {
         let eaglehurst = try BuiltProducts.path("eaglehurst")
-        let (status, text) = try Subprocess.run(
+        let (status, text) = try ChildProcess.run(
             [eaglehurst], environment: ["EAGLEHURST_DATA_DIR": sandbox.path, "LANG": "C.UTF-8", "HOME": sandbox.path])
         XCTAssertEqual(status, 1)
         XCTAssertEqual(text, "eaglehurst: eaglehurst needs a terminal; run it in one (for scripts, use the HTTP API or eaglehurst-server)\n")
@@ -63,7 +64,7 @@ final class ShellTests: EndToEndTestCase {
         let configDir = sandbox.appendingPathComponent("config/eaglehurst")
         try FileManager.default.createDirectory(at: configDir, withIntermediateDirectories: true)
         try "theme = \"dark\"\nserver = 42\n".write(to: configDir.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
-        let (status, text) = try Subprocess.run(
+        let (status, text) = try ChildProcess.run(
             [eaglehurst], environment: ["XDG_CONFIG_HOME": sandbox.appendingPathComponent("config").path, "HOME": sandbox.path])
         XCTAssertEqual(status, 1)
         XCTAssertTrue(text.contains("config/eaglehurst/config.toml:2: 'server' must be a quoted string"), text)

@@ -1,4 +1,6 @@
+import EaglehurstTestSupport
 import Foundation
+import Synchronization
 import XCTest
 
 /// A real terminal for end-to-end tests: a tmux server of its own with one 120×40 pane running a
@@ -13,13 +15,29 @@ final class TmuxSession {
         var env = ["LANG": "C.UTF-8", "TERM": "xterm-256color", "PS1": Self.prompt + " ", "HOME": NSTemporaryDirectory()]
         env.merge(environment) { _, new in new }
         let exports = env.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        Self.live.withLock { _ = $0.insert(socket) }
         try tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)",
                   "env -i PATH=/usr/bin:/bin \(exports) sh"])
         try waitFor(timeout: 10) { $0.contains(Self.prompt) }
     }
 
     deinit {
-        _ = try? tmux(["kill-server"])
+        Self.killServer(socket)
+    }
+
+    /// The tmux servers started and not yet killed. A session's server goes with the session
+    /// object, and every test's are killed in its tear-down (`killAll`) in case the object lives
+    /// on: a tmux server left running outlives the test run and keeps what it inherited.
+    private static let live = Mutex<Set<String>>([])
+
+    /// Kills the tmux server of every session still running.
+    static func killAll() {
+        for socket in live.withLock({ $0 }) { killServer(socket) }
+    }
+
+    private static func killServer(_ socket: String) {
+        guard live.withLock({ $0.remove(socket) }) != nil else { return }
+        _ = try? ChildProcess.run(["tmux", "-L", socket, "-f", "/dev/null", "kill-server"], timeout: 10)
     }
 
     /// Types text followed by Enter.
@@ -52,46 +70,11 @@ final class TmuxSession {
 
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
-        let (status, text) = try Subprocess.run(["tmux", "-L", socket, "-f", "/dev/null"] + arguments)
+        let (status, text) = try ChildProcess.run(["tmux", "-L", socket, "-f", "/dev/null"] + arguments)
         guard status == 0 else {
             throw E2EError("tmux \(arguments.joined(separator: " ")) failed (\(status)): \(text)")
         }
         return text
-    }
-}
-
-/// Runs a command to completion with posix_spawn and waitpid.
-///
-/// Foundation's `Process.waitUntilExit` was seen to wait forever on an exited `tmux` client (the
-/// tmux server it forks keeps running), so the tests reap their children directly.
-enum Subprocess {
-    static func run(_ arguments: [String], environment: [String: String]? = nil, stdin: String? = nil) throws -> (Int32, String) {
-        let dir = FileManager.default.temporaryDirectory
-        let outputPath = dir.appendingPathComponent("eh-e2e-\(UUID().uuidString).out").path
-        let inputPath = dir.appendingPathComponent("eh-e2e-\(UUID().uuidString).in").path
-        defer {
-            unlink(outputPath)
-            unlink(inputPath)
-        }
-        FileManager.default.createFile(atPath: inputPath, contents: Data((stdin ?? "").utf8))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { env.forEach { free($0) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, env)
-        guard spawned == 0 else { throw E2EError("could not start \(arguments[0]): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (exitStatus, output)
     }
 }
 

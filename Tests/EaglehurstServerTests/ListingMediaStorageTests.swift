@@ -276,7 +276,7 @@ final class ListingMediaStorageTests: XCTestCase {
         let folder = server.sandbox.directory.appendingPathComponent("uploads")
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).map { name in
             let size = (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)[.size] as? Int) ?? 0
-            return (name, size ?? 0)
+            return (name, size)
         }
     }
 

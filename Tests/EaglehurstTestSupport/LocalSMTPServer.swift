@@ -19,14 +19,12 @@ public struct ReceivedMail: Decodable, Sendable {
 /// aiosmtpd on a free loopback port. It accepts any sender, refuses recipients at
 /// `refuse.test` with 550, accepts the login `mailer` / `s3crét@x` without TLS, and writes
 /// each accepted message to `<directory>/<n>.json`.
-// Every stored property is a `let` set before the server is shared; `Process` and `Pipe` are not
-// Sendable but are only touched again by `stop()`, once, at the end of a test.
+// Every stored property is a `let` set before the server is shared.
 public final class LocalSMTPServer: @unchecked Sendable {
-    let process: Process
+    let process: ChildProcess
     public let port: Int
     /// Where accepted messages land, inside the server's own temporary directory.
     public let directory: URL
-    private let input: Pipe
     public var url: URL { URL(string: "smtp://127.0.0.1:\(port)")! }
 
     private static let script = #"""
@@ -95,25 +93,16 @@ public final class LocalSMTPServer: @unchecked Sendable {
         let scriptURL = directory.appendingPathComponent("smtp_server.py")
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptURL.path, inbox.path]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
+        let errors = directory.appendingPathComponent("stderr.txt").path
+        let process = try ChildProcess(["python3", scriptURL.path, inbox.path], stdin: .pipe, stdout: .pipe, stderr: .file(errors))
+        var firstLine = process.firstLine()
+        if Int(firstLine) == nil, let said = try? String(contentsOfFile: errors, encoding: .utf8), !said.isEmpty {
+            firstLine += " " + said.suffix(500)
         }
-        let firstLine = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let server = LocalSMTPServer(process: process, input: input, port: Int(firstLine) ?? 0, directory: inbox)
+        let server = LocalSMTPServer(process: process, port: Int(firstLine) ?? 0, directory: inbox)
         guard server.port > 0 else {
             server.stop()
-            if firstLine == "aiosmtpd is missing" {
+            if firstLine.hasPrefix("aiosmtpd is missing") {
                 throw TestSupportError("aiosmtpd is not installed for python3: run `pip install aiosmtpd`")
             }
             throw TestSupportError("the test SMTP server did not start (it printed \"\(firstLine)\")")
@@ -121,9 +110,8 @@ public final class LocalSMTPServer: @unchecked Sendable {
         return server
     }
 
-    private init(process: Process, input: Pipe, port: Int, directory: URL) {
+    private init(process: ChildProcess, port: Int, directory: URL) {
         self.process = process
-        self.input = input
         self.port = port
         self.directory = directory
     }
@@ -143,8 +131,7 @@ public final class LocalSMTPServer: @unchecked Sendable {
 
     /// Closing its stdin makes the server exit; then its temporary directory goes.
     public func stop() {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        process.stop()
         try? FileManager.default.removeItem(at: directory.deletingLastPathComponent())
     }
 }

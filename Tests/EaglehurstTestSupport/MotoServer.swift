@@ -8,15 +8,14 @@ import Foundation
 /// One server serves the whole test process (it takes a few seconds to start); each test makes a
 /// bucket of its own. The server exits when the test process does: it watches its stdin, a pipe
 /// the test process holds open.
-// Every stored property is a `let` set before the server is shared; `Process` and `Pipe` are
-// only kept so that the pipe stays open.
+// Every stored property is a `let` set before the server is shared; the process is only kept so
+// that its stdin stays open.
 public final class MotoServer: @unchecked Sendable {
     public let port: Int
     public let accessKeyID: String
     public let secretAccessKey: String
     public var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
-    private let process: Process
-    private let input: Pipe
+    private let process: ChildProcess
 
     private static let script = #"""
     import json, os, signal, socket, sys, threading
@@ -60,21 +59,8 @@ public final class MotoServer: @unchecked Sendable {
         let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-moto-\(UUID()).py")
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: scriptURL) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptURL.path]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
+        let process = try ChildProcess(["python3", scriptURL.path], stdin: .pipe, stdout: .pipe, stderr: .null)
+        let line = Data(process.firstLine(timeout: 120).utf8)
         struct Started: Decodable {
             var port: Int?
             var access: String?
@@ -83,21 +69,20 @@ public final class MotoServer: @unchecked Sendable {
         }
         let started = try? JSONDecoder().decode(Started.self, from: line)
         guard let started, let port = started.port, let access = started.access, let secret = started.secret else {
-            try? input.fileHandleForWriting.close()
+            process.stop()
             if started?.error == "moto is missing" {
                 throw TestSupportError("moto is not installed for python3: run ./scripts/setup --test (pip install 'moto[server]')")
             }
             throw TestSupportError("moto did not start (it printed \"\(String(decoding: line, as: UTF8.self))\")")
         }
-        return MotoServer(port: port, accessKeyID: access, secretAccessKey: secret, process: process, input: input)
+        return MotoServer(port: port, accessKeyID: access, secretAccessKey: secret, process: process)
     }
 
-    private init(port: Int, accessKeyID: String, secretAccessKey: String, process: Process, input: Pipe) {
+    private init(port: Int, accessKeyID: String, secretAccessKey: String, process: ChildProcess) {
         self.port = port
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.process = process
-        self.input = input
     }
 
     /// Settings for a new bucket of this server (created at start-up by the server under test).

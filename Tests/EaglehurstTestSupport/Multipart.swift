@@ -36,6 +36,7 @@ extension TestServer {
         var headers: HTTPHeaders = ["Content-Type": contentType]
         if let bearer { headers.replaceOrAdd(name: .authorization, value: "Bearer \(bearer)") }
         let response = try await app.client.send(method, headers: headers, to: URI(string: "\(baseURL.absoluteString)\(path)")) { request in
+            request.timeout = TestServer.requestTimeout
             request.body = ByteBuffer(data: data)
         }
         let body = response.body.map { Data($0.readableBytesView) } ?? Data()

@@ -1,6 +1,7 @@
 import EaglehurstServer
 import Foundation
 import Logging
+import NIOCore
 import Vapor
 
 /// The databases every server test runs against: SQLite always, PostgreSQL when
@@ -71,18 +72,8 @@ public final class TestSandbox: Sendable {
     static func psql(_ url: String, _ sql: String) throws {
         var components = URLComponents(string: url)!
         components.queryItems = nil
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", "-q", "-v", "ON_ERROR_STOP=1", components.string!, "-c", sql]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw TestSupportError("psql failed for '\(sql)': \(message)")
-        }
+        let (status, output) = try ChildProcess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", components.string!, "-c", sql])
+        guard status == 0 else { throw TestSupportError("psql failed for '\(sql)': \(output)") }
     }
 }
 
@@ -162,6 +153,10 @@ public struct TestResponse: Sendable {
 }
 
 extension TestServer {
+    /// How long a test waits for an answer: a request the server never answers fails its test
+    /// instead of holding up the whole run.
+    public static let requestTimeout = TimeAmount.seconds(120)
+
     /// Sends a real HTTP request over loopback. `path` is relative to `/api/v1` unless it starts with `//`.
     ///
     /// Mail and notifications go through the job queue, off the request path. So that a test sees
@@ -181,6 +176,7 @@ extension TestServer {
         let drains = app.settings.jobWorker
         if drains { await app.drainJobQueue() }
         let response = try await app.client.send(method, headers: headers, to: URI(string: url)) { request in
+            request.timeout = TestServer.requestTimeout
             if let body { request.body = ByteBuffer(string: body) }
             if let bodyData { request.body = ByteBuffer(data: bodyData) }
         }

@@ -72,7 +72,8 @@ struct CountAnalyticsTotals: AsyncMigration {
             let key = counter.key.sql("t", postgres: postgres)
             try await sql.raw(SQLQueryString("""
                 INSERT INTO analytics_counts (name, value, n)
-                SELECT '\(counter.name)', \(key), COUNT(*) FROM \(counter.table) t WHERE \(key) IS NOT NULL GROUP BY \(key)
+                SELECT '\(unsafeRaw: counter.name)', \(unsafeRaw: key), COUNT(*) FROM \(unsafeRaw: counter.table) t
+                WHERE \(unsafeRaw: key) IS NOT NULL GROUP BY \(unsafeRaw: key)
                 """)).run()
         }
     }
@@ -146,14 +147,14 @@ struct CountAnalyticsTotals: AsyncMigration {
         if sql.dialect.name == "postgresql" {
             for table in Self.tables {
                 for event in Self.events {
-                    try await sql.raw(SQLQueryString("DROP TRIGGER count_\(table)_\(event.name) ON \(table)")).run()
-                    try await sql.raw(SQLQueryString("DROP FUNCTION count_\(table)_\(event.name)()")).run()
+                    try await sql.raw(SQLQueryString("DROP TRIGGER count_\(unsafeRaw: table)_\(unsafeRaw: event.name) ON \(unsafeRaw: table)")).run()
+                    try await sql.raw(SQLQueryString("DROP FUNCTION count_\(unsafeRaw: table)_\(unsafeRaw: event.name)()")).run()
                 }
             }
         } else {
             for counter in Self.counters {
                 for event in ["insert", "delete", "update"] {
-                    try await sql.raw(SQLQueryString("DROP TRIGGER count_\(counter.name)_\(event)")).run()
+                    try await sql.raw(SQLQueryString("DROP TRIGGER count_\(unsafeRaw: counter.name)_\(unsafeRaw: event)")).run()
                 }
             }
         }

@@ -167,7 +167,7 @@ extension Dashboard {
         }
         y += max(2, cursor.visibleRows.count + 1) + 1
         let chartWidth = frame.size.width * 3 / 5
-        drawCharts(state, x: 2, y: y, width: chartWidth, bottom: body.bottom, chartHeight: 10, theme: theme, focused: shell.overlay == nil, into: &frame)
+        _ = drawCharts(state, x: 2, y: y, width: chartWidth, bottom: body.bottom, chartHeight: 10, theme: theme, focused: shell.overlay == nil, into: &frame)
         if let connections = state.connections {
             drawBars("Requests by answer", connectionBars(connections.byStatus), x: chartWidth + 5, y: y, width: frame.size.width - chartWidth - 7,
                      bottom: body.bottom, theme: theme, into: &frame)
@@ -264,7 +264,7 @@ extension Dashboard {
         seconds < 60 ? "\(seconds)s" : seconds < 3600 ? "\(seconds / 60)m" : seconds < 172_800 ? "\(seconds / 3600)h" : "\(seconds / 86_400)d"
     }
 
-    nonisolated(unsafe) static let clock: DateFormatter = {
+    static let clock: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
         formatter.dateFormat = "HH:mm:ss"

@@ -167,7 +167,7 @@ extension Services {
 
     static func shortDay(_ date: Date) -> String { dayFormatter.string(from: date) }
 
-    nonisolated(unsafe) static let dayFormatter: DateFormatter = {
+    static let dayFormatter: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
         formatter.dateFormat = "d MMM"

@@ -120,7 +120,7 @@ extension Conversations {
     }
 
     /// "26 Nov 14:05" in the terminal's time zone, whatever the locale says about AM/PM.
-    nonisolated(unsafe) static let messageTime: DateFormatter = {
+    static let messageTime: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
         formatter.dateFormat = "d MMM HH:mm"
