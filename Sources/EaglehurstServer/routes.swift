@@ -16,7 +16,7 @@ func routes(_ app: Application) throws {
     try APIHandler(app: app).registerHandlers(
         on: transport, serverURL: URL(string: "/api/v1")!,
         configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
-        middlewares: [EmptyBodyMiddleware()])
+        middlewares: [EmptyBodyMiddleware(), DrainedBodyMiddleware()])
 }
 
 /// Registers the contract's routes, giving the route of `filesDownload` to `FilesDownloadResponder`

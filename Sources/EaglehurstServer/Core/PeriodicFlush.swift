@@ -18,8 +18,9 @@ struct PeriodicFlush: LifecycleHandler {
         let flush = self.flush, interval = self.interval
         task.withLockedValue { task in
             task = Task { [weak application] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
+                while true {
+                    // Cancelled: the shutdown flushes, once, after this task has ended.
+                    do { try await Task.sleep(for: interval) } catch { return }
                     guard let application else { return }
                     await flush(application)
                 }
@@ -27,8 +28,15 @@ struct PeriodicFlush: LifecycleHandler {
         }
     }
 
+    /// Stops the periodic flushes (one under way is finished, while the databases are still
+    /// open) and flushes what is left.
     func shutdownAsync(_ application: Application) async {
-        task.withLockedValue { $0?.cancel() }
+        let running = task.withLockedValue { task in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        await running?.value
         await flush(application)
     }
 }
