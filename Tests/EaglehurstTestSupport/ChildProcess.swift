@@ -30,7 +30,6 @@ public final class ChildProcess: @unchecked Sendable {
     private var input: Int32
     private var output: Int32
     private var status: Int32?
-    private var pending = Data()
 
     /// Starts `arguments` through `/usr/bin/env` (so it is found on PATH), with `environment` or
     /// this process's. stderr goes where stdout goes unless given.
