@@ -306,9 +306,7 @@ private final class PythonHTTPServer {
     private static let script = #"""
     import http.server, json, os, signal, ssl, sys, threading, time
 
-    # Exit when the test process closes our stdin (or dies), and on SIGTERM even if the
-    # parent's blocked signal mask was inherited.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    # Exit when the test process closes our stdin (or dies).
     threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
 
     connections = 0

@@ -425,49 +425,109 @@ func rawPost(_ server: TestServer, _ path: String, _ body: String, from source: 
 /// `beforePiece` with each piece's index before it is sent, and reads the answer to the end.
 /// The calls block: run it on a thread of its own.
 func rawExchange(port: Int, source: String? = nil, pieces: [Data], beforePiece: (Int) throws -> Void = { _ in }) throws -> RawResponse {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw TestSupportError("socket: \(errno)") }
-    defer { close(fd) }
-    func address(_ host: String, _ port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, host, &address.sin_addr)
-        return address
-    }
-    var remote = address("127.0.0.1", port)
-    let size = socklen_t(MemoryLayout<sockaddr_in>.size)
-    if let source {
-        var local = address(source, 0)
-        guard withUnsafePointer(to: &local, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }) == 0 else {
-            throw TestSupportError("bind \(source): \(errno)")
-        }
-    }
-    guard withUnsafePointer(to: &remote, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, size) } }) == 0 else {
-        throw TestSupportError("connect: \(errno)")
-    }
+    let connection = try RawConnection(port: port, source: source, timeout: 120)
     for (index, piece) in pieces.enumerated() {
         try beforePiece(index)
-        let bytes = [UInt8](piece)
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { throw TestSupportError("send: \(errno)") }
-            sent += n
-        }
+        try connection.send(piece)
     }
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if n <= 0 { break }
-        received += buffer[0..<n]
-    }
-    let text = String(decoding: received, as: UTF8.self)
+    let text = try connection.readToEnd()
     let statusLine = text.prefix { $0 != "\r" }.split(separator: " ")
     guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw TestSupportError("no HTTP answer: \(text)") }
     let split = text.range(of: "\r\n\r\n")
     return RawResponse(
         status: status, head: split.map { String(text[..<$0.lowerBound]) } ?? text,
         body: split.map { String(text[$0.upperBound...]) } ?? "")
+}
+
+/// An HTTP/1.1 connection over a plain blocking socket (from `source`, any 127.0.0.0/8 address,
+/// when given), with send and receive time-outs so that a server that stops reading or answering
+/// fails the test instead of holding it.
+final class RawConnection {
+    private let descriptor: Int32
+    private var pending: [UInt8] = []
+
+    init(port: Int, source: String? = nil, timeout seconds: Int = 15) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw TestSupportError("socket: \(errno)") }
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        func address(_ host: String, _ port: Int) -> sockaddr_in {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            inet_pton(AF_INET, host, &address.sin_addr)
+            return address
+        }
+        let size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let fd = descriptor
+        do {
+            if let source {
+                var local = address(source, 0)
+                guard withUnsafePointer(to: &local, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }) == 0 else {
+                    throw TestSupportError("bind \(source): \(errno)")
+                }
+            }
+            var remote = address("127.0.0.1", port)
+            guard withUnsafePointer(to: &remote, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, size) } }) == 0 else {
+                throw TestSupportError("connect: \(errno)")
+            }
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    func send(_ data: Data) throws {
+        let bytes = [UInt8](data)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw TestSupportError("send stopped after \(sent) of \(bytes.count) bytes (errno \(errno)): the server is not reading") }
+            sent += n
+        }
+    }
+
+    /// Everything the server sends until it closes the connection.
+    func readToEnd() throws -> String {
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if n == 0 { break }
+            guard n > 0 else { throw TestSupportError("the answer stopped before the connection closed (errno \(errno))") }
+            pending += buffer[0..<n]
+        }
+        defer { pending = [] }
+        return String(decoding: pending, as: UTF8.self)
+    }
+
+    /// The next response: its status and body (read to its Content-Length).
+    func readResponse() throws -> (status: Int, body: String) {
+        func fill() throws {
+            var buffer = [UInt8](repeating: 0, count: 16 << 10)
+            let n = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw TestSupportError("no answer (recv \(n), errno \(errno))") }
+            pending += buffer[0..<n]
+        }
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        var end: Int?
+        while end == nil {
+            end = pending.indices.dropLast(3).first { Array(pending[$0..<$0 + 4]) == separator }
+            if end == nil { try fill() }
+        }
+        let headEnd = end! + 4
+        let head = String(decoding: pending[..<headEnd], as: UTF8.self)
+        let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+        let length = head.split(separator: "\r\n").compactMap { line -> Int? in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+            return Int(parts[1].trimmingCharacters(in: .whitespaces))
+        }.first ?? 0
+        while pending.count < headEnd + length { try fill() }
+        let body = String(decoding: pending[headEnd..<headEnd + length], as: UTF8.self)
+        pending.removeFirst(headEnd + length)
+        return (status, body)
+    }
 }

@@ -343,7 +343,7 @@ extension ListingMediaStorageTests {
                 "POST /api/v1/listings/\(listing)/media HTTP/1.1", "Host: 127.0.0.1", "Authorization: Bearer \(seller.token)",
                 "Content-Type: \(form.contentType)", "Content-Length: \(body.count)", "", "",
             ].joined(separator: "\r\n")
-            let connection = try KeptAliveConnection(port: server.baseURL.port ?? 0)
+            let connection = try RawConnection(port: server.baseURL.port ?? 0)
             try connection.send(Data(head.utf8) + body.prefix(32 << 10))
             // The part's headers are enough to refuse it; the rest of the body comes after that.
             try await Task.sleep(for: .milliseconds(500))
@@ -356,72 +356,6 @@ extension ListingMediaStorageTests {
             XCTAssertEqual(next.status, 200, "the next request on the same connection is answered: \(next.body)")
             await XCTAssertEqualAsync(try await ListingMedia.query(on: server.app.db).count(), 0)
         }
-    }
-}
-
-/// One kept-alive HTTP/1.1 connection over a plain blocking socket, with 15-second send and
-/// receive timeouts so that a server that stops reading fails the test instead of holding it.
-final class KeptAliveConnection {
-    private let descriptor: Int32
-    private var pending: [UInt8] = []
-
-    init(port: Int) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TestSupportError("socket: \(errno)") }
-        var timeout = timeval(tv_sec: 15, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(descriptor)
-            throw TestSupportError("connect: \(errno)")
-        }
-    }
-
-    deinit { close(descriptor) }
-
-    func send(_ data: Data) throws {
-        let bytes = [UInt8](data)
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { throw TestSupportError("send stopped after \(sent) of \(bytes.count) bytes (errno \(errno)): the server is not reading") }
-            sent += n
-        }
-    }
-
-    /// The next response: its status and body (read to its Content-Length).
-    func readResponse() throws -> (status: Int, body: String) {
-        func fill() throws {
-            var buffer = [UInt8](repeating: 0, count: 16 << 10)
-            let n = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { throw TestSupportError("no answer (recv \(n), errno \(errno))") }
-            pending += buffer[0..<n]
-        }
-        let separator: [UInt8] = Array("\r\n\r\n".utf8)
-        var end: Int?
-        while end == nil {
-            end = pending.indices.dropLast(3).first { Array(pending[$0..<$0 + 4]) == separator }
-            if end == nil { try fill() }
-        }
-        let headEnd = end! + 4
-        let head = String(decoding: pending[..<headEnd], as: UTF8.self)
-        let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
-        let length = head.split(separator: "\r\n").compactMap { line -> Int? in
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
-            return Int(parts[1].trimmingCharacters(in: .whitespaces))
-        }.first ?? 0
-        while pending.count < headEnd + length { try fill() }
-        let body = String(decoding: pending[headEnd..<headEnd + length], as: UTF8.self)
-        pending.removeFirst(headEnd + length)
-        return (status, body)
     }
 }
 

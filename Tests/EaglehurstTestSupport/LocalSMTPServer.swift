@@ -30,7 +30,6 @@ public final class LocalSMTPServer: @unchecked Sendable {
     private static let script = #"""
     import email, email.policy, json, os, signal, socket, sys, threading
 
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
     try:
         from aiosmtpd.controller import Controller
