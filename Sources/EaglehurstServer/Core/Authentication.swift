@@ -75,6 +75,7 @@ struct Authenticator {
         guard let userID = UUID(uuidString: claims.sub.value), let sessionID = UUID(uuidString: claims.sid) else {
             throw Self.invalidToken("The access token is not valid.")
         }
+        app.verifiedTokens.store(.init(user: userID, session: sessionID, expires: claims.exp.value), for: bearer.token, now: app.serverEnvironment.now())
         let user: User
         if let cached = try app.authSessionCache.user(session: sessionID, userID: userID, now: app.serverEnvironment.now()) {
             user = cached

@@ -18,7 +18,7 @@ struct CacheInvalidation {
 
     /// What one announcement says changed.
     enum Change: Equatable {
-        case user(UUID), session(UUID), saved(buyer: UUID), listing(UUID)
+        case user(UUID), session(UUID), saved(buyer: UUID), listing(UUID), thread(UUID)
 
         init?(_ payload: String) {
             let parts = payload.split(separator: ":", maxSplits: 1)
@@ -28,6 +28,7 @@ struct CacheInvalidation {
             case "session": self = .session(id)
             case "saved": self = .saved(buyer: id)
             case "listing": self = .listing(id)
+            case "thread": self = .thread(id)
             default: return nil
             }
         }
@@ -54,6 +55,7 @@ struct CacheInvalidation {
         case .session(let id): app.authSessionCache.forget(session: id)
         case .saved(let buyer): app.savedIDsCache.forget(buyer: buyer)
         case .listing(let id): listingChanged(id)
+        case .thread(let id): app.threadPollCache.forget(connection: id)
         }
     }
 
@@ -76,6 +78,7 @@ struct CacheInvalidation {
         app.searchIndexCache.generationReader.invalidate()
         app.authSessionCache.forgetAll()
         app.savedIDsCache.forgetAll()
+        app.threadPollCache.forgetAll()
     }
 }
 

@@ -67,8 +67,15 @@ extension APIHandler {
         let service = try connectionsService()
         // Polling clients ask often and mostly nothing changed: the thread's version is two small
         // aggregates, so an unchanged thread answers 304 without loading or encoding a page.
-        let version = try await service.threadVersion(input.path.connectionId, for: user)
+        // The tag is kept for this query so the next poll of an unchanged thread is answered from
+        // memory (`ThreadPollMiddleware`).
+        let cache = app.threadPollCache
+        let ticket = cache.ticket(for: input.path.connectionId)
+        let (version, connection) = try await service.threadVersion(input.path.connectionId, for: user)
         let tag = try ETag.of([version, "\(page.page)", "\(page.perPage)", input.query.after?.uuidString ?? ""])
+        cache.store(
+            tag: tag, connection: input.path.connectionId, query: try RequestContext.request.url.query ?? "",
+            buyer: connection.$buyer.id, seller: connection.$seller.id, now: app.serverEnvironment.now(), readSince: ticket)
         if ETag.matches(input.headers.ifNoneMatch, tag) { return .notModified(.init(headers: .init(eTag: tag))) }
         let messages = try await service.messages(input.path.connectionId, for: user, after: input.query.after, page: page)
         return .ok(.init(headers: .init(eTag: tag), body: .json(messages)))

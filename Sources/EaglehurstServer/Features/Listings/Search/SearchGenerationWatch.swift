@@ -9,9 +9,15 @@ import SQLKit
 /// ends. Writes are Fluent creates, updates and deletes of `listings` and `users`, and raw SQL that
 /// is not a `SELECT` and names `listings`, `users` or the generation's own table (the triggers move
 /// the generation on those; a column such as `listing_id` of another table does not count).
+///
+/// On SQLite it is also where writes are put in single file (`SQLiteWriteGate`): every transaction
+/// and every writing statement outside one waits for the gate before it takes a connection, and a
+/// transaction begins `IMMEDIATE`.
 struct SearchGenerationWatch: DatabaseConfiguration {
     var base: any DatabaseConfiguration
     let reader: SearchGenerationReader
+    /// SQLite's one writer; nil on PostgreSQL, whose writers wait on row locks instead.
+    var writeGate: SQLiteWriteGate? = nil
 
     var middleware: [any AnyModelMiddleware] {
         get { base.middleware }
@@ -19,17 +25,18 @@ struct SearchGenerationWatch: DatabaseConfiguration {
     }
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver {
-        Driver(base: base.makeDriver(for: databases), reader: reader)
+        Driver(base: base.makeDriver(for: databases), reader: reader, writeGate: writeGate)
     }
 
     struct Driver: DatabaseDriver {
         let base: any DatabaseDriver
         let reader: SearchGenerationReader
+        let writeGate: SQLiteWriteGate?
 
         func makeDatabase(with context: DatabaseContext) -> any Database {
             let database = base.makeDatabase(with: context)
             guard let sql = database as? any Database & SQLDatabase else { return database }
-            return WatchedDatabase(base: sql, reader: reader, transactionWrote: nil)
+            return WatchedDatabase(base: sql, reader: reader, transactionWrote: nil, writeGate: writeGate)
         }
 
         func shutdown() { base.shutdown() }
@@ -55,6 +62,27 @@ struct SearchGenerationWatch: DatabaseConfiguration {
         if verb.hasPrefix("select") || verb.hasPrefix("pragma") || verb.hasPrefix("explain") { return false }
         return text.contains("listings") || text.contains("users") || text.contains("listing_search_generation")
     }
+
+    /// Whether a Fluent query writes (and so waits for SQLite's write gate outside a transaction).
+    static func writes(_ query: DatabaseQuery) -> Bool {
+        switch query.action {
+        case .create, .update, .delete, .custom: return true
+        case .read, .aggregate: return false
+        }
+    }
+
+    /// Whether raw SQL writes: anything but a `SELECT`, `VALUES`, `PRAGMA` or `EXPLAIN` (a `WITH`
+    /// counts as a write, to be safe).
+    static func writes(_ expression: any SQLExpression, on database: any SQLDatabase) -> Bool {
+        switch expression {
+        case is SQLSelect, is SQLUnion: return false
+        default: break
+        }
+        let text = database.serialize(expression).sql
+        let verb = text.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "(") }.prefix(7)
+        let lowered = String(decoding: verb, as: UTF8.self).lowercased()
+        return !(lowered.hasPrefix("select") || lowered.hasPrefix("values") || lowered.hasPrefix("pragma") || lowered.hasPrefix("explain"))
+    }
 }
 
 /// A database whose writes are watched (see `SearchGenerationWatch`). Inside a transaction a write
@@ -63,6 +91,10 @@ struct WatchedDatabase: Database, SQLDatabase {
     let base: any Database & SQLDatabase
     let reader: SearchGenerationReader
     let transactionWrote: NIOLockedValueBox<Bool>?
+    let writeGate: SQLiteWriteGate?
+    /// True inside a transaction this type began itself (SQLite's `BEGIN IMMEDIATE`), where `base`
+    /// is the transaction's connection but does not know it is in one.
+    var ownTransaction = false
 
     private func wrote<T>(_ future: EventLoopFuture<T>) -> EventLoopFuture<T> {
         if let transactionWrote {
@@ -74,36 +106,71 @@ struct WatchedDatabase: Database, SQLDatabase {
 
     private func wrap(_ database: any Database, in transaction: NIOLockedValueBox<Bool>?) -> any Database {
         guard let sql = database as? any Database & SQLDatabase else { return database }
-        return WatchedDatabase(base: sql, reader: reader, transactionWrote: transaction)
+        return WatchedDatabase(base: sql, reader: reader, transactionWrote: transaction, writeGate: writeGate, ownTransaction: ownTransaction)
+    }
+
+    /// The gate a statement outside a transaction waits for, when it writes on SQLite.
+    private var gateOutsideTransaction: SQLiteWriteGate? {
+        inTransaction ? nil : writeGate
+    }
+
+    private func gated<T>(_ writes: Bool, _ work: @escaping @Sendable () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        guard writes, let gate = gateOutsideTransaction else { return work() }
+        return gate.withGate(on: eventLoop, work)
     }
 
     // MARK: Database
 
     var context: DatabaseContext { base.context }
-    var inTransaction: Bool { base.inTransaction }
+    var inTransaction: Bool { ownTransaction || base.inTransaction }
 
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
-        let future = base.execute(query: query, onOutput: onOutput)
+        let future = gated(SearchGenerationWatch.writes(query)) { [base] in base.execute(query: query, onOutput: onOutput) }
         return SearchGenerationWatch.mayMove(query) ? wrote(future) : future
     }
 
     func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
-        base.execute(schema: schema)
+        gated(true) { [base] in base.execute(schema: schema) }
     }
 
     func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> {
-        base.execute(enum: `enum`)
+        gated(true) { [base] in base.execute(enum: `enum`) }
     }
 
     func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        if ownTransaction { return closure(self) }
         if transactionWrote != nil { return base.transaction { closure(wrap($0, in: transactionWrote)) } }
         let box = NIOLockedValueBox(false)
-        return base.transaction { closure(wrap($0, in: box)) }
-            .always { [reader] _ in if box.withLockedValue({ $0 }) { reader.invalidate() } }
+        let done: EventLoopFuture<T>
+        if let writeGate, !base.inTransaction {
+            done = writeGate.withGate(on: eventLoop) { [self] in immediateTransaction(box, closure) }
+        } else {
+            done = base.transaction { closure(wrap($0, in: box)) }
+        }
+        return done.always { [reader] _ in if box.withLockedValue({ $0 }) { reader.invalidate() } }
+    }
+
+    /// SQLite's transaction, begun `IMMEDIATE` on one connection: it holds the write lock from its
+    /// first statement, so it never upgrades a read to a write half-way (FluentSQLiteDriver's own
+    /// transactions begin deferred).
+    private func immediateTransaction<T>(
+        _ box: NIOLockedValueBox<Bool>, _ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>
+    ) -> EventLoopFuture<T> {
+        base.withConnection { [self] connection in
+            guard let sql = connection as? any Database & SQLDatabase else { return closure(connection) }
+            let inside = WatchedDatabase(base: sql, reader: reader, transactionWrote: box, writeGate: writeGate, ownTransaction: true)
+            return sql.raw("BEGIN IMMEDIATE TRANSACTION").run()
+                .flatMap { closure(inside) }
+                .flatMap { result in sql.raw("COMMIT TRANSACTION").run().map { result } }
+                .flatMapError { error in
+                    sql.raw("ROLLBACK TRANSACTION").run().flatMapErrorThrowing { _ in () }.flatMapThrowing { throw error }
+                }
+        }
     }
 
     func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        base.withConnection { closure(wrap($0, in: transactionWrote)) }
+        if ownTransaction { return closure(self) }
+        return base.withConnection { closure(wrap($0, in: transactionWrote)) }
     }
 
     // MARK: SQLDatabase
@@ -115,11 +182,20 @@ struct WatchedDatabase: Database, SQLDatabase {
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        let future = base.execute(sql: query, onRow)
+        let writes = gateOutsideTransaction != nil && SearchGenerationWatch.writes(query, on: base)
+        let future = gated(writes) { [base] in base.execute(sql: query, onRow) }
         return SearchGenerationWatch.mayMove(query, on: base) ? wrote(future) : future
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        if let gate = gateOutsideTransaction, SearchGenerationWatch.writes(query, on: base) {
+            try await gate.withGate(on: eventLoop) { try await executeWatched(sql: query, onRow) }
+        } else {
+            try await executeWatched(sql: query, onRow)
+        }
+    }
+
+    private func executeWatched(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         guard SearchGenerationWatch.mayMove(query, on: base) else { return try await base.execute(sql: query, onRow) }
         if let transactionWrote {
             transactionWrote.withLockedValue { $0 = true }
