@@ -197,8 +197,112 @@ final class ConnectionsTests: XCTestCase {
             let block = try await server.request(.PUT, "/connections/\(secondID)/block", body: json(["reason": "spam"]), bearer: c.buyer.token)
             XCTAssertEqual(block.status, 200, block.text)
             XCTAssertEqual(try block.json()["blocked_by"] as? String, c.buyer.id.uuidString)
-            await XCTAssertEqualAsync(try await server.request(.POST, "/connections/\(secondID)/messages", body: json(["content": "hello"]), bearer: c.seller.token).status, 409)
+            await XCTAssertEqualAsync(try await server.request(.POST, "/connections/\(secondID)/messages", body: json(["content": "hello"]), bearer: c.seller.token).status, 403)
         }
+    }
+
+    // MARK: a block is between two people
+
+    /// A block sent in the middle of a burst of requests: every request either committed before the
+    /// block (created no later than the block's own time) or was refused, and every one after it is.
+    func testABlockInABurstOfRequestsLetsNoneThroughAfterIt() async throws {
+        try await forEachDatabase { server in
+            let c = try await cast(server)
+            try await upgrade(server, c.buyer, to: "buyer_enterprise")
+            let blockedID = try await requestID(server, c.buyer, c.listing)
+            var listings: [UUID] = []
+            for n in 0..<24 { listings.append(try await published(server, seller: c.seller, title: "Dental practice \(n)")) }
+            let burst = Array(listings.prefix(20))
+            let (buyerToken, sellerToken) = (c.buyer.token, c.seller.token)
+            let answers = try await withThrowingTaskGroup(of: TestResponse?.self) { group in
+                for listing in burst {
+                    group.addTask {
+                        try await server.request(.POST, "/connections", body: json(["listing_id": listing.uuidString, "message": "Still for sale?"]), bearer: buyerToken)
+                    }
+                }
+                group.addTask {
+                    // Once the burst is under way, so that requests land on both sides of the block.
+                    let deadline = Date().addingTimeInterval(60)
+                    while try await Connection.query(on: server.app.db).count() < 3, Date() < deadline {
+                        try await Task.sleep(nanoseconds: 1_000_000)
+                    }
+                    let block = try await server.request(.PUT, "/connections/\(blockedID)/block", bearer: sellerToken)
+                    XCTAssertEqual(block.status, 200, block.text)
+                    return nil
+                }
+                return try await group.reduce(into: [TestResponse]()) { if let answer = $1 { $0.append(answer) } }
+            }
+            let blockedAt = try await XCTUnwrapAsync(try await Connection.find(UUID(uuidString: blockedID), on: server.app.db)?.updatedAt)
+            XCTAssertEqual(answers.count, 20)
+            for answer in answers where answer.status != 201 {
+                XCTAssertEqual(answer.status, 403, answer.text)
+                XCTAssertEqual(try answer.json()["type"] as? String, "https://eaglehurst.example/problems/blocked-by-seller")
+            }
+            let created = try await Connection.query(on: server.app.db).filter(\.$listing.$id ~~ burst).all()
+            XCTAssertEqual(created.count, answers.filter { $0.status == 201 }.count)
+            for connection in created {
+                let at = try XCTUnwrap(connection.createdAt)
+                XCTAssertLessThanOrEqual(at, blockedAt, "a request created \(at.timeIntervalSince(blockedAt) * 1000) ms after the block")
+            }
+            for listing in listings.suffix(4) {
+                let after = try await ask(server, c.buyer, listing)
+                XCTAssertEqual(after.status, 403, after.text)
+            }
+            await XCTAssertEqualAsync(try await Connection.query(on: server.app.db).filter(\.$listing.$id ~~ Array(listings.suffix(4))).count(), 0)
+        }
+    }
+
+    /// One block covers every thread between the two: the other party's and the blocker's messages
+    /// in an earlier accepted thread are refused, as is a new request; other people's threads go on.
+    func testABlockedPairWritesInNoThread() async throws {
+        try await forEachDatabase { server in
+            let c = try await cast(server)
+            let other = try await published(server, seller: c.seller, title: "Optician in Bath")
+            var threads: [String] = []
+            for listing in [c.listing, other] {
+                let id = try await requestID(server, c.buyer, listing)
+                let accepted = try await server.request(.PUT, "/connections/\(id)/respond", body: json(["status": "accepted"]), bearer: c.seller.token)
+                XCTAssertEqual(accepted.status, 200, accepted.text)
+                threads.append(id)
+            }
+            let strangers = try await requestID(server, c.stranger, c.listing)
+            func write(_ thread: String, as who: Account) async throws -> TestResponse {
+                try await server.request(.POST, "/connections/\(thread)/messages", body: json(["content": "About the lease"]), bearer: who.token)
+            }
+            await XCTAssertEqualAsync(try await write(threads[0], as: c.buyer).status, 201)
+
+            let block = try await server.request(.PUT, "/connections/\(threads[1])/block", body: json(["reason": "rude"]), bearer: c.seller.token)
+            XCTAssertEqual(block.status, 200, block.text)
+            for (thread, who, slug) in [(threads[0], c.buyer, "blocked-by-seller"), (threads[1], c.buyer, "blocked-by-seller"),
+                                        (threads[0], c.seller, "you-blocked")] {
+                let refused = try await write(thread, as: who)
+                XCTAssertEqual(refused.status, 403, refused.text)
+                XCTAssertEqual(refused.headers.first(name: .contentType), "application/problem+json")
+                XCTAssertEqual(try refused.json()["type"] as? String, "https://eaglehurst.example/problems/\(slug)")
+            }
+            let third = try await published(server, seller: c.seller, title: "Clinic in York")
+            await XCTAssertEqualAsync(try await ask(server, c.buyer, third).status, 403)
+            let thread = try await server.request(.GET, "/connections/\(threads[0])/messages", bearer: c.seller.token)
+            XCTAssertEqual(try items(thread).count, 2, "the first request and the message before the block: \(thread.text)")
+
+            _ = try await server.request(.PUT, "/connections/\(strangers)/respond", body: json(["status": "accepted"]), bearer: c.seller.token)
+            await XCTAssertEqualAsync(try await write(strangers, as: c.stranger).status, 201, "a block is between two people only")
+        }
+    }
+
+    /// The buyer's enterprise plan (no monthly limit), bought through the API.
+    func upgrade(_ server: TestServer, _ buyer: Account, to code: String) async throws {
+        let token = try await server.request(.POST, "/payments/local/tokens", body: json([
+            "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123",
+        ]))
+        let card = try await server.request(.POST, "/subscriptions/payment-methods", body: json([
+            "token": try XCTUnwrap(try token.json()["token"] as? String), "set_default": true,
+        ]), bearer: buyer.token)
+        XCTAssertEqual(card.status, 201, card.text)
+        let plans = try await server.request(.GET, "/subscriptions/plans?per_page=100").json()["items"] as? [[String: Any]] ?? []
+        let plan = try XCTUnwrap(plans.first { $0["code"] as? String == code }?["id"] as? String)
+        let bought = try await server.request(.POST, "/subscriptions/purchase", body: json(["plan_id": plan]), bearer: buyer.token)
+        XCTAssertEqual(bought.status, 200, bought.text)
     }
 
     func testPollingAfterAMessageAndConditionalRequests() async throws {

@@ -240,6 +240,46 @@ final class ServicesTests: XCTestCase {
         }
     }
 
+    /// The saved list's rule: a request shows its listing's title only while the requester could
+    /// see the listing elsewhere; a new request about a listing they cannot see is refused as the
+    /// listing's page refuses it.
+    func testAnArchivedAndRenamedListingIsNoLongerAvailableThroughServices() async throws {
+        try await forEachDatabase { server in
+            let c = try await cast(server)
+            let buyers = try await requestID(server, c.buyer, ["listing_id": c.listing.uuidString])
+            let sellers = try await requestID(server, c.seller, ["listing_id": c.listing.uuidString])
+            let accepted = try await server.request(.PUT, "/connections/\(c.connection)/respond", body: json(["status": "accepted"]), bearer: c.seller.token)
+            XCTAssertEqual(accepted.status, 200, "even an accepted buyer does not see an archived listing: \(accepted.text)")
+            for change in [["status": "archived"], ["title": "Closing down sale, do not tell"]] {
+                let changed = try await server.request(.PUT, "/listings/\(c.listing)", body: json(change), bearer: c.seller.token)
+                XCTAssertEqual(changed.status, 200, changed.text)
+            }
+            await XCTAssertEqualAsync(try await server.request(.GET, "/listings/\(c.listing)", bearer: c.buyer.token).status, 404)
+
+            let detail = try await server.request(.GET, "/services/\(buyers)", bearer: c.buyer.token)
+            XCTAssertEqual(detail.status, 200, detail.text)
+            XCTAssertEqual(try detail.json()["listing_title"] as? String, "No longer available")
+            let list = try await server.request(.GET, "/services", bearer: c.buyer.token)
+            XCTAssertEqual(try items(list).compactMap { $0["listing_title"] as? String }, ["No longer available"])
+            for answer in [detail, list] {
+                XCTAssertFalse(answer.text.contains("Closing down"), answer.text)
+            }
+            for fields in [["listing_id": c.listing.uuidString], ["connection_id": c.connection]] {
+                let refused = try await ask(server, c.buyer, fields)
+                XCTAssertEqual(refused.status, 404, "\(fields): \(refused.text)")
+                XCTAssertEqual(refused.headers.first(name: .contentType), "application/problem+json")
+            }
+            await XCTAssertEqualAsync(try await ServiceRequest.query(on: server.app.db).count(), 2, "nothing made by the refused ones")
+
+            let own = try await server.request(.GET, "/services/\(sellers)", bearer: c.seller.token)
+            XCTAssertEqual(try own.json()["listing_title"] as? String, "Closing down sale, do not tell", "the owner sees their listing as it is")
+            let desk = try items(try await server.request(.GET, "/admin/service-requests", bearer: c.admin.token))
+            XCTAssertEqual(Set(desk.compactMap { $0["listing_title"] as? String }), ["Closing down sale, do not tell"], "admins see every listing")
+            let asOwner = try await ask(server, c.seller, ["listing_id": c.listing.uuidString])
+            XCTAssertEqual(asOwner.status, 201, asOwner.text)
+        }
+    }
+
     // MARK: nobody else sees a request
 
     func testEveryOperationOnAForeignRequestAnswers404() async throws {

@@ -165,6 +165,54 @@ final class StripeGatewayTests: XCTestCase {
         }
     }
 
+    /// A purchase whose answer was lost is read back from Stripe (`GET /v1/payment_intents/{id}`)
+    /// once the gateway's timeout has passed: a PaymentIntent that was charged starts the plan, one
+    /// that was never confirmed is cancelled at Stripe, so it can never take the money later.
+    func testAPurchaseWhoseAnswerWasLostIsReadBackFromStripe() async throws {
+        let clock = TestClock()
+        let gateway = LossyGateway.configured()
+        var environment = clock.environment
+        environment.paymentGateway = gateway
+        try await eachDatabase(environment: environment) { server in
+            clock.set(Date())
+            gateway.serve(server.app)
+            gateway.mode = .answering
+            let professional = json(["plan_id": try await plan(server, "buyer_professional")])
+            func intent(of account: Account) async throws -> String {
+                try await XCTUnwrapAsync(try await Payment.query(on: server.app.db).filter(\.$user.$id == account.id).first()?.gatewayPaymentID)
+            }
+
+            let charged = try await account(server, .buyer, "charged@example.com")
+            await XCTAssertEqualAsync(try await addCard(server, charged, "4242424242424242").status, 201)
+            gateway.mode = .losesConfirmations
+            let lost = try await server.request(.POST, "/subscriptions/purchase", body: professional, bearer: charged.token)
+            XCTAssertEqual(lost.status, 502, lost.text)
+            let chargedIntent = try await intent(of: charged)
+            await XCTAssertEqualAsync(try await stripe(server, .GET, "/v1/payment_intents/\(chargedIntent)")["status"] as? String, "succeeded")
+
+            let unconfirmed = try await account(server, .buyer, "unconfirmed@example.com")
+            gateway.mode = .answering
+            await XCTAssertEqualAsync(try await addCard(server, unconfirmed, "4242424242424242").status, 201)
+            gateway.mode = .unreachableAfterPrepare
+            let unreached = try await server.request(.POST, "/subscriptions/purchase", body: professional, bearer: unconfirmed.token)
+            XCTAssertEqual(unreached.status, 502, unreached.text)
+            let unconfirmedIntent = try await intent(of: unconfirmed)
+            await XCTAssertEqualAsync(try await stripe(server, .GET, "/v1/payment_intents/\(unconfirmedIntent)")["status"] as? String, "requires_confirmation")
+
+            gateway.mode = .answering
+            clock.advance(by: gateway.chargeTimeout + 1)
+            let report = try await SubscriptionRenewals(app: server.app, db: server.app.db).runOnce()
+            XCTAssertEqual(report.purchases, .init(succeeded: 1, failed: 1), "\(report)")
+            await XCTAssertEqualAsync(try await stripe(server, .GET, "/v1/payment_intents/\(unconfirmedIntent)")["status"] as? String, "canceled")
+            let attempts = try await Payment.query(on: server.app.db).filter(\.$kind == .purchase).all()
+            XCTAssertEqual(attempts.first { $0.gatewayPaymentID == chargedIntent }?.status, .succeeded)
+            XCTAssertEqual(attempts.first { $0.gatewayPaymentID == unconfirmedIntent }?.failureCode, "canceled")
+            let token = try await signIn(server, "charged@example.com").token
+            let current = try await server.request(.GET, "/subscriptions/current", bearer: token).json()
+            XCTAssertEqual((current["plan"] as? [String: Any])?["code"] as? String, "buyer_professional")
+        }
+    }
+
     func testOneKeyAtOnceIsOnePaymentIntentAndRenewalsChargeStripe() async throws {
         let clock = TestClock()
         try await eachDatabase(environment: clock.environment) { server in

@@ -302,6 +302,109 @@ final class SubscriptionsTests: XCTestCase {
         }
     }
 
+    func testPurchasesSentAtOnceWithoutAKeyChargeOnce() async throws {
+        try await eachDatabase { server in
+            let buyer = try await account(server, .buyer, "buyer@example.com")
+            _ = try await card(server, buyer)
+            let body = json(["plan_id": try await plan(server, "buyer_professional"), "billing_cycle": "monthly"])
+            let token = buyer.token
+            let answers = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<24 {
+                    group.addTask { try await server.request(.POST, "/subscriptions/purchase", body: body, bearer: token) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            XCTAssertEqual(answers.filter { $0.status == 200 }.count, 1, answers.map { "\($0.status) \($0.text)" }.joined(separator: "\n"))
+            let refused = answers.filter { $0.status != 200 }
+            XCTAssertEqual(refused.map(\.status), Array(repeating: 409, count: 23), refused.map(\.text).joined(separator: "\n"))
+            for answer in refused {
+                XCTAssertEqual(answer.headers.first(name: .contentType), "application/problem+json")
+                // In flight, or (once the first finished) already bought.
+                let slug = try answer.json()["type"] as? String ?? ""
+                XCTAssertTrue(slug.hasSuffix("/purchase-in-progress") || slug.hasSuffix("/conflict"), answer.text)
+            }
+            let charged = try await payments(server, buyer)
+            XCTAssertEqual(charged.map(\.status), [.succeeded], "one payment, and no claim left behind")
+            await XCTAssertEqualAsync(try await LocalCharge.query(on: server.app.db).count(), 1, "the gateway was asked once")
+            let subscriptions = try await UserSubscription.query(on: server.app.db).filter(\.$user.$id == buyer.id).with(\.$plan).all()
+            XCTAssertEqual(subscriptions.filter { $0.plan.code == "buyer_professional" }.count, 1)
+            XCTAssertEqual(subscriptions.filter { $0.status == .active }.map(\.plan.code), ["buyer_professional"])
+        }
+    }
+
+    /// The gateway charged, or was about to, and the request never learned which: the purchase
+    /// answers 502, blocks a second one, and the renewal job settles it by asking the gateway once
+    /// its timeout has passed.
+    func testAPurchaseWhoseAnswerWasLostIsSettledByAskingTheGateway() async throws {
+        let clock = TestClock()
+        let gateway = LossyGateway.local()
+        var environment = clock.environment
+        environment.paymentGateway = gateway
+        try await eachDatabase(environment: environment) { server in
+            clock.set(Date())
+            gateway.serve(server.app)
+            gateway.mode = .answering
+            let renewals = SubscriptionRenewals(app: server.app, db: server.app.db)
+            let professional = try await plan(server, "buyer_professional")
+
+            // Charged, and the answer lost.
+            let charged = try await account(server, .buyer, "charged@example.com")
+            _ = try await localCard(server, charged)
+            gateway.mode = .losesConfirmations
+            let lost = try await purchase(server, charged, plan: professional)
+            XCTAssertEqual(lost.status, 502, lost.text)
+            XCTAssertEqual(try lost.json()["type"] as? String, "https://eaglehurst.example/problems/payment-outcome-unknown")
+            let pending = try await XCTUnwrapAsync(try await payments(server, charged).first)
+            XCTAssertEqual(pending.status, .pending)
+            let gatewayID = try XCTUnwrap(pending.gatewayPaymentID, "the charge's id is stored before the money moves")
+            await XCTAssertEqualAsync(try await LocalCharge.query(on: server.app.db).filter(\.$gatewayID == gatewayID).first()?.status, .succeeded)
+            let second = try await purchase(server, charged, plan: professional)
+            XCTAssertEqual(second.status, 409, second.text)
+            XCTAssertEqual(try second.json()["type"] as? String, "https://eaglehurst.example/problems/purchase-in-progress")
+
+            // Never confirmed: the gateway was unreachable after the charge was prepared.
+            let unconfirmed = try await account(server, .buyer, "unconfirmed@example.com")
+            _ = try await localCard(server, unconfirmed)
+            gateway.mode = .unreachableAfterPrepare
+            await XCTAssertEqualAsync(try await purchase(server, unconfirmed, plan: professional).status, 502)
+
+            gateway.mode = .answering
+            await XCTAssertEqualAsync(try await renewals.runOnce().purchases, .init(), "not before the gateway's timeout")
+            await XCTAssertEqualAsync(try await payments(server, charged).map(\.status), [.pending])
+            clock.advance(by: gateway.chargeTimeout + 1)
+            await XCTAssertEqualAsync(try await renewals.runOnce().purchases, .init(succeeded: 1, failed: 1))
+
+            let settled = try await XCTUnwrapAsync(try await payments(server, charged).first)
+            XCTAssertEqual(settled.status, .succeeded)
+            XCTAssertEqual(settled.gatewayPaymentID, gatewayID)
+            let token = try await signIn(server, "charged@example.com").token
+            let current = try await server.request(.GET, "/subscriptions/current", bearer: token).json()
+            XCTAssertEqual((current["plan"] as? [String: Any])?["code"] as? String, "buyer_professional")
+            XCTAssertEqual(current["id"] as? String, settled.$subscription.id?.uuidString)
+            let news = try await server.request(.GET, "/notifications?type=subscription", bearer: token).json()["items"] as? [[String: Any]] ?? []
+            XCTAssertTrue(news.contains { ($0["title"] as? String) == "Receipt: Professional plan" }, "\(news)")
+
+            let cancelled = try await XCTUnwrapAsync(try await payments(server, unconfirmed).first)
+            XCTAssertEqual(cancelled.status, .failed)
+            XCTAssertEqual(cancelled.failureCode, "canceled")
+            await XCTAssertEqualAsync(try await LocalCharge.query(on: server.app.db).filter(\.$gatewayID == cancelled.gatewayPaymentID ?? "").first()?.status,
+                                      .canceled, "cancelled at the gateway, so it can never take money")
+            let again = try await purchase(server, try await signIn(server, "unconfirmed@example.com"), plan: professional)
+            XCTAssertEqual(again.status, 200, "the settled claim no longer blocks a purchase: \(again.text)")
+            await XCTAssertEqualAsync(try await renewals.runOnce().purchases, .init(), "each is settled once")
+        }
+    }
+
+    /// A card stored through the local tokenizer's code directly: `POST /payments/local/tokens` is
+    /// there only while the server's gateway is the local one itself.
+    func localCard(_ server: TestServer, _ account: Account) async throws -> String {
+        let token = try await LocalPaymentGateway.tokenize(
+            number: "4242424242424242", expMonth: 12, expYear: 2034, cvc: "123", now: Date(), fingerprintKey: server.app.codeKey, on: server.app.db)
+        let added = try await server.request(.POST, "/subscriptions/payment-methods", body: json(["token": token.token]), bearer: account.token)
+        XCTAssertEqual(added.status, 201, added.text)
+        return try XCTUnwrap(try added.json()["id"] as? String)
+    }
+
     func testAnotherUsersPaymentMethodIsNotFoundEverywhere() async throws {
         try await eachDatabase { server in
             let owner = try await account(server, .buyer, "owner@example.com")

@@ -55,6 +55,8 @@ enum Migrations {
         AddAdminQueueIndexes(),
         AddListingMediaFiles(),
         CountPlatformMetricsRollups(),
+        AllowOnePurchaseInFlight(),
+        CreateLocalCharges(),
     ]
 
     static func register(on app: Application) {

@@ -36,11 +36,6 @@ struct ConnectionsService {
         guard listing.$seller.id != buyerID else {
             throw Problem(.conflict, slug: "own-listing", title: "This is your own listing", detail: "You cannot ask to connect about your own listing.")
         }
-        if try await Connection.query(on: db).filter(\.$buyer.$id == buyerID).filter(\.$seller.$id == listing.$seller.id)
-            .filter(\.$status == .blocked).filter(\.$blockedBy == listing.$seller.id).count() > 0 {
-            throw Problem(.forbidden, slug: "blocked-by-seller", title: "This seller blocked you",
-                          detail: "The seller of this listing blocked an earlier conversation with you, so you cannot send new requests about any of their listings.")
-        }
         if let open = try await Connection.query(on: db).filter(\.$buyer.$id == buyerID).filter(\.$listing.$id == listingID)
             .filter(\.$status ~~ [.pending, .accepted]).first() {
             throw Problem(.conflict, slug: "already-requested", title: "You already asked about this listing",
@@ -59,6 +54,8 @@ struct ConnectionsService {
                 // First, so that this buyer's requests sent at once find their plan and usage one after
                 // another (both may be created on first use) and SQLite never upgrades a read to a write.
                 try await PlanService.serializeLimits(of: buyer, on: db)
+                try await Self.lockPair(buyerID: buyerID, on: db)
+                try await Self.refuseIfBlocked(buyerID: buyerID, sellerID: listing.$seller.id, sender: buyerID, on: db)
                 try await PlanService(app: app, db: db).consumeConnectionRequest(for: buyer)
                 try await connection.create(on: db)
                 try await Message(connectionID: connection.requireID(), senderID: buyerID, content: content, kind: .text, at: now).create(on: db)
@@ -98,6 +95,16 @@ struct ConnectionsService {
         connection.responseMessage = reply
         connection.respondedAt = now
         try await db.transaction { db in
+            // Under the pair's lock, so a block committed meanwhile is not undone by this answer and
+            // its reply is refused as any message between a blocked pair.
+            try await Self.lockPair(buyerID: connection.$buyer.id, on: db)
+            if let current = try await Connection.find(id, on: db), current.status != .pending {
+                if current.status == .blocked { throw Self.blocked(by: current.blockedBy, sender: try seller.requireID(), buyerID: current.$buyer.id) }
+                throw Problem(.conflict, slug: "already-answered", title: "This request was already answered", detail: "It is \(current.status.rawValue).")
+            }
+            if reply != nil {
+                try await Self.refuseIfBlocked(buyerID: connection.$buyer.id, sellerID: connection.$seller.id, sender: try seller.requireID(), on: db)
+            }
             if let reply {
                 connection.lastMessageAt = now
                 connection.lastMessagePreview = Self.preview(reply)
@@ -126,8 +133,39 @@ struct ConnectionsService {
         connection.status = .blocked
         connection.blockedBy = user.id
         connection.blockedReason = reason.flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
-        try await connection.save(on: db)
+        try await db.transaction { db in
+            try await Self.lockPair(buyerID: connection.$buyer.id, on: db)
+            try await connection.save(on: db)
+        }
         return connection
+    }
+
+    // MARK: blocks
+
+    /// A block is between two people, not one thread: once either of them blocks a conversation, no
+    /// new request and no message passes between them, in any of their threads. The buyer's `users`
+    /// row is the pair's lock (a connection always goes from a buyer to a seller): a block, a request
+    /// and a message each take it first in their transaction, so a request or message either commits
+    /// before the block or sees it.
+    static func lockPair(buyerID: UUID, on db: any Database) async throws {
+        try await (db as! any SQLDatabase).raw("UPDATE users SET updated_at = updated_at WHERE id = \(bind: buyerID)").run()
+    }
+
+    /// Refuses (403) what `sender` would send between a blocked pair; call it after `lockPair`.
+    static func refuseIfBlocked(buyerID: UUID, sellerID: UUID, sender: UUID, on db: any Database) async throws {
+        guard let block = try await Connection.query(on: db).filter(\.$buyer.$id == buyerID).filter(\.$seller.$id == sellerID)
+            .filter(\.$status == .blocked).first() else { return }
+        throw blocked(by: block.blockedBy, sender: sender, buyerID: buyerID)
+    }
+
+    static func blocked(by blocker: UUID?, sender: UUID, buyerID: UUID) -> Problem {
+        if blocker == sender {
+            return Problem(.forbidden, slug: "you-blocked", title: "You blocked this person",
+                           detail: "You blocked a conversation with them, so no new requests or messages pass between you, in any thread.")
+        }
+        let who = blocker == buyerID ? "buyer" : "seller"
+        return Problem(.forbidden, slug: "blocked-by-\(who)", title: "This \(who) blocked you",
+                       detail: "The \(who) blocked a conversation with you, so you cannot send them new requests, or messages in any thread.")
     }
 
     // MARK: lists
@@ -224,6 +262,10 @@ struct ConnectionsService {
     func send(_ id: UUID, content: String, from user: User) async throws -> Message {
         let text = try Self.checkContent(content, field: "content")
         let connection = try await party(id, user)
+        let userID = try user.requireID()
+        guard connection.status != .blocked else {
+            throw Self.blocked(by: connection.blockedBy, sender: userID, buyerID: connection.$buyer.id)
+        }
         guard [.pending, .accepted].contains(connection.status) else {
             throw Problem(.conflict, slug: "thread-closed", title: "This thread is closed",
                           detail: "The connection is \(connection.status.rawValue); no more messages can be sent.")
@@ -236,6 +278,9 @@ struct ConnectionsService {
         connection.lastMessageAt = now
         connection.lastMessagePreview = Self.preview(text)
         try await db.transaction { db in
+            // Any thread of the pair may hold the block (`lockPair`).
+            try await Self.lockPair(buyerID: connection.$buyer.id, on: db)
+            try await Self.refuseIfBlocked(buyerID: connection.$buyer.id, sellerID: connection.$seller.id, sender: userID, on: db)
             try await message.create(on: db)
             try await connection.save(on: db)
         }

@@ -20,17 +20,29 @@ extension ServiceTemplate {
 
 extension ServiceRequest {
     /// Only the listing's id and title leave the server: a request never carries confidential fields.
-    /// Expects `user`, `listing` and `provider` eager-loaded.
-    func toDTO(unread: Int? = nil) throws -> Components.Schemas.ServiceRequest {
+    /// Expects `user`, `listing` with its seller, and `provider` eager-loaded.
+    func toDTO(unread: Int? = nil, viewer: User) throws -> Components.Schemas.ServiceRequest {
         .init(
             id: try requireID(), userId: $user.id, user: try $user.value.map { try $0.toSummary() },
-            listingId: $listing.id, listingTitle: $listing.value??.title, connectionId: $connection.id,
+            listingId: $listing.id, listingTitle: listingTitle(for: viewer), connectionId: $connection.id,
             preferredProviderId: $preferredProvider.id, providerId: $provider.id,
             provider: try $provider.value??.toDTO(),
             serviceType: .init(rawValue: serviceType.rawValue)!, title: title, description: description,
             urgency: .init(rawValue: urgency.rawValue)!, status: .init(rawValue: status.rawValue)!,
             reviewedAt: reviewedAt, assignedAt: assignedAt, startedAt: startedAt, completedAt: completedAt,
             cancelledAt: cancelledAt, unreadCount: unread, createdAt: createdAt, updatedAt: updatedAt)
+    }
+}
+
+extension ServiceRequest {
+    /// The listing's title while `viewer` may see the listing anywhere else, by the rule of the saved
+    /// list (`Listing.isVisible`: published with its seller not suspended, or their own, or an admin);
+    /// else what the saved list says. A seller who archives and renames a listing does not show the
+    /// new name to those who asked about it.
+    func listingTitle(for viewer: User) -> String? {
+        guard let listing = $listing.value ?? nil else { return nil }
+        let sellerSuspended = listing.$seller.value?.isSuspended ?? true
+        return listing.isVisible(to: viewer, sellerSuspended: sellerSuspended) ? listing.title : "No longer available"
     }
 }
 

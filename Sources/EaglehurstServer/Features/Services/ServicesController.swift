@@ -33,7 +33,7 @@ extension APIHandler {
         let user = try await auth.user(.verified)
         let page = try PageRequest(page: input.query.page, perPage: input.query.perPage)
         let filter = ServicesService.Filter(userID: try user.requireID(), status: input.query.status?.model, type: input.query.serviceType?.model)
-        let list = try await servicesService().list(filter, page: page)
+        let list = try await servicesService().list(filter, viewer: user, page: page)
         let tag = try ETag.of(list)
         if ETag.matches(input.headers.ifNoneMatch, tag) { return .notModified(.init(headers: .init(eTag: tag))) }
         return .ok(.init(headers: .init(eTag: tag), body: .json(list)))
@@ -118,12 +118,12 @@ extension APIHandler {
 
 extension APIHandler {
     func adminListServiceRequests(_ input: Operations.AdminListServiceRequests.Input) async throws -> Operations.AdminListServiceRequests.Output {
-        _ = try await auth.user(.verified, is: .admin)
+        let admin = try await auth.user(.verified, is: .admin)
         let page = try PageRequest(page: input.query.page, perPage: input.query.perPage)
         let filter = ServicesService.Filter(
             status: input.query.status?.model, openOnly: input.query.open ?? false, type: input.query.serviceType?.model,
             urgency: input.query.urgency?.model, providerID: input.query.providerId)
-        return .ok(.init(body: .json(try await servicesService().list(filter, page: page))))
+        return .ok(.init(body: .json(try await servicesService().list(filter, viewer: admin, page: page))))
     }
 
     func adminUpdateServiceRequest(_ input: Operations.AdminUpdateServiceRequest.Input) async throws -> Operations.AdminUpdateServiceRequest.Output {

@@ -72,6 +72,12 @@ struct ServicesService {
         } else if let id = listingID, !(try await mayReferTo(listing: id, userID: userID)) {
             errors["listing_id", default: []].append("must be a listing you own or have asked its seller about")
         }
+        // A listing the requester cannot see (archived, back to a draft, its seller suspended) is
+        // refused as its own page refuses it (404), even through a connection about it: a request
+        // about it would show what the listing has become.
+        if let listingID {
+            _ = try await ListingsService(app: app, request: request).visibleListing(listingID, viewer: user)
+        }
         if let providerID = draft.providerID {
             try await checkProvider(providerID, offers: draft.type, field: "provider_id", into: &errors)
         }
@@ -128,12 +134,12 @@ struct ServicesService {
         return row
     }
 
-    /// A request with what its answer shows: the requester, the listing's title, the provider.
+    /// A request with what its answer shows: the requester, the listing's title (and its seller, who
+    /// decides whether it shows), the provider.
     func loaded(_ id: UUID) async throws -> ServiceRequest {
-        guard let row = try await ServiceRequest.query(on: db).filter(\.$id == id)
-            .with(\.$user).with(\.$listing).with(\.$provider).first() else {
-            throw Problem.notFound("Service request \(id)")
-        }
+        let query = ServiceRequest.query(on: db).filter(\.$id == id)
+            .with(\.$user).with(\.$listing) { $0.with(\.$seller) }.with(\.$provider)
+        guard let row = try await query.first() else { throw Problem.notFound("Service request \(id)") }
         return row
     }
 
@@ -147,7 +153,7 @@ struct ServicesService {
     }
 
     /// The requester's list is newest first; the desk's queue (no `userID`) most urgent, then oldest first.
-    func list(_ filter: Filter, page: PageRequest) async throws -> Components.Schemas.ServiceRequestPage {
+    func list(_ filter: Filter, viewer: User, page: PageRequest) async throws -> Components.Schemas.ServiceRequestPage {
         let query = ServiceRequest.query(on: db)
         if let userID = filter.userID { query.filter(\.$user.$id == userID) }
         if let status = filter.status { query.filter(\.$status == status) }
@@ -161,16 +167,17 @@ struct ServicesService {
         } else {
             query.sort(\.$urgencyRank, .descending).sort(\.$createdAt, .ascending)
         }
-        let rows = try await query.sort(\.$id).with(\.$user).with(\.$listing).with(\.$provider)
+        let rows = try await query.sort(\.$id).with(\.$user).with(\.$listing) { $0.with(\.$seller) }.with(\.$provider)
             .range(page.offset..<(page.offset + page.perPage)).all()
         let unread = try await unreadCounts(in: rows.map { try $0.requireID() }, deskView: filter.userID == nil)
-        return .init(items: try rows.map { try $0.toDTO(unread: unread[try $0.requireID()] ?? 0) }, page: page.page, perPage: page.perPage, total: total)
+        return .init(items: try rows.map { try $0.toDTO(unread: unread[try $0.requireID()] ?? 0, viewer: viewer) },
+                     page: page.page, perPage: page.perPage, total: total)
     }
 
     /// A request as `user` sees it, with what they have not read of its thread.
     func detail(_ id: UUID, for user: User) async throws -> Components.Schemas.ServiceRequest {
         let row = try await loaded(id)
-        return try row.toDTO(unread: try await unreadCounts(in: [id], deskView: row.$user.id != user.id)[id] ?? 0)
+        return try row.toDTO(unread: try await unreadCounts(in: [id], deskView: row.$user.id != user.id)[id] ?? 0, viewer: user)
     }
 
     /// Unread messages per request: for the desk, the requester's; for the requester, everyone else's.

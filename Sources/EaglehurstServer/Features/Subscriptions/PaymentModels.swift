@@ -57,7 +57,36 @@ final class LocalCardToken: Model, @unchecked Sendable {
     init() {}
 }
 
+/// A charge of the local gateway between `prepare` and its outcome, so that its status can be asked
+/// as Stripe's PaymentIntents can.
+final class LocalCharge: Model, @unchecked Sendable {
+    static let schema = "local_charges"
+
+    enum Status: String, Codable, Sendable {
+        case requiresConfirmation = "requires_confirmation", succeeded, refused, canceled
+    }
+
+    // managed
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    // data
+    @Field(key: "gateway_id") var gatewayID: String
+    @Field(key: "card_token") var cardToken: String
+    @Field(key: "amount_pence") var amountPence: Int64
+    @Field(key: "currency") var currency: String
+    @Field(key: "status") var status: Status
+    @OptionalField(key: "failure_code") var failureCode: String?
+    @OptionalField(key: "failure_reason") var failureReason: String?
+
+    init() {}
+}
+
 /// One payment attempt (a row of `payments`); invoices are these rows.
+///
+/// A user has at most one purchase `pending` (the unique index `payments_one_purchase_in_flight`,
+/// see `AllowOnePurchaseInFlight`): the claim of a purchase is that row, inserted before the gateway
+/// is asked, so a second purchase sent meanwhile is refused instead of charged.
 final class Payment: Model, @unchecked Sendable {
     static let schema = "payments"
 

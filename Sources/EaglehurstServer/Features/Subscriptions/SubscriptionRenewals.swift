@@ -4,8 +4,9 @@ import NIOCore
 import SQLKit
 import Vapor
 
-/// The renewal job: charges each paid subscription at its period's end with its card (or the
-/// default one), retries a failed charge, and returns the user to the free plan after the last try.
+/// The renewal job: settles purchases whose answer was lost, charges each paid subscription at its
+/// period's end with its card (or the default one), retries a failed charge, and returns the user to
+/// the free plan after the last try.
 /// Safe with several servers: each attempt is claimed by inserting its payment row under a unique
 /// key (`renewal:<subscription>:<period end>:<attempt>`) before the gateway is asked, and the period
 /// moves only if it is still the one that was charged.
@@ -21,10 +22,13 @@ struct SubscriptionRenewals {
 
     struct Report: Equatable {
         var renewed = 0, failed = 0, ended = 0, lapsed = 0, reminded = 0, skipped = 0
+        /// Purchases whose answer was lost, settled by asking the gateway (`PendingPurchases`).
+        var purchases = PendingPurchases.Report()
     }
 
     func runOnce() async throws -> Report {
         var report = Report()
+        report.purchases = try await PendingPurchases(app: app, db: db).settleStuck()
         try await closeLapsed(&report)
         try await remind(&report)
         let due = try await UserSubscription.query(on: db)

@@ -5,7 +5,9 @@ import SQLKit
 import Vapor
 
 /// Buying, cancelling and reading subscriptions (the seed's Payment Processing Flow): the charge is
-/// claimed in the database before the gateway is asked, so one idempotency key is one charge.
+/// claimed in the database before the gateway is asked, so one idempotency key is one charge and a
+/// user has one purchase in flight at most; its gateway id is stored before the money moves, so a
+/// purchase whose answer was lost is settled by asking the gateway (`PendingPurchases`).
 struct SubscriptionService {
     let app: Application
     let db: any Database
@@ -56,13 +58,7 @@ struct SubscriptionService {
         let claimKey = "purchase:\(userID):\(order.idempotencyKey ?? UUID().uuidString)"
         // A repeat of a purchase answers as the first did, even once the plan is the current one (the
         // claim is written before the subscription, so seeing the subscription means seeing the claim).
-        let claimed = { try await Payment.query(on: db).filter(\.$claimKey == claimKey).count() > 0 }
-        if try await claimed() { return try await replay(claimKey, plan: plan, cycle: order.cycle) }
-        if let same = try await UserSubscription.query(on: db).filter(\.$user.$id == userID).filter(\.$status == .active)
-            .filter(\.$plan.$id == plan.requireID()).filter(\.$billingCycle == order.cycle).filter(\.$cancelAtPeriodEnd == false).first() {
-            if try await claimed() { return try await replay(claimKey, plan: plan, cycle: order.cycle) }
-            throw Problem.conflict("You are on the \(plan.name) plan (\(order.cycle.rawValue)) already; it renews on \(Self.day(same.currentPeriodEnd ?? now)).")
-        }
+        if try await isClaimed(claimKey) { return try await replay(claimKey, plan: plan, cycle: order.cycle) }
         let method = try await paymentMethod(order.paymentMethodID, of: user)
         let amounts = ChargeAmounts(net: plan.netPrice(order.cycle))
         let claim = Payment()
@@ -83,7 +79,17 @@ struct SubscriptionService {
         do {
             try await claim.create(on: db)
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            return try await replay(claim.claimKey, plan: plan, cycle: order.cycle)
+            // Either this key's purchase is under way, or another purchase of this user is
+            // (`payments_one_purchase_in_flight`): the first is answered as it goes, the second refused.
+            if try await isClaimed(claimKey) { return try await replay(claimKey, plan: plan, cycle: order.cycle) }
+            throw Self.purchaseInProgress
+        }
+        // After the claim, not before: a purchase that finished meanwhile committed its subscription
+        // before this claim could be inserted, so this read sees it.
+        if let same = try await UserSubscription.query(on: db).filter(\.$user.$id == userID).filter(\.$status == .active)
+            .filter(\.$plan.$id == plan.requireID()).filter(\.$billingCycle == order.cycle).filter(\.$cancelAtPeriodEnd == false).first() {
+            try await claim.delete(on: db)
+            throw Problem.conflict("You are on the \(plan.name) plan (\(order.cycle.rawValue)) already; it renews on \(Self.day(same.currentPeriodEnd ?? now)).")
         }
 
         let paymentID = try claim.requireID().uuidString
@@ -91,58 +97,112 @@ struct SubscriptionService {
             amountPence: amounts.total, currency: plan.currency, customerID: try await customerID(of: user),
             card: method.gatewayID, description: claim.paymentDescription, idempotencyKey: paymentID,
             metadata: ["eaglehurst_payment_id": paymentID, "eaglehurst_user_id": userID.uuidString])
-        let outcome: ChargeOutcome
-        do {
-            outcome = try await gateway.charge(request)
-        } catch {
-            try await fail(claim, code: "gateway_unavailable", reason: error.description)
-            throw Self.gatewayProblem(error)
-        }
+        let outcome = try await charge(claim, request)
         switch outcome {
         case .refused(let code, let reason, let gatewayID):
-            claim.gatewayPaymentID = gatewayID
-            try await fail(claim, code: code, reason: reason)
+            try await fail(claim, code: code, reason: reason, gatewayID: gatewayID)
             throw Self.refusalProblem(code: code, reason: reason)
         case .succeeded(let gatewayID):
-            let subscription = try await activate(plan: plan, cycle: order.cycle, method: method, for: user, paidBy: claim, gatewayID: gatewayID)
-            await notify(user, title: "Receipt: \(plan.name) plan",
-                         message: "You paid \(Money.format(amounts.total, plan.currency)) (\(Money.format(amounts.net, plan.currency)) + VAT \(Money.format(amounts.vat, plan.currency))) for the \(plan.name) plan, \(order.cycle.rawValue). It renews on \(Self.day(subscription.currentPeriodEnd ?? now)).")
-            app.analyticsLog.activity(user, .purchase, ["plan": plan.code, "billing_cycle": order.cycle.rawValue, "amount_pence": "\(amounts.total)"], at: now)
-            app.analyticsLog.step(user, .subscribed, at: now)
+            guard let subscription = try await complete(claim, plan: plan, for: user, gatewayID: gatewayID) else {
+                return try await replay(claimKey, plan: plan, cycle: order.cycle)
+            }
             return subscription
         }
     }
 
-    /// Ends whatever subscription was live and starts the paid one, in one transaction with the payment.
-    private func activate(
-        plan: Plan, cycle: BillingCycle, method: PaymentMethod, for user: User, paidBy payment: Payment, gatewayID: String
-    ) async throws -> UserSubscription {
+    /// Prepares the claim's charge, stores its gateway id, then confirms it. When the confirmation's
+    /// answer is lost the money may or may not have moved: the gateway is asked (a charge never
+    /// confirmed is cancelled), and if it does not answer that either the claim stays pending for
+    /// `PendingPurchases` and the buyer is told so.
+    private func charge(_ claim: Payment, _ request: ChargeRequest) async throws -> ChargeOutcome {
+        let prepared: String
+        do {
+            prepared = try await gateway.prepare(request)
+        } catch {
+            // Nothing was confirmed, so nothing was taken.
+            try await fail(claim, code: "gateway_unavailable", reason: error.description)
+            throw Self.gatewayProblem(error)
+        }
+        try await Payment.query(on: db).filter(\.$id == claim.requireID()).filter(\.$status == .pending)
+            .set(\.$gatewayPaymentID, to: prepared).update()
+        do {
+            return try await gateway.confirm(prepared)
+        } catch {
+            do {
+                return try await gateway.finalOutcome(of: prepared)
+            } catch {
+                app.logger.warning("a purchase's outcome is unknown; left pending to be settled", metadata: [
+                    "payment": "\(claim.id?.uuidString ?? "")", "gateway_payment_id": "\(prepared)", "error": "\(error)",
+                ])
+                throw outcomeUnknown
+            }
+        }
+    }
+
+    /// One purchase at a time per user; nothing was charged for this one.
+    static let purchaseInProgress = Problem(
+        .conflict, slug: "purchase-in-progress", title: "A purchase is already in progress",
+        detail: "Another purchase of yours is being charged, so nothing was charged for this one. Wait for it to finish (GET /api/v1/subscriptions/current shows the plan it bought), then buy again if you still want to.")
+
+    /// The purchase stays pending until `PendingPurchases` asks the gateway, which the renewal job
+    /// does once the gateway's timeout has passed.
+    var outcomeUnknown: Problem {
+        let minutes = Int((gateway.chargeTimeout + Double(app.settings.renewalInterval)) / 60) + 1
+        return Problem(
+            .badGateway, slug: "payment-outcome-unknown", title: "The payment's outcome is not known yet",
+            detail: "The payment gateway stopped answering while your card was being charged, so the payment may or may not have gone through. Within about \(minutes) minutes this server asks the gateway, then starts the plan or records the refusal; GET /api/v1/subscriptions/invoices shows which. Until then another purchase answers 409.")
+    }
+
+    private func isClaimed(_ claimKey: String) async throws -> Bool {
+        try await Payment.query(on: db).filter(\.$claimKey == claimKey).count() > 0
+    }
+
+    /// A succeeded charge's plan: activated, with its receipt and analytics. Nil when the payment was
+    /// settled elsewhere meanwhile (`PendingPurchases`, or the request itself if the job got there first).
+    func complete(_ payment: Payment, plan: Plan, for user: User, gatewayID: String) async throws -> UserSubscription? {
+        guard let subscription = try await activate(payment, plan: plan, for: user, gatewayID: gatewayID) else { return nil }
+        let amount = Money.format(payment.amountPence, plan.currency)
+        await notify(user, title: "Receipt: \(plan.name) plan",
+                     message: "You paid \(amount) (\(Money.format(payment.netPence, plan.currency)) + VAT \(Money.format(payment.vatPence, plan.currency))) for the \(plan.name) plan, \(payment.billingCycle.rawValue). It renews on \(Self.day(subscription.currentPeriodEnd ?? now)).")
+        app.analyticsLog.activity(user, .purchase, ["plan": plan.code, "billing_cycle": payment.billingCycle.rawValue, "amount_pence": "\(payment.amountPence)"], at: now)
+        app.analyticsLog.step(user, .subscribed, at: now)
+        return subscription
+    }
+
+    /// Ends whatever subscription was live and starts the paid one, in one transaction with the
+    /// payment; only while the payment is still pending (nil otherwise), so it is activated once.
+    private func activate(_ payment: Payment, plan: Plan, for user: User, gatewayID: String) async throws -> UserSubscription? {
         let userID = try user.requireID()
+        let paymentID = try payment.requireID()
         let start = now
         let subscription = UserSubscription()
         subscription.$user.id = userID
         subscription.$plan.id = try plan.requireID()
         subscription.status = .active
         subscription.startedAt = start
-        subscription.billingCycle = cycle
+        subscription.billingCycle = payment.billingCycle
         subscription.currentPeriodStart = start
-        subscription.currentPeriodEnd = cycle.periodEnd(from: start)
+        subscription.currentPeriodEnd = payment.billingCycle.periodEnd(from: start)
         subscription.cancelAtPeriodEnd = false
-        subscription.paymentMethodID = try method.requireID()
+        subscription.paymentMethodID = payment.$paymentMethod.id
         subscription.failedPaymentAttempts = 0
-        try await db.transaction { db in
+        let activated = try await db.transaction { db in
+            // A write first, and the claim of the payment's outcome: SQLite takes its write lock here.
+            let settled = try await (db as! any SQLDatabase).raw("""
+                UPDATE payments SET status = 'succeeded', gateway_payment_id = \(bind: gatewayID), paid_at = \(bind: start)
+                WHERE id = \(bind: paymentID) AND status = 'pending' RETURNING id
+                """).all()
+            guard !settled.isEmpty else { return false }
             try await UserSubscription.query(on: db).filter(\.$user.$id == userID).filter(\.$status ~~ PlanService.liveStatuses)
                 .set(\.$status, to: .cancelled).set(\.$cancelledAt, to: start).set(\.$expiresAt, to: start).update()
             try await subscription.create(on: db)
-            payment.status = .succeeded
-            payment.gatewayPaymentID = gatewayID
-            payment.paidAt = start
-            payment.periodStart = subscription.currentPeriodStart
-            payment.periodEnd = subscription.currentPeriodEnd
-            payment.$subscription.id = try subscription.requireID()
-            try await payment.save(on: db)
+            try await Payment.query(on: db).filter(\.$id == paymentID)
+                .set(\.$subscription.$id, to: try subscription.requireID())
+                .set(\.$periodStart, to: subscription.currentPeriodStart).set(\.$periodEnd, to: subscription.currentPeriodEnd).update()
             try await PlanService.placementMayHaveChanged(forUserType: plan.userType, on: db)
+            return true
         }
+        guard activated else { return nil }
         subscription.$plan.value = plan
         return subscription
     }
@@ -177,11 +237,12 @@ struct SubscriptionService {
         }
     }
 
-    private func fail(_ payment: Payment, code: String, reason: String) async throws {
-        payment.status = .failed
-        payment.failureCode = code
-        payment.failureReason = reason
-        try await payment.save(on: db)
+    /// Records a refusal, unless the payment was settled elsewhere meanwhile.
+    func fail(_ payment: Payment, code: String, reason: String, gatewayID: String? = nil) async throws {
+        let update = Payment.query(on: db).filter(\.$id == (try payment.requireID())).filter(\.$status == .pending)
+            .set(\.$status, to: .failed).set(\.$failureCode, to: code).set(\.$failureReason, to: reason)
+        if let gatewayID { update.set(\.$gatewayPaymentID, to: gatewayID) }
+        try await update.update()
     }
 
     static func refusalProblem(code: String, reason: String) -> Problem {

@@ -17,9 +17,27 @@ protocol PaymentGateway: Sendable {
 
     func detach(_ card: String) async throws(PaymentGatewayError)
 
-    /// Charges a stored card off-session. A refusal is an outcome, not an error; errors are for a
-    /// gateway that cannot be reached or that refused the request itself.
+    /// Charges a stored card off-session (renewals). A refusal is an outcome, not an error; errors are
+    /// for a gateway that cannot be reached or that refused the request itself.
     func charge(_ request: ChargeRequest) async throws(PaymentGatewayError) -> ChargeOutcome
+
+    /// A purchase's charge in two steps, so that its gateway id is stored before any money moves and
+    /// a purchase whose answer was lost can be looked up (`status(of:)`): `prepare` makes a charge
+    /// the gateway knows but that takes nothing (Stripe: an unconfirmed PaymentIntent) and answers
+    /// its id; `confirm` takes the money, with the user present (they are buying now).
+    func prepare(_ request: ChargeRequest) async throws(PaymentGatewayError) -> String
+    func confirm(_ gatewayPaymentID: String) async throws(PaymentGatewayError) -> ChargeOutcome
+
+    /// What became of a prepared charge (Stripe: `GET /v1/payment_intents/{id}`).
+    func status(of gatewayPaymentID: String) async throws(PaymentGatewayError) -> ChargeStatus
+
+    /// Cancels a prepared charge that was never confirmed, so that it can never take money, and
+    /// answers its status afterwards (the charge's outcome if it was confirmed meanwhile).
+    func cancel(_ gatewayPaymentID: String) async throws(PaymentGatewayError) -> ChargeStatus
+
+    /// How long a purchase's calls to the gateway take at most, answered or given up: a purchase still
+    /// pending after it lost its answer, and `PendingPurchases` settles it by asking the gateway.
+    var chargeTimeout: TimeInterval { get }
 
     /// What `GET /subscriptions/payment-config` tells clients.
     var clientConfig: PaymentClientConfig { get }
@@ -49,6 +67,31 @@ enum ChargeOutcome: Sendable, Equatable {
     case succeeded(gatewayPaymentID: String)
     /// `code` is Stripe's (`card_declined`, `insufficient_funds`, `authentication_required`, …).
     case refused(code: String, reason: String, gatewayPaymentID: String?)
+}
+
+/// A prepared charge as the gateway knows it.
+enum ChargeStatus: Sendable, Equatable {
+    /// Prepared and never confirmed: it has taken nothing, and cancelling it keeps it so.
+    case unconfirmed
+    case settled(ChargeOutcome)
+
+    /// What a cancelled charge answers.
+    static func cancelled(_ gatewayPaymentID: String) -> ChargeStatus {
+        .settled(.refused(code: "canceled", reason: "The payment was cancelled before it was confirmed; nothing was charged.",
+                          gatewayPaymentID: gatewayPaymentID))
+    }
+}
+
+extension PaymentGateway {
+    /// The final outcome of a prepared charge: asked, and cancelled first if it was never confirmed,
+    /// so that the answer cannot change afterwards.
+    func finalOutcome(of gatewayPaymentID: String) async throws(PaymentGatewayError) -> ChargeOutcome {
+        if case .settled(let outcome) = try await status(of: gatewayPaymentID) { return outcome }
+        guard case .settled(let outcome) = try await cancel(gatewayPaymentID) else {
+            throw .unavailable("the gateway still holds payment \(gatewayPaymentID) unconfirmed after cancelling it")
+        }
+        return outcome
+    }
 }
 
 struct PaymentClientConfig: Sendable {
