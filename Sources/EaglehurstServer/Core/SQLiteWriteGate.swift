@@ -1,5 +1,8 @@
+import FluentKit
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
+import SQLKit
 import Vapor
 
 /// One writer at a time on the SQLite file, in the order writers arrive, without holding a
@@ -101,4 +104,13 @@ final class SQLiteWriteGate: Sendable {
         defer { release() }
         return try await work()
     }
+}
+
+/// Holds a user's row until the transaction ends, so that transactions about the same user run one
+/// after another. On PostgreSQL `SELECT … FOR UPDATE` (a lock, not a write: an `UPDATE` of `users`
+/// would announce the user as changed to every server's caches). On SQLite every transaction
+/// already holds the one write lock from its first statement (`SQLiteWriteGate`, `BEGIN IMMEDIATE`).
+func lockUserRow(_ userID: UUID, on db: any Database) async throws {
+    guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+    _ = try await sql.raw("SELECT id FROM users WHERE id = \(bind: userID) FOR UPDATE").all()
 }

@@ -55,6 +55,7 @@ enum Migrations {
         AddAdminQueueIndexes(),
         AddListingMediaFiles(),
         CountPlatformMetricsRollups(),
+        NotifyThreadChanges(),
         AllowOnePurchaseInFlight(),
         CreateLocalCharges(),
     ]

@@ -59,15 +59,16 @@ struct ConnectionsService {
                 try await PlanService(app: app, db: db).consumeConnectionRequest(for: buyer)
                 try await connection.create(on: db)
                 try await Message(connectionID: connection.requireID(), senderID: buyerID, content: content, kind: .text, at: now).create(on: db)
+                // In the transaction: the seller is told of every request that exists, and of none that doesn't.
+                await app.notifications(on: db).notify([listing.$seller.id], .init(
+                    kind: .connectionRequest, title: "New request about \(listing.title)",
+                    message: "\(buyer.firstName) \(buyer.lastName) asks: \(Self.preview(content))",
+                    actionURL: "/api/v1/connections/\(try connection.requireID())"))
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw Problem(.conflict, slug: "already-requested", title: "You already asked about this listing",
                           detail: "A request from you about this listing is open; continue in its thread.")
         }
-        await notifications.notify([listing.$seller.id], .init(
-            kind: .connectionRequest, title: "New request about \(listing.title)",
-            message: "\(buyer.firstName) \(buyer.lastName) asks: \(Self.preview(content))",
-            actionURL: "/api/v1/connections/\(try connection.requireID())"))
         app.analyticsLog.activity(buyer, .connectionRequest, ["connection_id": try connection.requireID().uuidString, "listing_id": listingID.uuidString], at: now)
         app.analyticsLog.step(buyer, .firstRequest, at: now)
         return connection
@@ -112,6 +113,7 @@ struct ConnectionsService {
             }
             try await connection.save(on: db)
         }
+        app.threadPollCache.forget(connection: id)
         // The buyer's notification names the listing only while the buyer may see it, as the detail decides.
         let listing = try await Listing.find(connection.$listing.id, on: db)
         let buyer = try await User.find(connection.$buyer.id, on: db)
@@ -146,9 +148,11 @@ struct ConnectionsService {
     /// new request and no message passes between them, in any of their threads. The buyer's `users`
     /// row is the pair's lock (a connection always goes from a buyer to a seller): a block, a request
     /// and a message each take it first in their transaction, so a request or message either commits
-    /// before the block or sees it.
+    /// before the block or sees it. The row is locked, not written: a write of `users` would announce
+    /// the user as changed to every server's caches on each message. On SQLite the transaction already
+    /// holds the one write lock (`SQLiteWriteGate`, `BEGIN IMMEDIATE`): nothing more to take.
     static func lockPair(buyerID: UUID, on db: any Database) async throws {
-        try await (db as! any SQLDatabase).raw("UPDATE users SET updated_at = updated_at WHERE id = \(bind: buyerID)").run()
+        try await lockUserRow(buyerID, on: db)
     }
 
     /// Refuses (403) what `sender` would send between a blocked pair; call it after `lockPair`.
@@ -277,24 +281,25 @@ struct ConnectionsService {
         let message = Message(connectionID: try connection.requireID(), senderID: try user.requireID(), content: text, kind: .text, at: now)
         connection.lastMessageAt = now
         connection.lastMessagePreview = Self.preview(text)
+        let recipient = connection.otherParty(of: try user.requireID())
         try await db.transaction { db in
             // Any thread of the pair may hold the block (`lockPair`).
             try await Self.lockPair(buyerID: connection.$buyer.id, on: db)
             try await Self.refuseIfBlocked(buyerID: connection.$buyer.id, sellerID: connection.$seller.id, sender: userID, on: db)
             try await message.create(on: db)
             try await connection.save(on: db)
+            await app.notifications(on: db).notify([recipient], .init(
+                kind: .newMessage, title: "New message from \(user.firstName) \(user.lastName)",
+                message: Self.preview(text), actionURL: "/api/v1/connections/\(id)"))
         }
-        let recipient = connection.otherParty(of: try user.requireID())
-        await notifications.notify([recipient], .init(
-            kind: .newMessage, title: "New message from \(user.firstName) \(user.lastName)",
-            message: Self.preview(text), actionURL: "/api/v1/connections/\(id)"))
+        app.threadPollCache.forget(connection: id)
         app.analyticsLog.activity(user, .message, ["connection_id": id.uuidString], at: now)
         return message
     }
 
     /// Changes whenever a message is added to the thread or read: the number and the newest of its
     /// messages, and the number of read marks on them.
-    func threadVersion(_ id: UUID, for user: User) async throws -> String {
+    func threadVersion(_ id: UUID, for user: User) async throws -> (version: String, connection: Connection) {
         let connection = try await party(id, user)
         let connectionID = try connection.requireID()
         let row = try await sql.raw("""
@@ -306,7 +311,7 @@ struct ConnectionsService {
         let count = try row?.decode(column: "n", as: Int.self) ?? 0
         let last = try row?.decode(column: "last", as: Int64.self) ?? 0
         let reads = try row?.decode(column: "reads", as: Int.self) ?? 0
-        return "\(connectionID):\(count):\(last):\(reads)"
+        return ("\(connectionID):\(count):\(last):\(reads)", connection)
     }
 
     /// Marks the message, and every earlier message the other party sent in the thread, read.
@@ -330,6 +335,7 @@ struct ConnectionsService {
                 ON CONFLICT (message_id, user_id) DO NOTHING
                 """).run()
         }
+        app.threadPollCache.forget(connection: connectionID)
         // A thread read to its end leaves nothing to be told about: its new-message notifications are read too.
         let left = try await sql.raw("""
             SELECT COUNT(*) AS n FROM messages m

@@ -35,6 +35,14 @@ final class ThreadPollCache: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    private let answered = NIOLockedValueBox<UInt64>(0)
+
+    /// How many polls were answered from memory (for tests and the operator).
+    var answeredFromMemory: UInt64 { answered.withLockedValue { $0 } }
+
+    func countAnswerFromMemory() {
+        answered.withLockedValue { $0 &+= 1 }
+    }
 
     /// Taken before reading the thread's version from the database.
     func ticket(for connection: UUID) -> Ticket {
@@ -132,6 +140,7 @@ struct ThreadPollMiddleware: Middleware {
               !user.isSuspended, user.emailVerified || !app.settings.emailVerificationRequired,
               let tag = app.threadPollCache.tag(connection: connection, query: query, user: claims.user, now: now),
               ETag.matches(ifNoneMatch.removingPercentEncoding ?? ifNoneMatch, tag) else { return nil }
+        app.threadPollCache.countAnswerFromMemory()
         var headers = HTTPHeaders()
         headers.add(name: .eTag, value: ETag.headerValue(tag))
         return Response(status: .notModified, headers: headers)

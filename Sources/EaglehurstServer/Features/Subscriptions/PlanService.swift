@@ -134,11 +134,10 @@ struct PlanService {
     }
 
     /// Holds the user's row for the rest of the transaction, so that concurrent submissions of one seller
-    /// are counted one after another: on SQLite the first write takes the database's write lock, on
-    /// PostgreSQL the update locks the row until the commit. Call it first in a transaction, then
+    /// are counted one after another (`lockUserRow`). Call it first in a transaction, then
     /// `ensureListingAllowed`, then write.
     static func serializeLimits(of user: User, on db: any Database) async throws {
-        try await (db as! any SQLDatabase).raw("UPDATE users SET updated_at = updated_at WHERE id = \(bind: try user.requireID())").run()
+        try await lockUserRow(try user.requireID(), on: db)
     }
 
     /// Refuses (402) to submit one more listing for review beyond the plan's active listings. A

@@ -5,7 +5,7 @@ import SQLKit
 /// `eaglehurst_cache` when they commit, so every server drops the poll answers it holds for that
 /// thread (`ThreadPollCache`), whoever wrote. SQLite is one process: nothing to announce.
 struct NotifyThreadChanges: AsyncMigration {
-    var name: String { "053_notify_thread_changes" }
+    var name: String { "052_notify_thread_changes" }
 
     func prepare(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
