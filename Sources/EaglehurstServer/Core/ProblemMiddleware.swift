@@ -13,10 +13,11 @@ struct ProblemMiddleware: Middleware {
         next.respond(to: request).flatMapErrorThrowing { error in
             let problem = Self.problem(for: error, request: request)
             if problem.status.code >= 500, problem.status != .notImplemented {
-                request.logger.error("request failed", metadata: [
-                    "error": "\(String(reflecting: error))",
+                // Never the error itself: see `LoggedError` for what it would write.
+                request.logger.error("request failed", metadata: LoggedError(error).metadata.merging([
                     "method": "\(request.method)", "path": "\(request.url.path)",
-                ])
+                    "route": "\(MetricsMiddleware.route(of: request))", "problem": "\(problem.slug)",
+                ]) { $1 })
             }
             return problem.response(for: request)
         }

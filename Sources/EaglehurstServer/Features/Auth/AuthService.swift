@@ -91,33 +91,29 @@ struct AuthService {
             .badRequest, slug: "invalid-code", title: "The code is not valid",
             detail: "The code is wrong, has expired, or was entered wrongly \(Self.otpMaxFailures) times. Check it, or ask for a new one with POST /api/v1/auth/resend-otp.",
             errors: ["otp_code": ["is wrong, expired or used up"]])
-        guard let user = try await User.query(on: db).filter(\.$email == Self.normalize(body.email)).first(),
-              !user.emailVerified else {
+        // One statement finds the email's pending code and counts the attempt before the code is compared,
+        // so that codes sent at the same moment each take one of the 5 tries and a sixth never gets
+        // compared. It is the same statement, and the same HMAC, for an email without an account: a
+        // lookup of the user first, then of the code, made a known email answer 45 % slower (issue 28).
+        let sql = db as! any SQLDatabase
+        let counted = try await sql.raw("""
+            UPDATE \(ident: EmailVerification.schema) SET failed_attempts = failed_attempts + 1
+            WHERE id = (SELECT v.id FROM \(ident: EmailVerification.schema) v JOIN \(ident: User.schema) u ON u.id = v.user_id
+                        WHERE u.email = \(bind: Self.normalize(body.email)) AND u.email_verified = \(bind: false)
+                            AND v.is_used = \(bind: false)
+                        ORDER BY v.created_at DESC LIMIT 1)
+                AND is_used = \(bind: false) AND failed_attempts < \(bind: Self.otpMaxFailures) AND expires_at > \(bind: now)
+            RETURNING id, user_id, otp_hash
+            """).all()
+        let given = Secrets.hmac(code, key: app.codeKey)
+        guard let pending = counted.first,
+              Secrets.constantTimeEquals(try pending.decode(column: "otp_hash", as: String.self), given),
+              let user = try await User.find(try pending.decode(column: "user_id", as: UUID.self), on: db) else {
             throw invalid
         }
-        guard let pending = try await EmailVerification.query(on: db)
-            .filter(\.$user.$id == user.requireID()).filter(\.$isUsed == false)
-            .sort(\.$createdAt, .descending).first(),
-            pending.expiresAt > now else {
-            throw invalid
-        }
-        // The attempt is counted before the code is compared, in one conditional UPDATE, so that codes
-        // sent at the same moment each take one of the 5 tries and a sixth never gets compared.
-        let counted = try await (db as! any SQLDatabase)
-            .update(EmailVerification.schema)
-            .set(SQLIdentifier("failed_attempts"), to: SQLBinaryExpression(SQLIdentifier("failed_attempts"), SQLBinaryOperator.add, SQLLiteral.numeric("1")))
-            .where("id", .equal, try pending.requireID())
-            .where("is_used", .equal, false)
-            .where("failed_attempts", .lessThan, Self.otpMaxFailures)
-            .returning("failed_attempts").all()
-        guard let attempt = try counted.first?.decode(column: "failed_attempts", as: Int.self),
-              Secrets.constantTimeEquals(pending.otpHash, Secrets.hmac(code, key: app.codeKey)) else {
-            throw invalid
-        }
+        let verificationID = try pending.decode(column: "id", as: UUID.self)
         try await db.transaction { db in
-            pending.isUsed = true
-            pending.failedAttempts = attempt
-            try await pending.save(on: db)
+            try await EmailVerification.query(on: db).filter(\.$id == verificationID).set(\.$isUsed, to: true).update()
             user.emailVerified = true
             user.emailVerifiedAt = now
             try await user.save(on: db)
@@ -128,25 +124,13 @@ struct AuthService {
         return user
     }
 
+    /// Queues the account's half (`AccountMailJob`) whether or not the email has an account, so the
+    /// answer costs the same either way.
     func resendOTP(_ body: Components.Schemas.EmailRequest) async throws -> String {
         let email = Self.normalize(body.email)
         _ = try await limiter.reserve([(.otpPerIP, clientIP), (.otpPerEmail, email)])
-        let answer = "If \(email) has an account that is not verified yet, a new code is on its way. It is valid for 10 minutes."
-        guard let user = try await User.query(on: db).filter(\.$email == email).first(), !user.emailVerified else {
-            return answer
-        }
-        let code = Secrets.otp()
-        let userID = try user.requireID()
-        try await db.transaction { db in
-            try await EmailVerification.query(on: db).filter(\.$user.$id == userID).filter(\.$isUsed == false)
-                .set(\.$isUsed, to: true).update()
-            try await EmailVerification(
-                userID: userID, otpHash: Secrets.hmac(code, key: app.codeKey),
-                expiresAt: now.addingTimeInterval(Self.otpLifetime)
-            ).create(on: db)
-            try await queueMail(AuthMail.verification(to: user, code: code, from: app.settings.mailFrom), on: db)
-        }
-        return answer
+        try await app.jobs.enqueue(.accountMail, AccountMailJob(purpose: .verificationCode, email: email), on: db)
+        return "If \(email) has an account that is not verified yet, a new code is on its way. It is valid for 10 minutes."
     }
 
     // MARK: sign-in and tokens
@@ -259,22 +243,13 @@ struct AuthService {
 
     // MARK: password reset
 
+    /// Queues the account's half (`AccountMailJob`) whether or not the email has an account, so the
+    /// answer costs the same either way.
     func forgotPassword(_ body: Components.Schemas.EmailRequest) async throws -> String {
         let email = Self.normalize(body.email)
         _ = try await limiter.reserve([(.resetPerIP, clientIP), (.resetPerEmail, email)])
-        let answer = "If \(email) has an account, a reset token is on its way. It is valid for 1 hour."
-        guard let user = try await User.query(on: db).filter(\.$email == email).first(), !user.isSuspended else {
-            return answer
-        }
-        let token = Secrets.randomToken()
-        try await db.transaction { db in
-            try await PasswordReset(
-                userID: try user.requireID(), tokenHash: Secrets.sha256(token),
-                expiresAt: now.addingTimeInterval(Self.resetLifetime)
-            ).create(on: db)
-            try await queueMail(AuthMail.passwordReset(to: user, token: token, from: app.settings.mailFrom), on: db)
-        }
-        return answer
+        try await app.jobs.enqueue(.accountMail, AccountMailJob(purpose: .passwordReset, email: email), on: db)
+        return "If \(email) has an account, a reset token is on its way. It is valid for 1 hour."
     }
 
     func resetPassword(_ body: Components.Schemas.ResetPasswordRequest) async throws {

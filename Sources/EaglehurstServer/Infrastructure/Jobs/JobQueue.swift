@@ -15,11 +15,14 @@ enum JobKind: String, Sendable, CaseIterable {
     /// Makes the card and view thumbnails of one listing photo (`ThumbnailJob`, `ListingThumbnails`);
     /// a second run, or one for media deleted meanwhile, does nothing.
     case thumbnails
+    /// Makes a reset token or a new verification code for an email, if it has an account, and
+    /// queues its mail (`AccountMailJob`); exactly once, like a notification.
+    case accountMail = "account_mail"
 
     var maxAttempts: Int {
         switch self {
         case .mail: 8
-        case .notification, .thumbnails: 5
+        case .notification, .thumbnails, .accountMail: 5
         }
     }
 }
@@ -237,6 +240,13 @@ struct JobQueue {
                 // (waiting its busy timeout) instead of failing to upgrade a read lock later.
                 try await hold(job, on: db)
                 try await app.notifications(on: db).record(notification)
+                try await finish(job, on: db)
+            }
+        case .accountMail:
+            let account = try Self.decoder.decode(AccountMailJob.self, from: payload)
+            try await app.db.transaction { db in
+                try await hold(job, on: db)
+                try await account.run(app: app, on: db)
                 try await finish(job, on: db)
             }
         case .thumbnails:
