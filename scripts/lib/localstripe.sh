@@ -1,14 +1,16 @@
 # Starts a throwaway localstripe (a fake Stripe from PyPI) on a loopback port for the tests and
 # stops it on exit. Sourced by scripts/test; exports EAGLEHURST_TEST_LOCALSTRIPE_URL.
 # localstripe keeps its objects in memory and, by default, pickles them to /tmp after each write:
-# this instance keeps nothing on disk.
+# this instance keeps nothing on disk. It runs on the test Python (.venv-test/, scripts/lib/test-python.sh).
+
+. "$(dirname "${BASH_SOURCE[0]}")/test-python.sh"
 
 start_test_localstripe() {
     local port
-    python3 -c 'import localstripe' 2>/dev/null || { echo "localstripe is not installed (run ./scripts/setup --test)" >&2; return 1; }
+    require_test_python localstripe aiohttp || return 1
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
     LOCALSTRIPE_LOG=$(mktemp /tmp/eaglehurst-localstripe.XXXXXX)
-    python3 -c '
+    "$EAGLEHURST_TEST_PYTHON" -c '
 import sys
 from aiohttp import web
 import localstripe.resources as resources
