@@ -84,6 +84,9 @@ public struct Settings: Sendable {
     /// (`ENCRYPTION_KEY`: 32 bytes as 64 hex digits or base64, e.g. `openssl rand -base64 32`);
     /// unset, they are stored as uploaded. See `EncryptingFileStore`.
     public var encryptionKey: FileEncryptionKey?
+    /// The most pixels an uploaded image may declare, all frames of a GIF or WebP counted
+    /// (`MAX_IMAGE_PIXELS`, default 40 megapixels): read from the header before a pixel is decoded.
+    public var maxImagePixels: Int
 
     /// An S3-compatible bucket for uploaded files (`S3_ENDPOINT`, `S3_BUCKET`, `S3_REGION`,
     /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`); nil keeps them on local disk under the data directory.
@@ -103,6 +106,7 @@ public struct Settings: Sendable {
 
     public static let defaultRequestRatePerAddress = RequestRate(requests: 1200, seconds: 60)
     public static let defaultRequestRatePerUser = RequestRate(requests: 600, seconds: 60)
+    public static let defaultMaxImagePixels = 40_000_000
 
     public init(
         dataDirectory: URL,
@@ -128,7 +132,8 @@ public struct Settings: Sendable {
         requestRatePerUser: RequestRate? = Settings.defaultRequestRatePerUser,
         trustedProxies: [String] = [],
         encryptionKey: FileEncryptionKey? = nil,
-        s3: S3Settings? = nil
+        s3: S3Settings? = nil,
+        maxImagePixels: Int = Settings.defaultMaxImagePixels
     ) {
         self.dataDirectory = dataDirectory
         self.database = database ?? .sqlite(path: dataDirectory.appendingPathComponent("eaglehurst.sqlite").path)
@@ -154,6 +159,7 @@ public struct Settings: Sendable {
         self.trustedProxies = trustedProxies
         self.encryptionKey = encryptionKey
         self.s3 = s3
+        self.maxImagePixels = maxImagePixels
     }
 
     /// Reads the settings from environment variables.
@@ -202,8 +208,17 @@ public struct Settings: Sendable {
             trustedProxies: (nonEmpty(env["TRUSTED_PROXIES"]) ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             encryptionKey: try encryptionKey(env),
-            s3: try s3(env)
+            s3: try s3(env),
+            maxImagePixels: try maxImagePixels(env)
         )
+    }
+
+    static func maxImagePixels(_ env: [String: String]) throws -> Int {
+        guard let raw = nonEmpty(env["MAX_IMAGE_PIXELS"]) else { return defaultMaxImagePixels }
+        guard let pixels = Int(raw), (1...1_000_000_000).contains(pixels) else {
+            throw SettingsError(variable: "MAX_IMAGE_PIXELS", problem: "is '\(raw)'; write a whole number of pixels from 1 to 1000000000, e.g. 40000000 for 40 megapixels (the default)")
+        }
+        return pixels
     }
 
     static func encryptionKey(_ env: [String: String]) throws -> FileEncryptionKey? {

@@ -81,13 +81,14 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.storage[PlatformMetricsCacheKey.self] = PlatformMetricsCache()
     app.lifecycle.use(SubscriptionRenewalsLifecycle())
     app.storage[JobsInFlightKey.self] = NIOLockedValueBox(0)
+    ImageJobThread.install(on: app)  // before the worker, so it stops after it
     app.lifecycle.use(JobWorkerLifecycle())
     app.storage[SearchIndexWarmerKey.self] = SearchIndexWarmer()
     if case .postgres = settings.database {
         app.storage[RequestBucketsKey.self] = RequestBuckets(shared: true)
     } else {
         app.storage[RequestBucketsKey.self] = RequestBuckets(shared: false)
-        app.storage[JobRunGateKey.self] = JobRunGate()
+        app.storage[JobRunGateKey.self] = Dictionary(uniqueKeysWithValues: JobLane.allCases.map { ($0, JobRunGate()) })
     }
     app.lifecycle.use(CacheListenerLifecycle())
     try routes(app)

@@ -12,7 +12,8 @@ struct EaglehurstServerCommand: AsyncParsableCommand {
         Settings come from the environment: DATABASE_URL (unset: SQLite in the data directory; \
         postgres://…: PostgreSQL), JWT_SECRET_KEY, SMTP_URL, RATE_LIMIT_ENABLED, \
         EMAIL_VERIFICATION_REQUIRED, EAGLEHURST_DATA_DIR (default $XDG_DATA_HOME/eaglehurst), \
-        METRICS_ENABLED, LOG_FORMAT (text or json), METRICS_ROLLUP_INTERVAL.
+        METRICS_ENABLED, LOG_FORMAT (text or json), METRICS_ROLLUP_INTERVAL, MAX_IMAGE_PIXELS (the most \
+        pixels an uploaded image may declare; default 40000000).
         """,
         subcommands: [Serve.self, Migrate.self, CreateAdmin.self, SeedDemo.self, Rollup.self, SearchCosts.self],
         defaultSubcommand: Serve.self

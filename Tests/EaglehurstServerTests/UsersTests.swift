@@ -11,10 +11,12 @@ import XCTest
 final class UsersTests: XCTestCase {
     // MARK: fixtures
 
-    static let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data(repeating: 0x42, count: 120)
-    static let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0]) + Data(repeating: 0x17, count: 200)
-    static let gif = Data("GIF89a".utf8) + Data(repeating: 0x01, count: 40)
-    static let webp = Data("RIFF".utf8) + Data([0x24, 0, 0, 0]) + Data("WEBPVP8 ".utf8) + Data(repeating: 0x02, count: 40)
+    // Real pictures: an avatar is decoded and written again without its metadata, so bytes that
+    // only start like an image are refused.
+    static let png = try! TestImages.png(width: 48, height: 32)
+    static let jpeg = try! TestImages.jpeg(width: 48, height: 32)
+    static let gif = try! TestImages.gif(width: 48, height: 32)
+    static let webp = try! TestImages.webp(width: 48, height: 32)
     static let pdf = Data("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n%%EOF\n".utf8)
     static let text = Data("just some text, not an image\n".utf8)
 
@@ -339,7 +341,7 @@ final class UsersTests: XCTestCase {
             XCTAssertEqual(try first.json()["avatar_url"] as? String, "/api/v1/users/\(account.userID)/avatar")
             let stored = try storedFiles(server, "avatars")
             XCTAssertEqual(stored.count, 1)
-            XCTAssertEqual(try Data(contentsOf: stored[0]), Self.png)
+            XCTAssertEqual(DetectedFileType.detect(try Data(contentsOf: stored[0])), .png, "written again in its own format")
             let mode = try FileManager.default.attributesOfItem(atPath: stored[0].path)[.posixPermissions] as? Int
             XCTAssertEqual(mode, 0o600)
             XCTAssertFalse(stored[0].lastPathComponent.contains("me"), "the client's name is never the key")
@@ -349,7 +351,7 @@ final class UsersTests: XCTestCase {
                 XCTAssertEqual(replaced.status, 200, "\(name): \(replaced.text)")
                 let files = try storedFiles(server, "avatars")
                 XCTAssertEqual(files.count, 1, "the previous avatar is deleted")
-                XCTAssertEqual(try Data(contentsOf: files[0]), data)
+                XCTAssertEqual(DetectedFileType.detect(try Data(contentsOf: files[0])), DetectedFileType.detect(data), name)
             }
             let profile = try await server.request(.GET, "/users/profile", bearer: account.token).json()
             XCTAssertEqual(profile["avatar_url"] as? String, "/api/v1/users/\(account.userID)/avatar")
@@ -370,7 +372,7 @@ final class UsersTests: XCTestCase {
             let picture = try await server.request(.GET, "/" + url, bearer: viewer.token)
             XCTAssertEqual(picture.status, 200, picture.text)
             XCTAssertEqual(picture.headers.first(name: .contentType), "image/jpeg")
-            XCTAssertEqual(picture.body, Self.jpeg)
+            XCTAssertEqual(picture.body, try Data(contentsOf: try XCTUnwrap(try storedFiles(server, "avatars").first)), "the stored picture")
             let anonymous = try await server.request(.GET, "/" + url)
             XCTAssertEqual(anonymous.status, 401)
         }
@@ -387,6 +389,9 @@ final class UsersTests: XCTestCase {
             let empty = try await server.upload("/users/upload-avatar", avatarForm(Data()), bearer: account.token)
             try assertProblem(empty, status: 422)
             XCTAssertEqual(try errorFields(empty), ["file"])
+            let fake = Self.png.prefix(8) + Data(repeating: 0x42, count: 120)
+            let unreadable = try await server.upload("/users/upload-avatar", avatarForm(fake), bearer: account.token)
+            try assertProblem(unreadable, status: 422, detailContains: "could not be decoded")
             XCTAssertEqual(try storedFiles(server, "avatars"), [])
             let profile = try await server.request(.GET, "/users/profile", bearer: account.token)
             XCTAssertNil(try profile.json()["avatar_url"])
@@ -547,7 +552,7 @@ final class UsersTests: XCTestCase {
             let avatarPath = try await user(server, account).avatarPath
             let key = try XCTUnwrap(FileKey(rawValue: avatarPath ?? ""))
             let data = try await store.get(key)
-            XCTAssertEqual(data, Self.png)
+            XCTAssertEqual(data.flatMap(DetectedFileType.detect), .png)
             XCTAssertEqual(try storedFiles(server, "avatars"), [], "nothing went to disk")
         }
     }

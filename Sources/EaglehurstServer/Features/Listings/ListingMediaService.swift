@@ -40,29 +40,31 @@ extension ListingsService {
         }
         let existing = try await ListingMedia.query(on: db).filter(\.$listing.$id == id).count()
         guard existing < Self.maxMediaPerListing else { throw Self.tooManyMedia }
-        var imageSize: (width: Int, height: Int)?
+        var image: CleanedImage?
         if type == .pdf {
             guard upload.file.size <= Self.documentLimit else {
                 throw UploadedFile.tooLarge(what: "A listing document", limit: Self.documentLimit)
             }
         } else {
-            imageSize = try await ListingThumbnails(app: app).checkImage(upload.file, type: type)
+            image = try await CleanedImage.clean(
+                upload.file, type: type, what: "a listing photo", maxPixels: app.settings.maxImagePixels, on: app.threadPool)
         }
+        let stored = image?.file ?? upload.file
         let key = FileKey.make(in: "listing-media")
-        try await app.fileStore.put(contentsOf: upload.file.url, at: key)
+        try await app.fileStore.put(contentsOf: stored.url, at: key)
         let media = ListingMedia()
         media.$listing.id = id
         media.mediaType = type == .pdf ? "document" : "image"
         media.fileName = upload.file.displayName(defaultStem: "listing-media", type: type)
         media.contentType = type.mimeType
-        media.sizeBytes = Int64(upload.file.size)
+        media.sizeBytes = Int64(stored.size)
         media.storageKey = key.rawValue
         media.caption = upload.caption.flatMap { $0.isEmpty ? nil : $0 }
         media.displayOrder = upload.displayOrder ?? existing
         media.isConfidential = upload.isConfidential
-        media.width = imageSize?.width
-        media.height = imageSize?.height
-        let isImage = imageSize != nil
+        media.width = image?.width
+        media.height = image?.height
+        let isImage = image != nil
         // On a published listing a new item waits for an admin like a field edit (a caption or a
         // photo can carry a phone number); on a draft or a listing in review it is approved with the listing.
         let waits = listing.status == .published

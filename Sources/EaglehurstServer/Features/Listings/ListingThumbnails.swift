@@ -6,10 +6,12 @@ import Vapor
 /// The thumbnails of a listing's photos: a 320 px card and a 1280 px view (JPEG, EXIF orientation
 /// applied, metadata stripped), made by libvips in a job after the upload, off the request path.
 ///
-/// An upload is checked at once (`checkImage`: its size from the header and a decode of every
-/// pixel, so a truncated file is refused with a 422 instead of failing in the job); the job
-/// (`JobKind.thumbnails`) then reads the original from the `FileStore`, stores both thumbnails and
-/// records their keys with one conditional UPDATE. It can run twice, and the media can go at any
+/// An upload is checked and cleaned at once (`CleanedImage`: its pixel count from the header, then
+/// every pixel decoded and written again without metadata, so a truncated file is refused with a
+/// 422 instead of failing in the job); the job (`JobKind.thumbnails`, in a lane of its own so it
+/// never delays mail) then reads the original from the `FileStore`, makes the view and from it the
+/// card on a thread of its own (`ImageJobThread`) within `timeLimit`, stores both and records their
+/// keys with one conditional UPDATE. It can run twice, and the media can go at any
 /// moment: a second run finds the keys set and stops; a run whose row is gone (or was filled by
 /// another run meanwhile) deletes the files it made and completes quietly.
 struct ListingThumbnails {
@@ -25,22 +27,10 @@ struct ListingThumbnails {
     static let view = Size(maxWidth: 1280, maxHeight: 1280)
     static let quality = 82
 
-    /// The image's size (orientation applied) once every pixel was decoded; a 422 problem naming
-    /// what libvips found wrong when the file is not a readable image. Runs on the thread pool:
-    /// decoding a 12-megapixel photo takes tens of milliseconds.
-    func checkImage(_ file: UploadedFile, type: DetectedFileType) async throws -> (width: Int, height: Int) {
-        do {
-            return try await app.threadPool.runIfActive {
-                let size = try Images.size(ofFileAt: file.url)
-                try Images.verify(fileAt: file.url)
-                return size
-            }
-        } catch let error as Images.ImageError {
-            throw Problem.validation(
-                ["file": ["is not a readable \(type.displayName) image"]],
-                detail: "The file starts like a \(type.displayName) image but could not be decoded (\(error.description)). It may be cut short or damaged; export it again and upload that.")
-        }
-    }
+    /// How long decoding and shrinking an original may take. Uploads are held to the pixel limit,
+    /// so this stops only what slipped past it (an original stored before the limit existed) or a
+    /// machine that is badly overloaded; the job then fails and is retried with backoff.
+    static let timeLimit: Duration = .seconds(20)
 
     /// The job: makes and records the thumbnails of one media item. `commit` runs inside the
     /// transaction that records them (the job queue removes the job there), also when there is
@@ -57,13 +47,25 @@ struct ListingThumbnails {
             try await app.db.transaction { try await commit($0) }
             return
         }
+        let maxPixels = app.settings.maxImagePixels
         let started = ContinuousClock.now
-        let (card, view, size) = try await app.threadPool.runIfActive {
-            (try Images.thumbnail(of: original, maxWidth: Self.card.maxWidth, maxHeight: Self.card.maxHeight, quality: Self.quality),
-             try Images.thumbnail(of: original, maxWidth: Self.view.maxWidth, maxHeight: Self.view.maxHeight, quality: Self.quality),
-             try Images.size(of: original))
+        let made = try await app.imageJobThread.runIfActive { () throws -> (card: Images.Thumbnail, view: Images.Thumbnail, size: (width: Int, height: Int))? in
+            let size = try Images.size(of: original)
+            guard size.width * size.height <= maxPixels else { return nil }
+            // The card from the view: the original is decoded once.
+            let view = try Images.thumbnail(of: original, maxWidth: Self.view.maxWidth, maxHeight: Self.view.maxHeight,
+                                            quality: Self.quality, timeLimit: Self.timeLimit)
+            let card = try Images.thumbnail(of: view.jpeg, maxWidth: Self.card.maxWidth, maxHeight: Self.card.maxHeight, quality: Self.quality)
+            return (card, view, size)
         }
-        let made = ContinuousClock.now
+        guard let made else {
+            // Stored before uploads were held to the pixel limit: decoding it is not worth a core's seconds.
+            app.logger.warning("a listing photo has more pixels than MAX_IMAGE_PIXELS; no thumbnails", metadata: ["media": "\(mediaID)"])
+            try await app.db.transaction { try await commit($0) }
+            return
+        }
+        let (card, view, size) = made
+        let libvipsDone = ContinuousClock.now
         let cardKey = FileKey.make(in: "listing-media-card")
         let viewKey = FileKey.make(in: "listing-media-view")
         let recorded: Bool
@@ -86,7 +88,7 @@ struct ListingThumbnails {
         if !recorded { await delete([cardKey, viewKey]) }
         app.logger.info("thumbnails made", metadata: [
             "media": "\(mediaID)", "card_bytes": "\(card.jpeg.count)", "view_bytes": "\(view.jpeg.count)",
-            "libvips_ms": "\((made - started).curlMilliseconds)", "total_ms": "\((ContinuousClock.now - started).curlMilliseconds)",
+            "libvips_ms": "\((libvipsDone - started).curlMilliseconds)", "total_ms": "\((ContinuousClock.now - started).curlMilliseconds)",
         ])
     }
 

@@ -103,11 +103,13 @@ struct UsersService {
     static let avatarLimit = 5 << 20
     static let avatarTypes: [DetectedFileType] = [.png, .jpeg, .webp, .gif]
 
-    /// Stores the new picture, points the user at it and then deletes the one it replaces.
+    /// Stores the new picture (held to the pixel limit, written again without its metadata: see
+    /// `CleanedImage`), points the user at it and then deletes the one it replaces.
     func replaceAvatar(of user: User, with upload: UploadedFile) async throws -> User {
-        _ = try upload.requireType(among: Self.avatarTypes, what: "An avatar")
+        let type = try upload.requireType(among: Self.avatarTypes, what: "An avatar")
+        let image = try await CleanedImage.clean(upload, type: type, what: "an avatar", maxPixels: app.settings.maxImagePixels, on: app.threadPool)
         let key = FileKey.make(in: "avatars")
-        try await files.put(contentsOf: upload.url, at: key)
+        try await files.put(contentsOf: image.file.url, at: key)
         let previous = user.avatarPath.flatMap(FileKey.init(rawValue:))
         user.avatarPath = key.rawValue
         do {

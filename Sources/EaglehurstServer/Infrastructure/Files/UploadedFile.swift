@@ -62,6 +62,25 @@ final class UploadedFile: Sendable {
         try Data(contentsOf: url)
     }
 
+    /// A new spool file beside this one, written by `write`, with this upload's type and name (an
+    /// image written again without its metadata, `CleanedImage`). Removed when `write` throws.
+    func rewritten(_ write: (URL) throws -> Void) throws -> UploadedFile {
+        let destination = url.deletingLastPathComponent().appendingPathComponent("\(UUID().uuidString.lowercased()).upload", isDirectory: false)
+        // Made here with the spool's mode (0600): the writer truncates it and keeps the mode, and
+        // the local store links the file into place as it is.
+        let descriptor = open(destination.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw UploadSpool.failure("open", destination) }
+        close(descriptor)
+        do {
+            try write(destination)
+            let size = try FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? Int ?? 0
+            return UploadedFile(url: destination, size: size, detectedType: detectedType, clientFileName: clientFileName)
+        } catch {
+            unlink(destination.path)
+            throw error
+        }
+    }
+
     static func tooLarge(what: String, limit: Int) -> Problem {
         Problem(
             .payloadTooLarge, slug: "file-too-large", title: "The file is too large",

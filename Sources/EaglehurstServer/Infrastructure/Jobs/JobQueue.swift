@@ -25,16 +25,35 @@ enum JobKind: String, Sendable, CaseIterable {
         case .notification, .thumbnails, .accountMail: 5
         }
     }
+
+    var lane: JobLane {
+        switch self {
+        case .mail, .notification, .accountMail: .messages
+        case .thumbnails: .images
+        }
+    }
+}
+
+/// Jobs run in lanes, each worked by its own worker (and on SQLite behind its own one-at-a-time
+/// gate), so a slow job holds up only its own lane. A thumbnail is seconds of libvips; a
+/// verification code queued behind one arrived 11.9 s late before thumbnails had a lane.
+enum JobLane: String, Sendable, CaseIterable {
+    /// Mail and notification fan-out: quick, and people wait for them.
+    case messages
+    /// Thumbnails: seconds of CPU each, and nobody waits on them.
+    case images
+
+    var kinds: [JobKind] { JobKind.allCases.filter { $0.lane == self } }
 }
 
 /// The durable job queue in the `jobs` table (see `CreateJobs`).
 ///
 /// - Enqueue with `enqueue(_:_:on:)` on the same database handle as the work that causes the job —
 ///   inside that work's transaction when there is one — so the job commits with it or not at all.
-/// - Claiming is one conditional UPDATE of the oldest due row: on PostgreSQL its sub-select takes the
-///   row `FOR UPDATE SKIP LOCKED`, so workers of several servers never take the same job and never
-///   wait for one another; on SQLite writes are serialized anyway and one job runs at a time
-///   (`JobRunGate`).
+/// - Claiming is one conditional UPDATE of the oldest due row of a lane (`JobLane`): on PostgreSQL
+///   its sub-select takes the row `FOR UPDATE SKIP LOCKED`, so workers of several servers never take
+///   the same job and never wait for one another; on SQLite writes are serialized anyway and one job
+///   per lane runs at a time (`JobRunGate`).
 /// - A failed job is retried with exponential backoff (`backoff(afterAttempt:)`) until its kind's
 ///   `maxAttempts`, then it is `dead` and stays for an operator (`counts()` shows it).
 /// - A claim is a lease: a worker that dies mid-job leaves the job `running` until `locked_until`,
@@ -135,22 +154,31 @@ struct JobQueue {
         let claim: UUID
     }
 
-    /// Claims the oldest due job (or one whose worker's lease ran out) and runs it.
+    /// Claims the oldest due job of any lane (or one whose worker's lease ran out) and runs it.
     /// Returns false when no job was due.
     func runNext() async -> Bool {
-        // SQLite: one job at a time in this process (the background worker, a test's drain), since
-        // SQLite has one writer anyway and two jobs would only wait on each other's locks.
-        let gate = app.storage[JobRunGateKey.self]
+        for lane in JobLane.allCases {
+            if await runNext(in: lane) { return true }
+        }
+        return false
+    }
+
+    /// Claims the oldest due job of `lane` and runs it. Returns false when none was due.
+    func runNext(in lane: JobLane) async -> Bool {
+        // SQLite: one job of a lane at a time in this process (its worker, a test's drain), since
+        // SQLite has one writer anyway and two jobs would only wait on each other's locks. The lanes
+        // do not wait for each other: a thumbnail's long part (libvips) holds no lock.
+        let gate = app.storage[JobRunGateKey.self]?[lane]
         await gate?.acquire()
-        let ran = await claimAndRun()
+        let ran = await claimAndRun(in: lane)
         await gate?.release()
         return ran
     }
 
-    private func claimAndRun() async -> Bool {
+    private func claimAndRun(in lane: JobLane) async -> Bool {
         let job: Claimed
         do {
-            guard let claimed = try await claimNext() else { return false }
+            guard let claimed = try await claimNext(in: lane) else { return false }
             job = claimed
         } catch {
             app.logger.error("could not claim a job", metadata: ["error": "\(error)"])
@@ -181,23 +209,24 @@ struct JobQueue {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if await runNext() { continue }
-            if app.jobsInFlight.withLockedValue({ $0 }) == 0, !(await hasDueJob()) { return }
+            if app.jobsInFlight.withLockedValue({ $0 }) == 0, !(await hasDueJob(in: JobLane.allCases)) { return }
             try? await Task.sleep(for: .milliseconds(5))
         }
     }
 
-    private func hasDueJob() async -> Bool {
+    private func hasDueJob(in lanes: [JobLane]) async -> Bool {
         let at = now
+        let kinds = lanes.flatMap(\.kinds).map(\.rawValue)
         let rows = try? await (app.db as! any SQLDatabase).raw("""
-            SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= \(bind: at))
-                OR (state = 'running' AND locked_until <= \(bind: at)) LIMIT 1
+            SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= \(bind: at))
+                OR (state = 'running' AND locked_until <= \(bind: at))) AND kind IN (\(binds: kinds)) LIMIT 1
             """).all()
         return !(rows ?? []).isEmpty
     }
 
-    private func claimNext() async throws -> Claimed? {
+    private func claimNext(in lane: JobLane) async throws -> Claimed? {
         // A plain read first: an idle queue costs one indexed SELECT, not a write lock (SQLite).
-        guard await hasDueJob() else { return nil }
+        guard await hasDueJob(in: [lane]) else { return nil }
         let sql = app.db as! any SQLDatabase
         let at = now
         let claim = UUID()
@@ -206,7 +235,8 @@ struct JobQueue {
             UPDATE jobs SET state = 'running', attempts = attempts + 1, claim = \(bind: claim),
                 locked_until = \(bind: at.addingTimeInterval(Self.lease)), updated_at = \(bind: at)
             WHERE id = (SELECT id FROM jobs
-                        WHERE (state = 'queued' AND run_at <= \(bind: at)) OR (state = 'running' AND locked_until <= \(bind: at))
+                        WHERE ((state = 'queued' AND run_at <= \(bind: at)) OR (state = 'running' AND locked_until <= \(bind: at)))
+                            AND kind IN (\(binds: lane.kinds.map(\.rawValue)))
                         ORDER BY run_at LIMIT 1 \(unsafeRaw: lock))
             RETURNING id, kind, payload, attempts, max_attempts
             """).all()
@@ -362,26 +392,29 @@ struct NotificationJob: Codable, Sendable {
 
 // MARK: the worker
 
-/// One worker per server: claims and runs due jobs, and polls the table when there are none.
-/// Off with `JOB_WORKER=false` (a server that only takes requests; another process works the queue).
+/// One worker per lane per server: claims and runs the lane's due jobs, and polls the table when
+/// there are none. Off with `JOB_WORKER=false` (a server that only takes requests; another process
+/// works the queue).
 struct JobWorkerLifecycle: LifecycleHandler {
     static let idlePoll: Duration = .milliseconds(250)
 
     func didBootAsync(_ application: Application) async throws {
         guard application.settings.jobWorker else { return }
         let queue = application.jobs
-        application.storage[JobWorkerTaskKey.self] = Task {
-            while !Task.isCancelled {
-                if await queue.runNext() { continue }
-                try? await Task.sleep(for: Self.idlePoll)
+        application.storage[JobWorkerTasksKey.self] = JobLane.allCases.map { lane in
+            Task {
+                while !Task.isCancelled {
+                    if await queue.runNext(in: lane) { continue }
+                    try? await Task.sleep(for: Self.idlePoll)
+                }
             }
         }
     }
 
     func shutdownAsync(_ application: Application) async {
-        guard let task = application.storage[JobWorkerTaskKey.self] else { return }
-        task.cancel()
-        await task.value
+        let tasks = application.storage[JobWorkerTasksKey.self] ?? []
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
     }
 }
 
@@ -403,8 +436,9 @@ actor JobRunGate {
     }
 }
 
-struct JobRunGateKey: StorageKey { typealias Value = JobRunGate }
-struct JobWorkerTaskKey: StorageKey { typealias Value = Task<Void, Never> }
+/// One gate per lane (SQLite).
+struct JobRunGateKey: StorageKey { typealias Value = [JobLane: JobRunGate] }
+struct JobWorkerTasksKey: StorageKey { typealias Value = [Task<Void, Never>] }
 struct JobsInFlightKey: StorageKey { typealias Value = NIOLockedValueBox<Int> }
 
 extension Application {
