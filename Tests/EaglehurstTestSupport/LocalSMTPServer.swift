@@ -16,7 +16,7 @@ public struct ReceivedMail: Decodable, Sendable {
     public var raw: String
 }
 
-/// aiosmtpd on a free loopback port. It accepts any sender, refuses recipients at
+/// aiosmtpd (run by `TestPython`) on a free loopback port. It accepts any sender, refuses recipients at
 /// `refuse.test` with 550, accepts the login `mailer` / `s3crét@x` without TLS, and writes
 /// each accepted message to `<directory>/<n>.json`.
 // Every stored property is a `let` set before the server is shared.
@@ -93,7 +93,8 @@ public final class LocalSMTPServer: @unchecked Sendable {
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
 
         let errors = directory.appendingPathComponent("stderr.txt").path
-        let process = try ChildProcess(["python3", scriptURL.path, inbox.path], stdin: .pipe, stdout: .pipe, stderr: .file(errors))
+        let python = try TestPython.path()
+        let process = try ChildProcess([python, scriptURL.path, inbox.path], stdin: .pipe, stdout: .pipe, stderr: .file(errors))
         var firstLine = process.firstLine()
         if Int(firstLine) == nil, let said = try? String(contentsOfFile: errors, encoding: .utf8), !said.isEmpty {
             firstLine += " " + said.suffix(500)
@@ -102,7 +103,7 @@ public final class LocalSMTPServer: @unchecked Sendable {
         guard server.port > 0 else {
             server.stop()
             if firstLine.hasPrefix("aiosmtpd is missing") {
-                throw TestSupportError("aiosmtpd is not installed for python3: run `pip install aiosmtpd`")
+                throw TestPython.missing("aiosmtpd", python: python)
             }
             throw TestSupportError("the test SMTP server did not start (it printed \"\(firstLine)\")")
         }

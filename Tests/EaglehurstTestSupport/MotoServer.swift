@@ -1,7 +1,7 @@
 import EaglehurstServer
 import Foundation
 
-/// moto's S3 in server mode (PyPI `moto[server]`) on a free loopback port, checking credentials:
+/// moto's S3 in server mode (PyPI `moto[server]`, run by `TestPython`) on a free loopback port, checking credentials:
 /// it starts with IAM enforcement, makes one user with an access key allowed `s3:*`, and hands that
 /// key pair to the tests, so a wrong key or secret is refused as AWS would refuse it.
 ///
@@ -58,7 +58,8 @@ public final class MotoServer: @unchecked Sendable {
         let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("eaglehurst-moto-\(UUID()).py")
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: scriptURL) }
-        let process = try ChildProcess(["python3", scriptURL.path], stdin: .pipe, stdout: .pipe, stderr: .null)
+        let python = try TestPython.path()
+        let process = try ChildProcess([python, scriptURL.path], stdin: .pipe, stdout: .pipe, stderr: .null)
         let line = Data(process.firstLine(timeout: 120).utf8)
         struct Started: Decodable {
             var port: Int?
@@ -70,7 +71,7 @@ public final class MotoServer: @unchecked Sendable {
         guard let started, let port = started.port, let access = started.access, let secret = started.secret else {
             process.stop()
             if started?.error == "moto is missing" {
-                throw TestSupportError("moto is not installed for python3: run ./scripts/setup --test (pip install 'moto[server]')")
+                throw TestPython.missing("moto[server] or boto3", python: python)
             }
             throw TestSupportError("moto did not start (it printed \"\(String(decoding: line, as: UTF8.self))\")")
         }
