@@ -91,6 +91,9 @@ public struct Settings: Sendable {
     /// An S3-compatible bucket for uploaded files (`S3_ENDPOINT`, `S3_BUCKET`, `S3_REGION`,
     /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`); nil keeps them on local disk under the data directory.
     public var s3: S3Settings?
+    /// PostgreSQL connections per event loop (`DATABASE_POOL_SIZE`, 1–64, default 8). SQLite keeps
+    /// one per event loop and puts writers in single file (`SQLiteWriteGate`).
+    public var databasePoolSize = 8
 
     public struct S3Settings: Sendable, Equatable {
         public var store: S3FileStore.Configuration
@@ -183,7 +186,7 @@ public struct Settings: Sendable {
             }
             smtpURL = url
         }
-        return Settings(
+        var settings = Settings(
             dataDirectory: dataDirectory,
             database: database,
             jwtSecret: jwtSecret,
@@ -211,6 +214,16 @@ public struct Settings: Sendable {
             s3: try s3(env),
             maxImagePixels: try maxImagePixels(env)
         )
+        settings.databasePoolSize = try databasePoolSize(env)
+        return settings
+    }
+
+    static func databasePoolSize(_ env: [String: String]) throws -> Int {
+        guard let raw = nonEmpty(env["DATABASE_POOL_SIZE"]) else { return 8 }
+        guard let size = Int(raw), (1...64).contains(size) else {
+            throw SettingsError(variable: "DATABASE_POOL_SIZE", problem: "is '\(raw)'; write a whole number of connections per event loop from 1 to 64 (8 is a good default)")
+        }
+        return size
     }
 
     static func maxImagePixels(_ env: [String: String]) throws -> Int {

@@ -66,6 +66,9 @@ public func configure(_ app: Application, settings: Settings, environment: Serve
     app.middleware.use(BodyLimitMiddleware(
         jsonLimit: 1 << 20, uploadLimit: 10 << 20, mediaUploadLimit: ListingsService.mediaLimit + (1 << 20)))
     app.middleware.use(ListingAnswerCacheMiddleware())
+    app.storage[ThreadPollCacheKey.self] = ThreadPollCache()
+    app.storage[VerifiedTokensKey.self] = VerifiedTokens()
+    app.middleware.use(ThreadPollMiddleware())
     // Innermost: the one task-hop every handler needs (the request in a task-local value); the
     // middlewares above are written on futures and add none unless they have async work to do.
     app.middleware.use(RequestContextMiddleware())
@@ -131,20 +134,28 @@ func makeMailer(_ settings: Settings) throws -> any Mailer {
 func configureDatabase(_ app: Application, settings: Settings) throws {
     // This server's writes mark the search generation it holds stale once they commit.
     let reader = app.searchIndexCache.generationReader
-    func watched(_ factory: DatabaseConfigurationFactory) -> any DatabaseConfiguration {
-        SearchGenerationWatch(base: factory.make(), reader: reader)
+    func watched(_ factory: DatabaseConfigurationFactory, writeGate: SQLiteWriteGate? = nil) -> any DatabaseConfiguration {
+        SearchGenerationWatch(base: factory.make(), reader: reader, writeGate: writeGate)
     }
     switch settings.database {
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace)), as: .sqlite)
-        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace)), as: .searchLog, isDefault: false)
+        // One gate for both pools: the logs' batches queue behind the same writer as requests.
+        let gate = SQLiteWriteGate()
+        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace), writeGate: gate), as: .sqlite)
+        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace), writeGate: gate), as: .searchLog, isDefault: false)
     case .postgres(let url):
         var configuration = try SQLPostgresConfiguration(url: url)
         configuration.searchPath = nil
-        app.databases.use(watched(.postgres(configuration: configuration, sqlLogLevel: .trace)), as: .psql)
-        app.databases.use(watched(.postgres(configuration: configuration, sqlLogLevel: .trace)), as: .searchLog, isDefault: false)
+        // Several connections per event loop: a transaction waiting on a row lock holds one, and the
+        // event loop's other requests go on with the rest.
+        app.databases.use(watched(.postgres(
+            configuration: configuration, maxConnectionsPerEventLoop: settings.databasePoolSize,
+            encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace)), as: .psql)
+        app.databases.use(watched(.postgres(
+            configuration: configuration, maxConnectionsPerEventLoop: 2,
+            encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace)), as: .searchLog, isDefault: false)
     }
 }
 

@@ -10,7 +10,7 @@ struct EaglehurstServerCommand: AsyncParsableCommand {
         abstract: "The Eaglehurst marketplace API server.",
         discussion: """
         Settings come from the environment: DATABASE_URL (unset: SQLite in the data directory; \
-        postgres://…: PostgreSQL), JWT_SECRET_KEY, SMTP_URL, RATE_LIMIT_ENABLED, \
+        postgres://…: PostgreSQL), DATABASE_POOL_SIZE (PostgreSQL connections per event loop, default 8), JWT_SECRET_KEY, SMTP_URL, RATE_LIMIT_ENABLED, \
         EMAIL_VERIFICATION_REQUIRED, EAGLEHURST_DATA_DIR (default $XDG_DATA_HOME/eaglehurst), \
         METRICS_ENABLED, LOG_FORMAT (text or json), METRICS_ROLLUP_INTERVAL, MAX_IMAGE_PIXELS (the most \
         pixels an uploaded image may declare; default 40000000).
