@@ -8,28 +8,6 @@ import XCTest
 /// Two servers on one PostgreSQL: what one changes, the other's caches drop at once (LISTEN/NOTIFY),
 /// not when their entries expire. (SQLite is one process; there is no second server to tell.)
 final class CrossServerCacheTests: XCTestCase {
-    /// Server A (a `TestServer` on a fresh PostgreSQL database) and server B on the same database.
-    func withTwoServers(_ body: (TestServer, RunningServer) async throws -> Void) async throws {
-        _ = try XCTUnwrap(TestDatabase.postgresAdminURL, "two servers need PostgreSQL: run through ./scripts/test")
-        let a = try await TestServer.start(.postgres)
-        let b: RunningServer
-        do {
-            b = try await RunningServer.start(settings: a.sandbox.settings, port: 0, logLevel: .warning)
-        } catch {
-            try? await a.stop()
-            throw error
-        }
-        do {
-            try await body(a, b)
-        } catch {
-            try? await b.shutdown()
-            try? await a.stop()
-            throw error
-        }
-        try await b.shutdown()
-        try await a.stop()
-    }
-
     /// A request to server B, sent with A's HTTP client.
     func request(
         _ a: TestServer, _ b: RunningServer, _ method: HTTPMethod, _ path: String, body: String? = nil, bearer: String? = nil
@@ -118,5 +96,29 @@ final class CrossServerCacheTests: XCTestCase {
             XCTAssertEqual(approved.status, 200, approved.text)
             await XCTAssertEqualAsync(try await titlesOnB(), ["Dental practice in York"])
         }
+    }
+}
+
+extension XCTestCase {
+    /// Server A (a `TestServer` on a fresh PostgreSQL database) and server B on the same database.
+    func withTwoServers(_ body: (TestServer, RunningServer) async throws -> Void) async throws {
+        _ = try XCTUnwrap(TestDatabase.postgresAdminURL, "two servers need PostgreSQL: run through ./scripts/test")
+        let a = try await TestServer.start(.postgres)
+        let b: RunningServer
+        do {
+            b = try await RunningServer.start(settings: a.sandbox.settings, port: 0, logLevel: .warning)
+        } catch {
+            try? await a.stop()
+            throw error
+        }
+        do {
+            try await body(a, b)
+        } catch {
+            try? await b.shutdown()
+            try? await a.stop()
+            throw error
+        }
+        try await b.shutdown()
+        try await a.stop()
     }
 }

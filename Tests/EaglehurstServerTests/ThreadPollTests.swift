@@ -101,10 +101,7 @@ final class ThreadPollTests: XCTestCase {
     }
 
     func testAMessageThroughAnotherServerEndsTheMemoryAnswerAtOnce() async throws {
-        _ = try XCTUnwrap(TestDatabase.postgresAdminURL, "two servers need PostgreSQL: run through ./scripts/test")
-        let a = try await TestServer.start(.postgres)
-        let b = try await RunningServer.start(settings: a.sandbox.settings, port: 0, logLevel: .warning)
-        do {
+        try await withTwoServers { a, b in
             let thread = try await acceptedThread(a)
             let first = try await poll(a, thread, thread.buyer, etag: nil)
             let etag = try XCTUnwrap(first.headers.first(name: .eTag))
@@ -125,12 +122,6 @@ final class ThreadPollTests: XCTestCase {
                 if status == 304 { try await Task.sleep(for: .milliseconds(50)) }
             }
             XCTAssertEqual(status, 200, "A answers afresh after B's message")
-        } catch {
-            try? await b.shutdown()
-            try? await a.stop()
-            throw error
         }
-        try await b.shutdown()
-        try await a.stop()
     }
 }
