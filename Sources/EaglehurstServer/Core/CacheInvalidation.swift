@@ -105,7 +105,7 @@ final class SearchIndexWarmer: Sendable {
                     let sql = app.db as! any SQLDatabase
                     try await app.searchIndexCache.catchUp(on: sql)
                 } catch {
-                    app.logger.debug("search index warm-up failed", metadata: ["error": "\(error)"])
+                    app.logger.debug("search index warm-up failed", metadata: ["error": "\(LoggedError(error))"])
                 }
                 let again = self.state.withLockedValue { state -> Bool in
                     if state.again { state.again = false; return true }
@@ -172,7 +172,7 @@ struct CacheListenerLifecycle: LifecycleHandler {
                     if listener.stopping.withLockedValue({ $0 }) { break }
                     // Start anyway: the caches then hold entries for their lifetime, as on one server.
                     if !signalled { signalled = true; readyContinuation.finish() }
-                    logger.warning("cache announcements: connection lost; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                    logger.warning("cache announcements: connection lost; retrying", metadata: ["error": "\(LoggedError(error))"])
                 }
                 // Deaf until the next LISTEN: forget now, too, so nothing stale is served meanwhile.
                 generation.setHeard(false)

@@ -12,7 +12,7 @@ import Vapor
 /// `Authorization: Bearer …` reached the log that way (issue 28). Swift's default description of an
 /// error that does not describe itself prints every stored property, which can hold the same. So the
 /// wrapper is unwrapped and never printed, and an error gets a message only when its type writes one.
-struct LoggedError: Sendable {
+struct LoggedError: Sendable, CustomStringConvertible {
     /// The OpenAPI operation id, when the error came out of an operation.
     var operation: String?
     /// The error's type, fully qualified: `SQLiteNIO.SQLiteError`.
@@ -30,6 +30,9 @@ struct LoggedError: Sendable {
         type = String(reflecting: Swift.type(of: error))
         message = Self.message(of: error)
     }
+
+    /// `Type: message`, for a log line's `error` field outside an operation (jobs, caches, health).
+    var description: String { "\(type): \(message)" }
 
     var metadata: Logger.Metadata {
         ["operation": "\(operation ?? "-")", "error_type": "\(type)", "error": "\(message)"]

@@ -33,7 +33,7 @@ struct SystemHealth {
             let elapsed = try await clock.measure { try await (app.db as! any SQLDatabase).raw("SELECT 1").run() }
             latency = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         } catch {
-            app.logger.warning("health check: database did not answer", metadata: ["error": "\(error)"])
+            app.logger.warning("health check: database did not answer", metadata: ["error": "\(LoggedError(error))"])
         }
         let settings = app.settings
         let disk = (try? FileManager.default.attributesOfFileSystem(forPath: settings.dataDirectory.path))?[.systemFreeSize]

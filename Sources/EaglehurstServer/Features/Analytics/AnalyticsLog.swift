@@ -129,7 +129,7 @@ final class AnalyticsLog: Sendable {
                     do { try await insert([row], into: table, columns: columns, conflict: conflict) } catch { dropped += 1 }
                 }
                 if dropped > 0 {
-                    logger.warning("analytics events dropped", metadata: ["table": "\(table)", "count": "\(dropped)", "error": "\(error)"])
+                    logger.warning("analytics events dropped", metadata: ["table": "\(table)", "count": "\(dropped)", "error": "\(LoggedError(error))"])
                 }
             }
         }

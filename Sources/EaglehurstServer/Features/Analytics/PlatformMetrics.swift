@@ -367,7 +367,7 @@ struct PlatformMetricsLifecycle: LifecycleHandler {
                 do {
                     try await rollup.run(try await rollup.dueDays(), wait: false)
                 } catch let error where !Task.isCancelled {
-                    logger.error("platform metrics roll-up failed", metadata: ["error": "\(error)"])
+                    logger.error("platform metrics roll-up failed", metadata: ["error": "\(LoggedError(error))"])
                 } catch {}
                 try? await Task.sleep(for: .seconds(interval))
             }

@@ -118,7 +118,7 @@ struct ListingThumbnails {
             do {
                 try await app.fileStore.delete(key)
             } catch {
-                app.logger.warning("could not delete a stored file", metadata: ["key": "\(key)", "error": "\(error)"])
+                app.logger.warning("could not delete a stored file", metadata: ["key": "\(key)", "error": "\(LoggedError(error))"])
             }
         }
     }

@@ -51,7 +51,7 @@ struct NotificationService {
                     actionURL: draft.actionURL, createdAt: now), on: db)
             } catch {
                 app.logger.error("notification not queued", metadata: [
-                    "user": "\(userID)", "type": "\(draft.kind.rawValue)", "error": "\(error)",
+                    "user": "\(userID)", "type": "\(draft.kind.rawValue)", "error": "\(LoggedError(error))",
                 ])
             }
         }
@@ -62,7 +62,7 @@ struct NotificationService {
             let admins = try await User.query(on: db).filter(\.$userType == .admin).filter(\.$isSuspended == false).all(\.$id)
             await notify(admins.compactMap { $0 }, draft)
         } catch {
-            app.logger.error("could not find admins to notify", metadata: ["error": "\(error)"])
+            app.logger.error("could not find admins to notify", metadata: ["error": "\(LoggedError(error))"])
         }
     }
 

@@ -27,7 +27,7 @@ struct PendingPurchases {
             } catch {
                 report.unanswered += 1
                 app.logger.warning("a pending purchase could not be settled; trying again next run", metadata: [
-                    "payment": "\(payment.id?.uuidString ?? "")", "error": "\(error)",
+                    "payment": "\(payment.id?.uuidString ?? "")", "error": "\(LoggedError(error))",
                 ])
             }
         }

@@ -210,7 +210,7 @@ struct SubscriptionRenewalsLifecycle: LifecycleHandler {
                     let report = try await SubscriptionRenewals(app: application, db: application.db).runOnce()
                     if report != .init() { application.logger.info("subscription renewals", metadata: ["report": "\(report)"]) }
                 } catch {
-                    application.logger.error("subscription renewals failed", metadata: ["error": "\(error)"])
+                    application.logger.error("subscription renewals failed", metadata: ["error": "\(LoggedError(error))"])
                 }
             }
             return promise.futureResult

@@ -132,7 +132,7 @@ struct SubscriptionService {
                 return try await gateway.finalOutcome(of: prepared)
             } catch {
                 app.logger.warning("a purchase's outcome is unknown; left pending to be settled", metadata: [
-                    "payment": "\(claim.id?.uuidString ?? "")", "gateway_payment_id": "\(prepared)", "error": "\(error)",
+                    "payment": "\(claim.id?.uuidString ?? "")", "gateway_payment_id": "\(prepared)", "error": "\(LoggedError(error))",
                 ])
                 throw outcomeUnknown
             }

@@ -24,7 +24,7 @@ struct SystemService {
             try await (app.db as! any SQLDatabase).raw("SELECT 1").run()
             databaseOK = true
         } catch {
-            app.logger.warning("health check: database did not answer", metadata: ["error": "\(error)"])
+            app.logger.warning("health check: database did not answer", metadata: ["error": "\(LoggedError(error))"])
             databaseOK = false
         }
         return .init(

@@ -122,7 +122,7 @@ struct UsersService {
             do {
                 try await files.delete(previous)
             } catch {
-                request.logger.warning("could not delete a replaced avatar", metadata: ["key": "\(previous)", "error": "\(error)"])
+                request.logger.warning("could not delete a replaced avatar", metadata: ["key": "\(previous)", "error": "\(LoggedError(error))"])
             }
         }
         return user

@@ -181,7 +181,7 @@ struct JobQueue {
             guard let claimed = try await claimNext(in: lane) else { return false }
             job = claimed
         } catch {
-            app.logger.error("could not claim a job", metadata: ["error": "\(error)"])
+            app.logger.error("could not claim a job", metadata: ["error": "\(LoggedError(error))"])
             return false
         }
         app.jobsInFlight.withLockedValue { $0 += 1 }
@@ -306,7 +306,7 @@ struct JobQueue {
     private func fail(_ job: Claimed, _ error: any Error) async {
         let at = now
         let dead = job.attempt >= job.maxAttempts
-        let message = String("\(error)".prefix(2000))
+        let message = String(LoggedError(error).description.prefix(2000))
         do {
             try await (app.db as! any SQLDatabase).raw("""
                 UPDATE jobs SET state = \(bind: dead ? "dead" : "queued"), claim = NULL, locked_until = NULL,
@@ -320,7 +320,7 @@ struct JobQueue {
                     .set(\.$deliveryStatus, to: "failed").set(\.$detail, to: message).update()
             }
         } catch {
-            app.logger.error("could not record a job's failure", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            app.logger.error("could not record a job's failure", metadata: ["job": "\(job.id)", "error": "\(LoggedError(error))"])
         }
         app.logger.log(level: dead ? .error : .warning, dead ? "job is dead" : "job failed; will retry", metadata: [
             "job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempt)/\(job.maxAttempts)", "error": "\(message)",

@@ -51,18 +51,6 @@ struct SearchGenerationWatch: DatabaseConfiguration {
         }
     }
 
-    /// Whether raw SQL may move the search generation: not a read, and about listings or users.
-    static func mayMove(_ expression: any SQLExpression, on database: any SQLDatabase) -> Bool {
-        switch expression {
-        case is SQLSelect, is SQLUnion: return false
-        default: break
-        }
-        let text = database.serialize(expression).sql.lowercased()
-        let verb = text.drop { $0 == " " || $0 == "\n" || $0 == "(" }.prefix(7)
-        if verb.hasPrefix("select") || verb.hasPrefix("pragma") || verb.hasPrefix("explain") { return false }
-        return text.contains("listings") || text.contains("users") || text.contains("listing_search_generation")
-    }
-
     /// Whether a Fluent query writes (and so waits for SQLite's write gate outside a transaction).
     static func writes(_ query: DatabaseQuery) -> Bool {
         switch query.action {
@@ -71,17 +59,27 @@ struct SearchGenerationWatch: DatabaseConfiguration {
         }
     }
 
-    /// Whether raw SQL writes: anything but a `SELECT`, `VALUES`, `PRAGMA` or `EXPLAIN` (a `WITH`
-    /// counts as a write, to be safe).
-    static func writes(_ expression: any SQLExpression, on database: any SQLDatabase) -> Bool {
+    /// What raw SQL does, read from its text once: whether it writes (anything but a `SELECT`,
+    /// `VALUES`, `PRAGMA` or `EXPLAIN`; a `WITH` counts as a write, to be safe) and whether it may
+    /// move the search generation (a write about listings, users or the generation's own table; a
+    /// column such as `listing_id` of another table does not count).
+    struct RawEffect {
+        var writes: Bool
+        var mayMove: Bool
+        static let read = RawEffect(writes: false, mayMove: false)
+    }
+
+    static func effect(of expression: any SQLExpression, on database: any SQLDatabase) -> RawEffect {
         switch expression {
-        case is SQLSelect, is SQLUnion: return false
+        case is SQLSelect, is SQLUnion: return .read
         default: break
         }
-        let text = database.serialize(expression).sql
-        let verb = text.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "(") }.prefix(7)
-        let lowered = String(decoding: verb, as: UTF8.self).lowercased()
-        return !(lowered.hasPrefix("select") || lowered.hasPrefix("values") || lowered.hasPrefix("pragma") || lowered.hasPrefix("explain"))
+        let text = database.serialize(expression).sql.lowercased()
+        let verb = text.drop { $0 == " " || $0 == "\n" || $0 == "(" }.prefix(7)
+        if verb.hasPrefix("select") || verb.hasPrefix("values") || verb.hasPrefix("pragma") || verb.hasPrefix("explain") { return .read }
+        return RawEffect(
+            writes: true,
+            mayMove: text.contains("listings") || text.contains("users") || text.contains("listing_search_generation"))
     }
 }
 
@@ -182,21 +180,24 @@ struct WatchedDatabase: Database, SQLDatabase {
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        let writes = gateOutsideTransaction != nil && SearchGenerationWatch.writes(query, on: base)
-        let future = gated(writes) { [base] in base.execute(sql: query, onRow) }
-        return SearchGenerationWatch.mayMove(query, on: base) ? wrote(future) : future
+        let effect = SearchGenerationWatch.effect(of: query, on: base)
+        let future = gated(effect.writes) { [base] in base.execute(sql: query, onRow) }
+        return effect.mayMove ? wrote(future) : future
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        if let gate = gateOutsideTransaction, SearchGenerationWatch.writes(query, on: base) {
-            try await gate.withGate(on: eventLoop) { try await executeWatched(sql: query, onRow) }
+        let effect = SearchGenerationWatch.effect(of: query, on: base)
+        if effect.writes, let gate = gateOutsideTransaction {
+            try await gate.withGate(on: eventLoop) { try await executeWatched(sql: query, mayMove: effect.mayMove, onRow) }
         } else {
-            try await executeWatched(sql: query, onRow)
+            try await executeWatched(sql: query, mayMove: effect.mayMove, onRow)
         }
     }
 
-    private func executeWatched(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        guard SearchGenerationWatch.mayMove(query, on: base) else { return try await base.execute(sql: query, onRow) }
+    private func executeWatched(
+        sql query: any SQLExpression, mayMove: Bool, _ onRow: @escaping @Sendable (any SQLRow) -> Void
+    ) async throws {
+        guard mayMove else { return try await base.execute(sql: query, onRow) }
         if let transactionWrote {
             transactionWrote.withLockedValue { $0 = true }
             return try await base.execute(sql: query, onRow)

@@ -77,7 +77,7 @@ final class SearchLog: Sendable {
                 }
             }
         } catch {
-            logger.error("could not record searches", metadata: ["count": "\(entries.count)", "error": "\(error)"])
+            logger.error("could not record searches", metadata: ["count": "\(entries.count)", "error": "\(LoggedError(error))"])
         }
     }
 }
