@@ -68,11 +68,24 @@ struct NotificationService {
 
     /// The notification job's work, on the job's transaction: the in-app row, its mail queued as a
     /// job of its own (by the user's preferences), the push attempt, each logged in `notification_logs`.
+    /// Few statements, since the worker runs many of these behind the one SQLite writer: the user and
+    /// their preference for the kind in one read, the logs in one insert at the end.
     func record(_ job: NotificationJob) async throws {
         let kind = Kind(rawValue: job.kind) ?? .system
         let draft = Draft(kind: kind, title: job.title, message: job.message, actionURL: job.actionURL)
         let userID = job.userID
-        guard try await User.find(userID, on: db) != nil else { return }  // the account is gone: nothing to tell
+        guard let row = try await db.sql.raw("""
+            SELECT u.email AS email, u.first_name AS first_name, u.last_name AS last_name,
+                   p.email_enabled AS email_enabled, p.push_enabled AS push_enabled
+            FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id AND p.type = \(bind: kind.rawValue)
+            WHERE u.id = \(bind: userID)
+            """).first() else { return }  // the account is gone: nothing to tell
+        let recipient = Recipient(
+            email: try row.decode(column: "email", as: String.self), firstName: try row.decode(column: "first_name", as: String.self),
+            lastName: try row.decode(column: "last_name", as: String.self))
+        let emailEnabled = try row.decode(column: "email_enabled", as: Bool?.self) ?? kind.emailByDefault
+        let pushEnabled = try row.decode(column: "push_enabled", as: Bool?.self) ?? false
+
         let notification = Notification()
         notification.$user.id = userID
         notification.type = kind.rawValue
@@ -83,33 +96,37 @@ struct NotificationService {
         notification.createdAt = job.createdAt
         try await notification.create(on: db)
         let id = try notification.requireID()
-        try await log(id, "in_app", "delivered", nil)
+        var logs = [log(id, "in_app", "delivered", nil)]
 
-        let preference = try await NotificationPreference.query(on: db)
-            .filter(\.$user.$id == userID).filter(\.$type == kind.rawValue).first()
-        if preference?.emailEnabled ?? kind.emailByDefault {
-            try await email(notification, to: userID, draft)
+        if emailEnabled {
+            logs.append(try await email(notification, to: recipient, draft))
         } else {
-            try await log(id, "email", "skipped", "email is off for \(kind.rawValue)")
+            logs.append(log(id, "email", "skipped", "email is off for \(kind.rawValue)"))
         }
-        if preference?.pushEnabled ?? false {
+        if pushEnabled {
             let devices = try await PushDevice.query(on: db).filter(\.$user.$id == userID).filter(\.$isActive == true).count()
             // No push provider is configured on this server: the attempt is logged, never silently dropped.
-            try await log(id, "push", "not_sent", devices == 0 ? "no registered device" : "no push provider configured (\(devices) devices)")
+            logs.append(log(id, "push", "not_sent", devices == 0 ? "no registered device" : "no push provider configured (\(devices) devices)"))
         }
+        try await logs.create(on: db)
     }
 
-    /// Queues the mail as a job; its log row says `queued` until the mail job marks it `sent` (or `failed`).
-    private func email(_ notification: Notification, to userID: UUID, _ draft: Draft) async throws {
+    /// Who a notification's mail goes to.
+    struct Recipient {
+        var email: String
+        var firstName: String
+        var lastName: String
+    }
+
+    /// Queues the mail as a job and answers its log row (to be written by the caller), which says
+    /// `queued` until the mail job marks it `sent` (or `failed`).
+    private func email(_ notification: Notification, to user: Recipient, _ draft: Draft) async throws -> NotificationLog {
         let id = try notification.requireID()
-        if draft.kind == .newMessage, let thread = draft.actionURL, try await recentMessageMail(to: userID, thread: thread) {
-            try await log(id, "email", "batched", "a mail about this thread went out in the last 15 minutes")
-            return
+        if draft.kind == .newMessage, let thread = draft.actionURL, try await recentMessageMail(to: notification.$user.id, thread: thread) {
+            return log(id, "email", "batched", "a mail about this thread went out in the last 15 minutes")
         }
-        guard let user = try await User.find(userID, on: db),
-              let template = try await EmailTemplate.query(on: db).filter(\.$templateName == draft.kind.rawValue).first() else {
-            try await log(id, "email", "failed", "no user or no template \(draft.kind.rawValue)")
-            return
+        guard let template = try await EmailTemplate.query(on: db).filter(\.$templateName == draft.kind.rawValue).first() else {
+            return log(id, "email", "failed", "no template \(draft.kind.rawValue)")
         }
         let rendered = template.render([
             "first_name": user.firstName, "title": draft.title, "message": draft.message,
@@ -119,14 +136,15 @@ struct NotificationService {
             from: MailAddress(app.settings.mailFrom, name: "Eaglehurst"),
             to: [MailAddress(user.email, name: "\(user.firstName) \(user.lastName)")],
             subject: rendered.subject, body: rendered.body, date: now)
-        let logRow = NotificationLog(notificationID: id, channel: "email", status: "queued", detail: nil, at: now)
-        try await logRow.create(on: db)
+        let logRow = log(id, "email", "queued", nil)
+        logRow.id = UUID()
         try await app.jobs.enqueue(.mail, MailJob(mail, notificationLogID: try logRow.requireID()), on: db)
+        return logRow
     }
 
     private func recentMessageMail(to userID: UUID, thread: String) async throws -> Bool {
         let since = now.addingTimeInterval(-Self.messageMailWindow)
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await db.sql.raw("""
             SELECT COUNT(*) AS n FROM notification_logs l JOIN notifications n ON n.id = l.notification_id
             WHERE n.user_id = \(bind: userID) AND n.type = 'new_message' AND n.action_url = \(bind: thread)
               AND l.channel = 'email' AND l.delivery_status IN ('queued', 'sent') AND l.created_at > \(bind: since)
@@ -134,8 +152,8 @@ struct NotificationService {
         return (try rows?.decode(column: "n", as: Int.self) ?? 0) > 0
     }
 
-    private func log(_ id: UUID, _ channel: String, _ status: String, _ detail: String?) async throws {
-        try await NotificationLog(notificationID: id, channel: channel, status: status, detail: detail, at: now).create(on: db)
+    private func log(_ id: UUID, _ channel: String, _ status: String, _ detail: String?) -> NotificationLog {
+        NotificationLog(notificationID: id, channel: channel, status: status, detail: detail, at: now)
     }
 }
 

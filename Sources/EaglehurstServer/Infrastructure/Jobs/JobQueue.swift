@@ -82,7 +82,7 @@ struct JobQueue {
         let id = UUID()
         let text = String(decoding: try Self.encoder.encode(payload), as: UTF8.self)
         let at = now
-        try await (db as! any SQLDatabase).raw("""
+        try await db.sql.raw("""
             INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
             VALUES (\(bind: id), \(bind: kind.rawValue), \(bind: text), 'queued', 0, \(bind: kind.maxAttempts),
                     \(bind: at.addingTimeInterval(delay)), \(bind: at), \(bind: at))
@@ -111,7 +111,7 @@ struct JobQueue {
     /// The numbers the admin health panel shows: backlog (due, scheduled, running) and dead jobs.
     func counts() async throws -> Counts {
         let at = now
-        let rows = try await (app.db as! any SQLDatabase).raw("""
+        let rows = try await app.db.sql.raw("""
             SELECT state, due, COUNT(*) AS n, MIN(run_at) AS oldest
             FROM (SELECT state, run_at, CASE WHEN run_at <= \(bind: at) THEN 1 ELSE 0 END AS due FROM jobs) j
             GROUP BY state, due
@@ -137,7 +137,7 @@ struct JobQueue {
     @discardableResult
     func retryDead(_ id: UUID) async throws -> Bool {
         let at = now
-        return try await !(app.db as! any SQLDatabase).raw("""
+        return try await !app.db.sql.raw("""
             UPDATE jobs SET state = 'queued', attempts = 0, run_at = \(bind: at), updated_at = \(bind: at)
             WHERE id = \(bind: id) AND state = 'dead' RETURNING id
             """).all().isEmpty
@@ -154,28 +154,43 @@ struct JobQueue {
         let claim: UUID
     }
 
-    /// Claims the oldest due job of any lane (or one whose worker's lease ran out) and runs it.
-    /// Returns false when no job was due.
+    /// Claims the oldest due job of any lane (or one whose worker's lease ran out) and runs it, or
+    /// a batch of due notifications (`runNotificationBatch`). Returns false when no job was due.
     func runNext() async -> Bool {
-        for lane in JobLane.allCases {
-            if await runNext(in: lane) { return true }
-        }
-        return false
+        await runTurn() > 0
     }
 
-    /// Claims the oldest due job of `lane` and runs it. Returns false when none was due.
+    /// One turn of the first lane that has due work; how many jobs ran.
+    private func runTurn() async -> Int {
+        for lane in JobLane.allCases {
+            let ran = await runTurn(in: lane)
+            if ran > 0 { return ran }
+        }
+        return 0
+    }
+
+    /// Claims the oldest due job of `lane` (or a batch of due notifications) and runs it. Returns
+    /// false when none was due.
     func runNext(in lane: JobLane) async -> Bool {
+        await runTurn(in: lane) > 0
+    }
+
+    /// One turn of a lane's worker: on the messages lane a batch of due notifications, recorded in
+    /// one transaction; else (or when none is due) the lane's oldest due job. How many jobs ran.
+    func runTurn(in lane: JobLane) async -> Int {
         // SQLite: one job of a lane at a time in this process (its worker, a test's drain), since
         // SQLite has one writer anyway and two jobs would only wait on each other's locks. The lanes
         // do not wait for each other: a thumbnail's long part (libvips) holds no lock.
         let gate = app.storage[JobRunGateKey.self]?[lane]
         await gate?.acquire()
-        let ran = await claimAndRun(in: lane)
+        var ran = 0
+        if lane == .messages { ran = await runNotificationBatch() }
+        if ran == 0, await claimAndRun(in: lane) { ran = 1 }
         await gate?.release()
         return ran
     }
 
-    private func claimAndRun(in lane: JobLane) async -> Bool {
+    func claimAndRun(in lane: JobLane) async -> Bool {
         let job: Claimed
         do {
             guard let claimed = try await claimNext(in: lane) else { return false }
@@ -198,8 +213,11 @@ struct JobQueue {
     @discardableResult
     func runDue() async -> Int {
         var ran = 0
-        while await runNext() { ran += 1 }
-        return ran
+        while true {
+            let turn = await runTurn()
+            if turn == 0 { return ran }
+            ran += turn
+        }
     }
 
     /// Runs what is due and waits for jobs other workers of this process are running, until the
@@ -214,10 +232,10 @@ struct JobQueue {
         }
     }
 
-    private func hasDueJob(in lanes: [JobLane]) async -> Bool {
+    func hasDueJob(in lanes: [JobLane]) async -> Bool {
         let at = now
         let kinds = lanes.flatMap(\.kinds).map(\.rawValue)
-        let rows = try? await (app.db as! any SQLDatabase).raw("""
+        let rows = try? await app.db.sql.raw("""
             SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= \(bind: at))
                 OR (state = 'running' AND locked_until <= \(bind: at))) AND kind IN (\(binds: kinds)) LIMIT 1
             """).all()
@@ -227,7 +245,7 @@ struct JobQueue {
     private func claimNext(in lane: JobLane) async throws -> Claimed? {
         // A plain read first: an idle queue costs one indexed SELECT, not a write lock (SQLite).
         guard await hasDueJob(in: [lane]) else { return nil }
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let at = now
         let claim = UUID()
         let lock = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
@@ -289,7 +307,7 @@ struct JobQueue {
 
     /// Touches the job's row if this worker still holds its claim; else the transaction rolls back.
     private func hold(_ job: Claimed, on db: any Database) async throws {
-        let held = try await (db as! any SQLDatabase).raw("""
+        let held = try await db.sql.raw("""
             UPDATE jobs SET updated_at = \(bind: now) WHERE id = \(bind: job.id) AND claim = \(bind: job.claim) RETURNING id
             """).all()
         guard !held.isEmpty else { throw JobError("the claim on job \(job.id) ran out before it started") }
@@ -297,18 +315,18 @@ struct JobQueue {
 
     /// Removes a finished job, if this worker still holds its claim; else the transaction rolls back.
     private func finish(_ job: Claimed, on db: any Database) async throws {
-        let removed = try await (db as! any SQLDatabase).raw("""
+        let removed = try await db.sql.raw("""
             DELETE FROM jobs WHERE id = \(bind: job.id) AND claim = \(bind: job.claim) RETURNING id
             """).all()
         guard !removed.isEmpty else { throw JobError("the claim on job \(job.id) ran out before it finished") }
     }
 
-    private func fail(_ job: Claimed, _ error: any Error) async {
+    func fail(_ job: Claimed, _ error: any Error) async {
         let at = now
         let dead = job.attempt >= job.maxAttempts
         let message = String(LoggedError(error).description.prefix(2000))
         do {
-            try await (app.db as! any SQLDatabase).raw("""
+            try await app.db.sql.raw("""
                 UPDATE jobs SET state = \(bind: dead ? "dead" : "queued"), claim = NULL, locked_until = NULL,
                     run_at = \(bind: at.addingTimeInterval(dead ? 0 : Self.backoff(afterAttempt: job.attempt))),
                     last_error = \(bind: message), updated_at = \(bind: at)
