@@ -23,6 +23,14 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt", from: "5.2.0"),
         .package(url: "https://github.com/vapor/swift-openapi-vapor", from: "1.2.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // Already in the graph through Vapor and Fluent; named here because the sources import their
+        // modules directly, and a target may only use a product of a package it declares.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/fluent-kit", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/async-kit", from: "1.22.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The wire contract: generated types plus shared validation rules.
@@ -57,10 +65,20 @@ let package = Package(
                 "CVips",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncKit", package: "async-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWT", package: "jwt"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -71,6 +89,7 @@ let package = Package(
             dependencies: [
                 "EaglehurstServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -92,12 +111,14 @@ let package = Package(
                 "CTerminalGuard",
                 "CVips",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .executableTarget(
             name: "eaglehurst",
             dependencies: [
                 "EaglehurstTUI",
+                "EaglehurstClient",
                 "EaglehurstServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,6 +140,7 @@ let package = Package(
                 "EaglehurstServer",
                 "CVips",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/EaglehurstTestSupport"
@@ -126,18 +148,32 @@ let package = Package(
         .testTarget(
             name: "EaglehurstServerTests",
             dependencies: [
-                "EaglehurstServer", "EaglehurstTestSupport", .product(name: "XCTVapor", package: "vapor"),
+                "EaglehurstServer", "EaglehurstAPI", "EaglehurstTestSupport",
+                .product(name: "XCTVapor", package: "vapor"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "AsyncKit", package: "async-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]
         ),
         .testTarget(
             name: "EaglehurstClientTests",
-            dependencies: ["EaglehurstClient", "EaglehurstServer", "EaglehurstTestSupport"]
+            dependencies: [
+                "EaglehurstClient", "EaglehurstServer", "EaglehurstTestSupport",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .testTarget(
             name: "EaglehurstTUITests",
             dependencies: [
                 "EaglehurstTUI",
+                "EaglehurstAPI",
                 "EaglehurstClient",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -170,9 +170,9 @@ extension DatabaseID {
 public func prepareDatabase(_ app: Application) async throws {
     let settings = app.settings
     if case .sqlite = settings.database {
-        try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+        try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
         for eventLoop in app.eventLoopGroup.makeIterator() {
-            let db = app.databases.database(logger: app.logger, on: eventLoop)! as! any SQLDatabase
+            let db = app.databases.database(logger: app.logger, on: eventLoop)!.sql
             try await db.raw("PRAGMA busy_timeout=5000").run()
             try await db.raw("PRAGMA foreign_keys=ON").run()
             try await db.raw("PRAGMA synchronous=NORMAL").run()

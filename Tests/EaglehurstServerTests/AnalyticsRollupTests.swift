@@ -13,7 +13,7 @@ import XCTest
 final class AnalyticsRollupTests: XCTestCase {
     var today: UTCDay { UTCDay(containing: Date()) }
     func noon(_ daysAgo: Int) -> Date { today.adding(-daysAgo).start.addingTimeInterval(12 * 3600) }
-    func sql(_ server: TestServer) -> any SQLDatabase { server.app.db as! any SQLDatabase }
+    func sql(_ server: TestServer) -> any SQLDatabase { server.app.db.sql }
 
     func get(_ server: TestServer, _ path: String, _ account: Account) async throws -> [String: Any] {
         let response = try await server.request(.GET, path, bearer: account.token)
@@ -82,7 +82,7 @@ final class AnalyticsRollupTests: XCTestCase {
                 for (index, id) in ids.enumerated() {
                     group.addTask {
                         let to = index % 2 == 0 ? "sold" : "published"
-                        try await (database as! any SQLDatabase).raw("UPDATE listings SET status = \(bind: to) WHERE id = \(bind: id)").run()
+                        try await database.sql.raw("UPDATE listings SET status = \(bind: to) WHERE id = \(bind: id)").run()
                     }
                 }
                 try await group.waitForAll()

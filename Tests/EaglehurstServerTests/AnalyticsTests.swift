@@ -29,7 +29,7 @@ final class AnalyticsTests: XCTestCase {
         await server.app.analyticsLog.flush()
     }
 
-    func sql(_ server: TestServer) -> any SQLDatabase { server.app.db as! any SQLDatabase }
+    func sql(_ server: TestServer) -> any SQLDatabase { server.app.db.sql }
 
     func series(_ object: [String: Any], _ key: String, value: String = "count") throws -> [(String, Int)] {
         let points = try XCTUnwrap(object[key] as? [[String: Any]], "no \(key)")

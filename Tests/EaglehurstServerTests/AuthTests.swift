@@ -89,7 +89,7 @@ final class AuthTests: XCTestCase {
             XCTAssertNil(user["password_hash"])
             XCTAssertFalse(response.text.contains(password))
 
-            let sql = server.app.db as! any SQLDatabase
+            let sql = server.app.db.sql
             let sellers = try await sql.raw("SELECT COUNT(*) AS n FROM sellers").first()?.decode(column: "n", as: Int.self)
             XCTAssertEqual(sellers, 1)
             let hash = try await sql.raw("SELECT password_hash FROM users").first()?.decode(column: "password_hash", as: String.self)
@@ -515,7 +515,7 @@ final class AuthTests: XCTestCase {
                 let value = try await server.request(.GET, "/auth/me", bearer: access).status
                 XCTAssertEqual(value, 200)
             }
-            try await (server.app.db as! any SQLDatabase)
+            try await server.app.db.sql
                 .raw("UPDATE auth_sessions SET revoked_at = \(bind: clock.now), revoked_reason = 'signed out elsewhere'").run()
             if server.sandbox.database == .postgres {
                 // On PostgreSQL a trigger announces the change (LISTEN/NOTIFY) and the cached sign-in

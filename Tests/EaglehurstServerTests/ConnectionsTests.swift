@@ -451,7 +451,7 @@ final class ConnectionsTests: XCTestCase {
             seller = try await signIn(server, "seller@example.com")
             _ = try await server.request(.POST, "/connections/\(id)/messages", body: json(["content": "five"]), bearer: buyer.token)
             XCTAssertEqual(try messageMails(), 2, "email is off now")
-            let logs = try await (server.app.db as! any SQLDatabase).raw("""
+            let logs = try await server.app.db.sql.raw("""
                 SELECT l.channel AS channel, l.delivery_status AS status FROM notification_logs l
                 JOIN notifications n ON n.id = l.notification_id
                 WHERE n.user_id = \(bind: c.seller.id) AND n.message = 'five'

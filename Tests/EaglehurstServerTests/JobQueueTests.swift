@@ -37,7 +37,7 @@ final class JobQueueTests: XCTestCase {
     }
 
     func jobs(_ server: TestServer) async throws -> [JobRow] {
-        try await (server.app.db as! any SQLDatabase).raw("""
+        try await server.app.db.sql.raw("""
             SELECT kind, state, attempts, run_at, last_error FROM jobs ORDER BY created_at, kind
             """).all().map {
             JobRow(kind: try $0.decode(column: "kind", as: String.self), state: try $0.decode(column: "state", as: String.self),
@@ -116,7 +116,7 @@ final class JobQueueTests: XCTestCase {
             let id = try await server.app.jobs.enqueue(.mail, MailJob(MailMessage(
                 from: MailAddress("no-reply@eaglehurst.local"), to: [MailAddress("x@example.com")], subject: "Hello", body: "Hi")),
                 on: server.app.db)
-            try await (server.app.db as! any SQLDatabase).raw("UPDATE jobs SET state = 'dead', attempts = 8 WHERE id = \(bind: id)").run()
+            try await server.app.db.sql.raw("UPDATE jobs SET state = 'dead', attempts = 8 WHERE id = \(bind: id)").run()
             await XCTAssertEqualAsync(await server.app.jobs.runDue(), 0)
             await XCTAssertEqualAsync(try await server.app.jobs.retryDead(id), true)
             await XCTAssertEqualAsync(await server.app.jobs.runDue(), 1)
@@ -132,7 +132,7 @@ final class JobQueueTests: XCTestCase {
                 from: MailAddress("no-reply@eaglehurst.local"), to: [MailAddress("lease@example.com")], subject: "Lease", body: "Hi")),
                 on: server.app.db)
             // What a worker killed mid-job leaves behind: the job claimed, its lease running.
-            try await (server.app.db as! any SQLDatabase).raw("""
+            try await server.app.db.sql.raw("""
                 UPDATE jobs SET state = 'running', attempts = 1, claim = \(bind: UUID()),
                     locked_until = \(bind: clock.now.addingTimeInterval(JobQueue.lease)) WHERE id = \(bind: id)
                 """).run()

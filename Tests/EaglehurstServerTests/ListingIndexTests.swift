@@ -163,7 +163,7 @@ final class ListingIndexTests: XCTestCase {
         // FTS5 itself is the judge: every word of the benchmark's kind of text, stemmed both ways.
         try await forEachDatabase { server in
             guard server.sandbox.database == .sqlite else { return }
-            let sql = server.app.db as! any SQLDatabase
+            let sql = server.app.db.sql
             let text = Self.vocabulary.joined(separator: " ") + " " + """
                 Dispensing around items a month under the NHS contract. Strong contract income with a growing private \
                 services offering, including travel vaccinations. Healthy living pharmacy accredited, with a consultation \
@@ -187,7 +187,7 @@ final class ListingIndexTests: XCTestCase {
         try await forEachDatabase { server in
             var random = Random(state: 12)
             _ = try await seed(server, count: 400, random: &random)
-            let sql = server.app.db as! any SQLDatabase
+            let sql = server.app.db.sql
             let index = try await server.app.searchIndexCache.catchUp(on: sql)
             let rows = try await referenceRows(sql)
             XCTAssertEqual(index.liveCount, rows.count)
@@ -250,7 +250,7 @@ final class ListingIndexTests: XCTestCase {
         try await forEachDatabase { server in
             var random = Random(state: 5)
             _ = try await seed(server, count: 120, random: &random)
-            let sql = server.app.db as! any SQLDatabase
+            let sql = server.app.db.sql
             let full = try await ListingIndex.rows(on: sql)
             let byName = try await ListingIndex.rows(on: sql, ids: full.map(\.id))
             XCTAssertEqual(full.count, 120)
@@ -265,7 +265,7 @@ final class ListingIndexTests: XCTestCase {
         try await forEachDatabase { server in
             var random = Random(state: 31)
             let sellers = try await seed(server, count: 120, random: &random)
-            let sql = server.app.db as! any SQLDatabase
+            let sql = server.app.db.sql
             // Awkward text in what a summary shows, and a listing with every optional field.
             try await sql.raw("""
                 UPDATE listings SET title = \(bind: "Caf\u{E9} \"quoted\" \\ / tab\there"),
@@ -331,7 +331,7 @@ final class ListingIndexTests: XCTestCase {
 
     func testChangesUpdateTheIndexInPlace() async throws {
         try await forEachDatabase { server in
-            let sql = server.app.db as! any SQLDatabase
+            let sql = server.app.db.sql
             let seller = try await account(server, .seller, "s@example.com")
             let admin = try await account(server, .admin, "a@example.com")
             let first = try await published(server, seller: seller, title: "Pharmacy in Leeds")

@@ -57,7 +57,7 @@ final class ListingMediaStorageTests: XCTestCase {
     }
 
     func jobs(_ server: TestServer) async throws -> [(kind: String, state: String)] {
-        try await (server.app.db as! any SQLDatabase).raw("SELECT kind, state FROM jobs").all()
+        try await server.app.db.sql.raw("SELECT kind, state FROM jobs").all()
             .map { (try $0.decode(column: "kind", as: String.self), try $0.decode(column: "state", as: String.self)) }
     }
 

@@ -383,7 +383,7 @@ final class ListingsTests: XCTestCase {
             await XCTAssertEqualAsync(try titles(try await server.request(.GET, "/listings?q=pharmacy", bearer: seller.token)), ["Pharmacy in Camden"])
             await XCTAssertEqualAsync(try await server.request(.GET, "/listings?q=pharmacy", bearer: "not.a.jwt").status, 401)
             await server.app.searchLog.flush()
-            let rows = try await (server.app.db as! any SQLDatabase)
+            let rows = try await server.app.db.sql
                 .raw("SELECT query_text, results_count, user_id FROM search_queries").all()
             XCTAssertEqual(rows.count, 4)
             for row in rows {
@@ -399,7 +399,7 @@ final class ListingsTests: XCTestCase {
     func testConcurrentSearchesEachSeeTheGenerationOfChangesMadeBeforeTheyArrived() async throws {
         try await forEachDatabase { server in
             let seller = try await account(server, .seller, "s@example.com")
-            let sql = server.app.db as! any SQLDatabase
+            let sql = server.app.db.sql
             for n in 0..<5 {
                 try await published(server, seller: seller, title: "Pharmacy \(n)")
                 let expected = try await SearchIndexCache.generation(on: sql)
@@ -419,7 +419,7 @@ final class ListingsTests: XCTestCase {
         try await forEachDatabase { server in
             let seller = try await account(server, .seller, "s@example.com")
             let id = try await published(server, seller: seller, title: "Pharmacy 1")
-            let sql = server.app.db as! any SQLDatabase
+            let sql = server.app.db.sql
             let reader = server.app.searchIndexCache.generationReader
             // On PostgreSQL this server also hears its own write announced, a moment later: let it land.
             try await Task.sleep(for: .milliseconds(300))
@@ -438,7 +438,7 @@ final class ListingsTests: XCTestCase {
 
             let inside = try await server.app.db.transaction { db -> Int64 in
                 try await Listing.query(on: db).filter(\.$id == id).set(\.$title, to: "Pharmacy 4").update()
-                return try await SearchIndexCache.generation(on: db as! any SQLDatabase)
+                return try await SearchIndexCache.generation(on: db.sql)
             }
             XCTAssertGreaterThan(inside, afterQuery)
             await XCTAssertEqualAsync(try await reader.generation(on: sql), inside, "read again once the transaction committed")
@@ -482,7 +482,7 @@ final class ListingsTests: XCTestCase {
             _ = try await server.request(.GET, "/listings?q=pharmacy&region=London", bearer: buyer.token)
             _ = try await server.request(.GET, "/listings")
             await server.app.searchLog.flush()
-            let rows = try await (server.app.db as! any SQLDatabase).raw("SELECT query_text, filters, user_id FROM search_queries").all()
+            let rows = try await server.app.db.sql.raw("SELECT query_text, filters, user_id FROM search_queries").all()
             XCTAssertEqual(rows.count, 1, "plain browsing is not a search")
             XCTAssertEqual(try rows.first?.decode(column: "query_text", as: String.self), "pharmacy")
             XCTAssertEqual(try rows.first?.decode(column: "filters", as: String.self), #"{"region":"London"}"#)

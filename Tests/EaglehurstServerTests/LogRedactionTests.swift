@@ -111,7 +111,7 @@ final class LogRedactionTests: XCTestCase {
 
     /// Every operation above reads or writes one of these first; renamed away, each one fails with a 500.
     private func breakTheAccountTables(_ server: TestServer) async throws {
-        let sql = server.app.db as! any SQLDatabase
+        let sql = server.app.db.sql
         for table in ["users", "rate_limit_events", "auth_sessions", "refresh_tokens", "password_resets",
                       "email_verifications", "local_card_tokens", "payment_events"] {
             try await sql.raw("ALTER TABLE \(ident: table) RENAME TO \(ident: "broken_" + table)").run()

@@ -207,11 +207,11 @@ final class PictureSafetyTests: XCTestCase {
     }
 
     func jobKinds(_ server: TestServer) async throws -> [String] {
-        try await (server.app.db as! any SQLDatabase).raw("SELECT kind FROM jobs").all().map { try $0.decode(column: "kind", as: String.self) }
+        try await server.app.db.sql.raw("SELECT kind FROM jobs").all().map { try $0.decode(column: "kind", as: String.self) }
     }
 
     func jobStates(_ server: TestServer) async throws -> [String: String] {
-        let rows = try await (server.app.db as! any SQLDatabase).raw("SELECT kind, state FROM jobs").all()
+        let rows = try await server.app.db.sql.raw("SELECT kind, state FROM jobs").all()
         return Dictionary(try rows.map { (try $0.decode(column: "kind", as: String.self), try $0.decode(column: "state", as: String.self)) }) { $1 }
     }
 

@@ -129,11 +129,11 @@ final class ServerCoreTests: XCTestCase {
     func testSQLiteRunsInWALModeWithForeignKeys() async throws {
         let server = try await TestServer.start(.sqlite)
         do {
-            let sql = server.app.db as! any SQLDatabase
+            let sql = server.app.db.sql
             let mode = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
             XCTAssertEqual(mode, "wal")
             for eventLoop in server.app.eventLoopGroup.makeIterator() {
-                let db = server.app.databases.database(logger: server.app.logger, on: eventLoop)! as! any SQLDatabase
+                let db = server.app.databases.database(logger: server.app.logger, on: eventLoop)!.sql
                 let fk = try await db.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self)
                 XCTAssertEqual(fk, 1)
                 let timeout = try await db.raw("PRAGMA busy_timeout").first()?.decode(column: "timeout", as: Int.self)
@@ -148,7 +148,7 @@ final class ServerCoreTests: XCTestCase {
 
     func testMigrationsRevertCleanly() async throws {
         try await forEachDatabase { server in
-            let sql = server.app.db as! any SQLDatabase
+            let sql = server.app.db.sql
             try await server.app.autoRevert()
             do {
                 try await sql.raw("SELECT COUNT(*) AS n FROM users").run()

@@ -209,7 +209,7 @@ final class ServicesTests: XCTestCase {
             let c = try await cast(server)
             let created = try await requestID(server, c.buyer)
             let id = try XCTUnwrap(UUID(uuidString: created))
-            let sql = server.app.db as! any SQLDatabase
+            let sql = server.app.db.sql
             func move(from: ServiceRequest.Status, to: ServiceRequest.Status) async throws -> Bool {
                 try await ServicesService.apply(id, ifStill: from, on: sql, at: Date()) { $0.set("status", to: to.rawValue) }
             }

@@ -190,7 +190,7 @@ final class SubscriptionsTests: XCTestCase {
             XCTAssertEqual(try added.json()["is_default"] as? Bool, true, "the first card is the default")
             let unknown = try await server.request(.POST, "/subscriptions/payment-methods", body: json(["token": "tok_nothing"]), bearer: buyer.token)
             XCTAssertEqual(unknown.status, 422, unknown.text)
-            let everything = try await (server.app.db as! any SQLDatabase).raw("SELECT * FROM local_card_tokens").all()
+            let everything = try await server.app.db.sql.raw("SELECT * FROM local_card_tokens").all()
             for row in everything {
                 for column in row.allColumns {
                     let value = (try? row.decode(column: column, as: String.self)) ?? ""

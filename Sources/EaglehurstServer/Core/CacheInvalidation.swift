@@ -102,7 +102,7 @@ final class SearchIndexWarmer: Sendable {
         Task.detached { [weak app] in
             while let app, !app.didShutdown {
                 do {
-                    let sql = app.db as! any SQLDatabase
+                    let sql = app.db.sql
                     try await app.searchIndexCache.catchUp(on: sql)
                 } catch {
                     app.logger.debug("search index warm-up failed", metadata: ["error": "\(LoggedError(error))"])

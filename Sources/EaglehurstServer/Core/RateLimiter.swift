@@ -37,7 +37,7 @@ struct RateLimiter {
         let id = UUID()
         let since = now.addingTimeInterval(-rule.window)
         let taken = try await db.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             if sql.dialect.name == "postgresql" {
                 try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: rule.bucket + "|" + key)))").run()
             }

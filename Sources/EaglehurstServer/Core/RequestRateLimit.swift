@@ -115,7 +115,7 @@ final class RequestBuckets: Sendable {
     }
 
     func take(_ takes: [RequestRateLimitMiddleware.Take], now: Double, db: any Database) async throws -> [RequestRateLimitMiddleware.Outcome] {
-        shared ? try await takeShared(takes, now: now, db: db as! any SQLDatabase) : takeInMemory(takes, now: now)
+        shared ? try await takeShared(takes, now: now, db: db.sql) : takeInMemory(takes, now: now)
     }
 
     private func takeInMemory(_ takes: [RequestRateLimitMiddleware.Take], now: Double) -> [RequestRateLimitMiddleware.Outcome] {

@@ -12,7 +12,7 @@ struct CreateRateLimitEvents: AsyncMigration {
             .field("key", .string, .required)
             .field("created_at", .datetime, .required)
             .create()
-        try await (database as! any SQLDatabase).create(index: "rate_limit_events_lookup")
+        try await database.sql.create(index: "rate_limit_events_lookup")
             .on("rate_limit_events").column("bucket").column("key").column("created_at")
             .run()
     }

@@ -31,7 +31,7 @@ struct CreateListings: AsyncMigration {
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for (name, columns) in [
             ("listings_status_published", ["status", "published_at"]),
             ("listings_status_price", ["status", "asking_price"]),

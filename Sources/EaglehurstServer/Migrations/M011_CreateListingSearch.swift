@@ -7,7 +7,7 @@ struct CreateListingSearch: AsyncMigration {
     var name: String { "011_create_listing_search" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         if sql.dialect.name == "sqlite" {
             for statement in [
                 """
@@ -51,7 +51,7 @@ struct CreateListingSearch: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         if sql.dialect.name == "sqlite" {
             for statement in [
                 "DROP TRIGGER listings_fts_insert", "DROP TRIGGER listings_fts_delete",

@@ -23,7 +23,7 @@ struct CreatePlans: AsyncMigration {
             .unique(on: "code")
             .create()
         // Raw SQL, not the `Plan` model: the model grows with later migrations (see `ExtendPlanCatalogue`).
-        try await (database as! any SQLDatabase).raw("""
+        try await database.sql.raw("""
             INSERT INTO subscriptions (id, code, name, description, price_pence, currency, billing_cycle,
               connection_limit, listing_limit, features, is_active, created_at)
             VALUES (\(bind: UUID()), \(bind: Plan.freeCode), 'Free', 'Browse every listing and ask about a few each month.', 0, 'GBP',

@@ -21,7 +21,7 @@ struct CreateConnections: AsyncMigration {
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         // One open request per buyer and listing; a rejected or blocked one does not count.
         try await sql.raw("""
             CREATE UNIQUE INDEX connections_open_per_buyer ON connections (buyer_id, listing_id)

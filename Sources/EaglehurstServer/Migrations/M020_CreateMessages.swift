@@ -14,7 +14,7 @@ struct CreateMessages: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("seq", .int64, .required)
             .create()
-        try await (database as! any SQLDatabase).create(index: "messages_thread")
+        try await database.sql.create(index: "messages_thread")
             .on("messages").column("connection_id").column("seq").run()
         try await database.schema("message_reads")
             .id()

@@ -16,7 +16,7 @@ struct CreateNotifications: AsyncMigration {
             .field("read_at", .datetime)
             .field("created_at", .datetime, .required)
             .create()
-        try await (database as! any SQLDatabase).create(index: "notifications_user")
+        try await database.sql.create(index: "notifications_user")
             .on("notifications").column("user_id").column("is_read").column("created_at").run()
         try await database.schema("notification_preferences")
             .id()

@@ -14,7 +14,7 @@ struct CreateListingSearchGeneration: AsyncMigration {
     ]
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let columns = Self.searchedColumns.joined(separator: ", ")
         let changed = Self.searchedColumns.map { "old.\($0) IS NOT new.\($0)" }.joined(separator: " OR ")
         var statements = [
@@ -63,7 +63,7 @@ struct CreateListingSearchGeneration: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         var statements: [String]
         if sql.dialect.name == "sqlite" {
             statements = ["listing_search_bump_insert", "listing_search_bump_delete", "listing_search_bump_update",

@@ -14,11 +14,11 @@ struct WatchListingSummaryColumns: AsyncMigration {
     ]
 
     func prepare(on database: any Database) async throws {
-        try await replaceUpdateTrigger(watching: Self.summaryColumns, on: database as! any SQLDatabase)
+        try await replaceUpdateTrigger(watching: Self.summaryColumns, on: database.sql)
     }
 
     func revert(on database: any Database) async throws {
-        try await replaceUpdateTrigger(watching: CreateListingSearchGeneration.searchedColumns, on: database as! any SQLDatabase)
+        try await replaceUpdateTrigger(watching: CreateListingSearchGeneration.searchedColumns, on: database.sql)
     }
 
     /// Recreates `listing_search_bump_update` as `CreateListingSearchGeneration` made it, over `columns`.

@@ -44,7 +44,7 @@ struct ExtendPlanCatalogue: AsyncMigration {
         try await database.schema("subscriptions").field("yearly_price_pence", .int64, .required, .sql(.default(0))).update()
         try await database.schema("subscriptions").field("premium_placement", .bool, .required, .sql(.default(false))).update()
         try await database.schema("subscriptions").field("sort_order", .int, .required, .sql(.default(0))).update()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.raw("""
             UPDATE subscriptions SET user_type = 'buyer', listing_limit = NULL, sort_order = 1,
               features = \(bind: #"["browse listings","3 connection requests a month"]"#)
@@ -67,7 +67,7 @@ struct ExtendPlanCatalogue: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.raw("""
             UPDATE user_subscriptions SET subscription_id = (SELECT id FROM subscriptions WHERE code = 'free')
             WHERE subscription_id = (SELECT id FROM subscriptions WHERE code = 'seller_free')

@@ -29,7 +29,7 @@ struct CreateServiceRequests: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "service_requests_user").on("service_requests").column("user_id").column("created_at").run()
         // The desk's queue: by status, most urgent first, oldest first.
         try await sql.create(index: "service_requests_queue").on("service_requests")

@@ -14,7 +14,7 @@ struct CreateServiceCommunications: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("seq", .int64, .required)
             .create()
-        try await (database as! any SQLDatabase).create(index: "service_communications_thread")
+        try await database.sql.create(index: "service_communications_thread")
             .on("service_communications").column("service_request_id").column("seq").run()
     }
 

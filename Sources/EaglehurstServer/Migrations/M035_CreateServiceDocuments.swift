@@ -17,7 +17,7 @@ struct CreateServiceDocuments: AsyncMigration {
             .field("storage_key", .string, .required)
             .field("created_at", .datetime, .required)
             .create()
-        try await (database as! any SQLDatabase).create(index: "service_documents_request")
+        try await database.sql.create(index: "service_documents_request")
             .on("service_documents").column("service_request_id").column("created_at").run()
     }
 

@@ -16,7 +16,7 @@ struct CreateUserActivities: AsyncMigration {
             .field("activity_date", .string, .required)
             .field("created_at", .datetime, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "user_activities_user").on("user_activities")
             .column("user_id").column("activity_type").column("activity_date").run()
         try await sql.create(index: "user_activities_day").on("user_activities")

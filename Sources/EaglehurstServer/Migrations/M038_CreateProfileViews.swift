@@ -16,7 +16,7 @@ struct CreateProfileViews: AsyncMigration {
             .field("viewed_at", .datetime, .required)
             .unique(on: "profile_id", "viewer_id", "source", "view_date")
             .create()
-        try await (database as! any SQLDatabase).create(index: "profile_views_profile").on("profile_views")
+        try await database.sql.create(index: "profile_views_profile").on("profile_views")
             .column("profile_id").column("view_date").run()
     }
 

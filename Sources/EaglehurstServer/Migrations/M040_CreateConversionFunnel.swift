@@ -17,7 +17,7 @@ struct CreateConversionFunnel: AsyncMigration {
             .field("completed_at", .datetime, .required)
             .unique(on: "user_id", "step_name")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "conversion_funnel_step").on("conversion_funnel")
             .column("step_name").column("completed_at").run()
         let users = try await sql.raw("SELECT id, created_at, email_verified, email_verified_at FROM users").all()

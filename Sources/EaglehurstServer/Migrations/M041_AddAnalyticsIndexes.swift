@@ -28,7 +28,7 @@ struct AddAnalyticsIndexes: AsyncMigration {
     ]
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for index in Self.indexes {
             var create = sql.create(index: SQLIdentifier(index.name)).on(index.table)
             for column in index.columns { create = create.column(column) }
@@ -37,7 +37,7 @@ struct AddAnalyticsIndexes: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for index in Self.indexes.reversed() {
             try await sql.drop(index: SQLIdentifier(index.name)).run()
         }

@@ -23,7 +23,7 @@ struct CreateJobs: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .create()
-        try await (database as! any SQLDatabase).create(index: "jobs_due")
+        try await database.sql.create(index: "jobs_due")
             .on("jobs").column("state").column("run_at")
             .run()
     }

@@ -16,7 +16,7 @@ struct NotifyCacheChanges: AsyncMigration {
     static let channel = "eaglehurst_cache"
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard sql.dialect.name == "postgresql" else { return }
         func function(_ name: String, _ payload: String) -> String {
             """
@@ -54,7 +54,7 @@ struct NotifyCacheChanges: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard sql.dialect.name == "postgresql" else { return }
         let statements = [
             "DROP TRIGGER cache_notify_user ON users", "DROP TRIGGER cache_notify_session ON auth_sessions",

@@ -9,7 +9,7 @@ struct CreateRateLimitBuckets: AsyncMigration {
     var name: String { "044_create_rate_limit_buckets" }
 
     func prepare(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("""
+        try await database.sql.raw("""
             CREATE TABLE rate_limit_buckets (
                 "key" TEXT PRIMARY KEY,
                 capacity DOUBLE PRECISION NOT NULL,
@@ -19,11 +19,11 @@ struct CreateRateLimitBuckets: AsyncMigration {
                 allowed BOOLEAN NOT NULL
             )
             """).run()
-        try await (database as! any SQLDatabase).create(index: "rate_limit_buckets_updated")
+        try await database.sql.create(index: "rate_limit_buckets_updated")
             .on("rate_limit_buckets").column("updated_at").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("DROP TABLE rate_limit_buckets").run()
+        try await database.sql.raw("DROP TABLE rate_limit_buckets").run()
     }
 }

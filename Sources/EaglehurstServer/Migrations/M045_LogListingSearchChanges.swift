@@ -14,7 +14,7 @@ struct LogListingSearchChanges: AsyncMigration {
     private static let bump = "UPDATE listing_search_generation SET generation = generation + 1 WHERE id = 1;"
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.raw("CREATE TABLE listing_search_changes (generation BIGINT NOT NULL, listing_id UUID)").run()
         try await sql.raw("CREATE INDEX listing_search_changes_generation ON listing_search_changes (generation)").run()
         if sql.dialect.name == "sqlite" {
@@ -52,7 +52,7 @@ struct LogListingSearchChanges: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         if sql.dialect.name == "sqlite" {
             try await replaceSQLiteTriggers(on: sql, listing: { _ in Self.bump }, seller: Self.bump)
         } else {

@@ -9,14 +9,14 @@ struct DropListingTsvector: AsyncMigration {
     var name: String { "038_drop_listing_tsvector" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard sql.dialect.name != "sqlite" else { return }
         try await sql.raw("DROP INDEX listings_search").run()
         try await sql.raw("ALTER TABLE listings DROP COLUMN search").run()
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard sql.dialect.name != "sqlite" else { return }
         try await sql.raw("""
             ALTER TABLE listings ADD COLUMN search tsvector GENERATED ALWAYS AS (

@@ -53,7 +53,7 @@ struct CountAnalyticsTotals: AsyncMigration {
     static var tables: [String] { Array(Set(counters.map(\.table))).sorted() }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let postgres = sql.dialect.name == "postgresql"
         try await sql.raw("""
             CREATE TABLE analytics_counts (name TEXT NOT NULL, value TEXT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (name, value))
@@ -143,7 +143,7 @@ struct CountAnalyticsTotals: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         if sql.dialect.name == "postgresql" {
             for table in Self.tables {
                 for event in Self.events {

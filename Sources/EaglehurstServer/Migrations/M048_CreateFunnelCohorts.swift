@@ -10,7 +10,7 @@ struct CreateFunnelCohorts: AsyncMigration {
     var name: String { "048_create_funnel_cohorts" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.raw("""
             CREATE TABLE funnel_cohorts (
                 cohort_date TEXT NOT NULL, step_name TEXT NOT NULL, users BIGINT NOT NULL, PRIMARY KEY (cohort_date, step_name))
@@ -24,7 +24,7 @@ struct CreateFunnelCohorts: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.drop(index: "conversion_funnel_completed").run()
         try await database.schema("analytics_rollups").delete()
         try await sql.raw("DROP TABLE funnel_cohorts").run()

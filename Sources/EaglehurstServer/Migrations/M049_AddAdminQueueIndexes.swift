@@ -16,7 +16,7 @@ struct AddAdminQueueIndexes: AsyncMigration {
     ]
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for index in Self.indexes {
             var create = sql.create(index: SQLIdentifier(index.name)).on(index.table)
             for column in index.columns { create = create.column(column) }
@@ -29,7 +29,7 @@ struct AddAdminQueueIndexes: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.drop(index: "user_subscriptions_ended").run()
         for index in Self.indexes.reversed() {
             try await sql.drop(index: SQLIdentifier(index.name)).run()

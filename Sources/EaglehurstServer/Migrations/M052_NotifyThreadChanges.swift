@@ -8,7 +8,7 @@ struct NotifyThreadChanges: AsyncMigration {
     var name: String { "052_notify_thread_changes" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard sql.dialect.name == "postgresql" else { return }
         let channel = NotifyCacheChanges.channel
         let statements = [
@@ -47,7 +47,7 @@ struct NotifyThreadChanges: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard sql.dialect.name == "postgresql" else { return }
         for statement in [
             "DROP TRIGGER cache_notify_thread_message ON messages", "DROP TRIGGER cache_notify_thread_read ON message_reads",

@@ -14,7 +14,7 @@ struct AllowOnePurchaseInFlight: AsyncMigration {
     var name: String { "054_allow_one_purchase_in_flight" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.raw("""
             UPDATE payments SET status = 'failed', failure_code = 'unverified',
                 failure_reason = 'Left pending by an earlier version of the server, which did not keep the gateway''s id; look it up at the gateway by the metadata eaglehurst_payment_id.'
@@ -27,6 +27,6 @@ struct AllowOnePurchaseInFlight: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("DROP INDEX payments_one_purchase_in_flight").run()
+        try await database.sql.raw("DROP INDEX payments_one_purchase_in_flight").run()
     }
 }

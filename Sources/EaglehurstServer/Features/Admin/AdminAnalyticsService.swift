@@ -13,7 +13,7 @@ struct AdminAnalyticsService {
     let app: Application
     let db: any Database
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
     var now: Date { app.serverEnvironment.now() }
     var cache: PlatformMetricsCache { app.platformMetricsCache }
 

@@ -30,7 +30,7 @@ struct SystemHealth {
         let clock = ContinuousClock()
         var latency: Double?
         do {
-            let elapsed = try await clock.measure { try await (app.db as! any SQLDatabase).raw("SELECT 1").run() }
+            let elapsed = try await clock.measure { try await app.db.sql.raw("SELECT 1").run() }
             latency = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         } catch {
             app.logger.warning("health check: database did not answer", metadata: ["error": "\(LoggedError(error))"])
@@ -91,7 +91,7 @@ struct SystemHealth {
 /// `GET /metrics` both read this.
 enum JobBacklog {
     static func count(_ app: Application) async throws -> Int {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let now = app.serverEnvironment.now()
         let renewals = try await AnalyticsSQL.count("""
             SELECT COUNT(*) AS n FROM user_subscriptions

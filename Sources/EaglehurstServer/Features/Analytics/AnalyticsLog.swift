@@ -142,7 +142,7 @@ final class AnalyticsLog: Sendable {
     private func insert(_ values: [[any Encodable & Sendable]], into table: String, columns: [String], conflict: [String]?) async throws {
         for batch in stride(from: 0, to: values.count, by: 1000) {
             try await database().transaction { db in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 if sql.dialect.name == "sqlite" {
                     // `prepareDatabase` sets this on the request connections only.
                     try await sql.raw("PRAGMA busy_timeout=5000").run()

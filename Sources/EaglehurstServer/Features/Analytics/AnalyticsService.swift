@@ -12,7 +12,7 @@ struct AnalyticsService {
     let db: any Database
     let user: User
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
     var now: Date { app.serverEnvironment.now() }
 
     // MARK: dashboard

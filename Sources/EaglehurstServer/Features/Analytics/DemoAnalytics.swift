@@ -13,7 +13,7 @@ enum DemoAnalytics {
     static func email(_ index: Int) -> String { "member\(index)@demo.eaglehurst.test" }
 
     static func seed(on app: Application) async throws {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         guard try await User.query(on: app.db).filter(\.$email == email(1)).first() == nil else { return }
         let sellerEmail = AccountBootstrap.demoAccounts.first { $0.role == "seller" }!.email
         guard let seller = try await User.query(on: app.db).filter(\.$email == sellerEmail).first() else { return }
@@ -32,7 +32,7 @@ enum DemoAnalytics {
         // One transaction for the members and everything they did: a seed cut short leaves nothing,
         // so running it again (see `AccountBootstrap.seedDemo`) starts from a clean slate.
         try await app.db.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let tx = sql
             var random = DemoRandom(seed: 16)
             var activity: [(UUID, String, String, Date)] = []

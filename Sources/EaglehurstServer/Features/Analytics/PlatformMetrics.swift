@@ -300,10 +300,10 @@ struct PlatformMetricsRollup {
         let today = UTCDay(containing: now)
         let ended = days.filter { $0 < today }
         guard !ended.isEmpty else { return [] }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         if sql.dialect.name == "postgresql" {
             return try await database.transaction { db in
-                let tx = db as! any SQLDatabase
+                let tx = db.sql
                 if wait {
                     try await tx.raw("SELECT pg_advisory_xact_lock(\(bind: Self.advisoryLockKey))").run()
                 } else {
@@ -325,12 +325,12 @@ struct PlatformMetricsRollup {
             try Task.checkCancellation()
             let metrics = try await PlatformMetrics.compute(day, on: sql)
             try await database.transaction { db in
-                try await PlatformMetrics.store(metrics, for: day, at: now, on: db as! any SQLDatabase)
+                try await PlatformMetrics.store(metrics, for: day, at: now, on: db.sql)
             }
         }
         let cohorts = try await FunnelCohorts.compute(asOf: today.start, on: sql)
         try await database.transaction { db in
-            try await FunnelCohorts.store(cohorts, asOf: today.start, at: now, on: db as! any SQLDatabase)
+            try await FunnelCohorts.store(cohorts, asOf: today.start, at: now, on: db.sql)
         }
         return ended
     }
@@ -339,7 +339,7 @@ struct PlatformMetricsRollup {
     /// written after midnight), and every ended day since the first user that has no roll-up yet,
     /// at most `limit` days back.
     func dueDays(limit: Int = 400) async throws -> [UTCDay] {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let today = UTCDay(containing: now)
         guard let first = try await sql.raw("SELECT MIN(created_at) AS first FROM users").first()?
             .decode(column: "first", as: Date?.self) else { return [] }

@@ -95,7 +95,7 @@ struct AuthService {
         // so that codes sent at the same moment each take one of the 5 tries and a sixth never gets
         // compared. It is the same statement, and the same HMAC, for an email without an account: a
         // lookup of the user first, then of the code, made a known email answer 45 % slower (issue 28).
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let counted = try await sql.raw("""
             UPDATE \(ident: EmailVerification.schema) SET failed_attempts = failed_attempts + 1
             WHERE id = (SELECT v.id FROM \(ident: EmailVerification.schema) v JOIN \(ident: User.schema) u ON u.id = v.user_id
@@ -190,7 +190,7 @@ struct AuthService {
         }
         let session = stored.session
         guard session.revokedAt == nil, stored.expiresAt > now else { throw invalid }
-        let rotated = try await (db as! any SQLDatabase)
+        let rotated = try await db.sql
             .update(RefreshToken.schema).set("rotated_at", to: now)
             .where("id", .equal, try stored.requireID()).where("rotated_at", .is, SQLLiteral.null)
             .returning("id").all()
@@ -271,7 +271,7 @@ struct AuthService {
         try await db.transaction { db in
             // One reset spends every outstanding reset token of the user, not only this one; if this one
             // was spent meanwhile (the same token sent twice at once), the later one changes nothing.
-            let spent = try await (db as! any SQLDatabase).update(PasswordReset.schema).set("is_used", to: true)
+            let spent = try await db.sql.update(PasswordReset.schema).set("is_used", to: true)
                 .where("user_id", .equal, userID).where("is_used", .equal, false)
                 .returning("id").all()
             guard try spent.contains(where: { try $0.decode(column: "id", as: UUID.self) == resetID }) else { throw invalid }

@@ -10,7 +10,7 @@ struct ConnectionsService {
     let request: Request
 
     var db: any Database { request.db }
-    var sql: any SQLDatabase { request.db as! any SQLDatabase }
+    var sql: any SQLDatabase { request.db.sql }
     var now: Date { app.serverEnvironment.now() }
     var notifications: NotificationService { app.notifications(on: db) }
 

@@ -74,7 +74,7 @@ extension ListingsService {
                 // The limit holds for uploads that arrive together: on PostgreSQL the listing's row
                 // is locked first, so they are counted one after another; on SQLite the insert takes
                 // the write lock, so each count sees the rows committed before it.
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 if sql.dialect.name == "postgresql" {
                     try await sql.raw("SELECT id FROM listings WHERE id = \(bind: id) FOR UPDATE").run()
                 }

@@ -73,7 +73,7 @@ struct ListingThumbnails {
             try await app.fileStore.put(card.jpeg, at: cardKey)
             try await app.fileStore.put(view.jpeg, at: viewKey)
             recorded = try await app.db.transaction { db in
-                let rows = try await (db as! any SQLDatabase).raw("""
+                let rows = try await db.sql.raw("""
                     UPDATE listing_media SET card_key = \(bind: cardKey.rawValue), view_key = \(bind: viewKey.rawValue),
                         width = \(bind: size.width), height = \(bind: size.height)
                     WHERE id = \(bind: mediaID) AND card_key IS NULL RETURNING id
@@ -105,7 +105,7 @@ struct ListingThumbnails {
         case .media(let id): "id = \(bind: id)"
         case .ofListing(let id): "listing_id = \(bind: id)"
         }
-        let deleted = try await (db as! any SQLDatabase).raw(
+        let deleted = try await db.sql.raw(
             "DELETE FROM listing_media WHERE \(filter) RETURNING storage_key, card_key, view_key").all()
         return try deleted.flatMap { row in
             try ["storage_key", "card_key", "view_key"].compactMap { try row.decode(column: $0, as: String?.self).flatMap(FileKey.init(rawValue:)) }

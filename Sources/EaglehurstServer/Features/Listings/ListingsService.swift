@@ -11,7 +11,7 @@ struct ListingsService {
     let request: Request
 
     var db: any Database { request.db }
-    var sql: any SQLDatabase { request.db as! any SQLDatabase }
+    var sql: any SQLDatabase { request.db.sql }
     var now: Date { app.serverEnvironment.now() }
     var currentYear: Int { Calendar(identifier: .gregorian).component(.year, from: now) }
 
@@ -262,7 +262,7 @@ struct ListingsService {
         do {
             try await db.transaction { db in
                 try await saved.create(on: db)
-                try await (db as! any SQLDatabase).raw("UPDATE listings SET save_count = save_count + 1 WHERE id = \(bind: id)").run()
+                try await db.sql.raw("UPDATE listings SET save_count = save_count + 1 WHERE id = \(bind: id)").run()
             }
             app.savedIDsCache.forget(buyer: buyerID)
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -289,7 +289,7 @@ struct ListingsService {
         }
         try await db.transaction { db in
             try await saved.delete(on: db)
-            try await (db as! any SQLDatabase).raw("UPDATE listings SET save_count = save_count - 1 WHERE id = \(bind: id) AND save_count > 0").run()
+            try await db.sql.raw("UPDATE listings SET save_count = save_count - 1 WHERE id = \(bind: id) AND save_count > 0").run()
         }
         // After the commit: a read between the model's delete and the commit may have kept the old set.
         app.savedIDsCache.forget(buyer: buyerID)

@@ -54,7 +54,7 @@ struct PlanService {
     /// commits (`CacheInvalidation`), and this one forgets the generation it holds.
     static func placementMayHaveChanged(forUserType userType: String, on db: any Database) async throws {
         guard userType == User.Kind.seller.rawValue else { return }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         try await sql.raw("UPDATE listing_search_generation SET generation = generation + 1 WHERE id = 1").run()
         if sql.dialect.name == "postgresql" {
             try await sql.raw("SELECT pg_notify(\(bind: NotifyCacheChanges.channel), \(bind: CacheInvalidation.searchPayload))").run()
@@ -98,11 +98,11 @@ struct PlanService {
         let (subscription, plan) = try await current(for: buyer)
         let usage = try await usage(of: subscription)
         guard let limit = plan.connectionLimit else {
-            try await (db as! any SQLDatabase).raw(
+            try await db.sql.raw(
                 "UPDATE subscription_usage SET connections_used = connections_used + 1 WHERE id = \(bind: try usage.requireID())").run()
             return
         }
-        let updated = try await (db as! any SQLDatabase).raw("""
+        let updated = try await db.sql.raw("""
             UPDATE subscription_usage SET connections_used = connections_used + 1
             WHERE id = \(bind: try usage.requireID()) AND connections_used < \(bind: limit)
             RETURNING id

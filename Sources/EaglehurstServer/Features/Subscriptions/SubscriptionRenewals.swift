@@ -60,7 +60,7 @@ struct SubscriptionRenewals {
             .with(\.$plan).with(\.$user).all()
         for subscription in soon where !subscription.plan.isFree {
             guard let end = subscription.currentPeriodEnd, subscription.remindedForPeriodEnd != end else { continue }
-            let claimed = try await (db as! any SQLDatabase).raw("""
+            let claimed = try await db.sql.raw("""
                 UPDATE user_subscriptions SET reminded_for_period_end = \(bind: end)
                 WHERE id = \(bind: try subscription.requireID())
                   AND (reminded_for_period_end IS NULL OR reminded_for_period_end <> \(bind: end))
@@ -130,7 +130,7 @@ struct SubscriptionRenewals {
         switch outcome {
         case .succeeded(let gatewayID):
             try await db.transaction { db in
-                let moved = try await (db as! any SQLDatabase).raw("""
+                let moved = try await db.sql.raw("""
                     UPDATE user_subscriptions SET current_period_start = \(bind: periodStart), current_period_end = \(bind: periodEnd),
                       status = 'active', failed_payment_attempts = 0, next_payment_attempt_at = NULL
                     WHERE id = \(bind: subscriptionID) AND current_period_end < \(bind: periodEnd)

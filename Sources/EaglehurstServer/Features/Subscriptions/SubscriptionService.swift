@@ -188,7 +188,7 @@ struct SubscriptionService {
         subscription.failedPaymentAttempts = 0
         let activated = try await db.transaction { db in
             // A write first, and the claim of the payment's outcome: SQLite takes its write lock here.
-            let settled = try await (db as! any SQLDatabase).raw("""
+            let settled = try await db.sql.raw("""
                 UPDATE payments SET status = 'succeeded', gateway_payment_id = \(bind: gatewayID), paid_at = \(bind: start)
                 WHERE id = \(bind: paymentID) AND status = 'pending' RETURNING id
                 """).all()

@@ -21,7 +21,7 @@ struct SystemService {
     func health() async throws -> Components.Schemas.Health {
         let databaseOK: Bool
         do {
-            try await (app.db as! any SQLDatabase).raw("SELECT 1").run()
+            try await app.db.sql.raw("SELECT 1").run()
             databaseOK = true
         } catch {
             app.logger.warning("health check: database did not answer", metadata: ["error": "\(LoggedError(error))"])

@@ -92,7 +92,7 @@ struct LocalPaymentGateway: PaymentGateway {
         case .refused(let code, let reason, _): (.refused, code, reason)
         }
         do {
-            return try await !(database() as! any SQLDatabase).raw("""
+            return try await !database().sql.raw("""
                 UPDATE local_charges SET status = \(bind: status.rawValue), failure_code = \(bind: code), failure_reason = \(bind: reason)
                 WHERE gateway_id = \(bind: gatewayPaymentID) AND status = \(bind: from.rawValue) RETURNING id
                 """).all().isEmpty

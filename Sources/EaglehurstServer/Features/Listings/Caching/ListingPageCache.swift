@@ -134,7 +134,7 @@ struct ListingAnswerCacheMiddleware: Middleware {
     /// The answer for a request without a token, when it needs no waiting; nil: take the async path.
     private func answerNow(_ request: Request) throws -> Response? {
         let app = request.application
-        guard let generation = app.searchIndexCache.generationReader.freshGeneration(refreshingOn: app.db as! any SQLDatabase),
+        guard let generation = app.searchIndexCache.generationReader.freshGeneration(refreshingOn: app.db.sql),
               let listings = app.searchIndexCache.ready(at: generation) else { return nil }
         let cache = app.listingPageCache
         let key = ListingPageCache.answerKey(query: request.url.query, accept: request.headers[.accept])

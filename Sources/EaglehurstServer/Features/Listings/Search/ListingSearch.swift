@@ -108,7 +108,7 @@ extension ListingsService {
     /// The search generation for this request: read once after it arrived, then kept with it.
     func requestGeneration() async throws -> Int64 {
         if let generation = request.storage[RequestSearchGenerationKey.self] { return generation }
-        let generation = try await app.searchIndexCache.currentGeneration(on: app.db as! any SQLDatabase)
+        let generation = try await app.searchIndexCache.currentGeneration(on: app.db.sql)
         request.storage[RequestSearchGenerationKey.self] = generation
         return generation
     }
@@ -124,7 +124,7 @@ extension ListingsService {
         if let cached = app.listingPageCache.page(key, at: generation) {
             answer = cached
         } else {
-            let search = ListingSearch(loader: app.db as! any SQLDatabase, index: app.searchIndexCache)
+            let search = ListingSearch(loader: app.db.sql, index: app.searchIndexCache)
             let result = try await search.search(filters, page: page, generation: generation)
             answer = .init(
                 items: result.items, page: page.page, perPage: page.perPage,
@@ -144,7 +144,7 @@ extension ListingsService {
     func browseEncoded(_ filters: ListingSearch.Filters, page: PageRequest, viewer: User?) async throws -> EncodedBrowseResult {
         try filters.validate()
         let generation = try await requestGeneration()
-        let listings = try await app.searchIndexCache.index(at: generation, loadingWith: app.db as! any SQLDatabase)
+        let listings = try await app.searchIndexCache.index(at: generation, loadingWith: app.db.sql)
         let result = listings.page(filters, offset: page.offset, limit: page.perPage, cap: ListingSearch.totalCap)
         var saved: Set<UUID>?
         if let viewer, viewer.userType == .buyer {

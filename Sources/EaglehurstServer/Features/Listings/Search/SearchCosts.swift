@@ -9,7 +9,7 @@ import Vapor
 /// `Benchmarks/listings-search` prints it beside its HTTP figures.
 public enum ListingSearchCosts {
     public static func report(on app: Application, lines: [String], rounds: Int = 3, slowest: Int = 8) async throws -> String {
-        let index = try await ListingIndex.load(from: app.db as! any SQLDatabase)
+        let index = try await ListingIndex.load(from: app.db.sql)
         var queries: [(kind: String, query: String, filters: ListingSearch.Filters, page: PageRequest)] = []
         var skipped = 0
         for line in lines where !line.isEmpty {

@@ -60,7 +60,7 @@ final class SearchLog: Sendable {
         do {
             for batch in stride(from: 0, to: entries.count, by: 1000) {
                 try await database().transaction { db in
-                    let sql = db as! any SQLDatabase
+                    let sql = db.sql
                     if sql.dialect.name == "sqlite" {
                         // `prepareDatabase` sets this on the request connections only.
                         try await sql.raw("PRAGMA busy_timeout=5000").run()
