@@ -15,7 +15,8 @@ struct EaglehurstCommand: AsyncParsableCommand {
         loopback port (SQLite in $XDG_DATA_HOME/eaglehurst, logs in its logs/ folder) and talks to it \
         over HTTP. --server, EAGLEHURST_SERVER or `server` in $XDG_CONFIG_HOME/eaglehurst/config.toml \
         use a remote server instead.
-        """
+        """,
+        version: EaglehurstVersion.summary
     )
 
     @Option(help: "The server's base URL, e.g. https://eaglehurst.example.com (default: run the embedded server).")
