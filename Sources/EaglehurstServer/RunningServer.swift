@@ -30,6 +30,7 @@ public final class RunningServer: Sendable {
         app.logger.logLevel = logLevel
         do {
             try await configure(app, settings: settings, environment: environment)
+            app.storage[DrainingKey.self] = Draining()
             try await prepareDatabase(app)
             // Runs the lifecycle handlers' didBoot, as `app.execute()` would: the search log flushes from there.
             try await app.asyncBoot()
@@ -43,6 +44,27 @@ public final class RunningServer: Sendable {
             try? await app.asyncShutdown()
             throw error
         }
+    }
+
+    /// Loads the listing search index in the background now rather than at the first search;
+    /// `GET /health/ready` answers 503 until it is loaded.
+    public func warmSearchIndex() {
+        app.searchIndexWarmer.warm(app)
+    }
+
+    /// Stops as `serve` does on SIGTERM: `GET /health/ready` answers 503 "draining", the listening
+    /// socket closes (a new connection is refused), idle keep-alive connections close, and requests in
+    /// flight get up to `grace` to finish, their answers saying `Connection: close`; then the
+    /// application shuts down. Vapor's server does the quiescing (NIO's `ServerQuiescingHelper`); past
+    /// `grace` the connections still open are cut.
+    public func drain(grace: Duration) async throws {
+        app.storage[DrainingKey.self]?.begin()
+        app.logger.notice("draining: no new connections; requests in flight have \(grace) to finish")
+        var configuration = app.http.server.configuration
+        configuration.shutdownTimeout = .nanoseconds(Int64(grace.components.seconds) * 1_000_000_000 + grace.components.attoseconds / 1_000_000_000)
+        app.http.server.configuration = configuration
+        await app.server.shutdown()
+        try await app.asyncShutdown()
     }
 
     public func shutdown() async throws {

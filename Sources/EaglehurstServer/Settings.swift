@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Everything the server reads from its environment, read once at start-up.
 ///
@@ -399,6 +400,60 @@ public struct Settings: Sendable {
     private static func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         return value
+    }
+}
+
+/// How `serve` listens, logs and stops: `HOST`, `PORT`, `LOG_LEVEL` and `SHUTDOWN_GRACE_SECONDS`.
+/// Only `serve` reads them (the terminal client's embedded server always takes a free loopback port),
+/// and its flags `--hostname`, `--port` and `--log-level` win over the variables.
+public struct ServeSettings: Sendable, Equatable {
+    public var hostname = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 8000
+    public var logLevel = Logger.Level.info
+    /// How long a stopping server waits for the requests it holds (`SHUTDOWN_GRACE_SECONDS`, default 25:
+    /// under the 30 s a container runtime or systemd gives before SIGKILL).
+    public var shutdownGraceSeconds = 25
+
+    public init() {}
+
+    /// The variables, with each flag that was given (non-nil) taking its variable's place.
+    public static func fromEnvironment(
+        _ env: [String: String] = ProcessInfo.processInfo.environment,
+        hostname: String? = nil, port: Int? = nil, logLevel: Logger.Level? = nil
+    ) throws -> ServeSettings {
+        var settings = ServeSettings()
+        if let hostname {
+            settings.hostname = hostname
+        } else if let raw = env["HOST"], !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard !raw.contains(where: \.isWhitespace) else {
+                throw SettingsError(variable: "HOST", problem: "is '\(raw)'; write an address to listen on, e.g. 127.0.0.1 or 0.0.0.0 for every interface")
+            }
+            settings.hostname = raw
+        }
+        if let port {
+            settings.port = port
+        } else if let raw = env["PORT"], !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let value = Int(raw), (0...65_535).contains(value) else {
+                throw SettingsError(variable: "PORT", problem: "is '\(raw)'; write a port number from 0 to 65535")
+            }
+            settings.port = value
+        }
+        if let logLevel {
+            settings.logLevel = logLevel
+        } else if let raw = env["LOG_LEVEL"], !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let value = Logger.Level(rawValue: raw.lowercased()) else {
+                throw SettingsError(variable: "LOG_LEVEL", problem: "is '\(raw)'; write one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            settings.logLevel = value
+        }
+        if let raw = env["SHUTDOWN_GRACE_SECONDS"], !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let seconds = Int(raw), (0...3_600).contains(seconds) else {
+                throw SettingsError(variable: "SHUTDOWN_GRACE_SECONDS", problem: "is '\(raw)'; write whole seconds from 0 to 3600 (25 by default)")
+            }
+            settings.shutdownGraceSeconds = seconds
+        }
+        return settings
     }
 }
 

@@ -9,12 +9,16 @@ struct EaglehurstServerCommand: AsyncParsableCommand {
         commandName: "eaglehurst-server",
         abstract: "The Eaglehurst marketplace API server.",
         discussion: """
-        Settings come from the environment: DATABASE_URL (unset: SQLite in the data directory; \
-        postgres://…: PostgreSQL), DATABASE_POOL_SIZE (PostgreSQL connections per event loop, default 8), JWT_SECRET_KEY, SMTP_URL, RATE_LIMIT_ENABLED, \
-        EMAIL_VERIFICATION_REQUIRED, EAGLEHURST_DATA_DIR (default $XDG_DATA_HOME/eaglehurst), \
-        METRICS_ENABLED, LOG_FORMAT (text or json), METRICS_ROLLUP_INTERVAL, MAX_IMAGE_PIXELS (the most \
-        pixels an uploaded image may declare; default 40000000).
+        Settings come from the environment: `eaglehurst-server serve --help` lists every variable with \
+        its default. DATABASE_URL unset keeps SQLite in the data directory (EAGLEHURST_DATA_DIR, default \
+        $XDG_DATA_HOME/eaglehurst); postgres://… uses PostgreSQL. HOST, PORT and LOG_LEVEL stand in \
+        for serve's flags. A load balancer checks GET /api/v1/health/ready (503 with the reason while \
+        migrations are pending, the database is unreachable, the search index loads or the server \
+        drains); GET /api/v1/health/live only says the process answers. On SIGTERM or SIGINT serve \
+        drains: no new connections, requests in flight get SHUTDOWN_GRACE_SECONDS (default 25) to \
+        finish, then it exits 0.
         """,
+        version: EaglehurstVersion.summary,
         subcommands: [Serve.self, Migrate.self, CreateAdmin.self, SeedDemo.self, Rollup.self, SearchCosts.self],
         defaultSubcommand: Serve.self
     )
@@ -31,30 +35,40 @@ func loadSettings() throws -> Settings {
 }
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Migrate the database and serve the API until interrupted.")
+    static let configuration = CommandConfiguration(
+        abstract: "Migrate the database and serve the API until SIGTERM or SIGINT, then drain and exit.",
+        discussion: "Settings (environment variables; a flag wins over its variable):\n" + SettingsReference.helpText)
 
-    @Option(help: "The address to listen on.") var hostname = "127.0.0.1"
-    @Option(help: "The port to listen on (0 picks a free one).") var port = 8000
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(help: "The address to listen on (default: HOST, else 127.0.0.1).") var hostname: String?
+    @Option(help: "The port to listen on, 0 picks a free one (default: PORT, else 8000).") var port: Int?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: LOG_LEVEL, else info).")
+    var logLevel: Logger.Level?
 
     func run() async throws {
         let settings = try loadSettings()
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        let serving: ServeSettings
+        do {
+            serving = try ServeSettings.fromEnvironment(hostname: hostname, port: port, logLevel: logLevel)
+        } catch let error as SettingsError {
+            FileHandle.standardError.write(Data("eaglehurst-server: \(error)\n".utf8))
+            throw ExitCode(78)
         }
+        let level = serving.logLevel
         LoggingSystem.bootstrap { label in
             if settings.logFormat == .json { return JSONLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
-        let server = try await RunningServer.start(settings: settings, hostname: hostname, port: port, logLevel: level)
+        let server = try await RunningServer.start(settings: settings, hostname: serving.hostname, port: serving.port, logLevel: level)
+        server.warmSearchIndex()
         server.app.logger.notice("Eaglehurst \(EaglehurstVersion.current) serving \(server.baseURL) on \(settings.database.engineName)")
         await waitForTerminationSignal()
-        server.app.logger.notice("shutting down")
-        try await server.shutdown()
+        try await server.drain(grace: .seconds(serving.shutdownGraceSeconds))
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run pending database migrations and exit.")
@@ -67,18 +81,37 @@ struct Migrate: AsyncParsableCommand {
 }
 
 struct CreateAdmin: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create an administrator account (admins are never created through the API).")
+    static let configuration = CommandConfiguration(
+        abstract: "Create an administrator account (admins are never created through the API).",
+        discussion: """
+        The password is asked for at the terminal (twice, not shown), or read from the first line of \
+        stdin (--password-stdin) or of a file (--password-file); never from the command line, where \
+        ps and the shell's history would show it.
+        """)
 
     @Option(help: "The admin's email address.") var email: String
-    @Option(help: "The admin's password: at least 8 characters with lower case, upper case and a digit.") var password: String
+    @Flag(help: "Read the password from the first line of stdin.") var passwordStdin = false
+    @Option(help: "Read the password from the first line of this file.") var passwordFile: String?
+    @Option(help: .hidden) var password: String?
     @Option(help: "First name.") var firstName = "Admin"
     @Option(help: "Last name.") var lastName = "User"
 
     func run() async throws {
+        if password != nil {
+            FileHandle.standardError.write(Data("eaglehurst-server: \(PasswordInput.argvRefusal)\n".utf8))
+            throw ExitCode(64)
+        }
+        let secret: String
+        do {
+            secret = try PasswordInput.read(stdin: passwordStdin, file: passwordFile)
+        } catch let error as PasswordInput.Failure {
+            FileHandle.standardError.write(Data("eaglehurst-server: \(error.message)\n".utf8))
+            throw ExitCode(64)
+        }
         let settings = try loadSettings()
         do {
             let outcome = try await withMigratedApplication(settings: settings) { app in
-                try await AccountBootstrap.createAdmin(on: app, email: email, password: password, firstName: firstName, lastName: lastName)
+                try await AccountBootstrap.createAdmin(on: app, email: email, password: secret, firstName: firstName, lastName: lastName)
             }
             switch outcome {
             case .created: print("Admin \(email.lowercased()) created.")
@@ -146,7 +179,8 @@ struct SearchCosts: AsyncParsableCommand {
     }
 }
 
-/// Suspends until SIGINT or SIGTERM arrives.
+/// Suspends until SIGINT or SIGTERM arrives. A second one (Ctrl-C twice) ends the process at once,
+/// without waiting for the drain.
 func waitForTerminationSignal() async {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
         let once = SignalOnce(continuation)
@@ -170,8 +204,12 @@ final class SignalOnce: @unchecked Sendable {
     init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
 
     func fire() {
-        continuation?.resume()
-        continuation = nil
+        guard let continuation else {
+            FileHandle.standardError.write(Data("eaglehurst-server: second signal; stopping without waiting for requests in flight\n".utf8))
+            _exit(1)
+        }
+        continuation.resume()
+        self.continuation = nil
     }
 
     static func keep(_ source: any DispatchSourceSignal) { queue.sync { sources.append(source) } }

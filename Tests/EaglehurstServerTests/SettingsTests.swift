@@ -1,4 +1,5 @@
 @testable import EaglehurstServer
+import Logging
 import XCTest
 
 final class SettingsTests: XCTestCase {
@@ -76,5 +77,48 @@ final class SettingsTests: XCTestCase {
         XCTAssertEqual(try JWTSecretStore.loadOrCreate(in: dir), first)
         let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("jwt-secret").path)[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600)
+    }
+
+    // MARK: - serve's HOST, PORT, LOG_LEVEL and SHUTDOWN_GRACE_SECONDS
+
+    func testServeListensOnLoopbackPort8000AtInfoByDefault() throws {
+        let serving = try ServeSettings.fromEnvironment([:])
+        XCTAssertEqual(serving.hostname, "127.0.0.1")
+        XCTAssertEqual(serving.port, 8000)
+        XCTAssertEqual(serving.logLevel, .info)
+        XCTAssertEqual(serving.shutdownGraceSeconds, 25)
+    }
+
+    func testServeTakesHostPortAndLogLevelFromTheEnvironment() throws {
+        let serving = try ServeSettings.fromEnvironment([
+            "HOST": "0.0.0.0", "PORT": "8080", "LOG_LEVEL": "Warning", "SHUTDOWN_GRACE_SECONDS": "5",
+        ])
+        XCTAssertEqual(serving.hostname, "0.0.0.0")
+        XCTAssertEqual(serving.port, 8080)
+        XCTAssertEqual(serving.logLevel, .warning)
+        XCTAssertEqual(serving.shutdownGraceSeconds, 5)
+    }
+
+    func testAFlagWinsOverItsVariable() throws {
+        let serving = try ServeSettings.fromEnvironment(
+            ["HOST": "0.0.0.0", "PORT": "8080", "LOG_LEVEL": "debug"], hostname: "::1", port: 0, logLevel: .error)
+        XCTAssertEqual(serving.hostname, "::1")
+        XCTAssertEqual(serving.port, 0)
+        XCTAssertEqual(serving.logLevel, .error)
+    }
+
+    func testMalformedServeSettingsNameTheVariableAndTheFix() {
+        let cases: [([String: String], String)] = [
+            (["PORT": "abc"], "PORT is 'abc'; write a port number from 0 to 65535."),
+            (["PORT": "70000"], "PORT is '70000'; write a port number from 0 to 65535."),
+            (["LOG_LEVEL": "loud"], "LOG_LEVEL is 'loud'; write one of trace, debug, info, notice, warning, error, critical."),
+            (["HOST": "my host"], "HOST is 'my host'; write an address to listen on"),
+            (["SHUTDOWN_GRACE_SECONDS": "-1"], "SHUTDOWN_GRACE_SECONDS is '-1'; write whole seconds from 0 to 3600"),
+        ]
+        for (env, expected) in cases {
+            XCTAssertThrowsError(try ServeSettings.fromEnvironment(env)) { error in
+                XCTAssertTrue("\(error)".hasPrefix(expected), "\(env): \(error)")
+            }
+        }
     }
 }

@@ -91,6 +91,9 @@ final class SearchIndexWarmer: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    /// Awaited before each load this warmer runs: a test holds the load with it to see the server
+    /// while its index is loading (`GET /health/ready` then answers 503).
+    let beforeLoad = NIOLockedValueBox<(@Sendable () async -> Void)?>(nil)
 
     func warm(_ app: Application) {
         let start = state.withLockedValue { state -> Bool in
@@ -102,6 +105,7 @@ final class SearchIndexWarmer: Sendable {
         Task.detached { [weak app] in
             while let app, !app.didShutdown {
                 do {
+                    await self.beforeLoad.withLockedValue({ $0 })?()
                     let sql = app.db.sql
                     try await app.searchIndexCache.catchUp(on: sql)
                 } catch {

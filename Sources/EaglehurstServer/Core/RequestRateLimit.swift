@@ -14,8 +14,13 @@ import Vapor
 /// On PostgreSQL the buckets are rows taken from in one UPSERT per request, so every server behind
 /// the load balancer draws on the same bucket and 100 requests at once take 100 tokens; SQLite is one
 /// process and keeps them in memory. The clock is the server's (tests move it).
-/// `RATE_LIMIT_ENABLED=false` turns this off with the other limits.
+/// `RATE_LIMIT_ENABLED=false` turns this off with the other limits. The liveness and readiness
+/// probes are never limited: a load balancer's checks must not spend a client's tokens, nor be
+/// answered 429 (or, on PostgreSQL, 500 when the database holding the buckets is down) instead of
+/// what they ask.
 struct RequestRateLimitMiddleware: Middleware {
+    static let unlimitedPaths: Set<String> = ["/api/v1/health/live", "/api/v1/health/ready"]
+
     struct Take: Sendable {
         var key: String
         var rate: Settings.RequestRate
@@ -28,7 +33,9 @@ struct RequestRateLimitMiddleware: Middleware {
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let settings = request.application.settings
-        guard settings.rateLimitEnabled, request.method != .OPTIONS else { return next.respond(to: request) }
+        guard settings.rateLimitEnabled, request.method != .OPTIONS, !Self.unlimitedPaths.contains(request.url.path) else {
+            return next.respond(to: request)
+        }
         return request.eventLoop.makeFutureWithTask { try await limited(request, chainingTo: next) }
     }
 

@@ -10,8 +10,12 @@ extension APIHandler {
     }
 }
 
+/// The release of the server and the terminal client: the contract's version, so that one number
+/// says which programs speak which contract (`VersionTests` holds `openapi.yaml` to it).
 public enum EaglehurstVersion {
-    public static let current = "0.1.0"
+    public static let current = APIContract.version
+    /// What `--version` prints.
+    public static let summary = "\(current) (API contract \(APIContract.version), base path /api/v1)"
 }
 
 struct SystemService {
