@@ -15,6 +15,12 @@ struct EaglehurstCommand: AsyncParsableCommand {
         loopback port (SQLite in $XDG_DATA_HOME/eaglehurst, logs in its logs/ folder) and talks to it \
         over HTTP. --server, EAGLEHURST_SERVER or `server` in $XDG_CONFIG_HOME/eaglehurst/config.toml \
         use a remote server instead.
+
+        --demo runs the embedded server in a data directory of its own: $EAGLEHURST_DATA_DIR/demo, \
+        else $XDG_DATA_HOME/eaglehurst/demo, else ~/.local/share/eaglehurst/demo. It ignores the \
+        server settings but LOG_LEVEL and LOG_FORMAT (DATABASE_URL, S3_*, SMTP_URL, STRIPE_*, …), so \
+        the demo accounts never reach real data. --demo --reset deletes the demo's data and starts \
+        it afresh.
         """,
         version: EaglehurstVersion.summary
     )
@@ -22,8 +28,11 @@ struct EaglehurstCommand: AsyncParsableCommand {
     @Option(help: "The server's base URL, e.g. https://eaglehurst.example.com (default: run the embedded server).")
     var server: String?
 
-    @Flag(help: "Fill the embedded server's database with demo accounts and data, and show them on the first screen.")
+    @Flag(help: "Run a demo with demo accounts and data, in a data directory of its own (demo/ in the usual one), and show the accounts on the first screen.")
     var demo = false
+
+    @Flag(help: "With --demo: delete the demo's data (and its saved sign-in) and start it afresh.")
+    var reset = false
 
     @Option(help: "Theme name: a file in $XDG_CONFIG_HOME/eaglehurst/themes/ or a shipped one (dark, light, high-contrast).")
     var theme: String?
@@ -33,6 +42,12 @@ struct EaglehurstCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the key bindings of the chosen keymap as Markdown and exit.")
     var keys = false
+
+    func validate() throws {
+        if reset, !demo {
+            throw ValidationError("--reset starts the demo afresh and only goes with --demo (eaglehurst --demo --reset); your own data is never reset")
+        }
+    }
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -62,6 +77,7 @@ struct EaglehurstCommand: AsyncParsableCommand {
         let serverURL: URL
         let sessionKey: String
         var welcome: [String] = []
+        var demoDirectory: URL?
         if let remote {
             serverURL = try apiBaseURL(remote)
             sessionKey = serverURL.absoluteString
@@ -69,9 +85,20 @@ struct EaglehurstCommand: AsyncParsableCommand {
         } else {
             let settings: Settings
             do {
-                settings = try Settings.fromEnvironment(environment)
+                settings = demo ? try DemoData.settings(environment: environment) : try Settings.fromEnvironment(environment)
             } catch {
                 throw fail("\(error)")
+            }
+            if reset {
+                do {
+                    try DemoData.reset(settings.dataDirectory)
+                } catch {
+                    throw fail("could not empty the demo directory \(settings.dataDirectory.path): \(error)")
+                }
+                // The saved sign-in belongs to the accounts just deleted.
+                if let state = SessionStore.defaultDirectory(environment: environment) {
+                    try? SessionStore(directory: state).save(nil, server: Self.sessionKey(dataDirectory: settings.dataDirectory))
+                }
             }
             let logPath = settings.dataDirectory.appendingPathComponent("logs/eaglehurst.log").path
             let factory = try FileLogHandler.factory(path: logPath, level: .info)
@@ -84,17 +111,17 @@ struct EaglehurstCommand: AsyncParsableCommand {
             }
             if demo {
                 let accounts = try await AccountBootstrap.seedDemo(on: running.app)
+                demoDirectory = settings.dataDirectory
                 welcome = ["Demo data is loaded. Sign in with one of these accounts:"]
                     + accounts.map { "  \($0.role.padding(toLength: 7, withPad: " ", startingAt: 0)) \($0.email)   password \($0.password)" }
             }
             embedded = running
             serverURL = running.baseURL
-            // The embedded server gets a new port each run; its sessions belong to its data directory.
-            sessionKey = "embedded:\(settings.dataDirectory.path)"
+            sessionKey = Self.sessionKey(dataDirectory: settings.dataDirectory)
         }
 
         let options = TUIOptions(
-            serverURL: serverURL, isEmbedded: embedded != nil, themeName: themeName, keymapName: keymapName,
+            serverURL: serverURL, isEmbedded: embedded != nil, demoDirectory: demoDirectory, themeName: themeName, keymapName: keymapName,
             welcomeLines: welcome, configDirectory: configDirectory, environment: environment, sessionKey: sessionKey,
             pictures: config.pictures ?? .auto)
         let status: Int32
@@ -106,6 +133,12 @@ struct EaglehurstCommand: AsyncParsableCommand {
         }
         try? await embedded?.shutdown()
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// What an embedded server's saved sign-in is filed under: it gets a new port each run, so its
+    /// sessions belong to its data directory (the demo's are apart from the real one's).
+    static func sessionKey(dataDirectory: URL) -> String {
+        "embedded:\(dataDirectory.path)"
     }
 
     /// Accepts `https://host` or `https://host/api/v1` and answers the API base URL.

@@ -21,6 +21,18 @@ final class AppTests: XCTestCase {
         XCTAssertNotNil(app.line(containing: "Demo accounts: buyer@example.com / Demo-pass1"), "the welcome line")
     }
 
+    func testTheDemoSaysItIsTheDemoAndWhereItsDataLives() {
+        var app = Harness()
+        app.send(.status(.healthChecked(.success(Harness.fixedReport))))
+        XCTAssertNil(app.line(containing: "Demo"), "no demo rows for a server that is not the demo")
+
+        app.state.server = ServerInfo(url: URL(string: "http://127.0.0.1:8080/api/v1")!, isEmbedded: true, demoDirectory: "/home/ann/.local/share/eaglehurst/demo")
+        app.send(.tick)
+        XCTAssertEqual(app.line(containing: "Demo "), "  Demo          this is the demo; its data is kept apart from yours")
+        XCTAssertEqual(app.line(containing: "Demo data"), "  Demo data     /home/ann/.local/share/eaglehurst/demo")
+        XCTAssertEqual(app.line(containing: "--reset"), "                eaglehurst --demo --reset starts it afresh", app.text)
+    }
+
     func testTheSpinnerTurnsOnlyWhileWaiting() {
         var app = Harness()
         app.send(.tick)

@@ -59,10 +59,13 @@ package enum ConnectionState: Equatable, Sendable {
 package struct ServerInfo: Equatable, Sendable {
     package var url: URL
     package var isEmbedded: Bool
+    /// The demo's data directory when the server is `eaglehurst --demo`'s; nil otherwise.
+    package var demoDirectory: String?
 
-    package init(url: URL, isEmbedded: Bool) {
+    package init(url: URL, isEmbedded: Bool, demoDirectory: String? = nil) {
         self.url = url
         self.isEmbedded = isEmbedded
+        self.demoDirectory = demoDirectory
     }
 
     /// `host:port` as the status bar shows it.

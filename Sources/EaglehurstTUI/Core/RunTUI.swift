@@ -8,6 +8,8 @@ package struct TUIOptions: Sendable {
     package var serverURL: URL
     /// True when the server runs inside this process.
     package var isEmbedded: Bool
+    /// Where the demo's data lives when this is `eaglehurst --demo` (the status screen says so).
+    package var demoDirectory: URL?
     package var themeName: String
     package var keymapName: String
     /// Lines for the first screen, e.g. the demo accounts.
@@ -27,6 +29,7 @@ package struct TUIOptions: Sendable {
     package init(
         serverURL: URL,
         isEmbedded: Bool,
+        demoDirectory: URL? = nil,
         themeName: String = ConfigFiles.defaultThemeName,
         keymapName: String = ConfigFiles.defaultKeymapName,
         welcomeLines: [String] = [],
@@ -38,6 +41,7 @@ package struct TUIOptions: Sendable {
     ) {
         self.serverURL = serverURL
         self.isEmbedded = isEmbedded
+        self.demoDirectory = demoDirectory
         self.themeName = themeName
         self.keymapName = keymapName
         self.welcomeLines = welcomeLines
@@ -55,7 +59,7 @@ package struct TUIOptions: Sendable {
         let (bindings, keymapProblem) = files.loadBindings(keymapNamed: keymapName)
         let problems = [themeProblem, keymapProblem].compactMap { $0 }
         var state = AppState(
-            size: size, bindings: bindings, server: ServerInfo(url: serverURL, isEmbedded: isEmbedded),
+            size: size, bindings: bindings, server: ServerInfo(url: serverURL, isEmbedded: isEmbedded, demoDirectory: demoDirectory?.path),
             welcomeLines: welcomeLines, message: problems.isEmpty ? nil : .error(problems.joined(separator: "  ·  ")),
             storedSessionEmail: storedSessionEmail
         )

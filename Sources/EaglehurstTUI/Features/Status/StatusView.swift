@@ -12,6 +12,11 @@ extension StatusScreen {
             y += 1
         }
         row("Server", "\(state.server.url.absoluteString)  (\(state.server.isEmbedded ? "embedded in this app" : "remote"))", theme[.text])
+        if let demo = state.server.demoDirectory {
+            row("Demo", "this is the demo; its data is kept apart from yours", theme[.text])
+            row("Demo data", demo, theme[.text])
+            row("", "eaglehurst --demo --reset starts it afresh", theme[.textDim])
+        }
         let health: (String, Style)
         if status.isChecking {
             health = ("\(App.spinner(state)) checking…", theme[.spinner])
