@@ -51,8 +51,9 @@ enum PasswordInput {
         return first
     }
 
+    /// Echo goes off before the prompt shows, so that nothing typed after it is echoed; TCSADRAIN, not
+    /// getpass's TCSAFLUSH, so that what was typed ahead is kept rather than silently dropped.
     private static func hiddenLine(_ prompt: String) throws -> String {
-        FileHandle.standardError.write(Data(prompt.utf8))
         var original = termios()
         guard tcgetattr(STDIN_FILENO, &original) == 0 else {
             throw Failure(message: "cannot turn the terminal's echo off (\(String(cString: strerror(errno))))")
@@ -62,9 +63,10 @@ enum PasswordInput {
         terminalToRestore = original
         signal(SIGINT, restoreTerminalAndExit)
         signal(SIGTERM, restoreTerminalAndExit)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden)
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &hidden)
+        FileHandle.standardError.write(Data(prompt.utf8))
         let line = readLine(strippingNewline: true)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &original)
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
         FileHandle.standardError.write(Data("\n".utf8))
@@ -79,6 +81,6 @@ nonisolated(unsafe) private var terminalToRestore = termios()
 
 /// Ctrl-C at the prompt must not leave the shell without echo.
 private func restoreTerminalAndExit(_ signal: Int32) {
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &terminalToRestore)
+    tcsetattr(STDIN_FILENO, TCSADRAIN, &terminalToRestore)
     _exit(128 + signal)
 }

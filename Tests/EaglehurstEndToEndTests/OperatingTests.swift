@@ -82,6 +82,41 @@ final class OperatingTests: EndToEndTestCase {
         }
     }
 
+    /// At a terminal the password is asked twice and never shown; two that differ create nothing.
+    func testCreateAdminAsksTwiceAtTheTerminalWithoutEcho() async throws {
+        var environment = baseEnvironment()
+        environment["EAGLEHURST_DATA_DIR"] = sandbox.appendingPathComponent("data").path
+        environment["BCRYPT_COST"] = "4"
+        let server = try BuiltProducts.path("eaglehurst-server")
+        let terminal = try TmuxSession(environment: environment)
+        try terminal.run("\(server) create-admin --email typo@example.com; echo \"exit=$?\"")
+        try terminal.waitFor(timeout: 60, "the first prompt") { $0.contains("Password for the new admin:") }
+        try type(terminal, "Typed-Passw0rd")
+        try terminal.keys("Enter")
+        try terminal.waitFor(timeout: 10, "the second prompt") { $0.contains("The same password again:") }
+        try type(terminal, "Typo-Passw0rd")
+        try terminal.keys("Enter")
+        let differ = try terminal.waitFor(timeout: 30, "the refusal") { $0.range(of: "exit=[0-9]", options: .regularExpression) != nil }
+        XCTAssertTrue(differ.contains("the two passwords differ; nothing was created") && differ.contains("exit=64"), differ)
+
+        try terminal.run("clear; \(server) create-admin --email tty@example.com; echo \"exit=$?\"")
+        try terminal.waitFor(timeout: 60, "the first prompt") { $0.contains("Password for the new admin:") }
+        try type(terminal, "Typed-Passw0rd")
+        try terminal.keys("Enter")
+        try terminal.waitFor(timeout: 10, "the second prompt") { $0.contains("The same password again:") }
+        try type(terminal, "Typed-Passw0rd")
+        try terminal.keys("Enter")
+        let done = try terminal.waitFor(timeout: 60, "the admin created") { $0.range(of: "exit=[0-9]", options: .regularExpression) != nil }
+        XCTAssertTrue(done.contains("Admin tty@example.com created.") && done.contains("exit=0"), done)
+        XCTAssertFalse(done.contains("Typed-Passw0rd"), "the password was shown:\n\(done)")
+
+        let serving = try ServedProcess(environment: environment, arguments: ["--port", "0"], log: sandbox)
+        defer { serving.process.kill() }
+        _ = try await Api(base: serving.baseURL).signIn("tty@example.com", "Typed-Passw0rd")
+        let (refused, _) = try await Api(base: serving.baseURL).call("POST", "/auth/login", body: ["email": "typo@example.com", "password": "Typed-Passw0rd"])
+        XCTAssertEqual(refused, 401)
+    }
+
     // MARK: - drain on SIGTERM
 
     /// SIGTERM while an upload is half sent: new connections are refused, the upload is answered 201
