@@ -134,17 +134,23 @@ func makeMailer(_ settings: Settings) throws -> any Mailer {
 func configureDatabase(_ app: Application, settings: Settings) throws {
     // This server's writes mark the search generation it holds stale once they commit.
     let reader = app.searchIndexCache.generationReader
-    func watched(_ factory: DatabaseConfigurationFactory, writeGate: SQLiteWriteGate? = nil) -> any DatabaseConfiguration {
-        SearchGenerationWatch(base: factory.make(), reader: reader, writeGate: writeGate)
+    func watched(
+        _ factory: DatabaseConfigurationFactory, writeGate: SQLiteWriteGate? = nil, writer: SQLiteWriter? = nil
+    ) -> any DatabaseConfiguration {
+        SearchGenerationWatch(base: factory.make(), reader: reader, writeGate: writeGate, writer: writer)
     }
     switch settings.database {
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         // One gate for both pools: the logs' batches queue behind the same writer as requests.
+        // And one writer (`SQLiteWriter`): writes after the gate take its connections, reads keep these.
         let gate = SQLiteWriteGate()
-        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace), writeGate: gate), as: .sqlite)
-        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace), writeGate: gate), as: .searchLog, isDefault: false)
+        let writer = SQLiteWriter(path: path, eventLoopGroup: app.eventLoopGroup)
+        app.storage[SQLiteWriterKey.self] = writer
+        app.lifecycle.use(SQLiteWriterLifecycle())
+        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace), writeGate: gate, writer: writer), as: .sqlite)
+        app.databases.use(watched(.sqlite(.file(path), sqlLogLevel: .trace), writeGate: gate, writer: writer), as: .searchLog, isDefault: false)
     case .postgres(let url):
         var configuration = try SQLPostgresConfiguration(url: url)
         configuration.searchPath = nil
@@ -177,6 +183,7 @@ public func prepareDatabase(_ app: Application) async throws {
             try await db.raw("PRAGMA foreign_keys=ON").run()
             try await db.raw("PRAGMA synchronous=NORMAL").run()
         }
+        try await app.storage[SQLiteWriterKey.self]?.prepare(eventLoopGroup: app.eventLoopGroup, logger: app.logger)
     }
     try await app.autoMigrate()
 }

@@ -69,7 +69,7 @@ final class ClusterTests: EndToEndTestCase {
             if parts.count == 2 { serverEnvironment[parts[0]] = parts[1] }
         }
         let (made, madeText) = try ChildProcess.run(
-            [server, "create-admin", "--email", "admin@cluster.test", "--password", "AdminPassw0rd"], environment: serverEnvironment)
+            [server, "create-admin", "--email", "admin@cluster.test", "--password-stdin"], environment: serverEnvironment, stdin: "AdminPassw0rd\n")
         XCTAssertEqual(made, 0, madeText)
 
         var upstreams: Set<String> = []

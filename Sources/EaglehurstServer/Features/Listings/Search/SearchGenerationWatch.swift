@@ -18,6 +18,8 @@ struct SearchGenerationWatch: DatabaseConfiguration {
     let reader: SearchGenerationReader
     /// SQLite's one writer; nil on PostgreSQL, whose writers wait on row locks instead.
     var writeGate: SQLiteWriteGate? = nil
+    /// SQLite's writer connections, which writes take after the gate; nil on PostgreSQL.
+    var writer: SQLiteWriter? = nil
 
     var middleware: [any AnyModelMiddleware] {
         get { base.middleware }
@@ -25,18 +27,19 @@ struct SearchGenerationWatch: DatabaseConfiguration {
     }
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver {
-        Driver(base: base.makeDriver(for: databases), reader: reader, writeGate: writeGate)
+        Driver(base: base.makeDriver(for: databases), reader: reader, writeGate: writeGate, writer: writer)
     }
 
     struct Driver: DatabaseDriver {
         let base: any DatabaseDriver
         let reader: SearchGenerationReader
         let writeGate: SQLiteWriteGate?
+        let writer: SQLiteWriter?
 
         func makeDatabase(with context: DatabaseContext) -> any Database {
             let database = base.makeDatabase(with: context)
             guard let sql = database as? any Database & SQLDatabase else { return database }
-            return WatchedDatabase(base: sql, reader: reader, transactionWrote: nil, writeGate: writeGate)
+            return WatchedDatabase(base: sql, reader: reader, transactionWrote: nil, writeGate: writeGate, writer: writer)
         }
 
         func shutdown() { base.shutdown() }
@@ -90,6 +93,7 @@ struct WatchedDatabase: Database, SQLDatabase {
     let reader: SearchGenerationReader
     let transactionWrote: NIOLockedValueBox<Bool>?
     let writeGate: SQLiteWriteGate?
+    let writer: SQLiteWriter?
     /// True inside a transaction this type began itself (SQLite's `BEGIN IMMEDIATE`), where `base`
     /// is the transaction's connection but does not know it is in one.
     var ownTransaction = false
@@ -104,7 +108,7 @@ struct WatchedDatabase: Database, SQLDatabase {
 
     private func wrap(_ database: any Database, in transaction: NIOLockedValueBox<Bool>?) -> any Database {
         guard let sql = database as? any Database & SQLDatabase else { return database }
-        return WatchedDatabase(base: sql, reader: reader, transactionWrote: transaction, writeGate: writeGate, ownTransaction: ownTransaction)
+        return WatchedDatabase(base: sql, reader: reader, transactionWrote: transaction, writeGate: writeGate, writer: writer, ownTransaction: ownTransaction)
     }
 
     /// The gate a statement outside a transaction waits for, when it writes on SQLite.
@@ -112,9 +116,20 @@ struct WatchedDatabase: Database, SQLDatabase {
         inTransaction ? nil : writeGate
     }
 
-    private func gated<T>(_ writes: Bool, _ work: @escaping @Sendable () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        guard writes, let gate = gateOutsideTransaction else { return work() }
-        return gate.withGate(on: eventLoop, work)
+    /// Runs `work` on this database, or — for a write outside a transaction on SQLite — after the
+    /// gate on the writer's connection (`SQLiteWriter`).
+    private func gated<T>(
+        _ writes: Bool, _ work: @escaping @Sendable (any Database & SQLDatabase) -> EventLoopFuture<T>
+    ) -> EventLoopFuture<T> {
+        guard writes, let gate = gateOutsideTransaction else { return work(base) }
+        let target = writerDatabase
+        return gate.withGate(on: eventLoop) { work(target) }
+    }
+
+    /// Where SQLite's writes go: the writer's connection on this event loop (this database itself
+    /// without a writer).
+    private var writerDatabase: any Database & SQLDatabase {
+        writer?.database(on: eventLoop, logger: logger) ?? base
     }
 
     // MARK: Database
@@ -123,16 +138,16 @@ struct WatchedDatabase: Database, SQLDatabase {
     var inTransaction: Bool { ownTransaction || base.inTransaction }
 
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
-        let future = gated(SearchGenerationWatch.writes(query)) { [base] in base.execute(query: query, onOutput: onOutput) }
+        let future = gated(SearchGenerationWatch.writes(query)) { $0.execute(query: query, onOutput: onOutput) }
         return SearchGenerationWatch.mayMove(query) ? wrote(future) : future
     }
 
     func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
-        gated(true) { [base] in base.execute(schema: schema) }
+        gated(true) { $0.execute(schema: schema) }
     }
 
     func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> {
-        gated(true) { [base] in base.execute(enum: `enum`) }
+        gated(true) { $0.execute(enum: `enum`) }
     }
 
     func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
@@ -154,9 +169,9 @@ struct WatchedDatabase: Database, SQLDatabase {
     private func immediateTransaction<T>(
         _ box: NIOLockedValueBox<Bool>, _ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>
     ) -> EventLoopFuture<T> {
-        base.withConnection { [self] connection in
+        writerDatabase.withConnection { [self] connection in
             guard let sql = connection as? any Database & SQLDatabase else { return closure(connection) }
-            let inside = WatchedDatabase(base: sql, reader: reader, transactionWrote: box, writeGate: writeGate, ownTransaction: true)
+            let inside = WatchedDatabase(base: sql, reader: reader, transactionWrote: box, writeGate: writeGate, writer: writer, ownTransaction: true)
             return sql.raw("BEGIN IMMEDIATE TRANSACTION").run()
                 .flatMap { closure(inside) }
                 .flatMap { result in sql.raw("COMMIT TRANSACTION").run().map { result } }
@@ -181,29 +196,31 @@ struct WatchedDatabase: Database, SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         let effect = SearchGenerationWatch.effect(of: query, on: base)
-        let future = gated(effect.writes) { [base] in base.execute(sql: query, onRow) }
+        let future = gated(effect.writes) { $0.execute(sql: query, onRow) }
         return effect.mayMove ? wrote(future) : future
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let effect = SearchGenerationWatch.effect(of: query, on: base)
         if effect.writes, let gate = gateOutsideTransaction {
-            try await gate.withGate(on: eventLoop) { try await executeWatched(sql: query, mayMove: effect.mayMove, onRow) }
+            let target = writerDatabase
+            try await gate.withGate(on: eventLoop) { try await executeWatched(sql: query, on: target, mayMove: effect.mayMove, onRow) }
         } else {
-            try await executeWatched(sql: query, mayMove: effect.mayMove, onRow)
+            try await executeWatched(sql: query, on: base, mayMove: effect.mayMove, onRow)
         }
     }
 
     private func executeWatched(
-        sql query: any SQLExpression, mayMove: Bool, _ onRow: @escaping @Sendable (any SQLRow) -> Void
+        sql query: any SQLExpression, on target: any Database & SQLDatabase, mayMove: Bool,
+        _ onRow: @escaping @Sendable (any SQLRow) -> Void
     ) async throws {
-        guard mayMove else { return try await base.execute(sql: query, onRow) }
+        guard mayMove else { return try await target.execute(sql: query, onRow) }
         if let transactionWrote {
             transactionWrote.withLockedValue { $0 = true }
-            return try await base.execute(sql: query, onRow)
+            return try await target.execute(sql: query, onRow)
         }
         defer { reader.invalidate() }
-        try await base.execute(sql: query, onRow)
+        try await target.execute(sql: query, onRow)
     }
 
     /// A session's statements are not watched one by one: it is marked stale when the session ends.
