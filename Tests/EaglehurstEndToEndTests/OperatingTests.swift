@@ -89,24 +89,10 @@ final class OperatingTests: EndToEndTestCase {
         environment["BCRYPT_COST"] = "4"
         let server = try BuiltProducts.path("eaglehurst-server")
         let terminal = try TmuxSession(environment: environment)
-        try terminal.run("\(server) create-admin --email typo@example.com; echo \"exit=$?\"")
-        try terminal.waitFor(timeout: 60, "the first prompt") { $0.contains("Password for the new admin:") }
-        try type(terminal, "Typed-Passw0rd")
-        try terminal.keys("Enter")
-        try terminal.waitFor(timeout: 10, "the second prompt") { $0.contains("The same password again:") }
-        try type(terminal, "Typo-Passw0rd")
-        try terminal.keys("Enter")
-        let differ = try terminal.waitFor(timeout: 30, "the refusal") { $0.range(of: "exit=[0-9]", options: .regularExpression) != nil }
+        let differ = try createAdminAtPrompt(terminal, server, "typo@example.com", "Typed-Passw0rd", then: "Typo-Passw0rd")
         XCTAssertTrue(differ.contains("the two passwords differ; nothing was created") && differ.contains("exit=64"), differ)
 
-        try terminal.run("clear; \(server) create-admin --email tty@example.com; echo \"exit=$?\"")
-        try terminal.waitFor(timeout: 60, "the first prompt") { $0.contains("Password for the new admin:") }
-        try type(terminal, "Typed-Passw0rd")
-        try terminal.keys("Enter")
-        try terminal.waitFor(timeout: 10, "the second prompt") { $0.contains("The same password again:") }
-        try type(terminal, "Typed-Passw0rd")
-        try terminal.keys("Enter")
-        let done = try terminal.waitFor(timeout: 60, "the admin created") { $0.range(of: "exit=[0-9]", options: .regularExpression) != nil }
+        let done = try createAdminAtPrompt(terminal, server, "tty@example.com", "Typed-Passw0rd", then: "Typed-Passw0rd")
         XCTAssertTrue(done.contains("Admin tty@example.com created.") && done.contains("exit=0"), done)
         XCTAssertFalse(done.contains("Typed-Passw0rd"), "the password was shown:\n\(done)")
 
@@ -238,6 +224,19 @@ final class OperatingTests: EndToEndTestCase {
         environment["EAGLEHURST_DATA_DIR"] = sandbox.appendingPathComponent("data-postgres").path
         environment["DATABASE_URL"] = base.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
         try await body(environment)
+    }
+
+    /// Runs `create-admin` at the tmux terminal (on a cleared screen), types `first` at the first
+    /// prompt and `second` at the second; answers the screen once the command has exited.
+    func createAdminAtPrompt(_ terminal: TmuxSession, _ server: String, _ email: String, _ first: String, then second: String) throws -> String {
+        try terminal.run("clear; \(server) create-admin --email \(email); echo \"exit=$?\"")
+        try terminal.waitFor(timeout: 60, "the first prompt") { $0.contains("Password for the new admin:") }
+        try type(terminal, first)
+        try terminal.keys("Enter")
+        try terminal.waitFor(timeout: 10, "the second prompt") { $0.contains("The same password again:") }
+        try type(terminal, second)
+        try terminal.keys("Enter")
+        return try terminal.waitFor(timeout: 60, "create-admin to exit") { $0.range(of: "exit=[0-9]", options: .regularExpression) != nil }
     }
 
     func waitUntilReady(_ api: Api) async throws {

@@ -10,19 +10,10 @@ import XCTest
 /// due notification jobs (group commit behind the one SQLite writer), and a job that fails does not
 /// take its batch's others down with it.
 final class NotificationBatchTests: XCTestCase {
+    /// A server on each database with the worker off: the test turns the queue by hand.
     func forEachQueue(_ body: (TestServer, TestClock) async throws -> Void) async throws {
-        for database in TestDatabase.underTest {
-            let clock = TestClock()
-            let server = try await TestServer.start(database, environment: clock.environment) { $0.jobWorker = false }
-            do {
-                try await body(server, clock)
-            } catch {
-                try? await server.stop()
-                XCTFail("[\(database)] \(error)")
-                throw error
-            }
-            try await server.stop()
-        }
+        let clock = TestClock()
+        try await forEachDatabase(environment: clock.environment, customize: { $0.jobWorker = false }) { try await body($0, clock) }
     }
 
     func notifications(_ server: TestServer, _ user: UUID) async throws -> [EaglehurstServer.Notification] {
