@@ -87,6 +87,8 @@ struct NotificationService {
         let pushEnabled = try row.decode(column: "push_enabled", as: Bool?.self) ?? false
 
         let notification = Notification()
+        let id = UUID()
+        notification.id = id
         notification.$user.id = userID
         notification.type = kind.rawValue
         notification.title = draft.title
@@ -94,8 +96,13 @@ struct NotificationService {
         notification.actionURL = draft.actionURL
         notification.isRead = false
         notification.createdAt = job.createdAt
-        try await notification.create(on: db)
-        let id = try notification.requireID()
+        // Plain SQL, as the logs below: the worker writes these by the batch, and Fluent's models read
+        // their fields through reflection on every create.
+        try await db.sql.raw("""
+            INSERT INTO notifications (id, user_id, type, title, message, is_read, action_url, created_at)
+            VALUES (\(bind: id), \(bind: userID), \(bind: kind.rawValue), \(bind: draft.title), \(bind: draft.message),
+                    \(bind: false), \(bind: draft.actionURL), \(bind: job.createdAt))
+            """).run()
         var logs = [log(id, "in_app", "delivered", nil)]
 
         if emailEnabled {
@@ -108,7 +115,12 @@ struct NotificationService {
             // No push provider is configured on this server: the attempt is logged, never silently dropped.
             logs.append(log(id, "push", "not_sent", devices == 0 ? "no registered device" : "no push provider configured (\(devices) devices)"))
         }
-        try await logs.create(on: db)
+        let insert = db.sql.insert(into: NotificationLog.schema)
+            .columns("id", "notification_id", "channel", "delivery_status", "detail", "created_at")
+        for log in logs {
+            insert.values([log.id ?? UUID(), id, log.channel, log.deliveryStatus, log.detail, log.createdAt])
+        }
+        try await insert.run()
     }
 
     /// Who a notification's mail goes to.
