@@ -101,9 +101,12 @@ final class CrossServerCacheTests: XCTestCase {
 
 extension XCTestCase {
     /// Server A (a `TestServer` on a fresh PostgreSQL database) and server B on the same database.
-    func withTwoServers(_ body: (TestServer, RunningServer) async throws -> Void) async throws {
+    /// `customize` sets both servers' settings.
+    func withTwoServers(
+        customize: @escaping (inout Settings) -> Void = { _ in }, _ body: (TestServer, RunningServer) async throws -> Void
+    ) async throws {
         _ = try XCTUnwrap(TestDatabase.postgresAdminURL, "two servers need PostgreSQL: run through ./scripts/test")
-        let a = try await TestServer.start(.postgres)
+        let a = try await TestServer.start(.postgres, customize: customize)
         let b: RunningServer
         do {
             b = try await RunningServer.start(settings: a.sandbox.settings, port: 0, logLevel: .warning)

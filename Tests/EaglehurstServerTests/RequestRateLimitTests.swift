@@ -108,10 +108,7 @@ final class RequestRateLimitTests: XCTestCase {
     }
 
     func testTheLimitHoldsAcrossTwoServers() async throws {
-        _ = try XCTUnwrap(TestDatabase.postgresAdminURL, "two servers need PostgreSQL: run through ./scripts/test")
-        let a = try await TestServer.start(.postgres) { $0.requestRatePerAddress = .init(requests: 10, seconds: 600) }
-        let b = try await RunningServer.start(settings: a.sandbox.settings, port: 0, logLevel: .warning)
-        do {
+        try await withTwoServers(customize: { $0.requestRatePerAddress = .init(requests: 10, seconds: 600) }) { a, b in
             let client = a.app.client
             let answers = try await withThrowingTaskGroup(of: Int.self) { group in
                 for n in 0..<40 {
@@ -121,13 +118,7 @@ final class RequestRateLimitTests: XCTestCase {
                 return try await group.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
             }
             XCTAssertEqual(answers, [200: 10, 429: 30], "one bucket for both servers")
-        } catch {
-            try? await b.shutdown()
-            try? await a.stop()
-            throw error
         }
-        try await b.shutdown()
-        try await a.stop()
     }
 
     func testTurnedOffWithTheOtherLimits() async throws {

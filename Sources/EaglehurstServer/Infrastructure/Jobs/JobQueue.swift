@@ -233,31 +233,42 @@ struct JobQueue {
     }
 
     func hasDueJob(in lanes: [JobLane]) async -> Bool {
+        await hasDueJob(kinds: lanes.flatMap(\.kinds))
+    }
+
+    func hasDueJob(kinds: [JobKind]) async -> Bool {
         let at = now
-        let kinds = lanes.flatMap(\.kinds).map(\.rawValue)
         let rows = try? await app.db.sql.raw("""
             SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= \(bind: at))
-                OR (state = 'running' AND locked_until <= \(bind: at))) AND kind IN (\(binds: kinds)) LIMIT 1
+                OR (state = 'running' AND locked_until <= \(bind: at))) AND kind IN (\(binds: kinds.map(\.rawValue))) LIMIT 1
             """).all()
         return !(rows ?? []).isEmpty
+    }
+
+    /// Claims up to `limit` of the oldest due jobs of `kinds` (or whose worker's lease ran out) for
+    /// `claim`, on `sql` (a transaction's, for a batch), and answers their rows. On PostgreSQL the
+    /// rows are taken `FOR UPDATE SKIP LOCKED`, so workers of several servers never take the same job.
+    func claim(
+        _ kinds: [JobKind], limit: Int, as claim: UUID, on sql: any SQLDatabase
+    ) async throws -> [any SQLRow] {
+        let at = now
+        let lock = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
+        return try await sql.raw("""
+            UPDATE jobs SET state = 'running', attempts = attempts + 1, claim = \(bind: claim),
+                locked_until = \(bind: at.addingTimeInterval(Self.lease)), updated_at = \(bind: at)
+            WHERE id IN (SELECT id FROM jobs
+                         WHERE ((state = 'queued' AND run_at <= \(bind: at)) OR (state = 'running' AND locked_until <= \(bind: at)))
+                             AND kind IN (\(binds: kinds.map(\.rawValue)))
+                         ORDER BY run_at LIMIT \(unsafeRaw: String(limit)) \(unsafeRaw: lock))
+            RETURNING id, kind, payload, attempts, max_attempts, run_at
+            """).all()
     }
 
     private func claimNext(in lane: JobLane) async throws -> Claimed? {
         // A plain read first: an idle queue costs one indexed SELECT, not a write lock (SQLite).
         guard await hasDueJob(in: [lane]) else { return nil }
-        let sql = app.db.sql
-        let at = now
         let claim = UUID()
-        let lock = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
-        let rows = try await sql.raw("""
-            UPDATE jobs SET state = 'running', attempts = attempts + 1, claim = \(bind: claim),
-                locked_until = \(bind: at.addingTimeInterval(Self.lease)), updated_at = \(bind: at)
-            WHERE id = (SELECT id FROM jobs
-                        WHERE ((state = 'queued' AND run_at <= \(bind: at)) OR (state = 'running' AND locked_until <= \(bind: at)))
-                            AND kind IN (\(binds: lane.kinds.map(\.rawValue)))
-                        ORDER BY run_at LIMIT 1 \(unsafeRaw: lock))
-            RETURNING id, kind, payload, attempts, max_attempts
-            """).all()
+        let rows = try await self.claim(lane.kinds, limit: 1, as: claim, on: app.db.sql)
         guard let row = rows.first else { return nil }
         return Claimed(
             id: try row.decode(column: "id", as: UUID.self), kind: try row.decode(column: "kind", as: String.self),

@@ -21,21 +21,11 @@ extension JobQueue {
     func runNotificationBatch() async -> Int {
         guard await hasDueJob(kinds: [.notification]) else { return 0 }
         let claim = UUID()
-        let at = now
         let claimed = NIOLockedValueBox(0)
         do {
             try await app.db.transaction { db in
                 let sql = db.sql
-                let lock = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
-                let rows = try await sql.raw("""
-                    UPDATE jobs SET state = 'running', attempts = attempts + 1, claim = \(bind: claim),
-                        locked_until = \(bind: at.addingTimeInterval(Self.lease)), updated_at = \(bind: at)
-                    WHERE id IN (SELECT id FROM jobs
-                                 WHERE ((state = 'queued' AND run_at <= \(bind: at)) OR (state = 'running' AND locked_until <= \(bind: at)))
-                                     AND kind = \(bind: JobKind.notification.rawValue)
-                                 ORDER BY run_at LIMIT \(unsafeRaw: String(Self.notificationBatchSize)) \(unsafeRaw: lock))
-                    RETURNING payload, run_at
-                    """).all()
+                let rows = try await self.claim([.notification], limit: Self.notificationBatchSize, as: claim, on: sql)
                 claimed.withLockedValue { $0 = rows.count }
                 guard !rows.isEmpty else { return }
                 app.jobsInFlight.withLockedValue { $0 += rows.count }
@@ -67,14 +57,5 @@ extension JobQueue {
             return ran
         }
         return claimed.withLockedValue { $0 }
-    }
-
-    func hasDueJob(kinds: [JobKind]) async -> Bool {
-        let at = now
-        let rows = try? await app.db.sql.raw("""
-            SELECT id FROM jobs WHERE ((state = 'queued' AND run_at <= \(bind: at))
-                OR (state = 'running' AND locked_until <= \(bind: at))) AND kind IN (\(binds: kinds.map(\.rawValue))) LIMIT 1
-            """).all()
-        return !(rows ?? []).isEmpty
     }
 }
