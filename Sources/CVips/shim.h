@@ -111,6 +111,10 @@ static inline int eh_vips_thumbnail_jpeg(const void *data, size_t length, int wi
     g_signal_handler_disconnect(shrunk, handler);
     g_object_unref(shrunk);
     if (!small) return g_get_monotonic_time() >= deadline ? EH_VIPS_TIMED_OUT : -1;
+    // libvips reports progress ("eval") only between strips and at its own intervals, so a small
+    // picture can be shrunk in one go without the handler ever looking at the clock: the limit is
+    // also checked once the work is done, and a thumbnail past it is refused like one stopped inside.
+    if (g_get_monotonic_time() >= deadline) { g_object_unref(small); return EH_VIPS_TIMED_OUT; }
     vips_image_set_progress(small, FALSE);
     VipsImage *thumb = NULL;
     int failed = vips_autorot(small, &thumb, NULL);
